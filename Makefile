@@ -1,0 +1,62 @@
+# One command each: `make run`, `make test`, `make check`, `make bench`.
+# Every target installs what it needs, so a fresh clone only needs `make run` or `make test`.
+
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+PG_URL ?= postgres://postgres@127.0.0.1:5432/quarterdeck
+HOST ?= 127.0.0.1:8000
+
+.PHONY: run setup debian-packages test test-sqlite test-postgres check format bench clean
+
+run: setup
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_framework
+	$(MANAGE) seed_demo
+	$(MANAGE) runserver $(HOST)
+
+setup: $(VENV)/.installed static/vendor/nhsuk/.installed debian-packages
+
+debian-packages:
+	@scripts/debian-packages.sh
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(PY) || "$$(scripts/find-python.sh)" -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	@touch $@
+
+# NHS.UK frontend comes from npm; only its compiled CSS, JS and images are served.
+static/vendor/nhsuk/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	rm -rf static/vendor/nhsuk && mkdir -p static/vendor/nhsuk
+	cp node_modules/nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.css \
+	   node_modules/nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.js static/vendor/nhsuk/
+	cp -r node_modules/nhsuk-frontend/dist/nhsuk/assets static/vendor/nhsuk/assets
+	@touch $@
+
+test: setup test-sqlite test-postgres
+
+test-sqlite:
+	env -u DATABASE_URL $(PY) -m pytest -q
+
+test-postgres:
+	@status=0; scripts/postgres-ready.sh || status=$$?; \
+	if [ $$status -eq 0 ]; then DATABASE_URL=$(PG_URL) $(PY) -m pytest -q; \
+	elif [ $$status -ne 2 ]; then exit $$status; fi
+
+check: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(MANAGE) makemigrations --check --dry-run
+
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: setup
+	@for script in bench/*.py; do $(PY) $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor staticfiles

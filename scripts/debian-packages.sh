@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the PDF stack needs, only where they are missing.
+# WeasyPrint needs Pango and HarfBuzz's subsetter (fast font subsetting); fonts-liberation2
+# gives Liberation Sans, metric-compatible with Arial, the NHS.UK fallback font; poppler-utils
+# gives pdftotext and pdftoppm, which the tests and docs use to read papers back.
+set -euo pipefail
+
+packages=(libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation2 fonts-dejavu-core poppler-utils)
+
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+
+if ((${#missing[@]} == 0)); then
+  exit 0
+fi
+
+if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
+  echo "Missing Debian packages: ${missing[*]}. Install them as root with apt-get." >&2
+  exit 1
+fi
+
+echo "Installing Debian packages: ${missing[*]}"
+apt-get update -qq
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,107 @@
+"""One factory per model. People and memberships are made through the actions layer."""
+
+import factory
+from factory.django import DjangoModelFactory
+
+from core.models import AuditEvent
+from principles.models import LEVELS, Framework, LevelDescriptor, Principle, Question
+from trusts import actions
+from trusts.models import Membership, Region, Role, SeatGroup, Trust, TrustType, User
+
+
+class TrustFactory(DjangoModelFactory):
+    class Meta:
+        model = Trust
+        django_get_or_create = ["ods_code"]
+
+    ods_code = factory.Sequence(lambda n: f"Q{n:02d}" if n < 100 else f"Q{n:04d}")
+    name = factory.Sequence(lambda n: f"Testshire {n} NHS Trust")
+    region = Region.LONDON
+    icb_code = "QAA"
+    trust_type = TrustType.ACUTE
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+
+    email = factory.Sequence(lambda n: f"person{n}@test.example")
+    full_name = factory.Sequence(lambda n: f"Person {n}")
+    password = "a-test-password"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return actions.user_create(by=None, **kwargs)
+
+
+class MembershipFactory(DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    trust = factory.SubFactory(TrustFactory)
+    role = Role.BOARD_MEMBER
+    seat_group = factory.LazyAttribute(
+        lambda m: SeatGroup.NON_EXECUTIVE if m.role == Role.BOARD_MEMBER else ""
+    )
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return actions.membership_add(by=None, **kwargs)
+
+
+class FrameworkFactory(DjangoModelFactory):
+    class Meta:
+        model = Framework
+
+    slug = "test-framework"
+    version = factory.Sequence(lambda n: n + 1)
+    title = "Test framework"
+    published = True
+    fingerprint = factory.Sequence(lambda n: f"{n:064x}")
+
+
+class PrincipleFactory(DjangoModelFactory):
+    class Meta:
+        model = Principle
+
+    framework = factory.SubFactory(FrameworkFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Principle {n + 1}")
+    summary = "What the principle is about."
+    guidance = "How a board can tell."
+
+
+class QuestionFactory(DjangoModelFactory):
+    class Meta:
+        model = Question
+
+    principle = factory.SubFactory(PrincipleFactory)
+    framework = factory.SelfAttribute("principle.framework")
+    key = factory.Sequence(lambda n: f"p1.question-{n}")
+    order = factory.Sequence(lambda n: n + 1)
+    text = "How well do we do this?"
+    help_text = "Think about last quarter."
+
+    @factory.post_generation
+    def levels(question, create, extracted, **kwargs):
+        if create:
+            for level in LEVELS:
+                LevelDescriptorFactory(question=question, level=level)
+
+
+class LevelDescriptorFactory(DjangoModelFactory):
+    class Meta:
+        model = LevelDescriptor
+        django_get_or_create = ["question", "level"]
+
+    question = factory.SubFactory(QuestionFactory)
+    level = 1
+    descriptor = factory.LazyAttribute(lambda d: f"What level {d.level} looks like.")
+
+
+class AuditEventFactory(DjangoModelFactory):
+    class Meta:
+        model = AuditEvent
+
+    action = "test.happened"

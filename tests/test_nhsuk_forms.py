@@ -1,0 +1,108 @@
+"""The crispy-forms NHS.UK template pack renders every component we use."""
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.template import Context, Template
+
+from core.forms import Button
+
+
+class RadioSelectWithHints(forms.RadioSelect):
+    def __init__(self, *args, hints=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.hints = hints or {}
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        option["hint"] = self.hints.get(value, "")
+        return option
+
+
+class EveryComponentForm(forms.Form):
+    name = forms.CharField(label="Full name", help_text="As on your payslip")
+    notes = forms.CharField(label="Notes", widget=forms.Textarea, required=False)
+    level = forms.ChoiceField(
+        label="Level",
+        choices=[("1", "One"), ("2", "Two")],
+        widget=RadioSelectWithHints(hints={"1": "The first level", "2": "The second level"}),
+    )
+    colours = forms.MultipleChoiceField(
+        label="Colours",
+        choices=[("red", "Red"), ("blue", "Blue")],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    region = forms.ChoiceField(label="Region", choices=[("a", "North"), ("b", "South")])
+    agree = forms.BooleanField(label="I agree")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Button("save", "Save and continue"))
+        self.helper.add_input(
+            Button("later", "Save and come back later", css_class="nhsuk-button--secondary")
+        )
+
+
+def render(form):
+    return Template("{% load crispy_forms_tags %}{% crispy form %}").render(
+        Context({"form": form, "csrf_token": "test-token"})
+    )
+
+
+def test_pack_renders_text_input_with_hint():
+    html = render(EveryComponentForm())
+    assert '<div class="nhsuk-hint" id="id_name-hint">As on your payslip</div>' in html
+    assert 'class="nhsuk-input"' in html
+    assert 'aria-describedby="id_name-hint"' in html
+
+
+def test_pack_renders_textarea_select_and_checkbox():
+    html = render(EveryComponentForm())
+    assert 'class="nhsuk-textarea"' in html
+    assert 'class="nhsuk-select"' in html
+    assert 'class="nhsuk-checkboxes__input" id="id_agree"' in html
+
+
+def test_pack_renders_radios_with_a_hint_per_option():
+    html = render(EveryComponentForm())
+    assert '<legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">Level</legend>' in html
+    assert 'id="id_level_0" name="level" type="radio" value="1"' in html
+    assert 'aria-describedby="id_level_0-item-hint"' in html
+    assert (
+        '<div class="nhsuk-hint nhsuk-radios__hint" id="id_level_0-item-hint">The first level</div>'
+        in html
+    )
+
+
+def test_pack_renders_checkbox_group():
+    html = render(EveryComponentForm())
+    assert (
+        'class="nhsuk-checkboxes__input" id="id_colours_1" name="colours" type="checkbox"' in html
+    )
+
+
+def test_pack_renders_buttons_with_modifiers():
+    html = render(EveryComponentForm())
+    assert (
+        '<button class="nhsuk-button" data-module="nhsuk-button" type="submit" name="save"' in html
+    )
+    assert 'class="nhsuk-button nhsuk-button--secondary"' in html
+
+
+def test_pack_error_summary_links_each_error_to_its_field():
+    form = EveryComponentForm(data={"name": "", "region": "zzz"})
+    html = render(form)
+    assert 'class="nhsuk-error-summary"' in html
+    assert '<a href="#id_name">This field is required.</a>' in html
+    assert '<a href="#id_level_0">' in html  # radios: the first option
+    assert '<a href="#id_region">' in html
+    assert "nhsuk-form-group--error" in html
+    assert '<span class="nhsuk-u-visually-hidden">Error: </span>' in html
+
+
+def test_pack_checked_values_survive_a_failed_post():
+    form = EveryComponentForm(data={"level": "2", "colours": ["blue"]})
+    html = render(form)
+    assert 'value="2" checked' in html
+    assert 'value="blue" checked' in html

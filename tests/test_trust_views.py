@@ -1,0 +1,136 @@
+import pytest
+from django.urls import reverse
+
+from tests.factories import MembershipFactory, TrustFactory
+from trusts.models import Region, Role
+
+
+def trust_url(trust):
+    return reverse("trust-detail", kwargs={"ods_code": trust.ods_code})
+
+
+# Home
+
+
+def test_home_anonymous_redirects_to_sign_in(client):
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("sign-in"))
+
+
+def test_home_board_member_sees_trust_role_and_next_step(signed_in, board_member, trust):
+    response = signed_in(board_member).get(reverse("home"))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert trust.name in content
+    assert "Your role: Board member (non-executive)" in content
+    assert "questionnaire opens" in content
+
+
+def test_home_person_with_two_roles_sees_both(signed_in, coordinator, trust):
+    MembershipFactory(trust=trust, user=coordinator, role=Role.BOARD_MEMBER)
+    content = signed_in(coordinator).get(reverse("home")).content.decode()
+    assert "Your role: Board member and Coordinator" in content
+    assert "Check who is on the board" in content
+
+
+def test_home_programme_staff_sees_link_to_all_trusts(signed_in, programme_staff):
+    content = signed_in(programme_staff).get(reverse("home")).content.decode()
+    assert reverse("trust-list") in content
+
+
+def test_home_person_without_trust_is_told_what_to_do(signed_in, db):
+    from tests.factories import UserFactory
+
+    content = signed_in(UserFactory()).get(reverse("home")).content.decode()
+    assert "not linked to a trust yet" in content
+
+
+def test_home_queries_stay_constant_as_trusts_grow(
+    signed_in, board_member, trust, django_assert_num_queries
+):
+    client = signed_in(board_member)
+    # session, user, memberships with trusts, invented-data banner
+    with django_assert_num_queries(4):
+        client.get(reverse("home"))
+    for _ in range(5):
+        MembershipFactory(trust=TrustFactory(), user=board_member)
+    with django_assert_num_queries(4):
+        client.get(reverse("home"))
+
+
+# Trust page
+
+
+def test_trust_detail_anonymous_redirects_to_sign_in(client, trust):
+    response = client.get(trust_url(trust))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("sign-in"))
+
+
+def test_trust_detail_coordinator_sees_people(signed_in, coordinator, board_member, trust):
+    response = signed_in(coordinator).get(trust_url(trust))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert board_member.email in content
+    assert "Board member (non-executive)" in content
+
+
+def test_trust_detail_board_member_sees_trust_but_not_people(
+    signed_in, coordinator, board_member, trust
+):
+    response = signed_in(board_member).get(trust_url(trust))
+    assert response.status_code == 200
+    assert coordinator.email not in response.content.decode()
+
+
+def test_trust_detail_wrong_trust_is_404(signed_in, coordinator, other_trust):
+    assert signed_in(coordinator).get(trust_url(other_trust)).status_code == 404
+
+
+def test_trust_detail_unknown_trust_is_404(signed_in, coordinator):
+    response = signed_in(coordinator).get(reverse("trust-detail", kwargs={"ods_code": "XYZ"}))
+    assert response.status_code == 404
+
+
+def test_trust_detail_lower_case_code_finds_trust(signed_in, coordinator, trust):
+    url = reverse("trust-detail", kwargs={"ods_code": trust.ods_code.lower()})
+    assert signed_in(coordinator).get(url).status_code == 200
+
+
+def test_trust_detail_programme_staff_sees_any_trust_without_people(
+    signed_in, programme_staff, board_member, other_trust
+):
+    response = signed_in(programme_staff).get(trust_url(other_trust))
+    assert response.status_code == 200
+    assert board_member.email not in response.content.decode()
+
+
+# All trusts
+
+
+def test_trust_list_anonymous_redirects_to_sign_in(client, db):
+    assert client.get(reverse("trust-list")).status_code == 302
+
+
+@pytest.mark.parametrize("role_fixture", ["board_member", "coordinator"])
+def test_trust_list_trust_roles_are_forbidden(signed_in, request, role_fixture):
+    user = request.getfixturevalue(role_fixture)
+    assert signed_in(user).get(reverse("trust-list")).status_code == 403
+
+
+def test_trust_list_programme_staff_sees_all(signed_in, programme_staff, trust, other_trust):
+    response = signed_in(programme_staff).get(reverse("trust-list"))
+    assert response.status_code == 200
+    assert list(response.context["trusts"]) == [other_trust, trust]
+
+
+def test_trust_list_filters_by_region(signed_in, programme_staff, trust):
+    northern = TrustFactory(region=Region.NORTH_WEST)
+    response = signed_in(programme_staff).get(reverse("trust-list"), {"region": "Y62"})
+    assert list(response.context["trusts"]) == [northern]
+
+
+def test_trust_list_unknown_region_shows_all(signed_in, programme_staff, trust, other_trust):
+    response = signed_in(programme_staff).get(reverse("trust-list"), {"region": "nonsense"})
+    assert len(response.context["trusts"]) == 2

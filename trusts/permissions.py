@@ -1,0 +1,118 @@
+"""One permission vocabulary and one check (docs/decisions/0003-permissions.md).
+
+Every view declares what it needs with ``requires`` (a permission not tied to a trust),
+``requires_on_trust`` (a permission on the trust named in the URL) or ``public``. The trust
+is loaded through the trusts the user may see, so another trust is a 404, never a 403
+that would confirm it exists.
+"""
+
+from enum import StrEnum
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from trusts.models import Membership, Role, Trust
+
+
+class Permission(StrEnum):
+    SERVICE_USE = "service.use"
+    TRUST_VIEW = "trust.view"
+    MEMBERS_VIEW = "members.view"
+    TRUSTS_VIEW_ALL = "trusts.view_all"
+
+
+# Roles as data: what each trust role, and the global programme role, may do.
+SIGNED_IN_PERMISSIONS = frozenset({Permission.SERVICE_USE})
+TRUST_ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.BOARD_MEMBER: frozenset({Permission.TRUST_VIEW}),
+    Role.COORDINATOR: frozenset({Permission.TRUST_VIEW, Permission.MEMBERS_VIEW}),
+}
+PROGRAMME_PERMISSIONS = frozenset({Permission.TRUSTS_VIEW_ALL, Permission.TRUST_VIEW})
+
+
+def trust_roles(user) -> dict[int, frozenset[Role]]:
+    """The user's roles by trust id, read once per request and kept on the user object."""
+    cached = getattr(user, "_trust_roles", None)
+    if cached is None:
+        roles: dict[int, set[Role]] = {}
+        for trust_id, role in Membership.objects.filter(user=user).values_list("trust_id", "role"):
+            roles.setdefault(trust_id, set()).add(Role(role))
+        cached = {trust_id: frozenset(found) for trust_id, found in roles.items()}
+        user._trust_roles = cached
+    return cached
+
+
+def has_permission(user, permission: Permission, *, trust: Trust | None = None) -> bool:
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if permission in SIGNED_IN_PERMISSIONS:
+        return True
+    if user.is_programme_staff and permission in PROGRAMME_PERMISSIONS:
+        return True
+    if trust is None:
+        return False
+    return any(
+        permission in TRUST_ROLE_PERMISSIONS[role] for role in trust_roles(user).get(trust.pk, ())
+    )
+
+
+def visible_trusts(user) -> QuerySet[Trust]:
+    """The trusts a user may see at all: every trust for programme staff, else their own."""
+    if not (user.is_authenticated and user.is_active):
+        return Trust.objects.none()
+    if user.is_programme_staff:
+        return Trust.objects.all()
+    return Trust.objects.filter(pk__in=list(trust_roles(user)))
+
+
+def _declare(view, permission: Permission | None):
+    view.required_permission = permission
+    return view
+
+
+def public(view):
+    """Declares a view open to everyone (sign-in, health check)."""
+    return _declare(view, None)
+
+
+def requires(permission: Permission):
+    """Declares a view that needs ``permission`` of a signed-in user, not tied to a trust."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not has_permission(request.user, permission):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return _declare(wrapped, permission)
+
+    return decorator
+
+
+def requires_on_trust(permission: Permission):
+    """Declares a view that needs ``permission`` on the trust whose ODS code is in the URL.
+
+    The view receives the trust in place of the ``ods_code`` argument.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, ods_code: str, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            trust = visible_trusts(request.user).filter(ods_code=ods_code.upper()).first()
+            if trust is None:
+                raise Http404("No such trust.")
+            if not has_permission(request.user, permission, trust=trust):
+                raise PermissionDenied
+            return view(request, *args, trust=trust, **kwargs)
+
+        return _declare(wrapped, permission)
+
+    return decorator
