@@ -5,17 +5,7 @@ from django import forms
 from django.template import Context, Template
 
 from core.forms import Button
-
-
-class RadioSelectWithHints(forms.RadioSelect):
-    def __init__(self, *args, hints=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.hints = hints or {}
-
-    def create_option(self, name, value, *args, **kwargs):
-        option = super().create_option(name, value, *args, **kwargs)
-        option["hint"] = self.hints.get(value, "")
-        return option
+from core.widgets import RadiosWithHints
 
 
 class EveryComponentForm(forms.Form):
@@ -24,7 +14,9 @@ class EveryComponentForm(forms.Form):
     level = forms.ChoiceField(
         label="Level",
         choices=[("1", "One"), ("2", "Two")],
-        widget=RadioSelectWithHints(hints={"1": "The first level", "2": "The second level"}),
+        widget=RadiosWithHints(
+            hints={"1": "The first level", "2": "The second level"}, divider_before="2"
+        ),
     )
     colours = forms.MultipleChoiceField(
         label="Colours",
@@ -106,3 +98,9 @@ def test_pack_checked_values_survive_a_failed_post():
     html = render(form)
     assert 'value="2" checked' in html
     assert 'value="blue" checked' in html
+
+
+def test_pack_renders_or_divider_before_the_chosen_option():
+    html = render(EveryComponentForm())
+    assert html.index('<div class="nhsuk-radios__divider">or</div>') < html.index('id="id_level_1"')
+    assert html.index('<div class="nhsuk-radios__divider">or</div>') > html.index('id="id_level_0"')

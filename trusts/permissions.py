@@ -21,16 +21,24 @@ class Permission(StrEnum):
     SERVICE_USE = "service.use"
     TRUST_VIEW = "trust.view"
     MEMBERS_VIEW = "members.view"
+    QUESTIONNAIRE_ANSWER = "questionnaire.answer"
+    ASSESSMENT_RUN = "assessment.run"
     TRUSTS_VIEW_ALL = "trusts.view_all"
+    CYCLES_MANAGE = "cycles.manage"
 
 
 # Roles as data: what each trust role, and the global programme role, may do.
 SIGNED_IN_PERMISSIONS = frozenset({Permission.SERVICE_USE})
 TRUST_ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.BOARD_MEMBER: frozenset({Permission.TRUST_VIEW}),
-    Role.COORDINATOR: frozenset({Permission.TRUST_VIEW, Permission.MEMBERS_VIEW}),
+    Role.BOARD_MEMBER: frozenset({Permission.TRUST_VIEW, Permission.QUESTIONNAIRE_ANSWER}),
+    Role.COORDINATOR: frozenset(
+        {Permission.TRUST_VIEW, Permission.MEMBERS_VIEW, Permission.ASSESSMENT_RUN}
+    ),
 }
-PROGRAMME_PERMISSIONS = frozenset({Permission.TRUSTS_VIEW_ALL, Permission.TRUST_VIEW})
+# Programme staff see every trust, but never an individual's answers: no trust role here.
+PROGRAMME_PERMISSIONS = frozenset(
+    {Permission.TRUSTS_VIEW_ALL, Permission.TRUST_VIEW, Permission.CYCLES_MANAGE}
+)
 
 
 def trust_roles(user) -> dict[int, frozenset[Role]]:

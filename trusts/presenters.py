@@ -4,6 +4,8 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
+from assessments.models import Assessment, Response
+from assessments.selectors import current_assessments
 from trusts.models import Membership, Role, Trust
 
 
@@ -26,29 +28,72 @@ def trust_cards(user) -> list[TrustCard]:
     by_trust: dict[int, list[Membership]] = {}
     for membership in memberships:
         by_trust.setdefault(membership.trust_id, []).append(membership)
+    assessments = current_assessments(list(by_trust))
+    responses = {
+        response.assessment_id: response
+        for response in Response.objects.filter(
+            respondent=user, assessment__in=list(assessments.values())
+        )
+    }
     cards = []
     for held in by_trust.values():
         trust = held[0].trust
         roles = {Role(membership.role) for membership in held}
-        seat_group = next((m.get_seat_group_display() for m in held if m.seat_group), "")
+        assessment = assessments.get(trust.pk)
+        if assessment is not None:
+            assessment.trust = trust
         cards.append(
             TrustCard(
                 trust=trust,
                 roles=[role.label for role in Role if role in roles],
-                seat_group=seat_group,
-                next_steps=_next_steps(trust, roles),
+                seat_group=next((m.get_seat_group_display() for m in held if m.seat_group), ""),
+                next_steps=_next_steps(
+                    trust, roles, assessment, responses.get(getattr(assessment, "pk", None))
+                ),
             )
         )
     return sorted(cards, key=lambda card: card.trust.name)
 
 
-def _next_steps(trust: Trust, roles: set[Role]) -> list[NextStep]:
+def _next_steps(
+    trust: Trust, roles: set[Role], assessment: Assessment | None, response: Response | None
+) -> list[NextStep]:
     steps = []
-    trust_url = reverse("trust-detail", kwargs={"ods_code": trust.ods_code})
     if Role.BOARD_MEMBER in roles:
-        steps.append(
-            NextStep("Your digital lead will let you know when this quarter's questionnaire opens.")
-        )
+        steps.append(_board_member_step(assessment, response))
     if Role.COORDINATOR in roles:
-        steps.append(NextStep("Check who is on the board for this quarter", trust_url))
+        if assessment is None:
+            steps.append(
+                NextStep(
+                    "Open this quarter's assessment for the board",
+                    reverse("trust-detail", kwargs={"ods_code": trust.ods_code}),
+                )
+            )
+        else:
+            steps.append(
+                NextStep(
+                    f"See who has answered the {assessment.cycle.label} questionnaire",
+                    reverse(
+                        "assessment-detail",
+                        kwargs={"ods_code": trust.ods_code, "cycle": assessment.cycle.slug},
+                    ),
+                )
+            )
     return steps
+
+
+def _board_member_step(assessment: Assessment | None, response: Response | None) -> NextStep:
+    if assessment is None:
+        return NextStep("You will be told when this quarter's questionnaire opens.")
+    url = reverse(
+        "questionnaire-start",
+        kwargs={"ods_code": assessment.trust.ods_code, "cycle": assessment.cycle.slug},
+    )
+    label = assessment.cycle.label
+    if assessment.is_closed:
+        return NextStep(f"The {label} questionnaire has closed", url)
+    if response is None:
+        return NextStep(f"Answer the {label} questionnaire (about 15 to 20 minutes)", url)
+    if response.is_submitted:
+        return NextStep(f"You have submitted the {label} questionnaire: change your answers", url)
+    return NextStep(f"Continue the {label} questionnaire", url)

@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.shortcuts import render
 
+from assessments.selectors import current_assessments, trust_cycles
 from trusts.forms import SignInForm
 from trusts.models import Region, Role, Trust
 from trusts.permissions import Permission, has_permission, public, requires, requires_on_trust
@@ -28,13 +29,23 @@ def home(request):
 
 @requires_on_trust(Permission.TRUST_VIEW)
 def trust_detail(request, trust: Trust):
-    members = None
+    members = cycles = current = None
     if has_permission(request.user, Permission.MEMBERS_VIEW, trust=trust):
         members = trust.memberships.select_related("user").order_by("role", "user__full_name")
+    if has_permission(request.user, Permission.ASSESSMENT_RUN, trust=trust):
+        cycles = trust_cycles(trust)
+    if has_permission(request.user, Permission.QUESTIONNAIRE_ANSWER, trust=trust):
+        current = current_assessments([trust.pk]).get(trust.pk)
     return render(
         request,
         "trusts/trust_detail.html",
-        {"trust": trust, "members": members, "board_member_role": Role.BOARD_MEMBER},
+        {
+            "trust": trust,
+            "members": members,
+            "cycles": cycles,
+            "current": current,
+            "board_member_role": Role.BOARD_MEMBER,
+        },
     )
 
 

@@ -1,0 +1,301 @@
+"""Every write to cycles, assessments, responses and answers.
+
+Keyword-only arguments, the acting user as ``by``, one transaction, an audit record. The
+audit never holds an answer: only that a response was submitted.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from assessments import scoring
+from assessments.models import (
+    COMMENT_MAX_LENGTH,
+    Answer,
+    Assessment,
+    AssessmentStatus,
+    Cycle,
+    PrincipleResult,
+    Response,
+    ResponseStatus,
+    Target,
+)
+from core.audit import audit
+from principles.models import Framework, Principle, Question
+from trusts.models import Membership, Role, Trust, User
+
+
+class AssessmentError(Exception):
+    """A write the rules do not allow; the message is written for the person who tried."""
+
+
+class AssessmentNotOpen(AssessmentError):
+    pass
+
+
+@dataclass(frozen=True)
+class AnswerInput:
+    score: int | None = None
+    dont_know: bool = False
+    comment: str = ""
+
+    @property
+    def is_answered(self) -> bool:
+        return self.score is not None or self.dont_know
+
+    @property
+    def is_blank(self) -> bool:
+        return not self.is_answered and not self.comment
+
+
+# Cycles and assessments
+
+
+@transaction.atomic
+def cycle_create(
+    *, year: int, quarter: int, opens_on, closes_on, framework: Framework, by: User | None
+) -> Cycle:
+    """A new quarter, with an assessment (not yet opened) for every trust."""
+    if not framework.published:
+        raise AssessmentError("Choose a published framework version.")
+    if Cycle.objects.filter(year=year, quarter=quarter).exists():
+        raise AssessmentError("That quarter already exists.")
+    if closes_on < opens_on:
+        raise AssessmentError("The closing date must be on or after the opening date.")
+    cycle = Cycle.objects.create(
+        year=year, quarter=quarter, opens_on=opens_on, closes_on=closes_on, framework=framework
+    )
+    Assessment.objects.bulk_create(
+        Assessment(trust=trust, cycle=cycle) for trust in Trust.objects.only("pk")
+    )
+    audit(action="cycle.created", by=by, target=cycle, detail={"cycle": cycle.label})
+    return cycle
+
+
+@transaction.atomic
+def assessment_open(*, trust: Trust, cycle: Cycle, by: User) -> Assessment:
+    assessment, _ = Assessment.objects.select_for_update().get_or_create(trust=trust, cycle=cycle)
+    if assessment.status != AssessmentStatus.DRAFT:
+        raise AssessmentError(f"The {cycle.label} assessment is already {assessment.status}.")
+    assessment.status = AssessmentStatus.OPEN
+    assessment.opened_at = timezone.now()
+    assessment.save(update_fields=["status", "opened_at"])
+    audit(action="assessment.opened", by=by, trust=trust, target=assessment)
+    return assessment
+
+
+@transaction.atomic
+def assessment_close(*, assessment: Assessment, by: User) -> Assessment:
+    assessment = _locked(assessment)
+    if not assessment.is_open:
+        raise AssessmentError("Only an open assessment can be closed.")
+    assessment.status = AssessmentStatus.CLOSED
+    assessment.closed_at = timezone.now()
+    assessment.save(update_fields=["status", "closed_at"])
+    results_refresh(assessment=assessment)
+    audit(action="assessment.closed", by=by, trust=assessment.trust, target=assessment)
+    return assessment
+
+
+@transaction.atomic
+def assessment_reopen(*, assessment: Assessment, reason: str, by: User) -> Assessment:
+    assessment = _locked(assessment)
+    reason = reason.strip()
+    if not assessment.is_closed:
+        raise AssessmentError("Only a closed assessment can be reopened.")
+    if not reason:
+        raise AssessmentError("Give a reason for reopening.")
+    assessment.status = AssessmentStatus.OPEN
+    assessment.reopen_reason = reason
+    assessment.save(update_fields=["status", "reopen_reason"])
+    results_refresh(assessment=assessment)
+    audit(
+        action="assessment.reopened",
+        by=by,
+        trust=assessment.trust,
+        target=assessment,
+        detail={"reason": reason},
+    )
+    return assessment
+
+
+@transaction.atomic
+def targets_set(*, assessment: Assessment, levels: dict[Principle, Decimal | None], by: User):
+    """Sets (or, with None, clears) the board's target level for each principle given."""
+    framework_id = assessment.cycle.framework_id
+    if any(principle.framework_id != framework_id for principle in levels):
+        raise AssessmentError("A target names a principle from another framework.")
+    if any(level is not None and not 1 <= level <= 5 for level in levels.values()):
+        raise AssessmentError("Targets must be between 1 and 5.")
+    cleared = [principle for principle, level in levels.items() if level is None]
+    Target.objects.filter(assessment=assessment, principle__in=cleared).delete()
+    Target.objects.bulk_create(
+        [
+            Target(assessment=assessment, principle=principle, level=level)
+            for principle, level in levels.items()
+            if level is not None
+        ],
+        update_conflicts=True,
+        unique_fields=["assessment", "principle"],
+        update_fields=["level"],
+    )
+    audit(
+        action="targets.set",
+        by=by,
+        trust=assessment.trust,
+        target=assessment,
+        detail={str(p.number): str(level) if level else None for p, level in levels.items()},
+    )
+
+
+# Responses and answers
+
+
+@transaction.atomic
+def answers_save(
+    *, assessment: Assessment, respondent: User, answers: dict[Question, AnswerInput], by: User
+) -> Response:
+    """Saves one page of answers, starting the response if this is the first save.
+
+    A blank input removes an earlier answer. A submitted response stays complete: every
+    question must keep a score or "don't know". Results are refreshed when a submitted
+    response changes.
+    """
+    assessment = _locked(assessment)
+    if not assessment.is_open:
+        raise AssessmentNotOpen("This assessment is closed, so answers can no longer change.")
+    _check_answers(assessment, answers)
+    membership = Membership.objects.filter(
+        trust_id=assessment.trust_id, user=respondent, role=Role.BOARD_MEMBER
+    ).first()
+    if membership is None:
+        raise AssessmentError("Only the trust's board members answer the questionnaire.")
+    response, _ = Response.objects.get_or_create(
+        assessment=assessment, respondent=respondent, defaults={"seat_group": membership.seat_group}
+    )
+    if response.is_submitted and not all(answer.is_answered for answer in answers.values()):
+        raise AssessmentError("A submitted response must keep an answer to every question.")
+    Answer.objects.filter(
+        response=response,
+        question__in=[question for question, answer in answers.items() if answer.is_blank],
+    ).delete()
+    Answer.objects.bulk_create(
+        [
+            Answer(
+                response=response,
+                question=question,
+                score=answer.score,
+                dont_know=answer.dont_know,
+                comment=answer.comment,
+            )
+            for question, answer in answers.items()
+            if not answer.is_blank
+        ],
+        update_conflicts=True,
+        unique_fields=["response", "question"],
+        update_fields=["score", "dont_know", "comment", "updated_at"],
+    )
+    response.save(update_fields=["updated_at"])
+    if response.is_submitted:
+        results_refresh(assessment=assessment)
+    return response
+
+
+def _check_answers(assessment: Assessment, answers: dict[Question, AnswerInput]) -> None:
+    for question, answer in answers.items():
+        if question.framework_id != assessment.cycle.framework_id:
+            raise AssessmentError(f"Question {question.key} is not part of this questionnaire.")
+        if answer.score is not None and (answer.dont_know or answer.score not in scoring.LEVELS):
+            raise AssessmentError(f"Question {question.key}: choose one level from 1 to 5.")
+        if len(answer.comment) > COMMENT_MAX_LENGTH:
+            raise AssessmentError(
+                f"Question {question.key}: comments are {COMMENT_MAX_LENGTH} characters at most."
+            )
+
+
+@transaction.atomic
+def response_submit(*, response: Response, by: User) -> Response:
+    """Submits a complete response. Submitting again changes nothing (a double click)."""
+    assessment = _locked(response.assessment)
+    response = Response.objects.select_for_update().get(pk=response.pk)
+    if not assessment.is_open:
+        raise AssessmentNotOpen("This assessment is closed, so responses can no longer change.")
+    if response.is_submitted:
+        return response
+    missing = unanswered_questions(response)
+    if missing:
+        raise AssessmentError(f"{len(missing)} questions still need an answer.")
+    response.status = ResponseStatus.SUBMITTED
+    response.submitted_at = timezone.now()
+    response.save(update_fields=["status", "submitted_at", "updated_at"])
+    results_refresh(assessment=assessment)
+    audit(action="response.submitted", by=by, trust=assessment.trust, target=response)
+    return response
+
+
+def unanswered_questions(response: Response) -> list[Question]:
+    answered = Answer.objects.filter(response=response).filter(
+        Q(dont_know=True) | Q(score__isnull=False)
+    )
+    return list(
+        Question.objects.filter(framework_id=response.assessment.cycle.framework_id)
+        .exclude(pk__in=answered.values("question_id"))
+        .order_by("principle__number", "order")
+    )
+
+
+# The summary table
+
+
+def results_refresh(*, assessment: Assessment) -> list[PrincipleResult]:
+    """Recomputes the assessment's per-principle results from its submitted responses.
+
+    Callers hold the transaction; ``rebuild_results`` calls it for every assessment.
+    """
+    questions = Question.objects.filter(framework_id=assessment.cycle.framework_id).values_list(
+        "pk", "key", "principle_id"
+    )
+    answers_by_question: dict[int, list[int | None]] = defaultdict(list)
+    respondents = set()
+    for response_id, question_id, score, dont_know in Answer.objects.filter(
+        response__assessment=assessment, response__status=ResponseStatus.SUBMITTED
+    ).values_list("response_id", "question_id", "score", "dont_know"):
+        respondents.add(response_id)
+        if score is not None or dont_know:
+            answers_by_question[question_id].append(score)
+    by_principle: dict[int, dict[str, scoring.QuestionStats]] = defaultdict(dict)
+    for question_id, key, principle_id in questions:
+        by_principle[principle_id][key] = scoring.question_stats(answers_by_question[question_id])
+    rows = []
+    for principle_id, stats in by_principle.items():
+        summary = scoring.principle_summary(stats)
+        rows.append(
+            PrincipleResult(
+                assessment=assessment,
+                principle_id=principle_id,
+                respondents=len(respondents),
+                score=summary.score,
+                views_differ=summary.views_differ,
+                dont_know_share=summary.dont_know_share,
+                question_means=summary.question_means,
+            )
+        )
+    return PrincipleResult.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["assessment", "principle"],
+        update_fields=["respondents", "score", "views_differ", "dont_know_share", "question_means"],
+    )
+
+
+def _locked(assessment: Assessment) -> Assessment:
+    """The assessment re-read under a row lock, so a save and a close cannot interleave."""
+    return (
+        Assessment.objects.select_for_update(of=("self",))
+        .select_related("cycle", "trust")
+        .get(pk=assessment.pk)
+    )

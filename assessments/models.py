@@ -1,0 +1,236 @@
+import datetime
+import re
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
+from django.db import models
+
+from principles.models import LEVEL_LABELS, Framework, Principle, Question
+from trusts.models import SeatGroup, Trust
+
+COMMENT_MAX_LENGTH = 2000
+CYCLE_LABEL = re.compile(r"^\s*(?P<year>\d{4})/(?P<next>\d{2})\s*Q(?P<quarter>[1-4])\s*$", re.I)
+CYCLE_SLUG = re.compile(r"^(?P<year>\d{4})-(?P<next>\d{2})-q(?P<quarter>[1-4])$")
+# Quarters of the NHS financial year: (first month, calendar-year offset from April's year).
+QUARTER_START = {1: (4, 0), 2: (7, 0), 3: (10, 0), 4: (1, 1)}
+
+
+def quarter_dates(year: int, quarter: int) -> tuple[datetime.date, datetime.date]:
+    month, offset = QUARTER_START[quarter]
+    start = datetime.date(year + offset, month, 1)
+    following = datetime.date(start.year + (start.month + 2) // 12, (start.month + 2) % 12 + 1, 1)
+    return start, following - datetime.timedelta(days=1)
+
+
+def parse_quarter(text: str, pattern: re.Pattern = CYCLE_LABEL) -> tuple[int, int] | None:
+    """(year, quarter) from "2026/27 Q3" (or the slug "2026-27-q3"); None if malformed."""
+    match = pattern.match(text)
+    if not match:
+        return None
+    year = int(match["year"])
+    if int(match["next"]) != (year + 1) % 100:
+        return None
+    return year, int(match["quarter"])
+
+
+class Cycle(models.Model):
+    """One quarter of the NHS financial year, run for every trust."""
+
+    year = models.PositiveSmallIntegerField(help_text="The calendar year the financial year starts")
+    quarter = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    opens_on = models.DateField()
+    closes_on = models.DateField()
+    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="cycles")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year", "-quarter"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "quarter"], name="cycle_one_per_quarter"),
+            models.CheckConstraint(
+                condition=models.Q(quarter__gte=1, quarter__lte=4), name="cycle_quarter_1_to_4"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(closes_on__gte=models.F("opens_on")),
+                name="cycle_closes_after_it_opens",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}/{(self.year + 1) % 100:02d} Q{self.quarter}"
+
+    @property
+    def slug(self) -> str:
+        return f"{self.year}-{(self.year + 1) % 100:02d}-q{self.quarter}"
+
+
+class AssessmentStatus(models.TextChoices):
+    DRAFT = "draft", "Not opened"
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+
+
+class Assessment(models.Model):
+    """One trust in one cycle."""
+
+    trust = models.ForeignKey(Trust, on_delete=models.CASCADE, related_name="assessments")
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="assessments")
+    status = models.CharField(
+        max_length=10, choices=AssessmentStatus, default=AssessmentStatus.DRAFT
+    )
+    opened_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    reopen_reason = models.TextField(blank=True, help_text="Why it was last reopened.")
+
+    class Meta:
+        ordering = ["-cycle__year", "-cycle__quarter", "trust__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["trust", "cycle"], name="assessment_one_per_cycle"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.trust.name}, {self.cycle.label}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == AssessmentStatus.OPEN
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == AssessmentStatus.CLOSED
+
+
+HALF_LEVELS = [Decimal(n) / 2 for n in range(2, 11)]  # 1.0, 1.5, ... 5.0
+
+
+class Target(models.Model):
+    """The level the board wants a principle to reach within a year."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="targets")
+    principle = models.ForeignKey(Principle, on_delete=models.PROTECT, related_name="+")
+    level = models.DecimalField(
+        max_digits=2,
+        decimal_places=1,
+        choices=[(level, f"{level}") for level in HALF_LEVELS],
+    )
+
+    class Meta:
+        ordering = ["principle__number"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "principle"], name="target_once"),
+            models.CheckConstraint(
+                condition=models.Q(level__gte=1, level__lte=5), name="target_level_1_to_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment}: principle {self.principle.number} target {self.level}"
+
+
+class ResponseStatus(models.TextChoices):
+    IN_PROGRESS = "in_progress", "In progress"
+    SUBMITTED = "submitted", "Submitted"
+
+
+class Response(models.Model):
+    """One board member's questionnaire in one assessment. Only they see its answers."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="responses")
+    respondent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="responses"
+    )
+    seat_group = models.CharField(max_length=20, choices=SeatGroup)
+    status = models.CharField(
+        max_length=12, choices=ResponseStatus, default=ResponseStatus.IN_PROGRESS
+    )
+    started_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "respondent"], name="response_one_per_member"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Response {self.pk} to {self.assessment}"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == ResponseStatus.SUBMITTED
+
+
+class Answer(models.Model):
+    """One question's score (1 to 5) or "don't know", with an optional comment.
+
+    A row with neither score nor "don't know" keeps a comment typed before choosing.
+    """
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    score = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    dont_know = models.BooleanField(default=False)
+    comment = models.TextField(blank=True, validators=[MaxLengthValidator(COMMENT_MAX_LENGTH)])
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["response", "question"], name="answer_once"),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(score__isnull=True)
+                    | models.Q(score__gte=1, score__lte=5, dont_know=False)
+                ),
+                name="answer_score_1_to_5_or_dont_know",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Answer {self.pk}"
+
+    @property
+    def is_answered(self) -> bool:
+        return self.score is not None or self.dont_know
+
+    @property
+    def score_label(self) -> str:
+        return LEVEL_LABELS.get(self.score, "")
+
+
+class PrincipleResult(models.Model):
+    """The board's aggregate for one principle in one assessment, from submitted responses.
+
+    Written in the same transaction as every submit, change of a submitted response, close
+    and reopen, so reports and national comparisons read these rows, never the answers.
+    Stored whatever the number of responses; readers apply MIN_RESPONSES.
+    """
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="results")
+    principle = models.ForeignKey(Principle, on_delete=models.PROTECT, related_name="+")
+    respondents = models.PositiveSmallIntegerField()
+    score = models.FloatField(null=True)
+    views_differ = models.BooleanField()
+    dont_know_share = models.FloatField(null=True)
+    question_means = models.JSONField(
+        default=dict, help_text="Mean score by question key, for trends across versions."
+    )
+
+    class Meta:
+        ordering = ["principle__number"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "principle"], name="result_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment}: principle {self.principle.number}"

@@ -1,0 +1,147 @@
+"""Display values for assessment results: labels, rounding, RAG. Fed by the scoring module
+and the summary table, so every page shows the same numbers from the same code."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from assessments import scoring
+from assessments.models import PrincipleResult, Response, ResponseStatus, Target
+from principles.models import Principle
+from trusts.models import Membership
+
+RAG_LABELS = {
+    scoring.Rag.RED: "Red: 1 level or more below target",
+    scoring.Rag.AMBER: "Amber: half a level or more below target",
+    scoring.Rag.GREEN: "Green: within half a level of target",
+}
+
+
+def one_decimal(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1f}"
+
+
+def percent(share: float | None) -> str:
+    return "–" if share is None else f"{share:.0%}"
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    number: int
+    title: str
+    score: str
+    target: str
+    gap: str
+    rag: str  # "red", "amber", "green" or ""
+    rag_label: str
+    views_differ: bool
+    dont_know: str
+    assurance_gap: bool
+
+
+@dataclass(frozen=True)
+class BoardResults:
+    """What may be shown of a board's results: nothing until enough members submitted."""
+
+    submitted: int
+    minimum: int
+    overall: str
+    rows: list[ResultRow]
+
+    @property
+    def shown(self) -> bool:
+        return self.submitted >= self.minimum
+
+    @property
+    def more_needed(self) -> int:
+        return max(self.minimum - self.submitted, 0)
+
+
+def board_results(
+    *,
+    principles: list[Principle],
+    results: list[PrincipleResult],
+    targets: dict[int, Target],
+) -> BoardResults:
+    by_principle = {result.principle_id: result for result in results}
+    submitted = max((result.respondents for result in results), default=0)
+    rows = []
+    scores = []
+    for principle in principles:
+        result = by_principle.get(principle.pk)
+        score = result.score if result else None
+        scores.append(score)
+        target = targets.get(principle.pk)
+        target_level = float(target.level) if target else None
+        gap = scoring.gap(target=target_level, score=score)
+        rag = scoring.rag(gap)
+        share = result.dont_know_share if result else None
+        rows.append(
+            ResultRow(
+                number=principle.number,
+                title=principle.title,
+                score=one_decimal(score),
+                target=one_decimal(target_level),
+                gap=one_decimal(gap),
+                rag=rag.value if rag else "",
+                rag_label=RAG_LABELS[rag] if rag else "No target set",
+                views_differ=bool(result and result.views_differ),
+                dont_know=percent(share),
+                assurance_gap=share is not None and share >= scoring.DONT_KNOW_FLAG,
+            )
+        )
+    minimum = settings.MIN_RESPONSES
+    if submitted < minimum:
+        rows = []
+    return BoardResults(
+        submitted=submitted,
+        minimum=minimum,
+        overall=one_decimal(scoring.overall_score(scores)) if submitted >= minimum else "",
+        rows=rows,
+    )
+
+
+@dataclass(frozen=True)
+class MemberStatus:
+    name: str
+    seat_group: str
+    status: str
+    last_activity: object  # a datetime, or None before they start
+
+
+def member_statuses(
+    memberships: list[Membership], responses: dict[int, Response]
+) -> list[MemberStatus]:
+    """Who has started and submitted; never what anyone answered."""
+    rows = []
+    for membership in memberships:
+        response = responses.get(membership.user_id)
+        if response is None:
+            status = "Not started"
+        else:
+            status = ResponseStatus(response.status).label
+        rows.append(
+            MemberStatus(
+                name=membership.user.full_name,
+                seat_group=membership.get_seat_group_display(),
+                status=status,
+                last_activity=response.updated_at if response else None,
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class StatusCounts:
+    not_started: int
+    in_progress: int
+    submitted: int
+
+
+def status_counts(rows: list[MemberStatus]) -> StatusCounts:
+    statuses = [row.status for row in rows]
+    return StatusCounts(
+        not_started=statuses.count("Not started"),
+        in_progress=statuses.count(ResponseStatus.IN_PROGRESS.label),
+        submitted=statuses.count(ResponseStatus.SUBMITTED.label),
+    )

@@ -1,0 +1,40 @@
+"""Programme staff running the quarterly cycles."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from assessments.actions import AssessmentError, cycle_create
+from assessments.forms import CycleForm
+from assessments.models import Cycle, quarter_dates
+from trusts.permissions import Permission, requires
+
+
+@requires(Permission.CYCLES_MANAGE)
+@require_http_methods(["GET"])
+def cycle_list(request):
+    return render(request, "assessments/cycle_list.html", {"cycles": Cycle.objects.all()})
+
+
+@requires(Permission.CYCLES_MANAGE)
+@require_http_methods(["GET", "POST"])
+def cycle_new(request):
+    form = CycleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        year, quarter = form.cleaned_data["quarter"]
+        first_day, last_day = quarter_dates(year, quarter)
+        try:
+            cycle = cycle_create(
+                year=year,
+                quarter=quarter,
+                opens_on=form.cleaned_data["opens_on"] or first_day,
+                closes_on=form.cleaned_data["closes_on"] or last_day,
+                framework=form.cleaned_data["framework"],
+                by=request.user,
+            )
+        except AssessmentError as problem:
+            form.add_error("quarter", str(problem))
+        else:
+            messages.success(request, f"{cycle.label} is ready. Coordinators can now open it.")
+            return redirect("cycle-list")
+    return render(request, "assessments/cycle_new.html", {"form": form})

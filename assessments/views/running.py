@@ -1,0 +1,116 @@
+"""The coordinator running the quarter: open, watch completion, set targets, close."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from assessments.actions import (
+    AssessmentError,
+    assessment_close,
+    assessment_open,
+    assessment_reopen,
+    targets_set,
+)
+from assessments.forms import ReopenForm, TargetsForm
+from assessments.models import Assessment
+from assessments.presenters import board_results, member_statuses, status_counts
+from assessments.selectors import (
+    board_members,
+    cycle_by_slug,
+    principles_with_questions,
+    responses_by_member,
+    results_of,
+    targets_of,
+)
+from assessments.views import with_assessment
+from principles.models import Principle
+from trusts.models import Trust
+from trusts.permissions import Permission, requires_on_trust
+
+
+def assessment_url(assessment: Assessment) -> str:
+    return reverse(
+        "assessment-detail",
+        kwargs={"ods_code": assessment.trust.ods_code, "cycle": assessment.cycle.slug},
+    )
+
+
+@requires_on_trust(Permission.ASSESSMENT_RUN)
+@with_assessment
+@require_http_methods(["GET"])
+def assessment_detail(request, assessment: Assessment):
+    members = member_statuses(list(board_members(assessment.trust)), responses_by_member(assessment))
+    principles = list(Principle.objects.filter(framework_id=assessment.cycle.framework_id))
+    return render(
+        request,
+        "assessments/assessment_detail.html",
+        {
+            "assessment": assessment,
+            "members": members,
+            "counts": status_counts(members),
+            "results": board_results(
+                principles=principles,
+                results=results_of(assessment),
+                targets=targets_of(assessment),
+            ),
+        },
+    )
+
+
+@requires_on_trust(Permission.ASSESSMENT_RUN)
+@require_POST
+def assessment_open_view(request, trust: Trust, cycle: str):
+    found = cycle_by_slug(cycle)
+    try:
+        assessment = assessment_open(trust=trust, cycle=found, by=request.user)
+    except AssessmentError as problem:
+        messages.error(request, str(problem))
+        return redirect("trust-detail", ods_code=trust.ods_code)
+    messages.success(request, f"The {found.label} assessment is open for the board.")
+    return redirect(assessment_url(assessment))
+
+
+@requires_on_trust(Permission.ASSESSMENT_RUN)
+@with_assessment
+@require_POST
+def assessment_close_view(request, assessment: Assessment):
+    try:
+        assessment_close(assessment=assessment, by=request.user)
+    except AssessmentError as problem:
+        messages.error(request, str(problem))
+    else:
+        messages.success(request, f"The {assessment.cycle.label} assessment is closed.")
+    return redirect(assessment_url(assessment))
+
+
+@requires_on_trust(Permission.ASSESSMENT_RUN)
+@with_assessment
+@require_http_methods(["GET", "POST"])
+def assessment_reopen_view(request, assessment: Assessment):
+    if not assessment.is_closed:
+        messages.error(request, "Only a closed assessment can be reopened.")
+        return redirect(assessment_url(assessment))
+    form = ReopenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        assessment_reopen(assessment=assessment, reason=form.cleaned_data["reason"], by=request.user)
+        messages.success(request, f"The {assessment.cycle.label} assessment is open again.")
+        return redirect(assessment_url(assessment))
+    return render(
+        request, "assessments/assessment_reopen.html", {"assessment": assessment, "form": form}
+    )
+
+
+@requires_on_trust(Permission.ASSESSMENT_RUN)
+@with_assessment
+@require_http_methods(["GET", "POST"])
+def targets_edit(request, assessment: Assessment):
+    principles = list(principles_with_questions(assessment.cycle.framework_id))
+    form = TargetsForm(request.POST or None, principles=principles, targets=targets_of(assessment))
+    if request.method == "POST" and form.is_valid():
+        targets_set(assessment=assessment, levels=form.levels(), by=request.user)
+        messages.success(request, "The board's targets are saved.")
+        return redirect(assessment_url(assessment))
+    return render(
+        request, "assessments/targets_edit.html", {"assessment": assessment, "form": form}
+    )
