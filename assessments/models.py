@@ -23,6 +23,17 @@ def quarter_dates(year: int, quarter: int) -> tuple[datetime.date, datetime.date
     return start, following - datetime.timedelta(days=1)
 
 
+def quarter_of(day: datetime.date) -> tuple[int, int]:
+    """(year, quarter) of the NHS financial year that ``day`` falls in."""
+    if day.month >= 4:
+        return day.year, (day.month - 4) // 3 + 1
+    return day.year - 1, 4
+
+
+def previous_quarter(year: int, quarter: int) -> tuple[int, int]:
+    return (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+
+
 def parse_quarter(text: str, pattern: re.Pattern = CYCLE_LABEL) -> tuple[int, int] | None:
     """(year, quarter) from "2026/27 Q3" (or the slug "2026-27-q3"); None if malformed."""
     match = pattern.match(text)
@@ -107,7 +118,7 @@ class Assessment(models.Model):
         return self.status == AssessmentStatus.CLOSED
 
 
-HALF_LEVELS = [Decimal(n) / 2 for n in range(2, 11)]  # 1.0, 1.5, ... 5.0
+HALF_LEVELS = [(Decimal(n) / 2).quantize(Decimal("0.1")) for n in range(2, 11)]  # 1.0 ... 5.0
 
 
 class Target(models.Model):

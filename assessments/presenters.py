@@ -116,10 +116,7 @@ def member_statuses(
     rows = []
     for membership in memberships:
         response = responses.get(membership.user_id)
-        if response is None:
-            status = "Not started"
-        else:
-            status = ResponseStatus(response.status).label
+        status = "Not started" if response is None else ResponseStatus(response.status).label
         rows.append(
             MemberStatus(
                 name=membership.user.full_name,

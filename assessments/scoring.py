@@ -130,11 +130,7 @@ def trend(
 ) -> float | None:
     """Change in a principle's score since the previous assessment, counting only the
     questions asked both times (matching keys), so a framework change does not move it."""
-    keys = [
-        key
-        for key in current
-        if current[key] is not None and previous.get(key) is not None
-    ]
+    keys = [key for key in current if current[key] is not None and previous.get(key) is not None]
     if not keys:
         return None
     return fmean(current[key] for key in keys) - fmean(previous[key] for key in keys)

@@ -1,10 +1,26 @@
 """Demo data: fictional trusts and people, so that no real trust is ever shown with
-invented scores. Built only through actions, and safe to run again."""
+invented scores, with a closed previous quarter and an open current one. Built only
+through actions, and safe to run again."""
 
+import random
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
+from assessments import actions as assessment_actions
+from assessments.models import (
+    Assessment,
+    AssessmentStatus,
+    Cycle,
+    previous_quarter,
+    quarter_dates,
+    quarter_of,
+)
+from principles.actions import framework_load
+from principles.loader import read_framework, shipped_framework_files
+from principles.models import Framework, Principle
 from trusts.actions import membership_add, user_create
 from trusts.models import DataOrigin, Region, Role, SeatGroup, Trust, TrustType, User
 
@@ -59,6 +75,16 @@ DEMO_TRUSTS = (
 PROGRAMME_STAFF = ("Sam Okafor", "programme@quarterdeck.example")
 ADMIN = ("Quarterdeck Admin", "admin@quarterdeck.example")
 
+# Comments of the kind board members write; Quarterdeck's own words.
+DEMO_COMMENTS = (
+    "We talk about this a lot but I have not seen the evidence at board.",
+    "Better than last year; the outpatient work is a good example.",
+    "Depends heavily on which directorate you look at.",
+    "The new team is making a difference, but it is early days.",
+    "I would like to see this in the integrated performance report.",
+    "Too much of this still depends on one or two people.",
+)
+
 
 @dataclass(frozen=True)
 class DemoLogin:
@@ -71,36 +97,132 @@ def email_for(name: str, domain: str) -> str:
 
 
 @transaction.atomic
-def seed_demo() -> list[DemoLogin]:
+def seed_demo(*, today=None) -> list[DemoLogin]:
     logins = []
+    framework = _published_framework()
+    current = _cycle(quarter_of(today or timezone.localdate()), framework)
+    previous = _cycle(previous_quarter(current.year, current.quarter), framework)
     for demo in DEMO_TRUSTS:
-        trust, _ = Trust.objects.get_or_create(
-            ods_code=demo.ods_code,
-            defaults={
-                "name": demo.name,
-                "region": demo.region,
-                "trust_type": demo.trust_type,
-                "origin": DataOrigin.DEMO,
-            },
-        )
-        coordinator = _user(demo.coordinator, demo.domain)
-        membership_add(trust=trust, user=coordinator, role=Role.COORDINATOR, by=None)
+        trust, people = _trust_and_people(demo)
+        coordinator, members = people[0], people[1:]
         logins.append(DemoLogin(coordinator.email, f"coordinator and board member, {trust.name}"))
-        seats = [(coordinator.full_name, SeatGroup.EXECUTIVE)]
-        seats += [(name, SeatGroup.EXECUTIVE) for name in demo.executives]
-        seats += [(name, SeatGroup.NON_EXECUTIVE) for name in demo.non_executives]
-        for position, (name, seat_group) in enumerate(seats):
-            member = _user(name, demo.domain)
-            membership_add(
-                trust=trust, user=member, role=Role.BOARD_MEMBER, seat_group=seat_group, by=None
-            )
-            if position == 1:
-                logins.append(DemoLogin(member.email, f"board member, {trust.name}"))
+        logins.append(DemoLogin(members[0].email, f"board member, {trust.name}"))
+        rng = random.Random(demo.ods_code)
+        maturity = {p.number: rng.uniform(1.8, 3.4) for p in framework.principles.all()}
+        # Last quarter: everyone answered, and the quarter is closed.
+        _run_quarter(trust, previous, coordinator, people, maturity, rng, close=True)
+        # This quarter: most have answered; the printed board member and the digital lead
+        # have not, so that someone trying the demo can answer as either.
+        improved = {number: level + 0.3 for number, level in maturity.items()}
+        answering = [m for m in members[1:] if rng.random() < 0.75]
+        _run_quarter(
+            trust,
+            current,
+            coordinator,
+            answering[:-1],
+            improved,
+            rng,
+            close=False,
+            part_way=answering[-1],
+        )
     programme = _user(*PROGRAMME_STAFF, is_programme_staff=True)
     logins.append(DemoLogin(programme.email, "programme staff (every trust)"))
     admin = _user(*ADMIN, is_superuser=True)
     logins.append(DemoLogin(admin.email, "administrator (Django admin at /admin/)"))
     return logins
+
+
+def _published_framework() -> Framework:
+    framework = Framework.objects.filter(published=True).order_by("-version").first()
+    if framework is None:
+        for path in shipped_framework_files():
+            framework_load(spec=read_framework(path))
+        framework = Framework.objects.filter(published=True).order_by("-version").first()
+    return framework
+
+
+def _cycle(quarter: tuple[int, int], framework: Framework) -> Cycle:
+    year, number = quarter
+    cycle = Cycle.objects.filter(year=year, quarter=number).first()
+    if cycle is None:
+        opens_on, closes_on = quarter_dates(year, number)
+        cycle = assessment_actions.cycle_create(
+            year=year,
+            quarter=number,
+            opens_on=opens_on,
+            closes_on=closes_on,
+            framework=framework,
+            by=None,
+        )
+    return cycle
+
+
+def _trust_and_people(demo: DemoTrust) -> tuple[Trust, list[User]]:
+    """The trust and its board, the digital lead first (who also sits on the board)."""
+    trust, _ = Trust.objects.get_or_create(
+        ods_code=demo.ods_code,
+        defaults={
+            "name": demo.name,
+            "region": demo.region,
+            "trust_type": demo.trust_type,
+            "origin": DataOrigin.DEMO,
+        },
+    )
+    coordinator = _user(demo.coordinator, demo.domain)
+    membership_add(trust=trust, user=coordinator, role=Role.COORDINATOR, by=None)
+    seats = [(demo.coordinator, SeatGroup.EXECUTIVE)]
+    seats += [(name, SeatGroup.EXECUTIVE) for name in demo.executives]
+    seats += [(name, SeatGroup.NON_EXECUTIVE) for name in demo.non_executives]
+    people = []
+    for name, seat_group in seats:
+        member = _user(name, demo.domain)
+        membership_add(
+            trust=trust, user=member, role=Role.BOARD_MEMBER, seat_group=seat_group, by=None
+        )
+        people.append(member)
+    return trust, people
+
+
+def _run_quarter(
+    trust, cycle, coordinator, answering, maturity, rng, *, close: bool, part_way=None
+) -> None:
+    """Opens the quarter, sets targets, has ``answering`` submit and ``part_way`` answer the
+    first three principles only, and closes it if asked."""
+    assessment = Assessment.objects.filter(trust=trust, cycle=cycle).first()
+    if assessment is not None and assessment.status != AssessmentStatus.DRAFT:
+        return  # already seeded
+    assessment = assessment_actions.assessment_open(trust=trust, cycle=cycle, by=coordinator)
+    principles = list(
+        Principle.objects.filter(framework=cycle.framework).prefetch_related("questions")
+    )
+    assessment_actions.targets_set(
+        assessment=assessment,
+        levels={p: Decimal(rng.choice(("3.5", "4.0", "4.0", "4.5"))) for p in principles},
+        by=coordinator,
+    )
+    for member in [*answering, part_way] if part_way else answering:
+        leaning = rng.gauss(0, 0.5)
+        for principle in principles if member is not part_way else principles[:3]:
+            answers = {
+                question: _demo_answer(maturity[principle.number] + leaning, rng)
+                for question in principle.questions.all()
+            }
+            assessment_actions.answers_save(
+                assessment=assessment, respondent=member, answers=answers, by=member
+            )
+        if member is not part_way:
+            response = assessment.responses.get(respondent=member)
+            assessment_actions.response_submit(response=response, by=member)
+    if close:
+        assessment_actions.assessment_close(assessment=assessment, by=coordinator)
+
+
+def _demo_answer(level: float, rng: random.Random) -> assessment_actions.AnswerInput:
+    comment = rng.choice(DEMO_COMMENTS) if rng.random() < 0.12 else ""
+    if rng.random() < 0.08:
+        return assessment_actions.AnswerInput(dont_know=True, comment=comment)
+    score = min(5, max(1, round(level + rng.gauss(0, 0.6))))
+    return assessment_actions.AnswerInput(score=score, comment=comment)
 
 
 def _user(name: str, domain_or_email: str, **flags) -> User:

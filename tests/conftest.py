@@ -1,5 +1,12 @@
+import datetime
+import functools
+
+import hypothesis
 import pytest
 
+from assessments.actions import assessment_open, cycle_create
+from principles.actions import framework_load
+from principles.loader import read_framework, shipped_framework_files
 from tests.factories import MembershipFactory, TrustFactory, UserFactory
 from trusts.models import Role, SeatGroup
 
@@ -58,3 +65,45 @@ def signed_in(client):
         return client
 
     return sign_in
+
+
+@functools.cache
+def shipped_framework_spec():
+    return read_framework(shipped_framework_files()[0])
+
+
+@pytest.fixture
+def framework(db):
+    """The shipped framework: 8 principles, 24 questions."""
+    return framework_load(spec=shipped_framework_spec()).framework
+
+
+@pytest.fixture
+def cycle(framework, trust, other_trust):
+    return cycle_create(
+        year=2026,
+        quarter=3,
+        opens_on=datetime.date(2026, 10, 1),
+        closes_on=datetime.date(2026, 12, 31),
+        framework=framework,
+        by=None,
+    )
+
+
+@pytest.fixture
+def assessment(cycle, trust, coordinator):
+    """``trust``'s assessment for ``cycle``, opened by its coordinator."""
+    return assessment_open(trust=trust, cycle=cycle, by=coordinator)
+
+
+@pytest.fixture
+def other_assessment(cycle, other_trust):
+    coordinator = MembershipFactory(trust=other_trust, role=Role.COORDINATOR, seat_group="").user
+    return assessment_open(trust=other_trust, cycle=cycle, by=coordinator)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _hypothesis_profile():
+    # The same examples on every run, so that CI never fails by chance.
+    hypothesis.settings.register_profile("quarterdeck", derandomize=True, database=None)
+    hypothesis.settings.load_profile("quarterdeck")

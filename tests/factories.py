@@ -1,8 +1,21 @@
 """One factory per model. People and memberships are made through the actions layer."""
 
+from decimal import Decimal
+
 import factory
 from factory.django import DjangoModelFactory
 
+from assessments.models import (
+    Answer,
+    Assessment,
+    AssessmentStatus,
+    Cycle,
+    PrincipleResult,
+    Response,
+    ResponseStatus,
+    Target,
+    quarter_dates,
+)
 from core.models import AuditEvent
 from principles.models import LEVELS, Framework, LevelDescriptor, Principle, Question
 from trusts import actions
@@ -75,6 +88,7 @@ class PrincipleFactory(DjangoModelFactory):
 class QuestionFactory(DjangoModelFactory):
     class Meta:
         model = Question
+        skip_postgeneration_save = True
 
     principle = factory.SubFactory(PrincipleFactory)
     framework = factory.SelfAttribute("principle.framework")
@@ -105,3 +119,65 @@ class AuditEventFactory(DjangoModelFactory):
         model = AuditEvent
 
     action = "test.happened"
+
+
+class CycleFactory(DjangoModelFactory):
+    class Meta:
+        model = Cycle
+        django_get_or_create = ["year", "quarter"]
+
+    year = 2026
+    quarter = 3
+    opens_on = factory.LazyAttribute(lambda c: quarter_dates(c.year, c.quarter)[0])
+    closes_on = factory.LazyAttribute(lambda c: quarter_dates(c.year, c.quarter)[1])
+    framework = factory.SubFactory(FrameworkFactory)
+
+
+class AssessmentFactory(DjangoModelFactory):
+    class Meta:
+        model = Assessment
+        django_get_or_create = ["trust", "cycle"]
+
+    trust = factory.SubFactory(TrustFactory)
+    cycle = factory.SubFactory(CycleFactory)
+    status = AssessmentStatus.OPEN
+
+
+class TargetFactory(DjangoModelFactory):
+    class Meta:
+        model = Target
+
+    assessment = factory.SubFactory(AssessmentFactory)
+    principle = factory.SubFactory(PrincipleFactory)
+    level = Decimal("4.0")
+
+
+class ResponseFactory(DjangoModelFactory):
+    class Meta:
+        model = Response
+
+    assessment = factory.SubFactory(AssessmentFactory)
+    respondent = factory.SubFactory(UserFactory)
+    seat_group = SeatGroup.NON_EXECUTIVE
+    status = ResponseStatus.IN_PROGRESS
+
+
+class AnswerFactory(DjangoModelFactory):
+    class Meta:
+        model = Answer
+
+    response = factory.SubFactory(ResponseFactory)
+    question = factory.SubFactory(QuestionFactory)
+    score = 3
+
+
+class PrincipleResultFactory(DjangoModelFactory):
+    class Meta:
+        model = PrincipleResult
+
+    assessment = factory.SubFactory(AssessmentFactory)
+    principle = factory.SubFactory(PrincipleFactory)
+    respondents = 3
+    score = 3.0
+    views_differ = False
+    dont_know_share = 0.0

@@ -1,7 +1,9 @@
 import pytest
 from django.urls import reverse
 
+from assessments.actions import assessment_open
 from tests.factories import MembershipFactory, TrustFactory
+from tests.helpers import answer_everything
 from trusts.models import Region, Role
 
 
@@ -31,7 +33,7 @@ def test_home_person_with_two_roles_sees_both(signed_in, coordinator, trust):
     MembershipFactory(trust=trust, user=coordinator, role=Role.BOARD_MEMBER)
     content = signed_in(coordinator).get(reverse("home")).content.decode()
     assert "Your role: Board member and Coordinator" in content
-    assert "Check who is on the board" in content
+    assert "Open this quarter&#x27;s assessment for the board" in content
 
 
 def test_home_programme_staff_sees_link_to_all_trusts(signed_in, programme_staff):
@@ -47,16 +49,44 @@ def test_home_person_without_trust_is_told_what_to_do(signed_in, db):
 
 
 def test_home_queries_stay_constant_as_trusts_grow(
-    signed_in, board_member, trust, django_assert_num_queries
+    signed_in, board_member, trust, assessment, django_assert_num_queries
 ):
     client = signed_in(board_member)
-    # session, user, memberships with trusts, invented-data banner
-    with django_assert_num_queries(4):
+    # session, user, memberships with trusts, current assessments, own responses, banner
+    with django_assert_num_queries(6):
         client.get(reverse("home"))
     for _ in range(5):
-        MembershipFactory(trust=TrustFactory(), user=board_member)
-    with django_assert_num_queries(4):
+        other = TrustFactory()
+        MembershipFactory(trust=other, user=board_member)
+        assessment_open(trust=other, cycle=assessment.cycle, by=None)
+    with django_assert_num_queries(6):
         client.get(reverse("home"))
+
+
+def test_home_board_member_is_sent_to_the_open_questionnaire(signed_in, board_member, assessment):
+    content = signed_in(board_member).get(reverse("home")).content.decode()
+    assert "Answer the 2026/27 Q3 questionnaire" in content
+    answer_everything(assessment, board_member, submit=False)
+    content = signed_in(board_member).get(reverse("home")).content.decode()
+    assert "Continue the 2026/27 Q3 questionnaire" in content
+    answer_everything(assessment, board_member)
+    content = signed_in(board_member).get(reverse("home")).content.decode()
+    assert "You have submitted the 2026/27 Q3 questionnaire" in content
+
+
+def test_home_coordinator_is_sent_to_completion(signed_in, coordinator, assessment):
+    content = signed_in(coordinator).get(reverse("home")).content.decode()
+    assert "See who has answered the 2026/27 Q3 questionnaire" in content
+
+
+def test_trust_detail_coordinator_can_open_a_quarter(signed_in, coordinator, trust, cycle):
+    content = signed_in(coordinator).get(trust_url(trust)).content.decode()
+    assert "Open 2026/27 Q3" in content
+
+
+def test_trust_detail_board_member_sees_open_questionnaire(signed_in, board_member, assessment):
+    content = signed_in(board_member).get(trust_url(assessment.trust)).content.decode()
+    assert "The 2026/27 Q3 board questionnaire" in content
 
 
 # Trust page

@@ -40,7 +40,9 @@ def assessment_url(assessment: Assessment) -> str:
 @with_assessment
 @require_http_methods(["GET"])
 def assessment_detail(request, assessment: Assessment):
-    members = member_statuses(list(board_members(assessment.trust)), responses_by_member(assessment))
+    members = member_statuses(
+        list(board_members(assessment.trust)), responses_by_member(assessment)
+    )
     principles = list(Principle.objects.filter(framework_id=assessment.cycle.framework_id))
     return render(
         request,
@@ -93,7 +95,9 @@ def assessment_reopen_view(request, assessment: Assessment):
         return redirect(assessment_url(assessment))
     form = ReopenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        assessment_reopen(assessment=assessment, reason=form.cleaned_data["reason"], by=request.user)
+        assessment_reopen(
+            assessment=assessment, reason=form.cleaned_data["reason"], by=request.user
+        )
         messages.success(request, f"The {assessment.cycle.label} assessment is open again.")
         return redirect(assessment_url(assessment))
     return render(

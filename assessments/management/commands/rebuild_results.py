@@ -1,0 +1,25 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from assessments.actions import results_refresh
+from assessments.models import Assessment, AssessmentStatus
+
+
+class Command(BaseCommand):
+    help = (
+        "Rebuild the per-principle results summary table from the answers, for every "
+        "opened assessment. Safe to run at any time: results come out as the app writes them."
+    )
+
+    def handle(self, *args, **options):
+        assessments = (
+            Assessment.objects.exclude(status=AssessmentStatus.DRAFT)
+            .select_related("cycle")
+            .order_by("pk")
+        )
+        count = 0
+        for assessment in assessments.iterator(chunk_size=200):
+            with transaction.atomic():
+                results_refresh(assessment=assessment)
+            count += 1
+        self.stdout.write(self.style.SUCCESS(f"Rebuilt results for {count} assessments."))

@@ -1,0 +1,39 @@
+"""Building answered questionnaires for tests, only through the actions layer."""
+
+from collections.abc import Callable
+
+from assessments.actions import AnswerInput, answers_save, response_submit
+from assessments.models import Assessment, Response
+from principles.models import Question
+from tests.factories import MembershipFactory
+from trusts.models import Role, SeatGroup
+
+
+def answer_everything(
+    assessment: Assessment,
+    member,
+    score: int | Callable[[Question], int | None] | None = 3,
+    *,
+    submit: bool = True,
+) -> Response:
+    """Answers every question (``None`` meaning "don't know") and submits."""
+    questions = Question.objects.filter(framework_id=assessment.cycle.framework_id)
+    answers = {}
+    for question in questions:
+        value = score(question) if callable(score) else score
+        answers[question] = AnswerInput(score=value, dont_know=value is None)
+    response = answers_save(assessment=assessment, respondent=member, answers=answers, by=member)
+    if submit:
+        response = response_submit(response=response, by=member)
+    return response
+
+
+def new_board_member(trust, seat_group=SeatGroup.NON_EXECUTIVE):
+    return MembershipFactory(trust=trust, role=Role.BOARD_MEMBER, seat_group=seat_group).user
+
+
+def submitted_board(assessment: Assessment, count: int, score=3) -> list:
+    members = [new_board_member(assessment.trust) for _ in range(count)]
+    for member in members:
+        answer_everything(assessment, member, score)
+    return members
