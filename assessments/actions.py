@@ -169,14 +169,9 @@ def answers_save(
     if not assessment.is_open:
         raise AssessmentNotOpen("This assessment is closed, so answers can no longer change.")
     _check_answers(assessment, answers)
-    membership = Membership.objects.filter(
-        trust_id=assessment.trust_id, user=respondent, role=Role.BOARD_MEMBER
-    ).first()
-    if membership is None:
-        raise AssessmentError("Only the trust's board members answer the questionnaire.")
-    response, _ = Response.objects.get_or_create(
-        assessment=assessment, respondent=respondent, defaults={"seat_group": membership.seat_group}
-    )
+    response = Response.objects.filter(assessment=assessment, respondent=respondent).first()
+    if response is None:
+        response = _response_start(assessment, respondent)
     if response.is_submitted and not all(answer.is_answered for answer in answers.values()):
         raise AssessmentError("A submitted response must keep an answer to every question.")
     Answer.objects.filter(
@@ -203,6 +198,17 @@ def answers_save(
     if response.is_submitted:
         results_refresh(assessment=assessment)
     return response
+
+
+def _response_start(assessment: Assessment, respondent: User) -> Response:
+    membership = Membership.objects.filter(
+        trust_id=assessment.trust_id, user=respondent, role=Role.BOARD_MEMBER
+    ).first()
+    if membership is None:
+        raise AssessmentError("Only the trust's board members answer the questionnaire.")
+    return Response.objects.create(
+        assessment=assessment, respondent=respondent, seat_group=membership.seat_group
+    )
 
 
 def _check_answers(assessment: Assessment, answers: dict[Question, AnswerInput]) -> None:

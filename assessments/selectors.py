@@ -1,6 +1,6 @@
 """Reads of assessment data, always reached through a trust the caller may see."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
 from assessments.models import (
@@ -14,7 +14,8 @@ from assessments.models import (
     Target,
     parse_quarter,
 )
-from principles.models import LevelDescriptor, Principle, Question
+from principles.content import framework_content
+from principles.models import Principle
 from trusts.models import Membership, Role, Trust
 
 
@@ -38,6 +39,7 @@ def assessment_for(trust: Trust, cycle_slug: str) -> Assessment:
     assessment = (
         trust.assessments.select_related("cycle__framework")
         .filter(cycle__year=year, cycle__quarter=number)
+        .order_by()
         .first()
     )
     if assessment is None:
@@ -46,39 +48,37 @@ def assessment_for(trust: Trust, cycle_slug: str) -> Assessment:
     return assessment
 
 
-def principles_with_questions(framework_id: int) -> QuerySet[Principle]:
-    """The framework's principles with their questions and level descriptors, in 3 queries."""
-    return Principle.objects.filter(framework_id=framework_id).prefetch_related(
-        Prefetch(
-            "questions",
-            queryset=Question.objects.order_by("order").prefetch_related(
-                Prefetch("levels", queryset=LevelDescriptor.objects.order_by("level"))
-            ),
-        )
-    )
+def principles_with_questions(assessment: Assessment) -> tuple[Principle, ...]:
+    """The assessment's principles with their questions and level descriptors (cached)."""
+    return framework_content(assessment.cycle.framework).principles
 
 
 def principle_page(assessment: Assessment, number: int) -> Principle:
-    principle = principles_with_questions(assessment.cycle.framework_id).filter(number=number)
-    found = principle.first()
-    if found is None:
+    principle = framework_content(assessment.cycle.framework).principle(number)
+    if principle is None:
         raise Http404("No such principle.")
-    return found
+    return principle
 
 
 def principle_count(assessment: Assessment) -> int:
-    return Principle.objects.filter(framework_id=assessment.cycle.framework_id).count()
+    return len(principles_with_questions(assessment))
 
 
 def response_of(assessment: Assessment, user) -> Response | None:
     """The user's own response, if they have started one. Only ever the caller's own."""
-    return Response.objects.filter(assessment=assessment, respondent=user).first()
+    return Response.objects.filter(assessment=assessment, respondent=user).order_by().first()
 
 
-def answers_by_question(response: Response | None) -> dict[int, Answer]:
-    if response is None:
-        return {}
-    return {answer.question_id: answer for answer in response.answers.all()}
+def own_answers(assessment: Assessment, user) -> tuple[Response | None, dict[int, Answer]]:
+    """The user's own response and its answers by question id: one query once started."""
+    answers = list(
+        Answer.objects.filter(response__assessment=assessment, response__respondent=user)
+        .select_related("response")
+        .order_by()
+    )
+    if not answers:
+        return response_of(assessment, user), {}
+    return answers[0].response, {answer.question_id: answer for answer in answers}
 
 
 def board_members(trust: Trust) -> QuerySet[Membership]:

@@ -125,6 +125,7 @@ def seed_demo(*, today=None) -> list[DemoLogin]:
             close=False,
             part_way=answering[-1],
         )
+    Trust.forget_invented_data()
     programme = _user(*PROGRAMME_STAFF, is_programme_staff=True)
     logins.append(DemoLogin(programme.email, "programme staff (every trust)"))
     admin = _user(*ADMIN, is_superuser=True)

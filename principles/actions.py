@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from core.audit import audit
+from principles.content import forget_framework_content
 from principles.loader import FrameworkFileError, FrameworkSpec
 from principles.models import Framework, LevelDescriptor, Principle, Question
 
@@ -50,6 +51,7 @@ def framework_load(*, spec: FrameworkSpec, by=None) -> LoadOutcome:
         framework.save()
         status = "updated"
     _write_content(framework, spec, earlier)
+    forget_framework_content()
     audit(
         action=f"framework.{status}",
         by=by,

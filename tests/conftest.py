@@ -3,12 +3,21 @@ import functools
 
 import hypothesis
 import pytest
+from django.core.cache import cache
 
 from assessments.actions import assessment_open, cycle_create
 from principles.actions import framework_load
+from principles.content import forget_framework_content
 from principles.loader import read_framework, shipped_framework_files
 from tests.factories import MembershipFactory, TrustFactory, UserFactory
 from trusts.models import Role, SeatGroup
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    # Each test builds its own data: nothing cached by another test may leak into it.
+    cache.clear()
+    forget_framework_content()
 
 
 @pytest.fixture(autouse=True)

@@ -63,6 +63,7 @@ def trusts_import(
             report.updated.append(record.ods_code)
         else:
             report.unchanged.append(record.ods_code)
+    Trust.forget_invented_data()
     audit(
         action="trusts.imported",
         by=by,

@@ -1,11 +1,13 @@
 import re
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+INVENTED_DATA_CACHE_KEY = "quarterdeck:invented-data-origins"
 ODS_CODE_PATTERN = re.compile(r"^[A-Z0-9]{3}([A-Z0-9]{2})?$")
 
 
@@ -65,14 +67,25 @@ class Trust(models.Model):
 
     @classmethod
     def invented_data_origins(cls) -> list[str]:
-        """Labels of the invented data loaded (demo, synthetic), for the page banner."""
-        origins = (
-            cls.objects.exclude(origin=DataOrigin.ODS)
-            .order_by("origin")
-            .values_list("origin", flat=True)
-            .distinct()
-        )
+        """Labels of the invented data loaded (demo, synthetic), for the page banner.
+
+        Cached for a minute: every page shows the banner, and the answer changes only when
+        demo or synthetic data is loaded (which forgets it at once in that process).
+        """
+        origins = cache.get(INVENTED_DATA_CACHE_KEY)
+        if origins is None:
+            origins = list(
+                cls.objects.exclude(origin=DataOrigin.ODS)
+                .order_by("origin")
+                .values_list("origin", flat=True)
+                .distinct()
+            )
+            cache.set(INVENTED_DATA_CACHE_KEY, origins, timeout=60)
         return [DataOrigin(origin).label for origin in origins]
+
+    @staticmethod
+    def forget_invented_data() -> None:
+        cache.delete(INVENTED_DATA_CACHE_KEY)
 
 
 class UserManager(BaseUserManager):

@@ -6,6 +6,7 @@ is loaded through the trusts the user may see, so another trust is a 404, never 
 that would confirm it exists.
 """
 
+from dataclasses import dataclass
 from enum import StrEnum
 from functools import wraps
 
@@ -41,16 +42,33 @@ PROGRAMME_PERMISSIONS = frozenset(
 )
 
 
-def trust_roles(user) -> dict[int, frozenset[Role]]:
-    """The user's roles by trust id, read once per request and kept on the user object."""
-    cached = getattr(user, "_trust_roles", None)
+@dataclass(frozen=True)
+class Memberships:
+    """A user's roles by trust id, and their trusts by ODS code, read in one query."""
+
+    roles: dict[int, frozenset[Role]]
+    trusts: dict[str, Trust]
+
+
+def memberships_of(user) -> Memberships:
+    """Read once per request and kept on the user object."""
+    cached = getattr(user, "_quarterdeck_memberships", None)
     if cached is None:
         roles: dict[int, set[Role]] = {}
-        for trust_id, role in Membership.objects.filter(user=user).values_list("trust_id", "role"):
-            roles.setdefault(trust_id, set()).add(Role(role))
-        cached = {trust_id: frozenset(found) for trust_id, found in roles.items()}
-        user._trust_roles = cached
+        trusts: dict[str, Trust] = {}
+        for membership in Membership.objects.filter(user=user).select_related("trust").order_by():
+            roles.setdefault(membership.trust_id, set()).add(Role(membership.role))
+            trusts[membership.trust.ods_code] = membership.trust
+        cached = Memberships(
+            roles={trust_id: frozenset(found) for trust_id, found in roles.items()},
+            trusts=trusts,
+        )
+        user._quarterdeck_memberships = cached
     return cached
+
+
+def trust_roles(user) -> dict[int, frozenset[Role]]:
+    return memberships_of(user).roles
 
 
 def has_permission(user, permission: Permission, *, trust: Trust | None = None) -> bool:
@@ -74,6 +92,16 @@ def visible_trusts(user) -> QuerySet[Trust]:
     if user.is_programme_staff:
         return Trust.objects.all()
     return Trust.objects.filter(pk__in=list(trust_roles(user)))
+
+
+def visible_trust(user, ods_code: str) -> Trust | None:
+    """The trust with this code if the user may see it, else None (the caller's 404)."""
+    ods_code = ods_code.upper()
+    if not (user.is_authenticated and user.is_active):
+        return None
+    if user.is_programme_staff:
+        return Trust.objects.filter(ods_code=ods_code).first()
+    return memberships_of(user).trusts.get(ods_code)
 
 
 def _declare(view, permission: Permission | None):
@@ -114,7 +142,7 @@ def requires_on_trust(permission: Permission):
         def wrapped(request, *args, ods_code: str, **kwargs):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            trust = visible_trusts(request.user).filter(ods_code=ods_code.upper()).first()
+            trust = visible_trust(request.user, ods_code)
             if trust is None:
                 raise Http404("No such trust.")
             if not has_permission(request.user, permission, trust=trust):

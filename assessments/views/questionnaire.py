@@ -16,7 +16,7 @@ from assessments.actions import (
 from assessments.forms import PrinciplePageForm, field_prefix
 from assessments.models import Assessment, AssessmentStatus
 from assessments.selectors import (
-    answers_by_question,
+    own_answers,
     principle_count,
     principle_page,
     principles_with_questions,
@@ -74,11 +74,14 @@ def questionnaire_page(request, assessment: Assessment, number: int):
     _visible(assessment)
     principle = principle_page(assessment, number)
     total = principle_count(assessment)
-    response = response_of(assessment, request.user)
+    if request.method == "POST":  # a bound form shows what was posted: no answers to read
+        response, answers = response_of(assessment, request.user), {}
+    else:
+        response, answers = own_answers(assessment, request.user)
     form = PrinciplePageForm(
         request.POST or None,
         questions=list(principle.questions.all()),
-        answers=answers_by_question(response),
+        answers=answers,
         require_all=bool(response and response.is_submitted),
     )
     if request.method == "POST":
@@ -131,11 +134,10 @@ def questionnaire_page(request, assessment: Assessment, number: int):
 @require_http_methods(["GET", "POST"])
 def questionnaire_check(request, assessment: Assessment):
     _visible(assessment)
-    response = response_of(assessment, request.user)
-    answers = answers_by_question(response)
+    response, answers = own_answers(assessment, request.user)
     sections = []
     missing = []
-    for principle in principles_with_questions(assessment.cycle.framework_id):
+    for principle in principles_with_questions(assessment):
         page_url = questionnaire_url(assessment, "page", number=principle.number)
         rows = []
         for question in principle.questions.all():

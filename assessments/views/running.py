@@ -24,7 +24,6 @@ from assessments.selectors import (
     targets_of,
 )
 from assessments.views import with_assessment
-from principles.models import Principle
 from trusts.models import Trust
 from trusts.permissions import Permission, requires_on_trust
 
@@ -43,7 +42,7 @@ def assessment_detail(request, assessment: Assessment):
     members = member_statuses(
         list(board_members(assessment.trust)), responses_by_member(assessment)
     )
-    principles = list(Principle.objects.filter(framework_id=assessment.cycle.framework_id))
+    principles = principles_with_questions(assessment)
     return render(
         request,
         "assessments/assessment_detail.html",
@@ -109,7 +108,7 @@ def assessment_reopen_view(request, assessment: Assessment):
 @with_assessment
 @require_http_methods(["GET", "POST"])
 def targets_edit(request, assessment: Assessment):
-    principles = list(principles_with_questions(assessment.cycle.framework_id))
+    principles = list(principles_with_questions(assessment))
     form = TargetsForm(request.POST or None, principles=principles, targets=targets_of(assessment))
     if request.method == "POST" and form.is_valid():
         targets_set(assessment=assessment, levels=form.levels(), by=request.user)

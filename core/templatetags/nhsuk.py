@@ -1,7 +1,16 @@
-"""Template helpers that render Django form fields as NHS.UK design system components."""
+"""Template helpers that render Django form fields as NHS.UK design system components.
+
+Radios, checkboxes and textareas are prepared here rather than through Django's widget
+templates: the questionnaire renders dozens of options per page, and this keeps its page
+within a small multiple of a bare view (bench/questionnaire.py).
+"""
+
+from functools import lru_cache
 
 from django import forms, template
 from django.forms.boundfield import BoundField
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -54,11 +63,95 @@ def described_by(field: BoundField) -> str:
 @register.simple_tag
 def nhsuk_control(field: BoundField):
     """Renders a text input, textarea or select with the NHS.UK classes and ARIA links."""
-    base, error = WIDGET_CLASSES[component(field)]
-    classes = [base, field.field.widget.attrs.get("class", "")]
-    if field.errors:
-        classes.append(error)
-    attrs = {"class": " ".join(filter(None, classes))}
-    if describedby := described_by(field):
+    kind = component(field)
+    base, error = WIDGET_CLASSES[kind]
+    classes = " ".join(
+        filter(
+            None, [base, field.field.widget.attrs.get("class", ""), error if field.errors else ""]
+        )
+    )
+    describedby = described_by(field)
+    if kind == "textarea":
+        # No maxlength: a browser would cut pasted text short without a word; the form's
+        # own error keeps every character typed.
+        return format_html(
+            '<textarea class="{}" id="{}" name="{}" rows="{}"{}>\n{}</textarea>',
+            classes,
+            field.auto_id,
+            field.html_name,
+            field.field.widget.attrs.get("rows", 5),
+            format_html(' aria-describedby="{}"', describedby) if describedby else "",
+            field.value() or "",
+        )
+    attrs = {"class": classes}
+    if describedby:
         attrs["aria-describedby"] = describedby
     return field.as_widget(attrs=attrs)
+
+
+@register.simple_tag
+def nhsuk_choice_items(field: BoundField, kind: str):
+    """The items of a group of radios or checkboxes (``kind``), each with its hint and an
+    "or" divider before the widget's ``divider_before`` value, as in NHS.UK frontend."""
+    widget = field.field.widget
+    value = field.value()
+    chosen = {str(v) for v in value} if isinstance(value, list | tuple) else {str(value)}
+    items = _choice_items(
+        kind,
+        field.auto_id,
+        field.html_name,
+        tuple((str(choice), str(label)) for choice, label in field.field.choices),
+        tuple(getattr(widget, "hints", {}).items()),
+        getattr(widget, "divider_before", ""),
+    )
+    return mark_safe(
+        "\n".join(
+            before + (" checked" if choice in chosen else "") + after
+            for choice, before, after in items
+        )
+    )
+
+
+@lru_cache(maxsize=4096)
+def _choice_items(kind, auto_id, name, choices, hints, divider) -> tuple[tuple[str, str, str]]:
+    """Each option's markup either side of where " checked" goes. The questions of a
+    framework version never change, so this is worked out once per process."""
+    hints = dict(hints)
+    input_type = "radio" if kind == "radios" else "checkbox"
+    items = []
+    for index, (choice, label) in enumerate(choices):
+        option_id = f"{auto_id}_{index}"
+        hint = hints.get(choice, "")
+        divider_html = (
+            format_html('<div class="nhsuk-{}__divider">or</div>\n', kind)
+            if divider and choice == divider
+            else ""
+        )
+        before = format_html(
+            '{}<div class="nhsuk-{}__item"><input class="nhsuk-{}__input" id="{}" name="{}" '
+            'type="{}" value="{}"',
+            divider_html,
+            kind,
+            kind,
+            option_id,
+            name,
+            input_type,
+            choice,
+        )
+        after = format_html(
+            '{}><label class="nhsuk-label nhsuk-{}__label" for="{}">{}</label>{}</div>',
+            format_html(' aria-describedby="{}-item-hint"', option_id) if hint else "",
+            kind,
+            option_id,
+            label,
+            format_html(
+                '<div class="nhsuk-hint nhsuk-{}__hint" id="{}-item-hint">{}</div>',
+                kind,
+                option_id,
+                hint,
+            )
+            if hint
+            else "",
+        )
+        items.append((choice, str(before), str(after)))
+    return tuple(items)

@@ -1,0 +1,48 @@
+"""Shared set-up for benchmark scripts: Django on a throw-away test database, and timing."""
+
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def setup_django() -> None:
+    """Starts Django with a fresh test database (in memory for SQLite, test_<name> for
+    PostgreSQL through DATABASE_URL), so a benchmark never touches real data."""
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ["DEBUG"] = "false"
+    import django
+    from django.conf import settings
+
+    django.setup()
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    from django.db import connection
+
+    # No setup_test_environment(): its instrumented template rendering would slow every page.
+    connection.creation.create_test_db(verbosity=0, autoclobber=True)
+
+
+def teardown_django() -> None:
+    from django.db import connection
+
+    connection.creation.destroy_test_db(connection.settings_dict["NAME"], verbosity=0)
+
+
+def median_seconds(action: Callable[[], object], *, repeat: int, warmup: int = 5) -> float:
+    for _ in range(warmup):
+        action()
+    timings = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        timings.append(time.perf_counter() - start)
+    return statistics.median(timings)
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.2f} ms"
