@@ -37,6 +37,14 @@ class AssessmentNotOpen(AssessmentError):
     pass
 
 
+class AnswersIncomplete(AssessmentError):
+    """A submitted response would lose its answer to these questions."""
+
+    def __init__(self, questions: list[Question]):
+        super().__init__("A submitted response must keep an answer to every question.")
+        self.questions = questions
+
+
 @dataclass(frozen=True)
 class AnswerInput:
     score: int | None = None
@@ -172,8 +180,10 @@ def answers_save(
     response = Response.objects.filter(assessment=assessment, respondent=respondent).first()
     if response is None:
         response = _response_start(assessment, respondent)
-    if response.is_submitted and not all(answer.is_answered for answer in answers.values()):
-        raise AssessmentError("A submitted response must keep an answer to every question.")
+    if response.is_submitted:
+        unanswered = [question for question, answer in answers.items() if not answer.is_answered]
+        if unanswered:
+            raise AnswersIncomplete(unanswered)
     Answer.objects.filter(
         response=response,
         question__in=[question for question, answer in answers.items() if answer.is_blank],

@@ -21,13 +21,12 @@ def field_prefix(question: Question) -> str:
 class PrinciplePageForm(forms.Form):
     """One principle's questions: a level (or "don't know") and a comment for each.
 
-    Unanswered questions are allowed while a response is in progress, so that "Save and
-    come back later" never loses anything; once submitted, every question needs an answer.
+    Unanswered questions are allowed, so that "Save and come back later" never loses
+    anything; ``answers_save`` refuses to let a submitted response lose an answer, and
+    ``add_missing_errors`` shows that on the page.
     """
 
-    def __init__(
-        self, *args, questions: list[Question], answers: dict[int, Answer], require_all: bool, **kw
-    ):
+    def __init__(self, *args, questions: list[Question], answers: dict[int, Answer], **kw):
         super().__init__(*args, **kw)
         self.questions = questions
         for number, question in enumerate(questions, start=1):
@@ -36,13 +35,12 @@ class PrinciplePageForm(forms.Form):
                 label=question.text,
                 help_text=question.help_text,
                 choices=LEVEL_CHOICES,
-                required=require_all,
+                required=False,
                 widget=RadiosWithHints(
                     hints={str(level.level): level.descriptor for level in question.levels.all()},
                     divider_before=DONT_KNOW,
                 ),
                 error_messages={
-                    "required": f"Choose a level for question {number}, or choose Don't know",
                     "invalid_choice": f"Choose one of the levels for question {number}, "
                     "or choose Don't know",
                 },
@@ -83,6 +81,14 @@ class PrinciplePageForm(forms.Form):
                 comment=self.cleaned_data[f"{prefix}-comment"].strip(),
             )
         return inputs
+
+    def add_missing_errors(self, questions: list[Question]) -> None:
+        for number, question in enumerate(self.questions, start=1):
+            if question in questions:
+                self.add_error(
+                    f"{field_prefix(question)}-level",
+                    f"Choose a level for question {number}, or choose Don't know",
+                )
 
     def typed_comments(self) -> list[str]:
         """What the person typed, to show back if the save could not happen."""

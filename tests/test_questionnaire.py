@@ -439,9 +439,9 @@ def test_questionnaire_save_queries_are_constant(
     assert {a.score for a in Answer.objects.filter(response__respondent=board_member)} == {4}
 
 
-# session, user, memberships, assessment, response; then in one transaction: savepoint,
+# session, user, memberships, assessment; then in one transaction: savepoint,
 # the assessment locked, response, one upsert of all answers, response touched, release
-SAVE_QUERIES = 11
+SAVE_QUERIES = 10
 
 
 def test_membership_role_is_required_to_answer(assessment, trust):

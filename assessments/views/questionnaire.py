@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from assessments.actions import (
+    AnswersIncomplete,
     AssessmentError,
     AssessmentNotOpen,
     answers_save,
@@ -74,15 +75,10 @@ def questionnaire_page(request, assessment: Assessment, number: int):
     _visible(assessment)
     principle = principle_page(assessment, number)
     total = principle_count(assessment)
-    if request.method == "POST":  # a bound form shows what was posted: no answers to read
-        response, answers = response_of(assessment, request.user), {}
-    else:
-        response, answers = own_answers(assessment, request.user)
+    # A bound form shows what was posted, so a save reads no earlier answers.
+    answers = own_answers(assessment, request.user)[1] if request.method == "GET" else {}
     form = PrinciplePageForm(
-        request.POST or None,
-        questions=list(principle.questions.all()),
-        answers=answers,
-        require_all=bool(response and response.is_submitted),
+        request.POST or None, questions=list(principle.questions.all()), answers=answers
     )
     if request.method == "POST":
         if assessment.is_closed:
@@ -97,16 +93,10 @@ def questionnaire_page(request, assessment: Assessment, number: int):
                 )
             except AssessmentNotOpen:
                 return _closed(request, assessment, form.typed_comments(), status=409)
-            if request.POST.get("action") == "later":
-                messages.success(
-                    request,
-                    "Your answers are saved. Come back to them at any time before the "
-                    "assessment closes.",
-                )
-                return redirect(questionnaire_url(assessment, "start"))
-            if number < total:
-                return redirect(questionnaire_url(assessment, "page", number=number + 1))
-            return redirect(questionnaire_url(assessment, "check"))
+            except AnswersIncomplete as incomplete:
+                form.add_missing_errors(incomplete.questions)
+            else:
+                return _after_save(request, assessment, number, total)
     elif assessment.is_closed:
         return _closed(request, assessment)
     back_url = (
@@ -124,9 +114,20 @@ def questionnaire_page(request, assessment: Assessment, number: int):
             "number": number,
             "total": total,
             "back_url": back_url,
-            "response": response,
         },
     )
+
+
+def _after_save(request, assessment: Assessment, number: int, total: int):
+    if request.POST.get("action") == "later":
+        messages.success(
+            request,
+            "Your answers are saved. Come back to them at any time before the assessment closes.",
+        )
+        return redirect(questionnaire_url(assessment, "start"))
+    if number < total:
+        return redirect(questionnaire_url(assessment, "page", number=number + 1))
+    return redirect(questionnaire_url(assessment, "check"))
 
 
 @requires_on_trust(Permission.QUESTIONNAIRE_ANSWER)
