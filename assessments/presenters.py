@@ -10,6 +10,12 @@ from assessments.models import PrincipleResult, Response, ResponseStatus, Target
 from principles.models import Principle
 from trusts.models import Membership
 
+# NHS.UK tag colours; the text says the RAG status too, so colour is never the only signal.
+RAG_TAGS = {
+    scoring.Rag.RED: "nhsuk-tag--red",
+    scoring.Rag.AMBER: "nhsuk-tag--orange",
+    scoring.Rag.GREEN: "nhsuk-tag--green",
+}
 RAG_LABELS = {
     scoring.Rag.RED: "Red: 1 level or more below target",
     scoring.Rag.AMBER: "Amber: half a level or more below target",
@@ -32,7 +38,8 @@ class ResultRow:
     score: str
     target: str
     gap: str
-    rag: str  # "red", "amber", "green" or ""
+    rag: str  # "Red", "Amber", "Green" or ""
+    rag_tag: str  # the NHS.UK tag class for its colour
     rag_label: str
     views_differ: bool
     dont_know: str
@@ -83,7 +90,8 @@ def board_results(
                 score=one_decimal(score),
                 target=one_decimal(target_level),
                 gap=one_decimal(gap),
-                rag=rag.value if rag else "",
+                rag=rag.value.capitalize() if rag else "",
+                rag_tag=RAG_TAGS[rag] if rag else "",
                 rag_label=RAG_LABELS[rag] if rag else "No target set",
                 views_differ=bool(result and result.views_differ),
                 dont_know=percent(share),

@@ -114,7 +114,7 @@ def test_assessment_detail_shows_results_at_minimum(signed_in, coordinator, asse
     content = response.content.decode()
     assert "Overall score: <strong>4.0</strong>" in content
     first = response.context["results"].rows[0]
-    assert (first.score, first.target, first.gap, first.rag) == ("4.0", "5.0", "1.0", "red")
+    assert (first.score, first.target, first.gap, first.rag) == ("4.0", "5.0", "1.0", "Red")
 
 
 def test_assessment_detail_in_progress_answers_never_count(

@@ -1,0 +1,29 @@
+"""Cycles and assessments for administrators. Responses and answers are deliberately not
+registered: only a respondent ever sees their own answers (docs/decisions/0006)."""
+
+from django.contrib import admin
+
+from assessments.models import Assessment, Cycle
+
+
+@admin.register(Cycle)
+class CycleAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "opens_on", "closes_on", "framework"]
+    readonly_fields = ["year", "quarter", "framework"]
+
+    def has_add_permission(self, request):
+        return False  # programme staff create quarters in the app, which opens every trust's
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(admin.ModelAdmin):
+    list_display = ["trust", "cycle", "status", "opened_at", "closed_at"]
+    list_filter = ["status", "cycle"]
+    search_fields = ["trust__name", "trust__ods_code"]
+    readonly_fields = ["trust", "cycle", "status", "opened_at", "closed_at", "reopen_reason"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
