@@ -309,9 +309,11 @@ def results_refresh(*, assessment: Assessment) -> list[PrincipleResult]:
 
 
 def _locked(assessment: Assessment) -> Assessment:
-    """The assessment re-read under a row lock, so a save and a close cannot interleave."""
-    return (
-        Assessment.objects.select_for_update(of=("self",))
-        .select_related("cycle", "trust")
-        .get(pk=assessment.pk)
+    """The caller's assessment, re-read in place under a row lock, so that a save and a
+    close cannot interleave and the caller never holds a stale status afterwards."""
+    assessment.refresh_from_db(
+        from_queryset=Assessment.objects.select_for_update(of=("self",)).select_related(
+            "cycle", "trust"
+        )
     )
+    return assessment

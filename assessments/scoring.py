@@ -8,13 +8,14 @@ here: rounding is for display only.
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from statistics import fmean, median, pstdev
+from statistics import fmean, median, pstdev, quantiles
 
 LEVELS = (1, 2, 3, 4, 5)
 VIEWS_DIFFER_SD = 1.0  # a question's scores this spread (population SD) or more: views differ
 DONT_KNOW_FLAG = 0.25  # this share of "don't know" answers or more is an assurance gap
 RED_GAP = 1.0
 AMBER_GAP = 0.5
+PEER_MINIMUM = 5  # trusts in a peer group before its median is shown
 
 
 @dataclass(frozen=True)
@@ -134,3 +135,21 @@ def trend(
     if not keys:
         return None
     return fmean(current[key] for key in keys) - fmean(previous[key] for key in keys)
+
+
+@dataclass(frozen=True)
+class PeerSummary:
+    trusts: int
+    median: float
+    lower_quartile: float
+    upper_quartile: float
+
+
+def peer_summary(scores: Iterable[float | None]) -> PeerSummary | None:
+    """Median and inter-quartile range of other trusts' principle scores, or None when
+    fewer than PEER_MINIMUM trusts have one (too few to compare, and too easy to identify)."""
+    present = sorted(score for score in scores if score is not None)
+    if len(present) < PEER_MINIMUM:
+        return None
+    lower, _, upper = quantiles(present, n=4, method="inclusive")
+    return PeerSummary(len(present), float(median(present)), lower, upper)

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "principles",
     "trusts",
     "assessments",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -186,4 +187,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # WeasyPrint reports every rendering step at INFO; only its warnings matter.
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

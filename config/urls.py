@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from assessments.views import cycles, questionnaire, running
 from core.views import healthz
+from reports import views as report_views
 from trusts import views as trust_views
 
 questionnaire_urls = [
@@ -18,6 +19,9 @@ assessment_urls = [
     path("reopen/", running.assessment_reopen_view, name="assessment-reopen"),
     path("targets/", running.targets_edit, name="assessment-targets"),
     path("questionnaire/", include(questionnaire_urls)),
+    path("paper/", report_views.paper_page, name="paper"),
+    path("paper.pdf", report_views.paper_pdf_download, name="paper-pdf"),
+    path("export/<str:level>.<str:extension>", report_views.paper_export, name="paper-export"),
 ]
 
 trust_urls = [

@@ -191,3 +191,25 @@ def test_property_principle_score_stays_within_the_scale(questions):
 def test_property_overall_score_stays_within_the_scale(principle_scores):
     overall = scoring.overall_score(principle_scores)
     assert overall is None or 1 <= overall <= 5
+
+
+# Peer benchmark
+
+
+def test_peer_summary_hand_computed():
+    peers = scoring.peer_summary([2.0, 3.0, 3.5, 4.0, 2.5, None])
+    assert peers == scoring.PeerSummary(
+        trusts=5, median=3.0, lower_quartile=2.5, upper_quartile=3.5
+    )
+
+
+def test_peer_summary_needs_five_trusts():
+    assert scoring.peer_summary([2.0, 3.0, 3.5, 4.0, None]) is None
+
+
+@given(st.lists(st.floats(min_value=1, max_value=5), min_size=5, max_size=40))
+def test_property_peer_median_sits_within_its_quartiles(scores):
+    peers = scoring.peer_summary(scores)
+    assert peers.lower_quartile <= peers.median <= peers.upper_quartile
+    assert min(scores) <= peers.lower_quartile
+    assert peers.upper_quartile <= max(scores)

@@ -24,6 +24,8 @@ class Permission(StrEnum):
     MEMBERS_VIEW = "members.view"
     QUESTIONNAIRE_ANSWER = "questionnaire.answer"
     ASSESSMENT_RUN = "assessment.run"
+    PAPER_VIEW = "paper.view"
+    DATA_EXPORT = "data.export"
     TRUSTS_VIEW_ALL = "trusts.view_all"
     CYCLES_MANAGE = "cycles.manage"
 
@@ -31,9 +33,17 @@ class Permission(StrEnum):
 # Roles as data: what each trust role, and the global programme role, may do.
 SIGNED_IN_PERMISSIONS = frozenset({Permission.SERVICE_USE})
 TRUST_ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.BOARD_MEMBER: frozenset({Permission.TRUST_VIEW, Permission.QUESTIONNAIRE_ANSWER}),
+    Role.BOARD_MEMBER: frozenset(
+        {Permission.TRUST_VIEW, Permission.QUESTIONNAIRE_ANSWER, Permission.PAPER_VIEW}
+    ),
     Role.COORDINATOR: frozenset(
-        {Permission.TRUST_VIEW, Permission.MEMBERS_VIEW, Permission.ASSESSMENT_RUN}
+        {
+            Permission.TRUST_VIEW,
+            Permission.MEMBERS_VIEW,
+            Permission.ASSESSMENT_RUN,
+            Permission.PAPER_VIEW,
+            Permission.DATA_EXPORT,
+        }
     ),
 }
 # Programme staff see every trust, but never an individual's answers: no trust role here.

@@ -1,5 +1,7 @@
 """The coordinator running the quarter: open, watch completion, set targets, close."""
 
+import logging
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,8 +26,11 @@ from assessments.selectors import (
     targets_of,
 )
 from assessments.views import with_assessment
+from reports.actions import paper_freeze
 from trusts.models import Trust
 from trusts.permissions import Permission, requires_on_trust
+
+logger = logging.getLogger(__name__)
 
 
 def assessment_url(assessment: Assessment) -> str:
@@ -77,10 +82,17 @@ def assessment_open_view(request, trust: Trust, cycle: str):
 @require_POST
 def assessment_close_view(request, assessment: Assessment):
     try:
-        assessment_close(assessment=assessment, by=request.user)
+        assessment = assessment_close(assessment=assessment, by=request.user)
     except AssessmentError as problem:
         messages.error(request, str(problem))
     else:
+        # The published paper exists from the moment of closing (reports depend on
+        # assessments, never the other way, so the view brings the two together). Should
+        # rendering fail, the quarter is still closed: the paper is made on first download.
+        try:
+            paper_freeze(assessment=assessment, by=request.user)
+        except Exception:
+            logger.exception("Could not freeze the board paper for %s", assessment)
         messages.success(request, f"The {assessment.cycle.label} assessment is closed.")
     return redirect(assessment_url(assessment))
 

@@ -155,3 +155,12 @@ def _choice_items(kind, auto_id, name, choices, hints, divider) -> tuple[tuple[s
         )
         items.append((choice, str(before), str(after)))
     return tuple(items)
+
+
+@register.filter
+def css_string(value) -> str:
+    """Text made safe to sit inside a double-quoted CSS string (the PDF's running header)."""
+    text = str(value)
+    for character, escaped in (("\\", "\\\\"), ('"', '\\"'), ("\n", " "), ("<", "\\3c ")):
+        text = text.replace(character, escaped)
+    return text

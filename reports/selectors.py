@@ -1,0 +1,129 @@
+"""What a board paper is made from, read in a fixed number of queries."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Q
+
+from assessments.models import (
+    Answer,
+    Assessment,
+    AssessmentStatus,
+    PrincipleResult,
+    ResponseStatus,
+    Target,
+)
+from principles.content import FrameworkContent, framework_content
+from trusts.models import Membership, Role
+
+TREND_QUARTERS = 8
+
+
+@dataclass
+class PastQuarter:
+    label: str
+    framework_id: int
+    respondents: int
+    scores: dict[int, float | None]  # principle number -> score
+    question_means: dict[int, dict[str, float | None]]  # principle number -> key -> mean
+
+
+@dataclass
+class PaperInputs:
+    assessment: Assessment
+    content: FrameworkContent
+    board_size: int
+    coordinators: list[str]
+    results: dict[int, PrincipleResult]  # principle id -> result
+    targets: dict[int, Target]  # principle id -> target
+    history: list[PastQuarter]  # earlier closed quarters of this trust, oldest first
+    answers: dict[int, list[tuple[int | None, str]]] = field(default_factory=dict)
+    peers_all: dict[int, list[float]] = field(default_factory=dict)  # principle number
+    peers_type: dict[int, list[float]] = field(default_factory=dict)
+
+
+def paper_inputs(assessment: Assessment) -> PaperInputs:
+    trust = assessment.trust
+    members = list(
+        Membership.objects.filter(trust=trust)
+        .select_related("user")
+        .values_list("role", "user__full_name")
+    )
+    inputs = PaperInputs(
+        assessment=assessment,
+        content=framework_content(assessment.cycle.framework),
+        board_size=sum(1 for role, _ in members if role == Role.BOARD_MEMBER),
+        coordinators=sorted(name for role, name in members if role == Role.COORDINATOR),
+        results={r.principle_id: r for r in PrincipleResult.objects.filter(assessment=assessment)},
+        targets={t.principle_id: t for t in Target.objects.filter(assessment=assessment)},
+        history=_history(assessment),
+    )
+    if _respondents(inputs.results) >= settings.MIN_RESPONSES:
+        inputs.answers = _answers(assessment)
+        inputs.peers_all, inputs.peers_type = _peers(assessment)
+    return inputs
+
+
+def _respondents(results: dict[int, PrincipleResult]) -> int:
+    return max((result.respondents for result in results.values()), default=0)
+
+
+def _answers(assessment: Assessment) -> dict[int, list[tuple[int | None, str]]]:
+    """Submitted answers by question id: (score or None for "don't know", comment).
+    Unanswered rows (a comment typed before choosing) never reach a paper."""
+    answers: dict[int, list[tuple[int | None, str]]] = defaultdict(list)
+    rows = Answer.objects.filter(
+        response__assessment=assessment, response__status=ResponseStatus.SUBMITTED
+    ).values_list("question_id", "score", "dont_know", "comment")
+    for question_id, score, dont_know, comment in rows:
+        if score is not None or dont_know:
+            answers[question_id].append((score, comment))
+    return answers
+
+
+def _history(assessment: Assessment) -> list[PastQuarter]:
+    """Up to the last 8 earlier closed quarters of the trust, from the summary table."""
+    cycle = assessment.cycle
+    earlier = (
+        Assessment.objects.filter(trust_id=assessment.trust_id, status=AssessmentStatus.CLOSED)
+        .filter(
+            Q(cycle__year__lt=cycle.year)
+            | Q(cycle__year=cycle.year, cycle__quarter__lt=cycle.quarter)
+        )
+        .order_by("-cycle__year", "-cycle__quarter")[: TREND_QUARTERS - 1]
+    )
+    quarters: dict[int, PastQuarter] = {}
+    results = PrincipleResult.objects.filter(assessment__in=earlier.values("pk")).select_related(
+        "assessment__cycle", "principle"
+    )
+    for result in results:
+        cycle = result.assessment.cycle
+        quarter = quarters.setdefault(
+            result.assessment_id,
+            PastQuarter(cycle.label, cycle.framework_id, result.respondents, {}, {}),
+        )
+        quarter.scores[result.principle.number] = result.score
+        quarter.question_means[result.principle.number] = result.question_means
+    return sorted(quarters.values(), key=lambda q: q.label)
+
+
+def _peers(assessment: Assessment) -> tuple[dict[int, list[float]], dict[int, list[float]]]:
+    """Other trusts' principle scores in the same quarter: closed, and above the minimum."""
+    rows = (
+        PrincipleResult.objects.filter(
+            assessment__cycle_id=assessment.cycle_id,
+            assessment__status=AssessmentStatus.CLOSED,
+            respondents__gte=settings.MIN_RESPONSES,
+            score__isnull=False,
+        )
+        .exclude(assessment__trust_id=assessment.trust_id)
+        .values_list("principle__number", "score", "assessment__trust__trust_type")
+    )
+    every, same_type = defaultdict(list), defaultdict(list)
+    trust_type = assessment.trust.trust_type
+    for number, score, peer_type in rows:
+        every[number].append(score)
+        if trust_type and peer_type == trust_type:
+            same_type[number].append(score)
+    return every, same_type

@@ -1,0 +1,84 @@
+"""The board paper on the web, as a PDF, and its data exports."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from assessments.models import Assessment
+from assessments.views import with_assessment
+from reports.actions import paper_file
+from reports.documents import paper_filename
+from reports.exports import EXPORTS, as_csv, as_xlsx
+from reports.presenters import board_paper
+from trusts.permissions import Permission, has_permission, requires_on_trust
+
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _may_see(request, assessment: Assessment) -> None:
+    """Board members see the paper once the quarter has closed; the coordinator, as a
+    draft, from the moment it opens."""
+    if assessment.is_closed:
+        return
+    if not assessment.is_open:
+        raise Http404("This assessment has not been opened.")
+    if not has_permission(request.user, Permission.ASSESSMENT_RUN, trust=assessment.trust):
+        raise PermissionDenied("The board paper is published when the quarter closes.")
+
+
+def _download(content: bytes, filename: str, extension: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=CONTENT_TYPES[extension])
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@requires_on_trust(Permission.PAPER_VIEW)
+@with_assessment
+@require_GET
+def paper_page(request, assessment: Assessment):
+    _may_see(request, assessment)
+    return render(
+        request,
+        "reports/paper_page.html",
+        {
+            "paper": board_paper(assessment),
+            "cycle_slug": assessment.cycle.slug,
+            "can_export": has_permission(
+                request.user, Permission.DATA_EXPORT, trust=assessment.trust
+            ),
+        },
+    )
+
+
+@requires_on_trust(Permission.PAPER_VIEW)
+@with_assessment
+@require_GET
+def paper_pdf_download(request, assessment: Assessment):
+    _may_see(request, assessment)
+    document = paper_file(assessment=assessment, by=request.user)
+    return _download(document.content, document.filename, "pdf")
+
+
+@requires_on_trust(Permission.DATA_EXPORT)
+@with_assessment
+@require_GET
+def paper_export(request, assessment: Assessment, level: str, extension: str):
+    if level not in EXPORTS or extension not in ("csv", "xlsx"):
+        raise Http404("No such export.")
+    _may_see(request, assessment)
+    paper = board_paper(assessment)
+    if not paper.shown:
+        return render(request, "reports/not_enough.html", {"paper": paper}, status=409)
+    columns, rows_of = EXPORTS[level]
+    rows = rows_of(paper)
+    if extension == "csv":
+        content = as_csv(columns, rows)
+    else:
+        content = as_xlsx(columns, rows, title=level.capitalize())
+    filename = paper_filename(paper, extension).replace("board-paper-", f"{level}-")
+    return _download(content, filename, extension)

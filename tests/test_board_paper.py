@@ -1,0 +1,493 @@
+"""The board paper: figures from the presenter, the PDF read back, frozen papers, views,
+exports, the URL fetcher and the command. Every figure is checked against the scoring
+module run over the same answers."""
+
+import datetime
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from assessments import scoring
+from assessments.actions import (
+    AnswerInput,
+    answers_save,
+    assessment_close,
+    assessment_open,
+    assessment_reopen,
+    cycle_create,
+    targets_set,
+)
+from core.models import AuditEvent
+from principles.models import Principle, Question
+from reports.actions import paper_file
+from reports.exports import PRINCIPLE_COLUMNS, QUESTION_COLUMNS
+from reports.models import FrozenPaper
+from reports.pdf import BASE_URL, static_path
+from reports.presenters import board_paper
+from tests.factories import MembershipFactory, TrustFactory
+from tests.helpers import answer_everything, new_board_member
+from trusts.models import Role
+
+# Board members' scores by member: A gives 2, B 3, C 4; on principle 2, A gives 1 and C 5
+# (views differ); on principle 8, C says "don't know" (an assurance gap).
+TARGETS = {1: "4.5", 2: "3.5", 3: "3.0", 8: "4.0"}
+
+
+def score_for(member_index: int):
+    def score(question):
+        base = (2, 3, 4)[member_index]
+        if question.principle.number == 2:
+            return (1, 3, 5)[member_index]
+        if question.principle.number == 8 and member_index == 2:
+            return None
+        return base
+
+    return score
+
+
+def expected_scores(assessment) -> dict[int, float]:
+    """Principle scores by the scoring module itself, from the same answers."""
+    scores = {}
+    for principle in Principle.objects.filter(framework=assessment.cycle.framework):
+        stats = {
+            q.key: scoring.question_stats(score_for(i)(q) for i in range(3))
+            for q in principle.questions.all()
+        }
+        scores[principle.number] = scoring.principle_summary(stats).score
+    return scores
+
+
+@pytest.fixture
+def scored(assessment, coordinator):
+    for index in range(3):
+        answer_everything(assessment, new_board_member(assessment.trust), score_for(index))
+    new_board_member(assessment.trust)  # a fourth who never answers
+    principles = {
+        p.number: p for p in Principle.objects.filter(framework=assessment.cycle.framework)
+    }
+    targets_set(
+        assessment=assessment,
+        levels={principles[n]: Decimal(level) for n, level in TARGETS.items()},
+        by=coordinator,
+    )
+    return assessment
+
+
+@pytest.fixture
+def previous_quarter(scored, coordinator):
+    """The same trust's closed 2026/27 Q2, where every member scored 2."""
+    cycle = cycle_create(
+        year=2026,
+        quarter=2,
+        opens_on=datetime.date(2026, 7, 1),
+        closes_on=datetime.date(2026, 9, 30),
+        framework=scored.cycle.framework,
+        by=None,
+    )
+    earlier = assessment_open(trust=scored.trust, cycle=cycle, by=coordinator)
+    for membership in scored.trust.memberships.filter(role=Role.BOARD_MEMBER)[:3]:
+        answer_everything(earlier, membership.user, 2)
+    return assessment_close(assessment=earlier, by=coordinator)
+
+
+def close(assessment, coordinator):
+    return assessment_close(assessment=assessment, by=coordinator)
+
+
+# The presenter's figures
+
+
+def test_paper_figures_match_the_scoring_module(scored, previous_quarter):
+    paper = board_paper(scored)
+    expected = expected_scores(scored)
+    assert paper.shown
+    assert paper.submitted == 3
+    assert paper.board_size == 4  # the fourth never answered
+    assert paper.overall == f"{scoring.overall_score(expected.values()):.1f}" == "2.9"
+    for row in paper.rows:
+        assert row.score == f"{expected[row.number]:.1f}"
+    rows = {row.number: row for row in paper.rows}
+    assert (rows[1].target, rows[1].gap, rows[1].rag) == ("4.5", "1.5", "Red")
+    assert (rows[2].gap, rows[2].rag, rows[2].views_differ) == ("0.5", "Amber", True)
+    assert (rows[3].gap, rows[3].rag) == ("0.0", "Green")
+    assert (rows[4].target, rows[4].rag) == ("–", "")
+    assert (rows[8].score, rows[8].dont_know, rows[8].assurance_gap) == ("2.5", "33%", True)
+    assert rows[1].trend == "+1.0"
+    assert rows[1].trend_text == "Up 1.0"
+    assert rows[8].trend == "+0.5"
+
+
+def test_paper_priorities_are_largest_gap_then_lowest_score(scored):
+    paper = board_paper(scored)
+    assert [row.number for row in paper.priorities] == [8, 1, 2]
+
+
+def test_paper_executive_summary_is_written_from_the_data(scored, previous_quarter):
+    summary = board_paper(scored).cover.summary
+    assert summary[0] == "The board's overall score is 2.9 out of 5, up 0.9 since 2026/27 Q2."
+    assert summary[1].startswith("The largest gaps against target are: 8. Don't stick")
+    assert summary[2] == "Views differ most on: 2. Set clear, realistic goals."
+    assert "8. Don't stick to the wrong plan" in summary[3]
+    assert summary[4] == "3 of 4 board members submitted their answers."
+
+
+def test_paper_assurance_is_reasonable_with_an_assurance_gap(scored):
+    # 3 of 4 answered (75%), but one principle has many "don't know" answers
+    assert board_paper(scored).cover.assurance == "Reasonable"
+
+
+def test_paper_first_quarter_has_no_change(scored):
+    paper = board_paper(scored)
+    assert paper.overall_change == ""
+    assert paper.rows[0].trend_text == "No earlier quarter"
+
+
+def test_paper_below_minimum_shows_no_aggregates(assessment, settings):
+    settings.MIN_RESPONSES = 3
+    answer_everything(assessment, new_board_member(assessment.trust), 4)
+    paper = board_paper(assessment)
+    assert not paper.shown
+    assert paper.rows == ()
+    assert paper.appendix == ()
+    assert paper.score_chart is None
+    assert paper.more_needed == 2
+    assert paper.cover.assurance == "Not yet available"
+
+
+def test_paper_peer_median_needs_five_other_trusts(scored, coordinator, settings):
+    settings.MIN_RESPONSES = 1
+    for n in range(5):
+        peer = TrustFactory(trust_type=scored.trust.trust_type)
+        peer_assessment = assessment_open(trust=peer, cycle=scored.cycle, by=None)
+        answer_everything(peer_assessment, MembershipFactory(trust=peer).user, 1 + n % 5)
+        if n < 4:
+            assessment_close(assessment=peer_assessment, by=None)
+    assert board_paper(scored).rows[0].peer_median == "–"  # 4 closed peers only
+    last = scored.cycle.assessments.exclude(trust=scored.trust).filter(status="open").get()
+    assessment_close(assessment=last, by=None)
+    row = board_paper(scored).rows[0]
+    assert row.peer_median == "3.0"  # median of 1, 2, 3, 4, 5
+    assert row.type_median == "3.0"
+
+
+def test_paper_appendix_counts_and_comments_without_names(scored, board_member):
+    question = Question.objects.get(framework=scored.cycle.framework, key="p1.user-needs")
+    answers_save(
+        assessment=scored,
+        respondent=board_member,
+        answers={question: AnswerInput(score=5, comment="Zebra crossing")},
+        by=board_member,
+    )  # in progress: never counted
+    first = board_paper(scored).appendix[0].questions[0]
+    assert first.counts == (("1", 0), ("2", 1), ("3", 1), ("4", 1), ("5", 0))
+    assert first.comments == ()
+
+
+def test_paper_fingerprint_changes_with_the_data_only(scored, coordinator):
+    first = board_paper(scored).fingerprint()
+    assert board_paper(scored).fingerprint() == first
+    principle = Principle.objects.get(framework=scored.cycle.framework, number=4)
+    targets_set(assessment=scored, levels={principle: Decimal("5.0")}, by=coordinator)
+    assert board_paper(scored).fingerprint() != first
+
+
+# The PDF, read back
+
+
+def pdf_text(content: bytes) -> tuple[PdfReader, str]:
+    reader = PdfReader(io.BytesIO(content))
+    return reader, "\n".join(page.extract_text() for page in reader.pages)
+
+
+def test_pdf_is_tagged_titled_in_english_and_shows_every_figure(scored, coordinator):
+    scored = close(scored, coordinator)
+    document = paper_file(assessment=scored, by=coordinator)
+    reader, text = pdf_text(document.content)
+    root = reader.trailer["/Root"]
+    assert 6 <= len(reader.pages) <= 12
+    assert reader.metadata.title.startswith(
+        "Digital delivery: the board's quarterly self-assessment"
+    )
+    assert "Testshire Hospitals NHS Trust, 2026/27 Q3" in reader.metadata.title
+    assert reader.metadata.author == "Testshire Hospitals NHS Trust"
+    assert root["/Lang"] == "en-GB"
+    assert bool(root["/MarkInfo"]["/Marked"]) is True
+    assert "/StructTreeRoot" in root
+    bookmarks = [item["/Title"] for item in reader.outline if isinstance(item, dict)]
+    assert bookmarks[0].startswith("Digital delivery")
+    expected = expected_scores(scored)
+    flat = " ".join(text.split())
+    assert f"Overall score: {scoring.overall_score(expected.values()):.1f} out of 5" in flat
+    for number, score in expected.items():
+        target = TARGETS.get(number)
+        if target:
+            gap = scoring.gap(target=float(target), score=score)
+            assert f"{score:.1f} {float(target):.1f} {gap:.1f}" in flat, number
+        else:
+            assert f"{score:.1f} – –" in flat, number
+    assert "DRAFT" not in text
+    assert f"Page 1 of {len(reader.pages)}" in text
+
+
+def test_pdf_charts_carry_text_alternatives(scored):
+    reader, _ = pdf_text(paper_file(assessment=scored, by=None).content)
+    alts = []
+
+    def walk(node):
+        node = node.get_object()
+        if node.get("/S") == "/Figure" and "/Alt" in node:
+            alts.append(str(node["/Alt"]))
+        kids = node.get("/K")
+        if isinstance(kids, list):
+            for kid in kids:
+                if hasattr(kid, "get_object") and isinstance(kid.get_object(), dict):
+                    walk(kid)
+        elif (
+            kids is not None and hasattr(kids, "get_object") and isinstance(kids.get_object(), dict)
+        ):
+            walk(kids)
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+    assert any(alt.startswith("Bar chart of the board's score") for alt in alts)
+    assert any(alt.startswith("Line chart of the board's overall score") for alt in alts)
+
+
+def test_pdf_of_an_open_assessment_is_marked_draft_and_not_stored(scored):
+    document = paper_file(assessment=scored, by=None)
+    _, text = pdf_text(document.content)
+    assert "DRAFT" in text
+    assert document.filename.endswith("-draft.pdf")
+    assert not FrozenPaper.objects.exists()
+
+
+def test_pdf_below_minimum_says_so(assessment, settings):
+    settings.MIN_RESPONSES = 3
+    answer_everything(assessment, new_board_member(assessment.trust), 4)
+    _, text = pdf_text(paper_file(assessment=assessment, by=None).content)
+    flat = " ".join(text.split())
+    assert "Results appear once at least 3 have" in flat
+    assert "Gap analysis" not in flat
+
+
+# Frozen papers
+
+
+def test_frozen_paper_is_stored_when_closed_and_served_after(signed_in, coordinator, scored):
+    client = signed_in(coordinator)
+    client.post(reverse("assessment-close", args=[scored.trust.ods_code, scored.cycle.slug]))
+    frozen = FrozenPaper.objects.get(assessment=scored)
+    scored.refresh_from_db()
+    document = paper_file(assessment=scored, by=coordinator)
+    assert not document.made_now
+    assert document.content == bytes(frozen.pdf)
+    assert AuditEvent.objects.filter(action="paper.frozen").count() == 1
+
+
+def test_frozen_paper_is_made_again_only_when_the_data_changes(scored, coordinator):
+    scored = close(scored, coordinator)
+    paper_file(assessment=scored, by=coordinator)
+    fingerprint = FrozenPaper.objects.get().fingerprint
+    scored = assessment_reopen(assessment=scored, reason="A late answer", by=coordinator)
+    scored = assessment_close(assessment=scored, by=coordinator)
+    assert not paper_file(assessment=scored, by=coordinator).made_now  # nothing changed
+    scored = assessment_reopen(assessment=scored, reason="A late answer", by=coordinator)
+    answer_everything(scored, new_board_member(scored.trust), 5)
+    scored = assessment_close(assessment=scored, by=coordinator)
+    assert paper_file(assessment=scored, by=coordinator).made_now
+    assert FrozenPaper.objects.get().fingerprint != fingerprint
+    assert AuditEvent.objects.filter(action="paper.refrozen").count() == 1
+
+
+# Views
+
+
+def paper_url(assessment, name="paper", *args):
+    return reverse(name, args=[assessment.trust.ods_code, assessment.cycle.slug, *args])
+
+
+def test_paper_page_coordinator_sees_draft_with_downloads(signed_in, coordinator, scored):
+    response = signed_in(coordinator).get(paper_url(scored))
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "is still open" in content
+    assert paper_url(scored, "paper-export", "principles", "csv") in content
+    assert 'role="img"' in content
+
+
+def test_paper_page_board_member_waits_for_close(signed_in, board_member, scored, coordinator):
+    client = signed_in(board_member)
+    assert client.get(paper_url(scored)).status_code == 403
+    close(scored, coordinator)
+    response = client.get(paper_url(scored))
+    assert response.status_code == 200
+    assert paper_url(scored, "paper-export", "principles", "csv") not in response.content.decode()
+
+
+def test_paper_page_wrong_trust_is_404(signed_in, coordinator, other_assessment):
+    assert signed_in(coordinator).get(paper_url(other_assessment)).status_code == 404
+
+
+def test_paper_page_programme_staff_is_403(signed_in, programme_staff, scored):
+    assert signed_in(programme_staff).get(paper_url(scored)).status_code == 403
+
+
+def test_paper_page_anonymous_redirects(client, scored):
+    assert client.get(paper_url(scored)).status_code == 302
+
+
+def test_paper_page_draft_assessment_is_404(signed_in, coordinator, trust, cycle):
+    draft = trust.assessments.get(cycle=cycle)
+    assert signed_in(coordinator).get(paper_url(draft)).status_code == 404
+
+
+def test_paper_pdf_download_is_an_attachment(signed_in, coordinator, scored):
+    close(scored, coordinator)
+    response = signed_in(coordinator).get(paper_url(scored, "paper-pdf"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == (
+        'attachment; filename="board-paper-qaa-202627-q3.pdf"'
+    )
+    assert response.content.startswith(b"%PDF-")
+
+
+def test_paper_pdf_board_member_before_close_is_403(signed_in, board_member, scored):
+    assert signed_in(board_member).get(paper_url(scored, "paper-pdf")).status_code == 403
+
+
+def test_paper_pdf_wrong_trust_is_404(signed_in, coordinator, other_assessment):
+    assert signed_in(coordinator).get(paper_url(other_assessment, "paper-pdf")).status_code == 404
+
+
+# Exports
+
+
+def test_export_principles_csv_has_documented_columns_and_figures(signed_in, coordinator, scored):
+    response = signed_in(coordinator).get(paper_url(scored, "paper-export", "principles", "csv"))
+    assert response["Content-Disposition"].endswith('principles-qaa-202627-q3-draft.csv"')
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert lines[0].split(",") == [column.name for column in PRINCIPLE_COLUMNS]
+    assert len(lines) == 9
+    assert lines[1].startswith("QAA,Testshire Hospitals NHS Trust,2026/27 Q3,1,")
+    assert ",3,3.0,4.5,1.5,Red," in lines[1]
+
+
+def test_export_questions_xlsx_opens_with_counts_and_no_comments(signed_in, coordinator, scored):
+    response = signed_in(coordinator).get(paper_url(scored, "paper-export", "questions", "xlsx"))
+    workbook = load_workbook(io.BytesIO(response.content))
+    rows = list(workbook["Questions"].values)
+    assert list(rows[0]) == [column.name for column in QUESTION_COLUMNS]
+    assert len(rows) == 25
+    first = dict(zip(rows[0], rows[1], strict=True))
+    assert (first["question_key"], first["level_2"], first["level_3"], first["level_4"]) == (
+        "p1.user-needs",
+        1,
+        1,
+        1,
+    )
+    assert [row[0] for row in workbook["Columns"].values][1:] == [c.name for c in QUESTION_COLUMNS]
+
+
+def test_export_below_minimum_is_refused(signed_in, coordinator, assessment, settings):
+    settings.MIN_RESPONSES = 3
+    response = signed_in(coordinator).get(
+        paper_url(assessment, "paper-export", "principles", "csv")
+    )
+    assert response.status_code == 409
+    assert "Not enough answers yet" in response.content.decode()
+
+
+def test_export_board_member_is_403(signed_in, board_member, scored, coordinator):
+    close(scored, coordinator)
+    url = paper_url(scored, "paper-export", "principles", "csv")
+    assert signed_in(board_member).get(url).status_code == 403
+
+
+def test_export_unknown_kind_is_404(signed_in, coordinator, scored):
+    url = paper_url(scored, "paper-export", "answers", "csv")
+    assert signed_in(coordinator).get(url).status_code == 404
+
+
+def test_export_columns_are_documented_in_the_readme():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    for column in (*PRINCIPLE_COLUMNS, *QUESTION_COLUMNS):
+        assert f"`{column.name}`" in readme, column.name
+
+
+# WeasyPrint reads only our static files
+
+
+def test_static_path_finds_our_print_stylesheet():
+    assert static_path(BASE_URL + "static/print/board-paper.css").endswith("board-paper.css")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://example.org/static/print/board-paper.css",
+        "file:///etc/passwd",
+        BASE_URL + "static/../config/settings.py",
+        BASE_URL + "media/secret.pdf",
+        BASE_URL + "static/no-such-file.css",
+    ],
+)
+def test_static_path_refuses_everything_else(url):
+    assert static_path(url) is None
+
+
+# The command line
+
+
+def test_board_paper_command_writes_the_pdf(scored, coordinator, tmp_path):
+    close(scored, coordinator)  # the command reads the assessment afresh
+    output = tmp_path / "paper.pdf"
+    out = io.StringIO()
+    call_command(
+        "board_paper",
+        "--trust",
+        "qaa",
+        "--cycle",
+        "2026/27 Q3",
+        "--output",
+        str(output),
+        stdout=out,
+    )
+    assert output.read_bytes().startswith(b"%PDF-")
+    assert "Wrote" in out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("ods", "quarter", "message"),
+    [
+        ("ZZZ", "2026/27 Q3", "No trust has the ODS code 'ZZZ'"),
+        ("QAA", "2026 Q3", "is not a quarter"),
+        ("QAA", "2030/31 Q1", "has no opened assessment for 2030/31 Q1"),
+    ],
+)
+def test_board_paper_command_unknown_trust_or_cycle(scored, tmp_path, ods, quarter, message):
+    with pytest.raises(CommandError, match=message):
+        call_command(
+            "board_paper", "--trust", ods, "--cycle", quarter, "--output", str(tmp_path / "x.pdf")
+        )
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_board_paper_command_too_few_responses(assessment, tmp_path, settings):
+    settings.MIN_RESPONSES = 3
+    with pytest.raises(CommandError, match="Only 0 board members have submitted"):
+        call_command(
+            "board_paper",
+            "--trust",
+            "QAA",
+            "--cycle",
+            "2026/27 Q3",
+            "--output",
+            str(tmp_path / "x.pdf"),
+        )
