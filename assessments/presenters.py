@@ -64,6 +64,29 @@ class BoardResults:
         return max(self.minimum - self.submitted, 0)
 
 
+def result_row(principle: Principle, result: PrincipleResult | None, target: Target | None):
+    """One principle's figures as shown everywhere: the coordinator's page, the board
+    paper and its exports."""
+    score = result.score if result else None
+    target_level = float(target.level) if target else None
+    gap = scoring.gap(target=target_level, score=score)
+    rag = scoring.rag(gap)
+    share = result.dont_know_share if result else None
+    return ResultRow(
+        number=principle.number,
+        title=principle.title,
+        score=one_decimal(score),
+        target=one_decimal(target_level),
+        gap=one_decimal(gap),
+        rag=rag.value.capitalize() if rag else "",
+        rag_tag=RAG_TAGS[rag] if rag else "",
+        rag_label=RAG_LABELS[rag] if rag else "No target set",
+        views_differ=bool(result and result.views_differ),
+        dont_know=percent(share),
+        assurance_gap=share is not None and share >= scoring.DONT_KNOW_FLAG,
+    )
+
+
 def board_results(
     *,
     principles: list[Principle],
@@ -72,40 +95,15 @@ def board_results(
 ) -> BoardResults:
     by_principle = {result.principle_id: result for result in results}
     submitted = max((result.respondents for result in results), default=0)
-    rows = []
-    scores = []
-    for principle in principles:
-        result = by_principle.get(principle.pk)
-        score = result.score if result else None
-        scores.append(score)
-        target = targets.get(principle.pk)
-        target_level = float(target.level) if target else None
-        gap = scoring.gap(target=target_level, score=score)
-        rag = scoring.rag(gap)
-        share = result.dont_know_share if result else None
-        rows.append(
-            ResultRow(
-                number=principle.number,
-                title=principle.title,
-                score=one_decimal(score),
-                target=one_decimal(target_level),
-                gap=one_decimal(gap),
-                rag=rag.value.capitalize() if rag else "",
-                rag_tag=RAG_TAGS[rag] if rag else "",
-                rag_label=RAG_LABELS[rag] if rag else "No target set",
-                views_differ=bool(result and result.views_differ),
-                dont_know=percent(share),
-                assurance_gap=share is not None and share >= scoring.DONT_KNOW_FLAG,
-            )
-        )
     minimum = settings.MIN_RESPONSES
     if submitted < minimum:
-        rows = []
+        return BoardResults(submitted=submitted, minimum=minimum, overall="", rows=[])
+    scores = [by_principle[p.pk].score if p.pk in by_principle else None for p in principles]
     return BoardResults(
         submitted=submitted,
         minimum=minimum,
-        overall=one_decimal(scoring.overall_score(scores)) if submitted >= minimum else "",
-        rows=rows,
+        overall=one_decimal(scoring.overall_score(scores)),
+        rows=[result_row(p, by_principle.get(p.pk), targets.get(p.pk)) for p in principles],
     )
 
 

@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass
 from django.conf import settings
 
 from assessments import scoring
-from assessments.presenters import RAG_LABELS, RAG_TAGS, one_decimal, percent
+from assessments.presenters import ResultRow, one_decimal, result_row
 from principles.models import LEVEL_LABELS, LEVELS
 from reports import charts
 from reports.selectors import PaperInputs, paper_inputs
@@ -20,20 +20,11 @@ ASSURANCE_LEVELS = ("Substantial", "Reasonable", "Limited")
 
 
 @dataclass(frozen=True)
-class GapRow:
-    number: int
-    title: str
-    score: str
-    target: str
-    gap: str
-    rag: str
-    rag_tag: str
-    rag_label: str
-    trend: str  # "+0.3", "-0.2", "0.0" or "–"
+class GapRow(ResultRow):
+    """A principle's figures (as on the coordinator's page), with trend and peers."""
+
+    trend: str  # "+0.3", "-0.2", "+0.0" or "–"
     trend_text: str  # the same in words
-    views_differ: bool
-    dont_know: str
-    assurance_gap: bool
     peer_median: str
     peer_range: str
     type_median: str
@@ -125,9 +116,7 @@ def present(inputs: PaperInputs) -> BoardPaper:
     previous = inputs.history[-1] if inputs.history else None
     scores = {p.number: _score(inputs, p) for p in principles}
     overall = scoring.overall_score(scores.values()) if shown else None
-    rows = (
-        tuple(_gap_row(inputs, p, scores[p.number], previous) for p in principles) if shown else ()
-    )
+    rows = tuple(_gap_row(inputs, p, previous) for p in principles) if shown else ()
     overall_change = _overall_change(overall, previous)
     priorities = _priorities(inputs, principles, scores, rows)
     trend_series = [
@@ -205,11 +194,8 @@ def _peer(groups: dict[int, list[float]], number: int) -> float | None:
     return summary.median if summary else None
 
 
-def _gap_row(inputs: PaperInputs, principle, score, previous) -> GapRow:
+def _gap_row(inputs: PaperInputs, principle, previous) -> GapRow:
     result = inputs.results.get(principle.pk)
-    target = _target(inputs, principle)
-    gap = scoring.gap(target=target, score=score)
-    rag = scoring.rag(gap)
     change = (
         scoring.trend(result.question_means, previous.question_means.get(principle.number, {}))
         if result and previous and previous.respondents >= settings.MIN_RESPONSES
@@ -217,21 +203,10 @@ def _gap_row(inputs: PaperInputs, principle, score, previous) -> GapRow:
     )
     peers = scoring.peer_summary(inputs.peers_all.get(principle.number, ()))
     same_type = scoring.peer_summary(inputs.peers_type.get(principle.number, ()))
-    share = result.dont_know_share if result else None
     return GapRow(
-        number=principle.number,
-        title=principle.title,
-        score=one_decimal(score),
-        target=one_decimal(target),
-        gap=one_decimal(gap),
-        rag=rag.value.capitalize() if rag else "",
-        rag_tag=RAG_TAGS[rag] if rag else "",
-        rag_label=RAG_LABELS[rag] if rag else "No target set",
+        **asdict(result_row(principle, result, inputs.targets.get(principle.pk))),
         trend=_signed(change),
         trend_text=_change_words(change),
-        views_differ=bool(result and result.views_differ),
-        dont_know=percent(share),
-        assurance_gap=share is not None and share >= scoring.DONT_KNOW_FLAG,
         peer_median=one_decimal(peers.median) if peers else "–",
         peer_range=f"{peers.lower_quartile:.1f} to {peers.upper_quartile:.1f}" if peers else "",
         type_median=one_decimal(same_type.median) if same_type else "–",
