@@ -7,12 +7,14 @@ audit never holds an answer: only that a response was submitted.
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from assessments import scoring
+from assessments import decisions, notifications, scoring
+from assessments.errors import AnswersIncomplete, AssessmentError, AssessmentNotOpen
 from assessments.models import (
     COMMENT_MAX_LENGTH,
     Answer,
@@ -26,23 +28,7 @@ from assessments.models import (
 )
 from core.audit import audit
 from principles.models import Framework, Principle, Question
-from trusts.models import Membership, Role, Trust, User
-
-
-class AssessmentError(Exception):
-    """A write the rules do not allow; the message is written for the person who tried."""
-
-
-class AssessmentNotOpen(AssessmentError):
-    pass
-
-
-class AnswersIncomplete(AssessmentError):
-    """A submitted response would lose its answer to these questions."""
-
-    def __init__(self, questions: list[Question]):
-        super().__init__("A submitted response must keep an answer to every question.")
-        self.questions = questions
+from trusts.models import Membership, Role, SeatGroup, Trust, User
 
 
 @dataclass(frozen=True)
@@ -93,6 +79,8 @@ def assessment_open(*, trust: Trust, cycle: Cycle, by: User) -> Assessment:
     assessment.opened_at = timezone.now()
     assessment.save(update_fields=["status", "opened_at"])
     audit(action="assessment.opened", by=by, trust=trust, target=assessment)
+    # Emails go once the opening is committed: never for an opening that rolled back.
+    transaction.on_commit(partial(notifications.assessment_opened, assessment=assessment))
     return assessment
 
 
@@ -103,7 +91,9 @@ def assessment_close(*, assessment: Assessment, by: User) -> Assessment:
         raise AssessmentError("Only an open assessment can be closed.")
     assessment.status = AssessmentStatus.CLOSED
     assessment.closed_at = timezone.now()
-    assessment.save(update_fields=["status", "closed_at"])
+    # The paper of a closed quarter shows the action log as it stood at closing.
+    assessment.action_log = decisions.action_log(assessment, as_at=timezone.localdate())
+    assessment.save(update_fields=["status", "closed_at", "action_log"])
     results_refresh(assessment=assessment)
     audit(action="assessment.closed", by=by, trust=assessment.trust, target=assessment)
     return assessment
@@ -268,44 +258,83 @@ def unanswered_questions(response: Response) -> list[Question]:
 
 
 def results_refresh(*, assessment: Assessment) -> list[PrincipleResult]:
-    """Recomputes the assessment's per-principle results from its submitted responses.
+    """Recomputes the assessment's per-principle results from its submitted responses,
+    for the whole board and for each seat group.
 
     Callers hold the transaction; ``rebuild_results`` calls it for every assessment.
     """
     questions = Question.objects.filter(framework_id=assessment.cycle.framework_id).values_list(
         "pk", "key", "principle_id"
     )
-    answers_by_question: dict[int, list[int | None]] = defaultdict(list)
-    respondents = set()
-    for response_id, question_id, score, dont_know in Answer.objects.filter(
+    everyone = _SubmittedAnswers()
+    groups = {group: _SubmittedAnswers() for group in SeatGroup.values}
+    for response_id, seat_group, question_id, score, dont_know in Answer.objects.filter(
         response__assessment=assessment, response__status=ResponseStatus.SUBMITTED
-    ).values_list("response_id", "question_id", "score", "dont_know"):
-        respondents.add(response_id)
-        if score is not None or dont_know:
-            answers_by_question[question_id].append(score)
-    by_principle: dict[int, dict[str, scoring.QuestionStats]] = defaultdict(dict)
-    for question_id, key, principle_id in questions:
-        by_principle[principle_id][key] = scoring.question_stats(answers_by_question[question_id])
+    ).values_list("response_id", "response__seat_group", "question_id", "score", "dont_know"):
+        for collected in (everyone, groups[seat_group]):
+            collected.add(response_id, question_id, score if (score or dont_know) else _UNANSWERED)
     rows = []
-    for principle_id, stats in by_principle.items():
-        summary = scoring.principle_summary(stats)
+    for principle_id, keys in _questions_by_principle(questions).items():
+        summary = everyone.summary(keys)
         rows.append(
             PrincipleResult(
                 assessment=assessment,
                 principle_id=principle_id,
-                respondents=len(respondents),
+                respondents=len(everyone.respondents),
                 score=summary.score,
                 views_differ=summary.views_differ,
                 dont_know_share=summary.dont_know_share,
                 question_means=summary.question_means,
+                group_scores={
+                    group: {
+                        "respondents": len(collected.respondents),
+                        "score": collected.summary(keys).score,
+                    }
+                    for group, collected in groups.items()
+                },
             )
         )
     return PrincipleResult.objects.bulk_create(
         rows,
         update_conflicts=True,
         unique_fields=["assessment", "principle"],
-        update_fields=["respondents", "score", "views_differ", "dont_know_share", "question_means"],
+        update_fields=[
+            "respondents",
+            "score",
+            "views_differ",
+            "dont_know_share",
+            "question_means",
+            "group_scores",
+        ],
     )
+
+
+_UNANSWERED = object()  # a comment-only row: neither a score nor "don't know"
+
+
+class _SubmittedAnswers:
+    """Answers of one set of respondents, by question, ready for the scoring module."""
+
+    def __init__(self):
+        self.respondents: set[int] = set()
+        self.by_question: dict[int, list[int | None]] = defaultdict(list)
+
+    def add(self, response_id: int, question_id: int, score) -> None:
+        self.respondents.add(response_id)
+        if score is not _UNANSWERED:
+            self.by_question[question_id].append(score)
+
+    def summary(self, keys: dict[int, str]) -> scoring.PrincipleSummary:
+        return scoring.principle_summary(
+            {key: scoring.question_stats(self.by_question[pk]) for pk, key in keys.items()}
+        )
+
+
+def _questions_by_principle(questions) -> dict[int, dict[int, str]]:
+    by_principle: dict[int, dict[int, str]] = defaultdict(dict)
+    for question_id, key, principle_id in questions:
+        by_principle[principle_id][question_id] = key
+    return by_principle
 
 
 def _locked(assessment: Assessment) -> Assessment:

@@ -4,7 +4,15 @@ from crispy_forms.helper import FormHelper
 from django import forms
 
 from assessments.actions import AnswerInput
-from assessments.models import COMMENT_MAX_LENGTH, HALF_LEVELS, Answer, parse_quarter
+from assessments.decisions import ActionInput, PositionInput
+from assessments.models import (
+    COMMENT_MAX_LENGTH,
+    HALF_LEVELS,
+    ActionRag,
+    ActionStatus,
+    Answer,
+    parse_quarter,
+)
 from core.forms import Button
 from core.widgets import RadiosWithHints
 from principles.models import LEVEL_LABELS, LEVELS, Framework, Principle, Question
@@ -184,3 +192,140 @@ class CycleForm(forms.Form):
         if opens_on and closes_on and closes_on < opens_on:
             self.add_error("closes_on", "The closing date must be on or after the opening date")
         return cleaned
+
+
+LEVEL_CHOICES_HALVES = [("", "Not recorded")] + [(str(level), str(level)) for level in HALF_LEVELS]
+
+
+class PositionsForm(forms.Form):
+    """The board's agreed level and reason for each principle, from one meeting."""
+
+    meeting_date = forms.DateField(
+        label="Date of the board meeting",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": "Enter the date of the board meeting",
+            "invalid": "Enter the meeting date as a real date",
+        },
+    )
+
+    def __init__(self, *args, principles, positions: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.principles = principles
+        dates = [position.meeting_date for position in positions.values()]
+        if dates:
+            self.initial.setdefault("meeting_date", max(dates))
+        for principle in principles:
+            position = positions.get(principle.pk)
+            self.fields[f"level-{principle.number}"] = forms.TypedChoiceField(
+                label=f"{principle.number}. {principle.title}: agreed level",
+                choices=LEVEL_CHOICES_HALVES,
+                coerce=Decimal,
+                empty_value=None,
+                required=False,
+                initial=str(position.level) if position else "",
+                error_messages={"invalid_choice": "Choose a level from 1 to 5, in halves"},
+            )
+            self.fields[f"rationale-{principle.number}"] = forms.CharField(
+                label=f"Why the board agreed this level for principle {principle.number}",
+                required=False,
+                max_length=1000,
+                initial=position.rationale if position else "",
+                widget=forms.Textarea(attrs={"rows": 2}),
+                error_messages={
+                    "max_length": "Keep the reason to 1,000 characters or fewer",
+                },
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        for principle in self.principles:
+            level = cleaned.get(f"level-{principle.number}")
+            rationale = (cleaned.get(f"rationale-{principle.number}") or "").strip()
+            if level is not None and not rationale:
+                self.add_error(
+                    f"rationale-{principle.number}",
+                    f"Give the reason for the level agreed for principle {principle.number}",
+                )
+            if level is None and rationale:
+                self.add_error(
+                    f"level-{principle.number}",
+                    f"Choose the level agreed for principle {principle.number}, "
+                    "or clear the reason",
+                )
+        return cleaned
+
+    def fields_by_principle(self):
+        for principle in self.principles:
+            yield (
+                principle,
+                self[f"level-{principle.number}"],
+                self[f"rationale-{principle.number}"],
+            )
+
+    def positions(self) -> dict:
+        return {
+            principle: PositionInput(
+                level=self.cleaned_data[f"level-{principle.number}"],
+                rationale=self.cleaned_data[f"rationale-{principle.number}"],
+            )
+            if self.cleaned_data[f"level-{principle.number}"] is not None
+            else None
+            for principle in self.principles
+        }
+
+
+class BoardActionForm(forms.Form):
+    title = forms.CharField(
+        label="Action",
+        max_length=200,
+        error_messages={"required": "Enter what the board agreed to do"},
+    )
+    principle_number = forms.TypedChoiceField(
+        label="Principle",
+        coerce=int,
+        error_messages={"required": "Choose the principle this action is for"},
+    )
+    owner = forms.CharField(
+        label="Owner",
+        help_text="The person responsible, for example the Chief Digital Officer",
+        max_length=150,
+        error_messages={"required": "Enter who owns the action"},
+    )
+    due_date = forms.DateField(
+        label="Due date",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": "Enter the date the action is due",
+            "invalid": "Enter the due date as a real date",
+        },
+    )
+    status = forms.ChoiceField(
+        label="Status", choices=ActionStatus.choices, widget=forms.RadioSelect
+    )
+    rag = forms.ChoiceField(
+        label="RAG",
+        help_text="How confident the board is that the action is on track",
+        choices=ActionRag.choices,
+        widget=forms.RadioSelect,
+    )
+    notes = forms.CharField(
+        label="Notes (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": "Keep the notes to 2,000 characters or fewer"},
+    )
+
+    def __init__(self, *args, principles, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["principle_number"].choices = [
+            (principle.number, f"{principle.number}. {principle.title}") for principle in principles
+        ]
+        self.initial.setdefault("status", ActionStatus.NOT_STARTED)
+        self.initial.setdefault("rag", ActionRag.GREEN)
+        self.helper = FormHelper()
+        self.helper.add_input(Button("save", "Save action"))
+
+    def values(self) -> ActionInput:
+        return ActionInput(**self.cleaned_data)

@@ -99,6 +99,11 @@ class Assessment(models.Model):
     opened_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     reopen_reason = models.TextField(blank=True, help_text="Why it was last reopened.")
+    action_log = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The action log as it stood when the assessment closed, for its paper.",
+    )
 
     class Meta:
         ordering = ["-cycle__year", "-cycle__quarter", "trust__name"]
@@ -236,6 +241,10 @@ class PrincipleResult(models.Model):
     question_means = models.JSONField(
         default=dict, help_text="Mean score by question key, for trends across versions."
     )
+    group_scores = models.JSONField(
+        default=dict,
+        help_text='By seat group: {"executive": {"respondents": 4, "score": 3.1}, ...}.',
+    )
 
     class Meta:
         ordering = ["principle__number"]
@@ -245,3 +254,92 @@ class PrincipleResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment}: principle {self.principle.number}"
+
+
+class AgreedPosition(models.Model):
+    """The board's own agreed level for a principle, recorded after it discussed the
+    members' results, beside which the paper shows them."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="positions")
+    principle = models.ForeignKey(Principle, on_delete=models.PROTECT, related_name="+")
+    level = models.DecimalField(
+        max_digits=2, decimal_places=1, choices=[(level, f"{level}") for level in HALF_LEVELS]
+    )
+    rationale = models.TextField(validators=[MaxLengthValidator(1000)])
+    meeting_date = models.DateField()
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["principle__number"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "principle"], name="position_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment}: principle {self.principle.number} agreed {self.level}"
+
+
+class ActionStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
+    DROPPED = "dropped", "Dropped"
+
+
+OPEN_ACTION_STATUSES = (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS)
+
+
+class ActionRag(models.TextChoices):
+    RED = "red", "Red"
+    AMBER = "amber", "Amber"
+    GREEN = "green", "Green"
+
+
+class BoardAction(models.Model):
+    """An action the board agreed, kept by the digital lead and carried from quarter to
+    quarter until it is done or dropped. It names a principle by number, which every
+    framework version keeps."""
+
+    trust = models.ForeignKey(Trust, on_delete=models.CASCADE, related_name="board_actions")
+    principle_number = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(8)]
+    )
+    title = models.CharField(max_length=200)
+    owner = models.CharField(max_length=150)
+    due_date = models.DateField()
+    status = models.CharField(max_length=12, choices=ActionStatus, default=ActionStatus.NOT_STARTED)
+    rag = models.CharField("RAG", max_length=5, choices=ActionRag, default=ActionRag.GREEN)
+    notes = models.TextField(blank=True, validators=[MaxLengthValidator(2000)])
+    completed_on = models.DateField(
+        null=True, blank=True, help_text="When it was marked done or dropped."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["due_date", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_ACTION_STATUSES
+
+
+class Reminder(models.Model):
+    """A reminder emailed to a board member who had not submitted: at most one a day."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="reminders")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    sent_on = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "member", "sent_on"], name="reminder_once_a_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reminder to {self.member} on {self.sent_on}"

@@ -167,6 +167,11 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Quarterdeck <quarterd
 
 # The smallest number of submitted responses before any aggregate is shown (DESIGN.md §4).
 MIN_RESPONSES = int(os.environ.get("MIN_RESPONSES", "3"))
+# How long an invitation link works, and how many days before close reminders start.
+INVITATION_DAYS = int(os.environ.get("INVITATION_DAYS", "14"))
+REMINDER_DAYS_BEFORE_CLOSE = int(os.environ.get("REMINDER_DAYS_BEFORE_CLOSE", "7"))
+# The address people use to reach the app, for links in emails.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from assessments.views import cycles, questionnaire, running
+from assessments.views import cycles, decisions, questionnaire, running
 from core.views import healthz
 from reports import views as report_views
 from trusts import views as trust_views
@@ -18,6 +18,7 @@ assessment_urls = [
     path("close/", running.assessment_close_view, name="assessment-close"),
     path("reopen/", running.assessment_reopen_view, name="assessment-reopen"),
     path("targets/", running.targets_edit, name="assessment-targets"),
+    path("positions/", decisions.positions_edit, name="assessment-positions"),
     path("questionnaire/", include(questionnaire_urls)),
     path("paper/", report_views.paper_page, name="paper"),
     path("paper.pdf", report_views.paper_pdf_download, name="paper-pdf"),
@@ -26,6 +27,22 @@ assessment_urls = [
 
 trust_urls = [
     path("", trust_views.trust_detail, name="trust-detail"),
+    path("people/", trust_views.board_people, name="board-people"),
+    path(
+        "people/invitations/<int:pk>/resend/",
+        trust_views.invitation_resend_view,
+        name="invitation-resend",
+    ),
+    path(
+        "people/invitations/<int:pk>/revoke/",
+        trust_views.invitation_revoke_view,
+        name="invitation-revoke",
+    ),
+    path("people/<int:pk>/remove/", trust_views.membership_remove_view, name="membership-remove"),
+    path("audit/", trust_views.audit_trail, name="audit-trail"),
+    path("actions/", decisions.board_actions, name="board-actions"),
+    path("actions/new/", decisions.board_action_edit, name="board-action-new"),
+    path("actions/<int:pk>/", decisions.board_action_edit, name="board-action-edit"),
     path("cycles/<str:cycle>/open/", running.assessment_open_view, name="assessment-open"),
     path("assessments/<str:cycle>/", include(assessment_urls)),
 ]
@@ -35,6 +52,7 @@ urlpatterns = [
     path("sign-in/", trust_views.sign_in, name="sign-in"),
     path("sign-out/", trust_views.sign_out, name="sign-out"),
     path("about/", trust_views.about, name="about"),
+    path("invitations/<str:token>/", trust_views.invitation_accept_view, name="invitation-accept"),
     path("trusts/", trust_views.trust_list, name="trust-list"),
     path("trusts/<str:ods_code>/", include(trust_urls)),
     path("programme/cycles/", cycles.cycle_list, name="cycle-list"),

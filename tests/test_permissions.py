@@ -33,14 +33,14 @@ def test_every_view_declares_a_permission():
     assert undeclared == []
 
 
-def test_only_sign_in_sign_out_about_and_health_are_public():
+def test_only_sign_in_sign_out_invitations_about_and_health_are_public():
     public = sorted(
         pattern.name
         for namespace, pattern in walk(get_resolver().url_patterns)
         if namespace not in UNDECLARED_NAMESPACES
         and getattr(pattern.callback, "required_permission", "") is None
     )
-    assert public == ["about", "healthz", "sign-in", "sign-out"]
+    assert public == ["about", "healthz", "invitation-accept", "sign-in", "sign-out"]
 
 
 def test_every_role_has_a_permission_set():

@@ -1,11 +1,28 @@
 """Every write to trusts, people and memberships (keyword-only, one transaction, audited)."""
 
+import datetime
+import hashlib
+import secrets
 from dataclasses import dataclass, field
+from functools import partial
 
+from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
 
 from core.audit import audit
-from trusts.models import DataOrigin, Membership, Role, SeatGroup, Trust, User, normalise_email
+from core.mail import absolute, send
+from trusts.models import (
+    DataOrigin,
+    Invitation,
+    Membership,
+    Role,
+    SeatGroup,
+    Trust,
+    User,
+    normalise_email,
+)
 from trusts.ods import TrustRecord, type_from_name
 
 
@@ -129,3 +146,167 @@ def membership_add(
             detail={"user": user.email, "role": role, "seat_group": membership.seat_group},
         )
     return membership
+
+
+# Invitations and board membership
+
+
+class InvitationError(Exception):
+    """An invitation the rules refuse; the message is for the person who tried."""
+
+
+@dataclass(frozen=True)
+class InvitationOutcome:
+    invitation: Invitation | None  # None when an existing account was linked at once
+    membership: Membership | None
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def invitation_send(
+    *, trust: Trust, email: str, full_name: str, seat_group: SeatGroup, by: User
+) -> InvitationOutcome:
+    """Adds a board member. Someone who already has an account with a password is linked
+    at once and told by email; anyone else gets a single-use link to set a password."""
+    email = normalise_email(email)
+    user = User.objects.filter(email__iexact=email).first()
+    if user and trust.memberships.filter(user=user, role=Role.BOARD_MEMBER).exists():
+        raise InvitationError(f"{email} is already on {trust.name}'s board.")
+    if trust.invitations.filter(
+        email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
+    ).exists():
+        raise InvitationError(f"{email} has already been invited: send that invitation again.")
+    if user is not None and user.has_usable_password():
+        membership = membership_add(
+            trust=trust, user=user, role=Role.BOARD_MEMBER, seat_group=seat_group, by=by
+        )
+        transaction.on_commit(
+            partial(_email_added, trust=trust, user=user, invited_by=by.full_name)
+        )
+        return InvitationOutcome(invitation=None, membership=membership)
+    invitation = Invitation(
+        trust=trust, email=email, full_name=full_name.strip(), seat_group=seat_group, invited_by=by
+    )
+    token = _issue_token(invitation)
+    invitation.save()
+    audit(
+        action="invitation.sent",
+        by=by,
+        trust=trust,
+        target=invitation,
+        detail={"email": email, "seat_group": seat_group},
+    )
+    transaction.on_commit(partial(_email_invitation, invitation=invitation, token=token))
+    return InvitationOutcome(invitation=invitation, membership=None)
+
+
+@transaction.atomic
+def invitation_resend(*, invitation: Invitation, by: User) -> Invitation:
+    """A fresh link with a fresh expiry; the old link stops working."""
+    if not invitation.is_pending:
+        raise InvitationError("Only an invitation that is still waiting can be sent again.")
+    token = _issue_token(invitation)
+    invitation.save(update_fields=["token_hash", "sent_at", "expires_at"])
+    audit(action="invitation.resent", by=by, trust=invitation.trust, target=invitation)
+    transaction.on_commit(partial(_email_invitation, invitation=invitation, token=token))
+    return invitation
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation, by: User) -> Invitation:
+    if not invitation.is_pending:
+        raise InvitationError("That invitation has already been used or revoked.")
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    audit(action="invitation.revoked", by=by, trust=invitation.trust, target=invitation)
+    return invitation
+
+
+def invitation_for_token(token: str) -> Invitation | None:
+    """The invitation a link belongs to, if it can still be used."""
+    invitation = (
+        Invitation.objects.select_related("trust").filter(token_hash=_token_hash(token)).first()
+    )
+    return invitation if invitation is not None and invitation.is_usable else None
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, password: str) -> User:
+    """Sets the invited person's password (making their account if they have none) and
+    adds them to the board. The link cannot be used again."""
+    invitation = (
+        Invitation.objects.select_for_update().filter(token_hash=_token_hash(token)).first()
+    )
+    if invitation is None or not invitation.is_usable:
+        raise InvitationError("This invitation link has expired or has already been used.")
+    user = User.objects.filter(email__iexact=invitation.email).first()
+    if user is None:
+        user = user_create(
+            email=invitation.email, full_name=invitation.full_name, password=password, by=None
+        )
+    else:
+        user.set_password(password)
+        user.save(update_fields=["password"])
+    membership_add(
+        trust=invitation.trust,
+        user=user,
+        role=Role.BOARD_MEMBER,
+        seat_group=invitation.seat_group,
+        by=user,
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    audit(action="invitation.accepted", by=user, trust=invitation.trust, target=invitation)
+    return user
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership, by: User) -> None:
+    """Takes a role away. Their submitted answers stay in the results they were part of."""
+    audit(
+        action="membership.removed",
+        by=by,
+        trust=membership.trust,
+        detail={"user": membership.user.email, "role": membership.role},
+    )
+    membership.delete()
+
+
+def _issue_token(invitation: Invitation) -> str:
+    token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    invitation.token_hash = _token_hash(token)
+    invitation.sent_at = now
+    invitation.expires_at = now + datetime.timedelta(days=settings.INVITATION_DAYS)
+    return token
+
+
+def _email_invitation(*, invitation: Invitation, token: str) -> None:
+    send(
+        to=invitation.email,
+        template="invitation",
+        context={
+            "invitation": invitation,
+            "trust": invitation.trust,
+            "invited_by": invitation.invited_by.full_name
+            if invitation.invited_by
+            else "Your trust",
+            "link": absolute(reverse("invitation-accept", kwargs={"token": token})),
+        },
+    )
+
+
+def _email_added(*, trust: Trust, user: User, invited_by: str) -> None:
+    send(
+        to=user.email,
+        template="added_to_board",
+        context={
+            "trust": trust,
+            "user": user,
+            "invited_by": invited_by,
+            "link": absolute(reverse("sign-in")),
+        },
+    )

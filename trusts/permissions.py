@@ -22,6 +22,8 @@ class Permission(StrEnum):
     SERVICE_USE = "service.use"
     TRUST_VIEW = "trust.view"
     MEMBERS_VIEW = "members.view"
+    MEMBERS_MANAGE = "members.manage"
+    AUDIT_VIEW = "audit.view"
     QUESTIONNAIRE_ANSWER = "questionnaire.answer"
     ASSESSMENT_RUN = "assessment.run"
     PAPER_VIEW = "paper.view"
@@ -40,6 +42,8 @@ TRUST_ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         {
             Permission.TRUST_VIEW,
             Permission.MEMBERS_VIEW,
+            Permission.MEMBERS_MANAGE,
+            Permission.AUDIT_VIEW,
             Permission.ASSESSMENT_RUN,
             Permission.PAPER_VIEW,
             Permission.DATA_EXPORT,
@@ -48,7 +52,12 @@ TRUST_ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
 }
 # Programme staff see every trust, but never an individual's answers: no trust role here.
 PROGRAMME_PERMISSIONS = frozenset(
-    {Permission.TRUSTS_VIEW_ALL, Permission.TRUST_VIEW, Permission.CYCLES_MANAGE}
+    {
+        Permission.TRUSTS_VIEW_ALL,
+        Permission.TRUST_VIEW,
+        Permission.CYCLES_MANAGE,
+        Permission.AUDIT_VIEW,
+    }
 )
 
 

@@ -1,0 +1,105 @@
+"""The coordinator recording the board's decisions: agreed positions and the action log."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from assessments.decisions import board_action_save, positions_record
+from assessments.errors import AssessmentError
+from assessments.forms import BoardActionForm, PositionsForm
+from assessments.models import OPEN_ACTION_STATUSES, Assessment
+from assessments.selectors import current_assessments, principles_with_questions
+from assessments.views import with_assessment
+from assessments.views.running import assessment_url
+from principles.content import framework_content
+from principles.models import Framework
+from trusts.models import Trust
+from trusts.permissions import Permission, requires_on_trust
+
+
+@requires_on_trust(Permission.ASSESSMENT_RUN)
+@with_assessment
+@require_http_methods(["GET", "POST"])
+def positions_edit(request, assessment: Assessment):
+    principles = principles_with_questions(assessment)
+    form = PositionsForm(
+        request.POST or None,
+        principles=principles,
+        positions={p.principle_id: p for p in assessment.positions.all()},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            positions_record(
+                assessment=assessment,
+                positions=form.positions(),
+                meeting_date=form.cleaned_data["meeting_date"],
+                by=request.user,
+            )
+        except AssessmentError as problem:
+            form.add_error("meeting_date", str(problem))
+        else:
+            messages.success(request, "The board's agreed position is saved.")
+            return redirect(assessment_url(assessment))
+    return render(
+        request, "assessments/positions_edit.html", {"assessment": assessment, "form": form}
+    )
+
+
+def _principles_for(trust: Trust):
+    """The principles of the trust's newest opened quarter (or the newest framework):
+    actions name a principle by number, which every version keeps."""
+    current = current_assessments([trust.pk]).get(trust.pk)
+    framework = (
+        current.cycle.framework
+        if current
+        else Framework.objects.filter(published=True).order_by("-version").first()
+    )
+    return framework_content(framework).principles if framework else ()
+
+
+@requires_on_trust(Permission.ASSESSMENT_RUN)
+@require_http_methods(["GET"])
+def board_actions(request, trust: Trust):
+    actions = list(trust.board_actions.order_by("due_date", "pk"))
+    titles = {p.number: p.title for p in _principles_for(trust)}
+    for action in actions:
+        action.principle_title = titles.get(action.principle_number, "")
+    return render(
+        request,
+        "assessments/board_actions.html",
+        {
+            "trust": trust,
+            "open_actions": [a for a in actions if a.status in OPEN_ACTION_STATUSES],
+            "finished_actions": [a for a in actions if a.status not in OPEN_ACTION_STATUSES],
+        },
+    )
+
+
+@requires_on_trust(Permission.ASSESSMENT_RUN)
+@require_http_methods(["GET", "POST"])
+def board_action_edit(request, trust: Trust, pk: int | None = None):
+    action = get_object_or_404(trust.board_actions, pk=pk) if pk else None
+    initial = {}
+    if action is not None:
+        initial = {
+            field: getattr(action, field)
+            for field in (
+                "title",
+                "principle_number",
+                "owner",
+                "due_date",
+                "status",
+                "rag",
+                "notes",
+            )
+        }
+    form = BoardActionForm(request.POST or None, principles=_principles_for(trust), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        board_action_save(trust=trust, action=action, values=form.values(), by=request.user)
+        messages.success(request, "The action is saved.")
+        return redirect("board-actions", ods_code=trust.ods_code)
+    return render(
+        request,
+        "assessments/board_action_edit.html",
+        {"trust": trust, "form": form, "action": action},
+    )

@@ -1,0 +1,56 @@
+"""The audit trail in words, for the trust's coordinator and programme staff. Events carry
+what happened and to what, never an answer."""
+
+from dataclasses import dataclass
+
+from core.models import AuditEvent
+
+DESCRIPTIONS = {
+    "assessment.opened": "opened the assessment",
+    "assessment.closed": "closed the assessment",
+    "assessment.reopened": "reopened the assessment",
+    "targets.set": "set the board's targets",
+    "positions.recorded": "recorded the board's agreed position",
+    "board_action.added": "added an action",
+    "board_action.changed": "changed an action",
+    "membership.added": "added a role",
+    "membership.removed": "removed a role",
+    "invitation.sent": "invited a board member",
+    "invitation.resent": "sent an invitation again",
+    "invitation.revoked": "revoked an invitation",
+    "invitation.accepted": "accepted an invitation",
+    "response.submitted": "submitted a response",
+    "reminder.sent": "sent a reminder",
+    "paper.frozen": "published the board paper",
+    "paper.refrozen": "published the board paper again, after its figures changed",
+}
+
+# What of an event's detail is shown; the rest stays in the database for administrators.
+SHOWN_DETAIL = ("reason", "email", "user", "role", "title", "status", "to", "meeting_date")
+
+
+@dataclass(frozen=True)
+class TrailEntry:
+    at: object
+    who: str
+    what: str
+    about: str
+    detail: str
+
+
+def trail_entry(event: AuditEvent, quarters: dict[str, str]) -> TrailEntry:
+    who = event.actor.full_name if event.actor else "Quarterdeck"
+    detail = "; ".join(
+        f"{key.replace('_', ' ')}: {event.detail[key]}"
+        for key in SHOWN_DETAIL
+        if event.detail.get(key) not in (None, "")
+    )
+    return TrailEntry(
+        at=event.at,
+        who=who,
+        what=DESCRIPTIONS.get(event.action, event.action),
+        about=quarters.get(event.target_id, "")
+        if event.target_type == "assessments.assessment"
+        else "",
+        detail=detail,
+    )
