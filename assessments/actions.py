@@ -92,7 +92,7 @@ def assessment_close(*, assessment: Assessment, by: User) -> Assessment:
     assessment.status = AssessmentStatus.CLOSED
     assessment.closed_at = timezone.now()
     # The paper of a closed quarter shows the action log as it stood at closing.
-    assessment.action_log = decisions.action_log(assessment, as_at=timezone.localdate())
+    assessment.action_log = decisions.action_log(assessment)
     assessment.save(update_fields=["status", "closed_at", "action_log"])
     results_refresh(assessment=assessment)
     audit(action="assessment.closed", by=by, trust=assessment.trust, target=assessment)

@@ -121,12 +121,12 @@ def board_action_save(
     return action
 
 
-def action_log(assessment: Assessment, *, as_at: datetime.date) -> list[dict]:
-    """The trust's actions as they stand on ``as_at``: every open one, and those finished
-    since this quarter opened. A closed assessment keeps this list as it was at closing."""
-    actions = BoardAction.objects.filter(
-        trust_id=assessment.trust_id, created_at__date__lte=as_at
-    ).filter(Q(status__in=OPEN_ACTION_STATUSES) | Q(completed_on__gte=assessment.cycle.opens_on))
+def action_log(assessment: Assessment) -> list[dict]:
+    """The trust's actions as they stand now: every open one, and those finished since
+    this quarter opened. A closed assessment keeps this list as it was at closing."""
+    actions = BoardAction.objects.filter(trust_id=assessment.trust_id).filter(
+        Q(status__in=OPEN_ACTION_STATUSES) | Q(completed_on__gte=assessment.cycle.opens_on)
+    )
     return [
         {
             "title": action.title,

@@ -177,6 +177,9 @@ class CycleForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["framework"].initial = (
+            Framework.objects.filter(published=True).order_by("-version").first()
+        )
         self.helper = FormHelper()
         self.helper.add_input(Button("create", "Create quarter"))
 

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from assessments import scoring
-from assessments.models import PrincipleResult, Response, ResponseStatus, Target
+from assessments.models import AgreedPosition, PrincipleResult, Response, ResponseStatus, Target
 from principles.models import Principle
-from trusts.models import Membership
+from trusts.models import Membership, SeatGroup
 
 # NHS.UK tag colours; the text says the RAG status too, so colour is never the only signal.
 RAG_TAGS = {
@@ -44,6 +44,10 @@ class ResultRow:
     views_differ: bool
     dont_know: str
     assurance_gap: bool
+    agreed: str  # the board's agreed level, or "–"
+    agreed_rationale: str
+    executive: str  # each seat group's score, "" unless both groups may be shown
+    non_executive: str
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,7 @@ class BoardResults:
     minimum: int
     overall: str
     rows: list[ResultRow]
+    groups_shown: bool = False
 
     @property
     def shown(self) -> bool:
@@ -64,7 +69,26 @@ class BoardResults:
         return max(self.minimum - self.submitted, 0)
 
 
-def result_row(principle: Principle, result: PrincipleResult | None, target: Target | None):
+def groups_shown(results) -> bool:
+    """Executive and non-executive scores appear only where both groups have at least
+    MIN_RESPONSES submitted: a smaller group's mean could give its members away."""
+    return any(
+        all(
+            result.group_scores.get(group, {}).get("respondents", 0) >= settings.MIN_RESPONSES
+            for group in SeatGroup.values
+        )
+        for result in results
+    )
+
+
+def result_row(
+    principle: Principle,
+    result: PrincipleResult | None,
+    target: Target | None,
+    position: AgreedPosition | None = None,
+    *,
+    with_groups: bool = False,
+):
     """One principle's figures as shown everywhere: the coordinator's page, the board
     paper and its exports."""
     score = result.score if result else None
@@ -84,7 +108,15 @@ def result_row(principle: Principle, result: PrincipleResult | None, target: Tar
         views_differ=bool(result and result.views_differ),
         dont_know=percent(share),
         assurance_gap=share is not None and share >= scoring.DONT_KNOW_FLAG,
+        agreed=str(position.level) if position else "–",
+        agreed_rationale=position.rationale if position else "",
+        executive=_group_score(result, SeatGroup.EXECUTIVE) if with_groups else "",
+        non_executive=_group_score(result, SeatGroup.NON_EXECUTIVE) if with_groups else "",
     )
+
+
+def _group_score(result: PrincipleResult | None, group: str) -> str:
+    return one_decimal(result.group_scores.get(group, {}).get("score") if result else None)
 
 
 def board_results(
@@ -92,6 +124,7 @@ def board_results(
     principles: list[Principle],
     results: list[PrincipleResult],
     targets: dict[int, Target],
+    positions: dict[int, AgreedPosition],
 ) -> BoardResults:
     by_principle = {result.principle_id: result for result in results}
     submitted = max((result.respondents for result in results), default=0)
@@ -99,11 +132,22 @@ def board_results(
     if submitted < minimum:
         return BoardResults(submitted=submitted, minimum=minimum, overall="", rows=[])
     scores = [by_principle[p.pk].score if p.pk in by_principle else None for p in principles]
+    with_groups = groups_shown(results)
     return BoardResults(
         submitted=submitted,
         minimum=minimum,
         overall=one_decimal(scoring.overall_score(scores)),
-        rows=[result_row(p, by_principle.get(p.pk), targets.get(p.pk)) for p in principles],
+        rows=[
+            result_row(
+                p,
+                by_principle.get(p.pk),
+                targets.get(p.pk),
+                positions.get(p.pk),
+                with_groups=with_groups,
+            )
+            for p in principles
+        ],
+        groups_shown=with_groups,
     )
 
 

@@ -99,16 +99,21 @@ def email_for(name: str, domain: str) -> str:
 @transaction.atomic
 def seed_demo(*, today=None) -> list[DemoLogin]:
     logins = []
-    framework = _published_framework()
+    frameworks = _published_frameworks()
+    # This quarter uses the newest version; last quarter the one before, where there is one,
+    # so the demo's trend chart shows a framework change.
+    framework = frameworks[-1]
     current = _cycle(quarter_of(today or timezone.localdate()), framework)
-    previous = _cycle(previous_quarter(current.year, current.quarter), framework)
+    previous = _cycle(
+        previous_quarter(current.year, current.quarter), frameworks[max(len(frameworks) - 2, 0)]
+    )
     for demo in DEMO_TRUSTS:
         trust, people = _trust_and_people(demo)
         coordinator, members = people[0], people[1:]
         logins.append(DemoLogin(coordinator.email, f"coordinator and board member, {trust.name}"))
         logins.append(DemoLogin(members[0].email, f"board member, {trust.name}"))
         rng = random.Random(demo.ods_code)
-        maturity = {p.number: rng.uniform(1.8, 3.4) for p in framework.principles.all()}
+        maturity = {number: rng.uniform(1.8, 3.4) for number in range(1, 9)}
         # Last quarter: everyone answered, and the quarter is closed.
         _run_quarter(trust, previous, coordinator, people, maturity, rng, close=True)
         # This quarter: most have answered; the printed board member and the digital lead
@@ -133,13 +138,12 @@ def seed_demo(*, today=None) -> list[DemoLogin]:
     return logins
 
 
-def _published_framework() -> Framework:
-    framework = Framework.objects.filter(published=True).order_by("-version").first()
-    if framework is None:
+def _published_frameworks() -> list[Framework]:
+    """Published versions of the shipped framework, oldest first (loading them if need be)."""
+    if not Framework.objects.filter(published=True).exists():
         for path in shipped_framework_files():
             framework_load(spec=read_framework(path))
-        framework = Framework.objects.filter(published=True).order_by("-version").first()
-    return framework
+    return list(Framework.objects.filter(published=True).order_by("version"))
 
 
 def _cycle(quarter: tuple[int, int], framework: Framework) -> Cycle:

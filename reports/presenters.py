@@ -2,6 +2,7 @@
 the fingerprint of a frozen paper. Figures come from the scoring module and the summary
 table; rounding and wording happen here and nowhere else."""
 
+import datetime
 import hashlib
 import json
 from dataclasses import asdict, dataclass
@@ -9,7 +10,7 @@ from dataclasses import asdict, dataclass
 from django.conf import settings
 
 from assessments import scoring
-from assessments.presenters import ResultRow, one_decimal, result_row
+from assessments.presenters import RAG_TAGS, ResultRow, groups_shown, one_decimal, result_row
 from principles.models import LEVEL_LABELS, LEVELS
 from reports import charts
 from reports.selectors import PaperInputs, paper_inputs
@@ -28,6 +29,31 @@ class GapRow(ResultRow):
     peer_median: str
     peer_range: str
     type_median: str
+
+
+@dataclass(frozen=True)
+class ActionEntry:
+    title: str
+    principle_number: int
+    owner: str
+    due: str  # "12 March 2027"
+    status: str
+    rag: str
+    rag_tag: str
+    notes: str
+    completed: str
+
+
+@dataclass(frozen=True)
+class ActionLog:
+    overdue: tuple[ActionEntry, ...]
+    open: tuple[ActionEntry, ...]
+    finished: tuple[ActionEntry, ...]  # done or dropped since this quarter opened
+    as_at: str
+
+    @property
+    def empty(self) -> bool:
+        return not (self.overdue or self.open or self.finished)
 
 
 @dataclass(frozen=True)
@@ -85,6 +111,10 @@ class BoardPaper:
     framework_changed: bool
     appendix: tuple[AppendixSection, ...]
     peer_minimum: int
+    groups_shown: bool
+    positions_recorded: bool
+    meeting_date: str
+    actions: ActionLog
     level_key: str = LEVEL_KEY
 
     @property
@@ -116,7 +146,8 @@ def present(inputs: PaperInputs) -> BoardPaper:
     previous = inputs.history[-1] if inputs.history else None
     scores = {p.number: _score(inputs, p) for p in principles}
     overall = scoring.overall_score(scores.values()) if shown else None
-    rows = tuple(_gap_row(inputs, p, previous) for p in principles) if shown else ()
+    with_groups = shown and groups_shown(inputs.results.values())
+    rows = tuple(_gap_row(inputs, p, previous, with_groups) for p in principles) if shown else ()
     overall_change = _overall_change(overall, previous)
     priorities = _priorities(inputs, principles, scores, rows)
     trend_series = [
@@ -165,6 +196,12 @@ def present(inputs: PaperInputs) -> BoardPaper:
         framework_changed=bool(changes),
         appendix=_appendix(inputs) if shown else (),
         peer_minimum=scoring.PEER_MINIMUM,
+        groups_shown=with_groups,
+        positions_recorded=bool(inputs.positions),
+        meeting_date=_long_date(
+            max((p.meeting_date for p in inputs.positions.values()), default=None)
+        ),
+        actions=_action_log(inputs),
     )
 
 
@@ -194,7 +231,7 @@ def _peer(groups: dict[int, list[float]], number: int) -> float | None:
     return summary.median if summary else None
 
 
-def _gap_row(inputs: PaperInputs, principle, previous) -> GapRow:
+def _gap_row(inputs: PaperInputs, principle, previous, with_groups: bool) -> GapRow:
     result = inputs.results.get(principle.pk)
     change = (
         scoring.trend(result.question_means, previous.question_means.get(principle.number, {}))
@@ -204,13 +241,56 @@ def _gap_row(inputs: PaperInputs, principle, previous) -> GapRow:
     peers = scoring.peer_summary(inputs.peers_all.get(principle.number, ()))
     same_type = scoring.peer_summary(inputs.peers_type.get(principle.number, ()))
     return GapRow(
-        **asdict(result_row(principle, result, inputs.targets.get(principle.pk))),
+        **asdict(
+            result_row(
+                principle,
+                result,
+                inputs.targets.get(principle.pk),
+                inputs.positions.get(principle.pk),
+                with_groups=with_groups,
+            )
+        ),
         trend=_signed(change),
         trend_text=_change_words(change),
         peer_median=one_decimal(peers.median) if peers else "–",
         peer_range=f"{peers.lower_quartile:.1f} to {peers.upper_quartile:.1f}" if peers else "",
         type_median=one_decimal(same_type.median) if same_type else "–",
     )
+
+
+def _long_date(day: datetime.date | None) -> str:
+    return f"{day.day} {day:%B %Y}" if day else ""
+
+
+def _action_log(inputs: PaperInputs) -> ActionLog:
+    """The action log as the paper speaks for it: overdue first, then open, then what was
+    finished since the quarter opened."""
+    as_at = inputs.as_at.isoformat()
+    overdue, open_, finished = [], [], []
+    for action in inputs.actions:
+        rag = scoring.Rag(action["rag"])
+        entry = ActionEntry(
+            title=action["title"],
+            principle_number=action["principle_number"],
+            owner=action["owner"],
+            due=_long_date(datetime.date.fromisoformat(action["due_date"])),
+            status=action["status_label"],
+            rag=rag.value.capitalize(),
+            rag_tag=RAG_TAGS[rag],
+            notes=action["notes"],
+            completed=_long_date(
+                datetime.date.fromisoformat(action["completed_on"])
+                if action["completed_on"]
+                else None
+            ),
+        )
+        if action["completed_on"]:
+            finished.append(entry)
+        elif action["due_date"] < as_at:
+            overdue.append(entry)
+        else:
+            open_.append(entry)
+    return ActionLog(tuple(overdue), tuple(open_), tuple(finished), _long_date(inputs.as_at))
 
 
 def _signed(change: float | None) -> str:

@@ -1,12 +1,16 @@
 """What a board paper is made from, read in a fixed number of queries."""
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Q
+from django.utils import timezone
 
+from assessments.decisions import action_log
 from assessments.models import (
+    AgreedPosition,
     Answer,
     Assessment,
     AssessmentStatus,
@@ -37,7 +41,10 @@ class PaperInputs:
     coordinators: list[str]
     results: dict[int, PrincipleResult]  # principle id -> result
     targets: dict[int, Target]  # principle id -> target
+    positions: dict[int, AgreedPosition]  # principle id -> the board's agreed position
     history: list[PastQuarter]  # earlier closed quarters of this trust, oldest first
+    as_at: datetime.date  # the day the paper speaks for: closing day, or today for a draft
+    actions: list[dict]  # the action log on that day
     answers: dict[int, list[tuple[int | None, str]]] = field(default_factory=dict)
     peers_all: dict[int, list[float]] = field(default_factory=dict)  # principle number
     peers_type: dict[int, list[float]] = field(default_factory=dict)
@@ -45,6 +52,11 @@ class PaperInputs:
 
 def paper_inputs(assessment: Assessment) -> PaperInputs:
     trust = assessment.trust
+    as_at = (
+        timezone.localdate(assessment.closed_at)
+        if assessment.is_closed and assessment.closed_at
+        else timezone.localdate()
+    )
     members = list(
         Membership.objects.filter(trust=trust)
         .select_related("user")
@@ -57,7 +69,10 @@ def paper_inputs(assessment: Assessment) -> PaperInputs:
         coordinators=sorted(name for role, name in members if role == Role.COORDINATOR),
         results={r.principle_id: r for r in PrincipleResult.objects.filter(assessment=assessment)},
         targets={t.principle_id: t for t in Target.objects.filter(assessment=assessment)},
+        positions={p.principle_id: p for p in AgreedPosition.objects.filter(assessment=assessment)},
         history=_history(assessment),
+        as_at=as_at,
+        actions=assessment.action_log if assessment.is_closed else action_log(assessment),
     )
     if _respondents(inputs.results) >= settings.MIN_RESPONSES:
         inputs.answers = _answers(assessment)

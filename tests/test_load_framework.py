@@ -63,8 +63,8 @@ def framework_file(tmp_path):
 # The shipped framework
 
 
-def test_shipped_framework_has_eight_principles_three_questions_five_levels_each():
-    (path,) = shipped_framework_files()
+@pytest.mark.parametrize("path", shipped_framework_files(), ids=lambda p: p.name)
+def test_shipped_framework_has_eight_principles_three_questions_five_levels_each(path):
     spec = read_framework(path)
     assert [p.title for p in spec.principles] == DESIGN_PRINCIPLES
     assert all(len(p.questions) == 3 for p in spec.principles)
@@ -73,8 +73,9 @@ def test_shipped_framework_has_eight_principles_three_questions_five_levels_each
     assert spec.published
 
 
-def test_shipped_framework_questions_are_plain_questions_with_distinct_levels():
-    spec = read_framework(shipped_framework_files()[0])
+@pytest.mark.parametrize("path", shipped_framework_files(), ids=lambda p: p.name)
+def test_shipped_framework_questions_are_plain_questions_with_distinct_levels(path):
+    spec = read_framework(path)
     for principle in spec.principles:
         for question in principle.questions:
             assert question.text.endswith("?"), question.key
@@ -82,14 +83,29 @@ def test_shipped_framework_questions_are_plain_questions_with_distinct_levels():
             assert len(set(question.levels)) == 5, question.key
 
 
-def test_load_framework_creates_the_shipped_framework(db):
+def test_load_framework_creates_the_shipped_versions(db):
     out = load()
     assert "digital-boards version 1 (digital-boards-v1.toml): created" in out
-    framework = Framework.objects.get(slug="digital-boards", version=1)
-    assert framework.published
-    assert framework.principles.count() == 8
-    assert framework.questions.count() == 24
-    assert LevelDescriptor.objects.filter(question__framework=framework).count() == 120
+    assert "digital-boards version 2 (digital-boards-v2.toml): created" in out
+    for version in (1, 2):
+        framework = Framework.objects.get(slug="digital-boards", version=version)
+        assert framework.published
+        assert framework.principles.count() == 8
+        assert framework.questions.count() == 24
+        assert LevelDescriptor.objects.filter(question__framework=framework).count() == 120
+
+
+def test_shipped_version_two_rewords_one_question_and_replaces_another(db):
+    load()
+    v1, v2 = (
+        {q.key: q for q in Question.objects.filter(framework__version=version)}
+        for version in (1, 2)
+    )
+    assert set(v1) - set(v2) == {"p8.reprioritising"}
+    assert set(v2) - set(v1) == {"p8.portfolio-review"}
+    assert v2["p8.portfolio-review"].replaces == v1["p8.reprioritising"]
+    reworded = [key for key in v1.keys() & v2.keys() if v1[key].text != v2[key].text]
+    assert reworded == ["p3.regular-metrics"]
 
 
 def test_load_framework_second_run_changes_nothing(db):

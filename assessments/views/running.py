@@ -59,6 +59,7 @@ def assessment_detail(request, assessment: Assessment):
                 principles=principles,
                 results=results_of(assessment),
                 targets=targets_of(assessment),
+                positions={p.principle_id: p for p in assessment.positions.all()},
             ),
         },
     )

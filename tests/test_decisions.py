@@ -1,0 +1,430 @@
+"""The board's agreed position, the action log, executive and non-executive views, the
+audit trail, and trends across framework versions."""
+
+import datetime
+import io
+from decimal import Decimal
+from unittest import mock
+
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+
+from assessments.actions import (
+    assessment_close,
+    assessment_open,
+    assessment_reopen,
+    cycle_create,
+)
+from assessments.decisions import ActionInput, board_action_save
+from assessments.models import ActionStatus, AgreedPosition, BoardAction
+from core.models import AuditEvent
+from principles.actions import framework_load
+from principles.loader import read_framework, shipped_framework_files
+from reports.actions import paper_file
+from reports.presenters import board_paper
+from tests.factories import MembershipFactory
+from tests.helpers import answer_everything, new_board_member, submitted_board
+from trusts.models import Role, SeatGroup
+
+
+def url(assessment, name):
+    return reverse(name, args=[assessment.trust.ods_code, assessment.cycle.slug])
+
+
+def positions_data(**levels):
+    data = {"meeting_date": "2026-11-20"}
+    for number in range(1, 9):
+        level, reason = levels.get(f"p{number}", ("", ""))
+        data[f"level-{number}"] = level
+        data[f"rationale-{number}"] = reason
+    return data
+
+
+# Agreed position
+
+
+def test_positions_recorded_and_shown_beside_the_members_score(
+    signed_in, coordinator, assessment, settings
+):
+    settings.MIN_RESPONSES = 1
+    submitted_board(assessment, 1, score=3)
+    client = signed_in(coordinator)
+    response = client.post(
+        url(assessment, "assessment-positions"),
+        positions_data(p1=("3.5", "Better than members think"), p2=("2.0", "Agreed")),
+    )
+    assert response.status_code == 302
+    positions = {p.principle.number: (p.level, p.rationale) for p in AgreedPosition.objects.all()}
+    assert positions == {
+        1: (Decimal("3.5"), "Better than members think"),
+        2: (Decimal("2.0"), "Agreed"),
+    }
+    first = client.get(url(assessment, "assessment-detail")).context["results"].rows[0]
+    assert (first.score, first.agreed) == ("3.0", "3.5")
+    paper = board_paper(assessment)
+    assert paper.positions_recorded
+    assert paper.meeting_date == "20 November 2026"
+    assert (paper.rows[0].agreed, paper.rows[0].agreed_rationale) == (
+        "3.5",
+        "Better than members think",
+    )
+    assert AuditEvent.objects.get(action="positions.recorded").detail["principles"] == [1, 2]
+
+
+def test_positions_can_be_recorded_after_closing_and_the_paper_is_remade(
+    signed_in, coordinator, assessment, settings
+):
+    settings.MIN_RESPONSES = 1
+    submitted_board(assessment, 1)
+    assessment_close(assessment=assessment, by=coordinator)
+    first = paper_file(assessment=assessment, by=coordinator)
+    signed_in(coordinator).post(
+        url(assessment, "assessment-positions"), positions_data(p1=("4.0", "Yes"))
+    )
+    second = paper_file(assessment=assessment, by=coordinator)
+    assert second.made_now
+    assert second.content != first.content
+
+
+def test_positions_clear_when_the_level_is_removed(signed_in, coordinator, assessment):
+    client = signed_in(coordinator)
+    client.post(url(assessment, "assessment-positions"), positions_data(p1=("3.0", "Why")))
+    client.post(url(assessment, "assessment-positions"), positions_data())
+    assert not AgreedPosition.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (positions_data(p1=("3.0", "")), "Give the reason for the level agreed for principle 1"),
+        (positions_data(p1=("", "A reason")), "Choose the level agreed for principle 1"),
+        (positions_data(p1=("3.3", "Why")), "Choose a level from 1 to 5, in halves"),
+        (
+            {**positions_data(p1=("3.0", "Why")), "meeting_date": ""},
+            "Enter the date of the board meeting",
+        ),
+        (
+            {**positions_data(p1=("3.0", "Why")), "meeting_date": "2099-01-01"},
+            "cannot be in the future",
+        ),
+    ],
+)
+def test_positions_bad_input_is_an_error_and_saves_nothing(
+    signed_in, coordinator, assessment, data, message
+):
+    response = signed_in(coordinator).post(url(assessment, "assessment-positions"), data)
+    assert message in response.content.decode()
+    assert "nhsuk-error-summary" in response.content.decode()
+    assert not AgreedPosition.objects.exists()
+
+
+def test_positions_board_member_is_403(signed_in, board_member, assessment):
+    response = signed_in(board_member).post(
+        url(assessment, "assessment-positions"), positions_data()
+    )
+    assert response.status_code == 403
+
+
+def test_positions_wrong_trust_is_404(signed_in, coordinator, other_assessment):
+    assert (
+        signed_in(coordinator).get(url(other_assessment, "assessment-positions")).status_code == 404
+    )
+
+
+# Action log
+
+
+def action_data(**overrides):
+    return {
+        "title": "Appoint a head of product",
+        "principle_number": "5",
+        "owner": "Chief Digital Officer",
+        "due_date": "2027-02-28",
+        "status": "in_progress",
+        "rag": "amber",
+        "notes": "",
+        **overrides,
+    }
+
+
+def test_action_added_and_changed_by_the_coordinator(signed_in, coordinator, trust, assessment):
+    client = signed_in(coordinator)
+    response = client.post(reverse("board-action-new", args=[trust.ods_code]), action_data())
+    assert response.url == reverse("board-actions", args=[trust.ods_code])
+    action = BoardAction.objects.get()
+    assert (action.principle_number, action.status, action.completed_on) == (5, "in_progress", None)
+    with mock.patch("django.utils.timezone.localdate", return_value=datetime.date(2027, 1, 5)):
+        client.post(
+            reverse("board-action-edit", args=[trust.ods_code, action.pk]),
+            action_data(status="done"),
+        )
+    action.refresh_from_db()
+    assert (action.status, action.completed_on) == ("done", datetime.date(2027, 1, 5))
+    client.post(
+        reverse("board-action-edit", args=[trust.ods_code, action.pk]),
+        action_data(status="in_progress"),
+    )
+    action.refresh_from_db()
+    assert action.completed_on is None
+    page = client.get(reverse("board-actions", args=[trust.ods_code])).content.decode()
+    assert "Appoint a head of product" in page
+    assert "5. Invest in a dedicated" in page
+    assert [e.action for e in AuditEvent.objects.filter(action__startswith="board_action")] == [
+        "board_action.changed",
+        "board_action.changed",
+        "board_action.added",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"title": ""}, "Enter what the board agreed to do"),
+        ({"owner": ""}, "Enter who owns the action"),
+        ({"due_date": "2027-02-30"}, "Enter the due date as a real date"),
+        ({"principle_number": "9"}, "Select a valid choice"),
+        ({"status": "finished"}, "Select a valid choice"),
+    ],
+)
+def test_action_bad_input_is_an_error_and_saves_nothing(
+    signed_in, coordinator, trust, assessment, overrides, message
+):
+    response = signed_in(coordinator).post(
+        reverse("board-action-new", args=[trust.ods_code]), action_data(**overrides)
+    )
+    assert message in response.content.decode()
+    assert not BoardAction.objects.exists()
+
+
+def test_action_of_another_trust_is_404(signed_in, coordinator, other_trust):
+    other = board_action_save(
+        trust=other_trust,
+        action=None,
+        values=ActionInput(5, "Theirs", "Them", datetime.date(2027, 1, 1), "not_started", "green"),
+        by=None,
+    )
+    response = signed_in(coordinator).post(
+        reverse("board-action-edit", args=[coordinator.memberships.get().trust.ods_code, other.pk]),
+        action_data(),
+    )
+    assert response.status_code == 404
+    other.refresh_from_db()
+    assert other.title == "Theirs"
+
+
+def test_action_log_board_member_is_403(signed_in, board_member, trust):
+    assert (
+        signed_in(board_member).get(reverse("board-actions", args=[trust.ods_code])).status_code
+        == 403
+    )
+
+
+def add_action(trust, title, due, status=ActionStatus.NOT_STARTED, by=None):
+    return board_action_save(
+        trust=trust,
+        action=None,
+        values=ActionInput(1, title, "Owner", due, status, "red"),
+        by=by,
+    )
+
+
+def test_paper_lists_overdue_open_and_finished_actions_and_carries_them_forward(
+    assessment, coordinator, settings
+):
+    settings.MIN_RESPONSES = 1
+    submitted_board(assessment, 1)
+    trust = assessment.trust
+    with mock.patch("django.utils.timezone.localdate", return_value=datetime.date(2026, 11, 1)):
+        add_action(trust, "Late thing", datetime.date(2026, 10, 15))
+        add_action(trust, "Coming thing", datetime.date(2027, 3, 1))
+        add_action(trust, "Old finished thing", datetime.date(2026, 6, 1), ActionStatus.DONE)
+    BoardAction.objects.filter(title="Old finished thing").update(
+        completed_on=datetime.date(2026, 9, 1)
+    )
+    with mock.patch("django.utils.timezone.localdate", return_value=datetime.date(2026, 11, 1)):
+        add_action(trust, "Just finished thing", datetime.date(2026, 10, 1), ActionStatus.DONE)
+        log = board_paper(assessment).actions
+    assert [a.title for a in log.overdue] == ["Late thing"]
+    assert [a.title for a in log.open] == ["Coming thing"]
+    assert [a.title for a in log.finished] == ["Just finished thing"]  # not last quarter's
+
+    # The next quarter: the open actions come with it, without being entered again.
+    next_cycle = cycle_create(
+        year=2026,
+        quarter=4,
+        opens_on=datetime.date(2027, 1, 1),
+        closes_on=datetime.date(2027, 3, 31),
+        framework=assessment.cycle.framework,
+        by=None,
+    )
+    following = assessment_open(trust=trust, cycle=next_cycle, by=coordinator)
+    with mock.patch("django.utils.timezone.localdate", return_value=datetime.date(2027, 1, 10)):
+        log = board_paper(following).actions
+    assert [a.title for a in log.overdue] == ["Late thing"]
+    assert [a.title for a in log.open] == ["Coming thing"]
+    assert log.finished == ()
+
+
+def test_closed_paper_keeps_the_action_log_as_it_was_at_closing(assessment, coordinator, settings):
+    settings.MIN_RESPONSES = 1
+    submitted_board(assessment, 1)
+    action = add_action(assessment.trust, "Before closing", datetime.date(2027, 3, 1))
+    assessment_close(assessment=assessment, by=coordinator)
+    board_action_save(
+        trust=assessment.trust,
+        action=action,
+        values=ActionInput(
+            1, "Renamed after closing", "Owner", datetime.date(2027, 3, 1), "in_progress", "red"
+        ),
+        by=coordinator,
+    )
+    add_action(assessment.trust, "Added after closing", datetime.date(2027, 3, 1))
+    assert [a.title for a in board_paper(assessment).actions.open] == ["Before closing"]
+
+
+def test_paper_pdf_shows_the_new_sections(assessment, coordinator, settings):
+    settings.MIN_RESPONSES = 1
+    submitted_board(assessment, 1, score=3)
+    add_action(assessment.trust, "Appoint a head of product", datetime.date(2027, 3, 1))
+    principle = assessment.cycle.framework.principles.get(number=1)
+    from assessments.decisions import PositionInput, positions_record
+
+    positions_record(
+        assessment=assessment,
+        positions={principle: PositionInput(Decimal("3.5"), "The board sees more progress")},
+        meeting_date=datetime.date(2026, 11, 20),
+        by=coordinator,
+    )
+    reader = PdfReader(io.BytesIO(paper_file(assessment=assessment, by=coordinator).content))
+    text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    assert "The board's agreed position" in text
+    assert "The board sees more progress" in text
+    assert "Action log" in text
+    assert "Appoint a head of product" in text
+    assert "Executive and non-executive views" in text
+    assert "Not shown: each group's scores appear only once" in text
+
+
+# Executive and non-executive views
+
+
+def test_group_scores_shown_only_when_both_groups_reach_the_minimum(assessment, settings):
+    settings.MIN_RESPONSES = 2
+    for _ in range(2):
+        answer_everything(assessment, new_board_member(assessment.trust, SeatGroup.EXECUTIVE), 4)
+    answer_everything(assessment, new_board_member(assessment.trust, SeatGroup.NON_EXECUTIVE), 2)
+    paper = board_paper(assessment)
+    assert not paper.groups_shown
+    assert paper.rows[0].executive == ""  # not even computed into the paper
+    answer_everything(assessment, new_board_member(assessment.trust, SeatGroup.NON_EXECUTIVE), 3)
+    paper = board_paper(assessment)
+    assert paper.groups_shown
+    assert (paper.rows[0].executive, paper.rows[0].non_executive) == ("4.0", "2.5")
+
+
+def test_group_scores_on_the_coordinators_page(signed_in, coordinator, assessment, settings):
+    settings.MIN_RESPONSES = 1
+    answer_everything(assessment, new_board_member(assessment.trust, SeatGroup.EXECUTIVE), 5)
+    answer_everything(assessment, new_board_member(assessment.trust, SeatGroup.NON_EXECUTIVE), 1)
+    response = signed_in(coordinator).get(url(assessment, "assessment-detail"))
+    first = response.context["results"].rows[0]
+    assert (first.score, first.executive, first.non_executive) == ("3.0", "5.0", "1.0")
+    assert "Non-executive" in response.content.decode()
+
+
+# Audit trail
+
+
+def test_audit_trail_shows_who_did_what_but_never_an_answer(
+    signed_in, coordinator, assessment, board_member
+):
+    from assessments.actions import AnswerInput, answers_save
+    from principles.models import Question
+
+    question = Question.objects.filter(framework=assessment.cycle.framework).first()
+    answers_save(
+        assessment=assessment,
+        respondent=board_member,
+        answers={question: AnswerInput(score=2, comment="A private worry about procurement")},
+        by=board_member,
+    )
+    answer_everything(assessment, board_member, score=4)
+    assessment_close(assessment=assessment, by=coordinator)
+    assessment_reopen(assessment=assessment, reason="Two members were away", by=coordinator)
+    content = (
+        signed_in(coordinator)
+        .get(reverse("audit-trail", args=[assessment.trust.ods_code]))
+        .content.decode()
+    )
+    assert "reopened the assessment (2026/27 Q3)" in content
+    assert "reason: Two members were away" in content
+    assert "submitted a response" in content
+    assert "A private worry about procurement" not in content
+    for event in AuditEvent.objects.all():
+        assert "private worry" not in str(event.detail)
+        assert "score" not in event.detail
+
+
+def test_audit_trail_programme_staff_can_see_any_trust(signed_in, programme_staff, assessment):
+    response = signed_in(programme_staff).get(
+        reverse("audit-trail", args=[assessment.trust.ods_code])
+    )
+    assert "opened the assessment" in response.content.decode()
+
+
+def test_audit_trail_board_member_is_403(signed_in, board_member, trust):
+    assert (
+        signed_in(board_member).get(reverse("audit-trail", args=[trust.ods_code])).status_code
+        == 403
+    )
+
+
+def test_audit_trail_wrong_trust_is_404(signed_in, coordinator, other_trust):
+    assert (
+        signed_in(coordinator).get(reverse("audit-trail", args=[other_trust.ods_code])).status_code
+        == 404
+    )
+
+
+# Trends across framework versions
+
+
+def test_trend_follows_question_keys_across_a_framework_change(
+    framework, trust, coordinator, settings
+):
+    settings.MIN_RESPONSES = 1
+    version_two = framework_load(spec=read_framework(shipped_framework_files()[1])).framework
+    member = MembershipFactory(trust=trust, role=Role.BOARD_MEMBER).user
+    q2 = cycle_create(
+        year=2026,
+        quarter=2,
+        opens_on=datetime.date(2026, 7, 1),
+        closes_on=datetime.date(2026, 9, 30),
+        framework=framework,
+        by=None,
+    )
+    q3 = cycle_create(
+        year=2026,
+        quarter=3,
+        opens_on=datetime.date(2026, 10, 1),
+        closes_on=datetime.date(2026, 12, 31),
+        framework=version_two,
+        by=None,
+    )
+    earlier = assessment_open(trust=trust, cycle=q2, by=coordinator)
+    # Last quarter: 2 everywhere, but 5 on the question that version 2 replaces.
+    answer_everything(earlier, member, lambda q: 5 if q.key == "p8.reprioritising" else 2)
+    assessment_close(assessment=earlier, by=coordinator)
+    later = assessment_open(trust=trust, cycle=q3, by=coordinator)
+    # This quarter: 3 everywhere, and 1 on the replacing question.
+    answer_everything(later, member, lambda q: 1 if q.key == "p8.portfolio-review" else 3)
+    paper = board_paper(later)
+    rows = {row.number: row for row in paper.rows}
+    # P3's reworded question keeps its key, so all three questions compare: 3 - 2.
+    assert rows[3].trend == "+1.0"
+    # P8 compares only the two questions asked both times (3 - 2), not 1 against 5.
+    assert rows[8].trend == "+1.0"
+    assert rows[8].score == "2.3"  # (3 + 3 + 1) / 3, all of this quarter's questions
+    assert paper.framework_changed
+    assert len(paper.trend_chart.changes) == 1
