@@ -71,7 +71,9 @@ def cycle_create(
 
 
 @transaction.atomic
-def assessment_open(*, trust: Trust, cycle: Cycle, by: User) -> Assessment:
+def assessment_open(*, trust: Trust, cycle: Cycle, by: User, notify: bool = True) -> Assessment:
+    """Opens the quarter for the trust's board and (unless ``notify`` is off, as for
+    invented demo people) emails every board member."""
     assessment, _ = Assessment.objects.select_for_update().get_or_create(trust=trust, cycle=cycle)
     if assessment.status != AssessmentStatus.DRAFT:
         raise AssessmentError(f"The {cycle.label} assessment is already {assessment.status}.")
@@ -79,8 +81,9 @@ def assessment_open(*, trust: Trust, cycle: Cycle, by: User) -> Assessment:
     assessment.opened_at = timezone.now()
     assessment.save(update_fields=["status", "opened_at"])
     audit(action="assessment.opened", by=by, trust=trust, target=assessment)
-    # Emails go once the opening is committed: never for an opening that rolled back.
-    transaction.on_commit(partial(notifications.assessment_opened, assessment=assessment))
+    if notify:
+        # Emails go once the opening is committed: never for an opening that rolled back.
+        transaction.on_commit(partial(notifications.assessment_opened, assessment=assessment))
     return assessment
 
 

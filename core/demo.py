@@ -2,6 +2,7 @@
 invented scores, with a closed previous quarter and an open current one. Built only
 through actions, and safe to run again."""
 
+import datetime
 import random
 from dataclasses import dataclass
 from decimal import Decimal
@@ -10,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessments import actions as assessment_actions
+from assessments.decisions import ActionInput, PositionInput, board_action_save, positions_record
 from assessments.models import (
     Assessment,
     AssessmentStatus,
@@ -114,8 +116,9 @@ def seed_demo(*, today=None) -> list[DemoLogin]:
         logins.append(DemoLogin(members[0].email, f"board member, {trust.name}"))
         rng = random.Random(demo.ods_code)
         maturity = {number: rng.uniform(1.8, 3.4) for number in range(1, 9)}
-        # Last quarter: everyone answered, and the quarter is closed.
+        # Last quarter: everyone answered, the quarter closed, the board discussed it.
         _run_quarter(trust, previous, coordinator, people, maturity, rng, close=True)
+        _board_decisions(trust, previous, coordinator)
         # This quarter: most have answered; the printed board member and the digital lead
         # have not, so that someone trying the demo can answer as either.
         improved = {number: level + 0.3 for number, level in maturity.items()}
@@ -196,7 +199,9 @@ def _run_quarter(
     assessment = Assessment.objects.filter(trust=trust, cycle=cycle).first()
     if assessment is not None and assessment.status != AssessmentStatus.DRAFT:
         return  # already seeded
-    assessment = assessment_actions.assessment_open(trust=trust, cycle=cycle, by=coordinator)
+    assessment = assessment_actions.assessment_open(
+        trust=trust, cycle=cycle, by=coordinator, notify=False
+    )
     principles = list(
         Principle.objects.filter(framework=cycle.framework).prefetch_related("questions")
     )
@@ -220,6 +225,73 @@ def _run_quarter(
             assessment_actions.response_submit(response=response, by=member)
     if close:
         assessment_actions.assessment_close(assessment=assessment, by=coordinator)
+
+
+DEMO_ACTIONS = (
+    # (principle, title, owner, days due after the quarter closed, status, RAG)
+    (
+        5,
+        "Recruit a product manager and a user researcher",
+        "Chief Digital Officer",
+        45,
+        "in_progress",
+        "amber",
+    ),
+    (
+        2,
+        "Rewrite the EPR optimisation business case with measurable benefits",
+        "Director of Finance",
+        30,
+        "not_started",
+        "red",
+    ),
+    (
+        3,
+        "Add three user-focused measures to the integrated performance report",
+        "Chief Digital Officer",
+        120,
+        "not_started",
+        "green",
+    ),
+    (
+        7,
+        "Bring information governance into the outpatients team's planning",
+        "SIRO",
+        20,
+        "done",
+        "green",
+    ),
+)
+
+
+def _board_decisions(trust, cycle, coordinator) -> None:
+    """After the closed quarter's board meeting: an agreed position and an action log."""
+    assessment = Assessment.objects.get(trust=trust, cycle=cycle)
+    if assessment.positions.exists():
+        return  # already seeded
+    meeting = min(cycle.closes_on + datetime.timedelta(days=14), timezone.localdate())
+    principles = {p.number: p for p in cycle.framework.principles.all()}
+    results = {r.principle.number: r.score for r in assessment.results.select_related("principle")}
+    positions = {}
+    for number in (2, 5, 6):
+        agreed = Decimal(round((results[number] or 2) * 2) / 2)
+        positions[principles[number]] = PositionInput(
+            level=max(Decimal("1.0"), min(agreed, Decimal("5.0"))).quantize(Decimal("0.1")),
+            rationale="The board agreed the members' view after discussing the evidence "
+            "the digital lead presented.",
+        )
+    positions_record(
+        assessment=assessment, positions=positions, meeting_date=meeting, by=coordinator
+    )
+    for number, title, owner, days, status, rag in DEMO_ACTIONS:
+        board_action_save(
+            trust=trust,
+            action=None,
+            values=ActionInput(
+                number, title, owner, cycle.closes_on + datetime.timedelta(days=days), status, rag
+            ),
+            by=coordinator,
+        )
 
 
 def _demo_answer(level: float, rng: random.Random) -> assessment_actions.AnswerInput:
