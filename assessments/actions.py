@@ -242,7 +242,13 @@ def response_submit(*, response: Response, by: User) -> Response:
     response.submitted_at = timezone.now()
     response.save(update_fields=["status", "submitted_at", "updated_at"])
     results_refresh(assessment=assessment)
-    audit(action="response.submitted", by=by, trust=assessment.trust, target=response)
+    audit(
+        action="response.submitted",
+        by=by,
+        trust=assessment.trust,
+        target=response,
+        detail={"quarter": assessment.cycle.label},  # never an answer
+    )
     return response
 
 

@@ -428,3 +428,19 @@ def test_trend_follows_question_keys_across_a_framework_change(
     assert rows[8].score == "2.3"  # (3 + 3 + 1) / 3, all of this quarter's questions
     assert paper.framework_changed
     assert len(paper.trend_chart.changes) == 1
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["board-actions", "board-action-new", "audit-trail", "board-people"],
+)
+def test_trust_pages_anonymous_redirect_to_sign_in(client, trust, name):
+    response = client.get(reverse(name, args=[trust.ods_code]))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("sign-in"))
+
+
+def test_positions_anonymous_redirects_to_sign_in(client, assessment):
+    response = client.post(url(assessment, "assessment-positions"), positions_data(p1=("3.0", "x")))
+    assert response.status_code == 302
+    assert not AgreedPosition.objects.exists()

@@ -26,7 +26,17 @@ DESCRIPTIONS = {
 }
 
 # What of an event's detail is shown; the rest stays in the database for administrators.
-SHOWN_DETAIL = ("reason", "email", "user", "role", "title", "status", "to", "meeting_date")
+SHOWN_DETAIL = (
+    "quarter",
+    "reason",
+    "email",
+    "user",
+    "role",
+    "title",
+    "status",
+    "to",
+    "meeting_date",
+)
 
 
 @dataclass(frozen=True)
