@@ -153,3 +153,26 @@ def peer_summary(scores: Iterable[float | None]) -> PeerSummary | None:
         return None
     lower, _, upper = quantiles(present, n=4, method="inclusive")
     return PeerSummary(len(present), float(median(present)), lower, upper)
+
+
+@dataclass(frozen=True)
+class Distribution:
+    n: int
+    minimum: float
+    lower_quartile: float
+    median: float
+    upper_quartile: float
+    maximum: float
+
+
+def distribution(scores: Iterable[float | None]) -> Distribution | None:
+    """Median, quartiles and range of trusts' scores, for programme staff (who see every
+    trust); None when there are none. One or two scores make their own quartiles."""
+    present = sorted(score for score in scores if score is not None)
+    if not present:
+        return None
+    if len(present) == 1:
+        lower = upper = present[0]
+    else:
+        lower, _, upper = quantiles(present, n=4, method="inclusive")
+    return Distribution(len(present), present[0], lower, float(median(present)), upper, present[-1])

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "crispy_forms",
+    "django_tasks_db",
     "core",
     "principles",
     "trusts",
@@ -97,7 +98,18 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Background workers write too. IMMEDIATE transactions take the write lock at the
+    # start, so a transaction waits for another (up to the timeout) instead of failing when
+    # it tries to upgrade a read to a write.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 30, "transaction_mode": "IMMEDIATE"}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Slow work (bulk board papers) goes through Django's tasks framework, stored in the
+# database and run by `manage.py db_worker` processes (django-tasks-db).
+TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
 AUTH_USER_MODEL = "trusts.User"
 PASSWORD_HASHERS = [

@@ -4,6 +4,7 @@ from django.urls import include, path
 from assessments.views import cycles, decisions, questionnaire, running
 from core.views import healthz
 from reports import views as report_views
+from reports import views_programme as programme_views
 from trusts import views as trust_views
 
 questionnaire_urls = [
@@ -55,6 +56,28 @@ urlpatterns = [
     path("invitations/<str:token>/", trust_views.invitation_accept_view, name="invitation-accept"),
     path("trusts/", trust_views.trust_list, name="trust-list"),
     path("trusts/<str:ods_code>/", include(trust_urls)),
+    path("programme/", programme_views.programme_home, name="programme-home"),
+    path(
+        "programme/cycles/<str:cycle>/completion/",
+        programme_views.completion_view,
+        name="programme-completion",
+    ),
+    path(
+        "programme/cycles/<str:cycle>/comparison/",
+        programme_views.comparison_view,
+        name="programme-comparison",
+    ),
+    path(
+        "programme/cycles/<str:cycle>/comparison.<str:extension>",
+        programme_views.comparison_export,
+        name="programme-comparison-export",
+    ),
+    path("programme/cycles/<str:cycle>/papers/", programme_views.bulk_papers, name="bulk-papers"),
+    path(
+        "programme/exports/<int:pk>/download/",
+        programme_views.bulk_papers_download,
+        name="bulk-papers-download",
+    ),
     path("programme/cycles/", cycles.cycle_list, name="cycle-list"),
     path("programme/cycles/new/", cycles.cycle_new, name="cycle-new"),
     path("healthz", healthz, name="healthz"),

@@ -21,7 +21,7 @@ def paper_file(*, assessment: Assessment, by, require_results: bool = False) -> 
         raise TooFewResponses(
             f"Only {paper.submitted} board members have submitted; a paper needs {paper.minimum}."
         )
-    filename = paper_filename(paper)
+    filename = paper_filename(ods_code=paper.ods_code, quarter=paper.quarter, draft=paper.draft)
     if paper.draft:
         return PaperFile(paper_pdf(paper), filename, made_now=True)
     fingerprint = paper.fingerprint()

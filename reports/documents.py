@@ -13,9 +13,12 @@ def paper_pdf(paper: BoardPaper) -> bytes:
     return render_pdf(render_to_string("reports/paper_document.html", {"paper": paper}))
 
 
-def paper_filename(paper: BoardPaper, extension: str = "pdf") -> str:
-    draft = "-draft" if paper.draft else ""
-    return f"board-paper-{paper.ods_code}-{slugify(paper.quarter)}{draft}.{extension}".lower()
+def paper_filename(
+    *, ods_code: str, quarter: str, draft: bool, kind: str = "board-paper", extension: str = "pdf"
+) -> str:
+    """Like board-paper-zza-202627-q3.pdf (or -draft.pdf while the quarter is open)."""
+    mark = "-draft" if draft else ""
+    return f"{kind}-{ods_code}-{slugify(quarter)}{mark}.{extension}".lower()
 
 
 @dataclass(frozen=True)

@@ -80,5 +80,11 @@ def paper_export(request, assessment: Assessment, level: str, extension: str):
         content = as_csv(columns, rows)
     else:
         content = as_xlsx(columns, rows, title=level.capitalize())
-    filename = paper_filename(paper, extension).replace("board-paper-", f"{level}-")
+    filename = paper_filename(
+        ods_code=paper.ods_code,
+        quarter=paper.quarter,
+        draft=paper.draft,
+        kind=level,
+        extension=extension,
+    )
     return _download(content, filename, extension)

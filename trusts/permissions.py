@@ -30,6 +30,8 @@ class Permission(StrEnum):
     DATA_EXPORT = "data.export"
     TRUSTS_VIEW_ALL = "trusts.view_all"
     CYCLES_MANAGE = "cycles.manage"
+    NATIONAL_VIEW = "national.view"
+    PAPERS_BULK = "papers.bulk"
 
 
 # Roles as data: what each trust role, and the global programme role, may do.
@@ -57,6 +59,8 @@ PROGRAMME_PERMISSIONS = frozenset(
         Permission.TRUST_VIEW,
         Permission.CYCLES_MANAGE,
         Permission.AUDIT_VIEW,
+        Permission.NATIONAL_VIEW,
+        Permission.PAPERS_BULK,
     }
 )
 

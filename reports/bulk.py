@@ -1,0 +1,134 @@
+"""Every closed board paper of a quarter into one ZIP, by background workers.
+
+Each paper is its own task, so two workers share the work and a trust whose paper fails
+is reported without stopping the others. The last paper to finish queues the ZIP.
+Workers run as ``manage.py db_worker`` (django-tasks-db); ``bulk_papers`` starts them
+itself, recycling each after a few tasks so that memory stays bounded.
+"""
+
+import io
+import zipfile
+from dataclasses import dataclass
+from functools import partial
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.tasks import task
+from django.utils import timezone
+
+from assessments.models import Assessment, AssessmentStatus, Cycle
+from core.audit import audit
+from reports.actions import paper_file
+from reports.documents import paper_filename
+from reports.models import BulkExport, BulkExportItem, FrozenPaper
+
+
+def closed_assessments(cycle: Cycle):
+    return (
+        Assessment.objects.filter(cycle=cycle, status=AssessmentStatus.CLOSED)
+        .select_related("trust", "cycle__framework")
+        .order_by("trust__name")
+    )
+
+
+@transaction.atomic
+def bulk_export_start(*, cycle: Cycle, by) -> BulkExport:
+    assessment_ids = list(closed_assessments(cycle).values_list("pk", flat=True))
+    export = BulkExport.objects.create(cycle=cycle, requested_by=by, total=len(assessment_ids))
+    audit(
+        action="papers.bulk_started", by=by, detail={"cycle": cycle.label, "papers": export.total}
+    )
+    if not assessment_ids:
+        _zip_when_complete(export.pk)
+    for assessment_id in assessment_ids:
+        transaction.on_commit(partial(make_paper.enqueue, export.pk, assessment_id))
+    return export
+
+
+@task
+def make_paper(export_id: int, assessment_id: int) -> None:
+    """Makes (or finds frozen) one trust's paper; a failure is recorded, not raised."""
+    BulkExport.objects.filter(pk=export_id, status=BulkExport.Status.QUEUED).update(
+        status=BulkExport.Status.RUNNING
+    )
+    assessment = Assessment.objects.select_related("trust", "cycle__framework").get(
+        pk=assessment_id
+    )
+    error = ""
+    try:
+        paper_file(assessment=assessment, by=None)
+    except Exception as problem:  # one trust's failure must not stop the rest
+        error = f"{type(problem).__name__}: {problem}"
+    with transaction.atomic():
+        BulkExportItem.objects.get_or_create(
+            export_id=export_id, assessment_id=assessment_id, defaults={"error": error}
+        )
+        _zip_when_complete(export_id)
+
+
+def _zip_when_complete(export_id: int) -> None:
+    """Queues the ZIP once every paper is accounted for: the status change lets exactly
+    one task do it, however many finish at the same moment."""
+    export = BulkExport.objects.get(pk=export_id)
+    if export.items.count() < export.total:
+        return
+    started = BulkExport.objects.filter(
+        pk=export_id, status__in=(BulkExport.Status.QUEUED, BulkExport.Status.RUNNING)
+    ).update(status=BulkExport.Status.ZIPPING)
+    if started:
+        transaction.on_commit(partial(make_zip.enqueue, export_id))
+
+
+@dataclass(frozen=True)
+class Progress:
+    export: BulkExport
+    finished: int
+    failures: list[dict]
+
+    @property
+    def percent(self) -> int:
+        total = self.export.total
+        return round(100 * self.finished / total) if total else 100
+
+
+def progress_of(export: BulkExport) -> Progress:
+    items = list(
+        export.items.select_related("assessment__trust").values_list(
+            "assessment__trust__name", "assessment__trust__ods_code", "error"
+        )
+    )
+    return Progress(
+        export=export,
+        finished=len(items),
+        failures=[
+            {"trust": f"{name} ({code})", "error": error} for name, code, error in items if error
+        ],
+    )
+
+
+@task
+def make_zip(export_id: int) -> None:
+    """One ZIP of the frozen papers, written one paper at a time, with a list of failures."""
+    export = BulkExport.objects.select_related("cycle").get(pk=export_id)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
+        for assessment in closed_assessments(export.cycle):
+            frozen = FrozenPaper.objects.filter(assessment=assessment).only("pdf").first()
+            if frozen is not None:
+                name = paper_filename(
+                    ods_code=assessment.trust.ods_code, quarter=assessment.cycle.label, draft=False
+                )
+                archive.writestr(name, bytes(frozen.pdf))
+        failures = progress_of(export).failures
+        if failures:
+            archive.writestr(
+                "failures.txt", "\n".join(f"{f['trust']}: {f['error']}" for f in failures) + "\n"
+            )
+    export.zip_file.save(
+        f"board-papers-{export.cycle.slug}-{export.pk}.zip",
+        ContentFile(buffer.getvalue()),
+        save=False,
+    )
+    export.status = BulkExport.Status.DONE
+    export.finished_at = timezone.now()
+    export.save(update_fields=["zip_file", "status", "finished_at"])

@@ -1,0 +1,94 @@
+import os
+import subprocess
+import sys
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from assessments.models import Cycle, parse_quarter
+from reports.bulk import Progress, bulk_export_start, progress_of
+from reports.models import BulkExport
+
+
+class Command(BaseCommand):
+    help = (
+        "Make every closed board paper of a quarter into one ZIP, with background workers "
+        "(recycled every few papers, so memory stays bounded). Shows progress; one trust's "
+        "failure is reported and the rest carry on."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--cycle", required=True, help='the quarter, e.g. "2026/27 Q3"')
+        parser.add_argument("--workers", type=int, default=2, help="worker processes (2)")
+        parser.add_argument(
+            "--papers-per-worker",
+            type=int,
+            default=25,
+            help="papers a worker makes before a fresh one replaces it (25)",
+        )
+
+    def handle(self, *args, cycle: str, workers: int, papers_per_worker: int, **options):
+        quarter = parse_quarter(cycle)
+        found = (
+            Cycle.objects.filter(year=quarter[0], quarter=quarter[1]).first() if quarter else None
+        )
+        if found is None:
+            raise CommandError(f"No quarter {cycle!r}: write it like 2026/27 Q3.")
+        export = bulk_export_start(cycle=found, by=None)
+        self.stdout.write(f"{export.total} closed board papers for {found.label}")
+        started = time.perf_counter()
+        running: list[subprocess.Popen] = []
+        while True:
+            export.refresh_from_db()
+            progress = progress_of(export)
+            self._progress(progress)
+            if export.status == BulkExport.Status.DONE:
+                break
+            running = [process for process in running if process.poll() is None]
+            while len(running) < workers:
+                running.append(self._worker(papers_per_worker))
+            time.sleep(0.5)
+        for process in running:
+            process.wait()
+        for failure in progress.failures:
+            self.stderr.write(f"Could not make {failure['trust']}: {failure['error']}")
+        made = progress.finished - len(progress.failures)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{made} papers in {time.perf_counter() - started:.0f} s: {export.zip_file.path}"
+            )
+        )
+
+    @staticmethod
+    def _worker(papers: int) -> subprocess.Popen:
+        """A worker that takes waiting tasks, stops after ``papers`` of them or when none
+        are left, and is then replaced: a long run never grows one process's memory."""
+        return subprocess.Popen(
+            [
+                sys.executable,
+                "manage.py",
+                "db_worker",
+                "--batch",
+                "--no-startup-delay",
+                "--max-tasks",
+                str(papers),
+                "--interval",
+                "0.2",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,  # a paper's failure is recorded on its export item
+            env={**os.environ, "LOG_LEVEL": "WARNING"},
+        )
+
+    def _progress(self, progress: Progress) -> None:
+        export, width = progress.export, 30
+        filled = width * progress.percent // 100
+        done = export.status == BulkExport.Status.DONE
+        line = (
+            f"[{'#' * filled}{'.' * (width - filled)}] {progress.finished}/{export.total} "
+            f"{export.get_status_display()}"
+        )
+        if sys.stdout.isatty():
+            self.stdout.write(f"\r{line}", ending="\n" if done else "")
+        elif done or progress.finished % 20 == 0:
+            self.stdout.write(line)

@@ -1,0 +1,298 @@
+"""What programme staff see across trusts: completion, comparison, distributions and one
+trust's trend beside its peers. Read from the summary table, never from answers, and only
+for assessments that closed with at least MIN_RESPONSES submitted."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from assessments import scoring
+from assessments.models import (
+    Assessment,
+    AssessmentStatus,
+    Cycle,
+    PrincipleResult,
+    Response,
+    ResponseStatus,
+)
+from assessments.presenters import one_decimal
+from trusts.models import Membership, Region, Role, Trust, TrustType
+
+PRINCIPLES = range(1, 9)
+
+
+@dataclass(frozen=True)
+class Filters:
+    region: str = ""
+    icb: str = ""
+    trust_type: str = ""
+
+    @classmethod
+    def from_query(cls, query) -> "Filters":
+        region = query.get("region", "")
+        trust_type = query.get("type", "")
+        return cls(
+            region=region if region in Region.values else "",
+            icb=query.get("icb", "").strip().upper()[:5],
+            trust_type=trust_type if trust_type in TrustType.values else "",
+        )
+
+    def apply(self, trusts: QuerySet, prefix: str = "") -> QuerySet:
+        conditions = {}
+        if self.region:
+            conditions[f"{prefix}region"] = self.region
+        if self.icb:
+            conditions[f"{prefix}icb_code"] = self.icb
+        if self.trust_type:
+            conditions[f"{prefix}trust_type"] = self.trust_type
+        return trusts.filter(**conditions)
+
+    @property
+    def as_query(self) -> str:
+        parts = {"region": self.region, "icb": self.icb, "type": self.trust_type}
+        return "&".join(f"{key}={value}" for key, value in parts.items() if value)
+
+
+# Completion
+
+
+@dataclass(frozen=True)
+class CompletionRow:
+    trust: Trust
+    status: str
+    submitted: int
+    board_size: int
+
+    @property
+    def rate(self) -> str:
+        return f"{self.submitted / self.board_size:.0%}" if self.board_size else "–"
+
+
+@dataclass(frozen=True)
+class Completion:
+    rows: list[CompletionRow]
+    opened: int
+    closed: int
+    not_opened: int
+    submitted: int
+    board_places: int
+
+    @property
+    def rate(self) -> str:
+        return f"{self.submitted / self.board_places:.0%}" if self.board_places else "–"
+
+
+def completion(cycle: Cycle, filters: Filters) -> Completion:
+    """Every trust in the filter, its assessment's status and its response rate."""
+    submitted = (
+        Response.objects.filter(
+            assessment__cycle=cycle,
+            assessment__trust=OuterRef("pk"),
+            status=ResponseStatus.SUBMITTED,
+        )
+        .values("assessment__trust")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    board = (
+        Membership.objects.filter(trust=OuterRef("pk"), role=Role.BOARD_MEMBER)
+        .values("trust")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    status = Assessment.objects.filter(cycle=cycle, trust=OuterRef("pk")).values("status")[:1]
+    trusts = filters.apply(Trust.objects.all()).annotate(
+        submitted=Coalesce(Subquery(submitted), 0),
+        board_size=Coalesce(Subquery(board), 0),
+        assessment_status=Subquery(status),
+    )
+    rows = [
+        CompletionRow(
+            trust=trust,
+            status=AssessmentStatus(trust.assessment_status or AssessmentStatus.DRAFT).label,
+            submitted=trust.submitted,
+            board_size=trust.board_size,
+        )
+        for trust in trusts.order_by("name")
+    ]
+    statuses = [trust_row.status for trust_row in rows]
+    return Completion(
+        rows=rows,
+        opened=statuses.count(AssessmentStatus.OPEN.label),
+        closed=statuses.count(AssessmentStatus.CLOSED.label),
+        not_opened=statuses.count(AssessmentStatus.DRAFT.label),
+        submitted=sum(row.submitted for row in rows),
+        board_places=sum(row.board_size for row in rows),
+    )
+
+
+# Comparison
+
+
+@dataclass
+class TrustScores:
+    trust_id: int
+    name: str
+    ods_code: str
+    region: str
+    trust_type: str
+    scores: dict[int, float | None] = field(default_factory=dict)
+
+    @property
+    def overall(self) -> float | None:
+        return scoring.overall_score(self.scores.get(n) for n in PRINCIPLES)
+
+
+def closed_results(cycle: Cycle, filters: Filters) -> list[TrustScores]:
+    """Each trust's principle scores for the quarter, in one query of the summary table."""
+    rows = filters.apply(
+        PrincipleResult.objects.filter(
+            assessment__cycle=cycle,
+            assessment__status=AssessmentStatus.CLOSED,
+            respondents__gte=settings.MIN_RESPONSES,
+        ),
+        prefix="assessment__trust__",
+    ).values_list(
+        "assessment__trust_id",
+        "assessment__trust__name",
+        "assessment__trust__ods_code",
+        "assessment__trust__region",
+        "assessment__trust__trust_type",
+        "principle__number",
+        "score",
+    )
+    by_trust: dict[int, TrustScores] = {}
+    for trust_id, name, code, region, trust_type, number, score in rows:
+        entry = by_trust.setdefault(trust_id, TrustScores(trust_id, name, code, region, trust_type))
+        entry.scores[number] = score
+    return list(by_trust.values())
+
+
+SORT_KEYS = {"name", "overall", *(f"p{n}" for n in PRINCIPLES)}
+
+
+def sorted_trusts(trusts: list[TrustScores], sort: str, descending: bool) -> list[TrustScores]:
+    if sort not in SORT_KEYS:
+        sort = "name"
+    if sort == "name":
+        return sorted(trusts, key=lambda t: t.name, reverse=descending)
+
+    def value(trust: TrustScores):
+        score = trust.overall if sort == "overall" else trust.scores.get(int(sort[1:]))
+        # Trusts without a score go last, whichever way the column is sorted.
+        return (score is None, -(score or 0) if descending else (score or 0), trust.name)
+
+    return sorted(trusts, key=value)
+
+
+@dataclass(frozen=True)
+class Cell:
+    value: str
+    heat: int  # 0 (no score) to 5, for the colour; the value is always there as text
+
+
+def heat_cells(trust: TrustScores) -> list[Cell]:
+    values = [trust.scores.get(n) for n in PRINCIPLES] + [trust.overall]
+    return [Cell(one_decimal(v), 0 if v is None else max(1, min(5, round(v)))) for v in values]
+
+
+@dataclass(frozen=True)
+class DistributionRow:
+    label: str
+    values: tuple[str, ...]  # n, min, lower quartile, median, upper quartile, max
+
+
+def distribution_rows(trusts: list[TrustScores], principle: int) -> list[DistributionRow]:
+    """The spread of one principle's scores: all trusts, then by type, then by region."""
+    groups: dict[str, list[float | None]] = defaultdict(list)
+    for trust in trusts:
+        score = trust.scores.get(principle)
+        groups["All trusts"].append(score)
+        if trust.trust_type:
+            groups[f"Type: {TrustType(trust.trust_type).label}"].append(score)
+        groups[f"Region: {Region(trust.region).label}"].append(score)
+    rows = []
+    for label in sorted(groups, key=lambda g: (g != "All trusts", not g.startswith("Type"), g)):
+        spread = scoring.distribution(groups[label])
+        if spread:
+            rows.append(
+                DistributionRow(
+                    label,
+                    (
+                        str(spread.n),
+                        one_decimal(spread.minimum),
+                        one_decimal(spread.lower_quartile),
+                        one_decimal(spread.median),
+                        one_decimal(spread.upper_quartile),
+                        one_decimal(spread.maximum),
+                    ),
+                )
+            )
+    return rows
+
+
+# One trust's trend beside its peers
+
+
+@dataclass(frozen=True)
+class TrendRow:
+    quarter: str
+    trust: str
+    peers: str
+    peer_count: int
+
+
+def trust_trend(trust: Trust, filters: Filters) -> list[TrendRow]:
+    """The trust's overall score in each closed quarter beside the median of the other
+    trusts in the filter that quarter."""
+    rows = filters.apply(
+        PrincipleResult.objects.filter(
+            assessment__status=AssessmentStatus.CLOSED,
+            respondents__gte=settings.MIN_RESPONSES,
+        ),
+        prefix="assessment__trust__",
+    ).values_list(
+        "assessment__cycle__year",
+        "assessment__cycle__quarter",
+        "assessment__trust_id",
+        "principle__number",
+        "score",
+    )
+    scores: dict[tuple[int, int], dict[int, dict[int, float | None]]] = defaultdict(
+        lambda: defaultdict(dict)
+    )
+    for year, quarter, trust_id, number, score in rows:
+        scores[(year, quarter)][trust_id][number] = score
+    own = PrincipleResult.objects.filter(
+        assessment__trust=trust,
+        assessment__status=AssessmentStatus.CLOSED,
+        respondents__gte=settings.MIN_RESPONSES,
+    ).values_list(
+        "assessment__cycle__year", "assessment__cycle__quarter", "principle__number", "score"
+    )
+    mine: dict[tuple[int, int], dict[int, float | None]] = defaultdict(dict)
+    for year, quarter, number, score in own:
+        mine[(year, quarter)][number] = score
+    trend = []
+    for key in sorted(set(scores) | set(mine)):
+        peers = [
+            scoring.overall_score(by_principle.values())
+            for trust_id, by_principle in scores[key].items()
+            if trust_id != trust.pk
+        ]
+        spread = scoring.distribution(peers)
+        year, quarter = key
+        trend.append(
+            TrendRow(
+                quarter=f"{year}/{(year + 1) % 100:02d} Q{quarter}",
+                trust=one_decimal(scoring.overall_score(mine[key].values()))
+                if key in mine
+                else "–",
+                peers=one_decimal(spread.median) if spread else "–",
+                peer_count=spread.n if spread else 0,
+            )
+        )
+    return trend

@@ -1,0 +1,188 @@
+"""Programme staff: completion across trusts, the comparison, its exports, bulk papers."""
+
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from assessments.models import Cycle
+from assessments.selectors import cycle_by_slug
+from reports import programme
+from reports.bulk import bulk_export_start, progress_of
+from reports.exports import Column, as_csv, as_xlsx
+from reports.models import BulkExport
+from reports.views import CONTENT_TYPES
+from trusts.models import Region, Trust, TrustType
+from trusts.permissions import Permission, requires
+
+
+def _filter_context(filters: programme.Filters) -> dict:
+    icbs = (
+        Trust.objects.exclude(icb_code="").order_by("icb_code").values_list("icb_code", flat=True)
+    )
+    return {
+        "filters": filters,
+        "regions": Region.choices,
+        "trust_types": TrustType.choices,
+        "icbs": list(dict.fromkeys(icbs)),
+    }
+
+
+@requires(Permission.NATIONAL_VIEW)
+@require_GET
+def programme_home(request):
+    cycle = Cycle.objects.first()
+    if cycle is None:
+        return redirect("cycle-list")
+    return redirect("programme-completion", cycle=cycle.slug)
+
+
+@requires(Permission.NATIONAL_VIEW)
+@require_GET
+def completion_view(request, cycle: str):
+    found = cycle_by_slug(cycle)
+    filters = programme.Filters.from_query(request.GET)
+    return render(
+        request,
+        "reports/programme_completion.html",
+        {
+            "cycle": found,
+            "cycles": Cycle.objects.all(),
+            "completion": programme.completion(found, filters),
+            **_filter_context(filters),
+        },
+    )
+
+
+@requires(Permission.NATIONAL_VIEW)
+@require_GET
+def comparison_view(request, cycle: str):
+    found = cycle_by_slug(cycle)
+    filters = programme.Filters.from_query(request.GET)
+    trusts = programme.closed_results(found, filters)
+    sort = request.GET.get("sort", "name")
+    descending = request.GET.get("order") == "desc"
+    principle = request.GET.get("principle", "1")
+    principle = int(principle) if principle in {str(n) for n in programme.PRINCIPLES} else 1
+    chosen = None
+    if code := request.GET.get("trust", "").strip().upper():
+        chosen = Trust.objects.filter(ods_code=code).first()
+    sort = sort if sort in programme.SORT_KEYS else "name"
+    return render(
+        request,
+        "reports/programme_comparison.html",
+        {
+            "cycle": found,
+            "cycles": Cycle.objects.all(),
+            "headers": _sort_headers(filters, sort, descending),
+            "keep": [("sort", sort), ("order", "desc" if descending else "asc")],
+            "rows": [
+                (trust, programme.heat_cells(trust))
+                for trust in programme.sorted_trusts(trusts, sort, descending)
+            ],
+            "principle": principle,
+            "principles": framework_titles(found),
+            "distribution": programme.distribution_rows(trusts, principle),
+            "chosen": chosen,
+            "trend": programme.trust_trend(chosen, filters) if chosen else None,
+            **_filter_context(filters),
+        },
+    )
+
+
+def _sort_headers(filters: programme.Filters, sort: str, descending: bool):
+    """Column headings that sort the table by following a link: no JavaScript needed."""
+    headers = []
+    for key, label in [("name", "Trust"), *((f"p{n}", f"P{n}") for n in programme.PRINCIPLES)]:
+        headers.append((key, label))
+    headers.append(("overall", "Overall"))
+    result = []
+    for key, label in headers:
+        active = key == sort
+        order = "asc" if active and descending else ("desc" if active or key != "name" else "asc")
+        query = "&".join(filter(None, [filters.as_query, f"sort={key}", f"order={order}"]))
+        aria = ("descending" if descending else "ascending") if active else "none"
+        result.append((label, f"?{query}", aria))
+    return result
+
+
+def framework_titles(cycle: Cycle) -> list[tuple[int, str]]:
+    from principles.content import framework_content
+
+    return [(p.number, p.title) for p in framework_content(cycle.framework).principles]
+
+
+COMPARISON_COLUMNS = (
+    Column("trust_ods_code", "The trust's NHS ODS code"),
+    Column("trust_name", "The trust's name"),
+    Column("region", "NHS England region"),
+    Column("trust_type", "Trust type"),
+    *(Column(f"principle_{n}", f"Score for principle {n}, 1 to 5") for n in programme.PRINCIPLES),
+    Column("overall", "Mean of the principle scores"),
+)
+
+
+@requires(Permission.NATIONAL_VIEW)
+@require_GET
+def comparison_export(request, cycle: str, extension: str):
+    if extension not in ("csv", "xlsx"):
+        raise Http404("No such export.")
+    found = cycle_by_slug(cycle)
+    filters = programme.Filters.from_query(request.GET)
+    rows = [
+        [
+            trust.ods_code,
+            trust.name,
+            Region(trust.region).label,
+            TrustType(trust.trust_type).label if trust.trust_type else "",
+            *(_rounded(trust.scores.get(n)) for n in programme.PRINCIPLES),
+            _rounded(trust.overall),
+        ]
+        for trust in programme.sorted_trusts(
+            programme.closed_results(found, filters), "name", False
+        )
+    ]
+    if extension == "csv":
+        content = as_csv(COMPARISON_COLUMNS, rows)
+    else:
+        content = as_xlsx(COMPARISON_COLUMNS, rows, title="Comparison")
+    response = HttpResponse(content, content_type=CONTENT_TYPES[extension])
+    response["Content-Disposition"] = f'attachment; filename="comparison-{found.slug}.{extension}"'
+    return response
+
+
+def _rounded(value: float | None) -> float | str:
+    return "" if value is None else round(value, 2)
+
+
+@requires(Permission.PAPERS_BULK)
+@require_http_methods(["GET", "POST"])
+def bulk_papers(request, cycle: str):
+    found = cycle_by_slug(cycle)
+    if request.method == "POST":
+        export = bulk_export_start(cycle=found, by=request.user)
+        return redirect(reverse("bulk-papers", args=[found.slug]) + f"#export-{export.pk}")
+    latest = BulkExport.objects.filter(cycle=found).order_by("-pk").first()
+    return render(
+        request,
+        "reports/programme_bulk.html",
+        {
+            "cycle": found,
+            "cycles": Cycle.objects.all(),
+            "progress": progress_of(latest) if latest else None,
+        },
+    )
+
+
+@requires(Permission.PAPERS_BULK)
+@require_GET
+def bulk_papers_download(request, pk: int):
+    export = get_object_or_404(BulkExport, pk=pk)
+    if not export.zip_file:
+        raise Http404("This ZIP is not ready.")
+    return FileResponse(
+        export.zip_file.open("rb"),
+        as_attachment=True,
+        filename=f"board-papers-{export.cycle.slug}.zip",
+        content_type="application/zip",
+    )
