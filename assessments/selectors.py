@@ -28,7 +28,7 @@ def _quarter_or_404(cycle_slug: str) -> tuple[int, int]:
 
 def cycle_by_slug(cycle_slug: str) -> Cycle:
     year, number = _quarter_or_404(cycle_slug)
-    cycle = Cycle.objects.filter(year=year, quarter=number).first()
+    cycle = Cycle.objects.filter(year=year, quarter=number).select_related("framework").first()
     if cycle is None:
         raise Http404("No such quarter.")
     return cycle
