@@ -261,15 +261,13 @@ def test_seed_national_from_an_ods_file(db, tmp_path):
 
 
 def run_workers():
-    call_command(
-        "db_worker",
-        "--batch",
-        "--no-startup-delay",
-        "--interval",
-        "0",
-        stdout=StringIO(),
-        stderr=StringIO(),
-    )
+    """Runs every waiting task here, as a db_worker process would (which, in a test,
+    would close the test's own database connection)."""
+    from django_tasks_db.models import DBTaskResult
+
+    for waiting in DBTaskResult.objects.ready():
+        result = waiting.task_result
+        waiting.set_successful(waiting.task.call(*result.args, **result.kwargs))
 
 
 @pytest.fixture
