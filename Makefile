@@ -14,7 +14,8 @@ run: setup
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_framework
 	$(MANAGE) seed_demo
-	$(MANAGE) runserver $(HOST)
+	@# A background worker for slow work (bulk board papers); Ctrl-C stops both.
+	$(MANAGE) db_worker --no-startup-delay & $(MANAGE) runserver $(HOST)
 
 setup: $(VENV)/.installed static/vendor/nhsuk/.installed debian-packages
 

@@ -75,6 +75,7 @@ def comparison_view(request, cycle: str):
             "cycle": found,
             "cycles": Cycle.objects.all(),
             "headers": _sort_headers(filters, sort, descending),
+            "trust_link": f"?{filters.as_query}&trust=" if filters.as_query else "?trust=",
             "keep": [("sort", sort), ("order", "desc" if descending else "asc")],
             "rows": [
                 (trust, programme.heat_cells(trust))

@@ -164,3 +164,22 @@ def css_string(value) -> str:
     for character, escaped in (("\\", "\\\\"), ('"', '\\"'), ("\n", " "), ("<", "\\3c ")):
         text = text.replace(character, escaped)
     return text
+
+
+@register.simple_tag
+def heat_row(trust, cells, trust_link: str) -> str:
+    """A row of the national comparison: the trust, then each score as text with its heat
+    as a colour class. Built here because the table has thousands of cells; the scores are
+    our own figures ("3.1" or "–"), and the trust's name and code are escaped."""
+    scores = "".join(
+        f'<td class="nhsuk-table__cell nhsuk-table__cell--numeric qd-heat--{cell.heat}">'
+        f"{cell.value}</td>"
+        for cell in cells
+    )
+    name = format_html(
+        '<th scope="row" class="nhsuk-table__cell"><a href="{}{}#trend">{}</a></th>',
+        trust_link,
+        trust.ods_code,
+        trust.name,
+    )
+    return mark_safe(f'<tr class="nhsuk-table__row">{name}{scores}</tr>')
