@@ -14,8 +14,9 @@ run: setup
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_framework
 	$(MANAGE) seed_demo
-	@# A background worker for slow work (bulk board papers); Ctrl-C stops both.
-	$(MANAGE) db_worker --no-startup-delay & $(MANAGE) runserver $(HOST)
+	@# A background worker for slow work (bulk board papers), replaced every 25 tasks so
+	@# its memory stays bounded; Ctrl-C stops it and the server together.
+	(while $(MANAGE) db_worker --no-startup-delay --max-tasks 25; do :; done) & $(MANAGE) runserver $(HOST)
 
 setup: $(VENV)/.installed static/vendor/nhsuk/.installed debian-packages
 
