@@ -8,7 +8,7 @@ MANAGE := $(PY) manage.py
 PG_URL ?= postgres://postgres@127.0.0.1:5432/quarterdeck
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run setup debian-packages test test-sqlite test-postgres check format bench clean
+.PHONY: run setup debian-packages browser screenshots test test-sqlite test-postgres check format bench clean
 
 run: setup
 	$(MANAGE) migrate --noinput
@@ -38,7 +38,11 @@ static/vendor/nhsuk/.installed: package.json package-lock.json
 	cp -r node_modules/nhsuk-frontend/dist/nhsuk/assets static/vendor/nhsuk/assets
 	@touch $@
 
-test: setup test-sqlite test-postgres
+test: setup browser test-sqlite test-postgres
+
+# The browser tests drive Debian's Chromium (no browser download).
+browser:
+	@scripts/debian-packages.sh chromium
 
 test-sqlite:
 	env -u DATABASE_URL $(PY) -m pytest -q
@@ -47,6 +51,16 @@ test-postgres:
 	@status=0; scripts/postgres-ready.sh || status=$$?; \
 	if [ $$status -eq 0 ]; then DATABASE_URL=$(PG_URL) $(PY) -m pytest -q; \
 	elif [ $$status -ne 2 ]; then exit $$status; fi
+
+# Screenshots of every page the browser journeys visit, into docs/screenshots.
+screenshots: setup browser
+	rm -rf var/screenshots
+	QUARTERDECK_SCREENSHOTS=var/screenshots $(PY) -m pytest -q tests/browser
+	@for name in $(SCREENSHOT_PAGES); do cp var/screenshots/$$name.png docs/screenshots/; done
+
+SCREENSHOT_PAGES := sign-in-with-errors board-member-home questionnaire-principle-1 \
+	questionnaire-check-answers assessment-completion board-members agreed-position \
+	board-paper national-comparison-filtered national-completion
 
 check: setup
 	$(VENV)/bin/ruff check .

@@ -1,0 +1,281 @@
+"""End-to-end journeys for each role, every page checked with axe."""
+
+import datetime
+
+import pytest
+
+from assessments.actions import assessment_open, cycle_create
+from assessments.models import AssessmentStatus, Response, ResponseStatus
+from principles.actions import framework_load
+from principles.loader import read_framework, shipped_framework_files
+from tests.browser.conftest import check
+from tests.factories import (
+    AssessmentFactory,
+    MembershipFactory,
+    PrincipleResultFactory,
+    TrustFactory,
+    UserFactory,
+)
+from tests.helpers import answer_everything, new_board_member
+from trusts.models import Region, Role, SeatGroup, TrustType
+
+PASSWORD = "a-test-password"
+
+
+@pytest.fixture
+def quarter(transactional_db):
+    framework = framework_load(spec=read_framework(shipped_framework_files()[0])).framework
+    trust = TrustFactory(
+        ods_code="QJA", name="Journey Hospitals NHS Trust", trust_type=TrustType.ACUTE
+    )
+    cycle = cycle_create(
+        year=2026,
+        quarter=3,
+        opens_on=datetime.date(2026, 10, 1),
+        closes_on=datetime.date(2026, 12, 31),
+        framework=framework,
+        by=None,
+    )
+    return trust, cycle
+
+
+def person(trust, role, email, name, seat_group=SeatGroup.EXECUTIVE):
+    user = UserFactory(email=email, full_name=name, password=PASSWORD)
+    MembershipFactory(
+        trust=trust,
+        user=user,
+        role=role,
+        seat_group=seat_group if role == Role.BOARD_MEMBER else "",
+    )
+    return user
+
+
+def sign_in(page, email):
+    page.goto("/sign-in/")
+    page.fill("#id_username", email)
+    page.fill("#id_password", PASSWORD)
+    page.click("button:has-text('Sign in')")
+    page.wait_for_url("**/")
+
+
+def focused(page) -> dict:
+    return page.evaluate(
+        """() => {
+            const e = document.activeElement;
+            return {id: e.id, name: e.name || '', text: (e.innerText || '').trim(),
+                    tag: e.tagName, classes: e.className || ''};
+        }"""
+    )
+
+
+def tab_to(page, matches, limit=80) -> None:
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if matches(focused(page)):
+            return
+    raise AssertionError(f"Tab never reached the element on {page.url}")
+
+
+def answer_by_keyboard(page, level: int) -> None:
+    """Answers every question on a principle page with the keyboard alone: Tab into each
+    group of radios, Space to choose level 1, the down arrow to move up the scale."""
+    groups = page.eval_on_selector_all(
+        "input.nhsuk-radios__input", "inputs => [...new Set(inputs.map(i => i.name))]"
+    )
+    for name in groups:
+        tab_to(page, lambda f, name=name: f["name"] == name)
+        page.keyboard.press("Space")
+        for _ in range(level - 1):
+            page.keyboard.press("ArrowDown")
+        assert page.is_checked(f"input[name='{name}'][value='{level}']")
+
+
+def press_button(page, text: str) -> None:
+    tab_to(page, lambda f: f["tag"] == "BUTTON" and f["text"] == text)
+    page.keyboard.press("Enter")
+
+
+def test_board_member_answers_every_page_by_keyboard_with_a_break(page, quarter):
+    trust, cycle = quarter
+    coordinator = person(trust, Role.COORDINATOR, "cora@journey.example", "Cora Ordinator")
+    member = person(trust, Role.BOARD_MEMBER, "bea@journey.example", "Bea Member")
+    assessment_open(trust=trust, cycle=cycle, by=coordinator, notify=False)
+
+    sign_in(page, member.email)
+    check(page, "board-member-home")
+    page.click("text=Answer the 2026/27 Q3 questionnaire")
+    check(page, "questionnaire-start")
+    page.click("text=Start now")
+    for number in range(1, 5):
+        page.wait_for_url(f"**/principles/{number}/")
+        check(page, f"questionnaire-principle-{number}")
+        answer_by_keyboard(page, level=3)
+        press_button(page, "Save and come back later" if number == 4 else "Save and continue")
+    page.wait_for_url("**/questionnaire/")
+    assert "Your answers are saved" in page.content()
+    check(page, "questionnaire-saved-for-later")
+
+    page.goto("/")  # a break: back on the home page, then on again
+    page.click("text=Continue the 2026/27 Q3 questionnaire")
+    page.goto(page.url + "principles/5/")
+    for number in range(5, 9):
+        page.wait_for_url(f"**/principles/{number}/")
+        answer_by_keyboard(page, level=4)
+        press_button(page, "Save and continue")
+    page.wait_for_url("**/check/")
+    check(page, "questionnaire-check-answers")
+    assert "Not answered" not in page.content()
+    press_button(page, "Submit answers")
+    page.wait_for_url("**/submitted/")
+    check(page, "questionnaire-submitted")
+    response = Response.objects.get(respondent=member)
+    assert response.status == ResponseStatus.SUBMITTED
+    assert response.answers.count() == 24
+
+
+def test_error_summary_takes_focus_and_links_to_its_field(page, quarter):
+    page.goto("/sign-in/")
+    check(page, "sign-in")
+    page.click("button:has-text('Sign in')")
+    page.wait_for_selector(".nhsuk-error-summary")
+    check(page, "sign-in-with-errors")
+    assert "nhsuk-error-summary" in focused(page)["classes"]
+    page.keyboard.press("Tab")
+    assert focused(page)["text"] == "Enter your email address"
+    page.keyboard.press("Enter")
+    assert focused(page)["id"] == "id_username"
+
+
+def test_focus_is_visible(page, quarter):
+    page.goto("/sign-in/")
+    page.keyboard.press("Tab")
+    style = page.evaluate(
+        "() => { const s = getComputedStyle(document.activeElement);"
+        " return {shadow: s.boxShadow, outline: s.outlineStyle, background: s.backgroundColor}; }"
+    )
+    assert focused(page)["text"] == "Skip to main content"
+    assert style["shadow"] != "none" or style["outline"] != "none"
+    assert style["background"] == "rgb(255, 235, 59)"  # the NHS.UK focus yellow
+
+
+def test_coordinator_runs_the_quarter(page, quarter):
+    trust, cycle = quarter
+    coordinator = person(trust, Role.COORDINATOR, "cora@journey.example", "Cora Ordinator")
+    sign_in(page, coordinator.email)
+    check(page, "coordinator-home")
+    page.click("text=Open this quarter's assessment for the board")
+    check(page, "trust-page")
+
+    page.click("text=Add or remove board members")
+    check(page, "board-members")
+    page.fill("#id_full_name", "Nia Newcomer")
+    page.fill("#id_email", "nia@journey.example")
+    page.check("#id_seat_group_1")
+    page.click("button:has-text('Add board member')")
+    assert "We have emailed nia@journey.example" in page.content()
+    check(page, "board-members-invited")
+
+    page.goto(f"/trusts/{trust.ods_code}/")
+    page.click("button:has-text('Open 2026/27 Q3')")
+    page.wait_for_url("**/assessments/2026-27-q3/")
+    check(page, "assessment-opened")
+    assessment = trust.assessments.get(cycle=cycle)
+    for _ in range(3):
+        answer_everything(assessment, new_board_member(trust), 3)
+    page.reload()
+    assert "3 submitted" in page.content()
+    check(page, "assessment-completion")
+
+    page.click("text=Set the board's target level for each principle")
+    check(page, "targets")
+    page.select_option("#id_principle-1", "4.0")
+    page.select_option("#id_principle-2", "3.5")
+    page.click("button:has-text('Save targets')")
+    check(page, "assessment-with-targets")
+
+    page.click("text=Record the level the board agreed for each principle")
+    check(page, "agreed-position")
+    page.fill("#id_meeting_date", "2026-11-20")
+    page.select_option("#id_level-1", "3.5")
+    page.fill("#id_rationale-1", "Better than members think")
+    page.click("button:has-text('Save the board')")
+    assert "3.5" in page.content()
+
+    page.goto(f"/trusts/{trust.ods_code}/actions/new/")
+    check(page, "action-new")
+    page.fill("#id_title", "Appoint a head of product")
+    page.select_option("#id_principle_number", "5")
+    page.fill("#id_owner", "Chief Digital Officer")
+    page.fill("#id_due_date", "2027-02-28")
+    page.click("button:has-text('Save action')")
+    check(page, "action-log")
+
+    page.goto(f"/trusts/{trust.ods_code}/assessments/2026-27-q3/")
+    page.click("button:has-text('Close the assessment')")
+    assert "is closed" in page.content()
+    check(page, "assessment-closed")
+    page.click("text=The board paper")
+    check(page, "board-paper")
+    with page.expect_download() as download:
+        page.click("text=Board paper (PDF)")
+    with open(download.value.path(), "rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"
+    page.goto(f"/trusts/{trust.ods_code}/audit/")
+    check(page, "audit-trail")
+
+
+def test_programme_staff_compare_filter_and_export(page, quarter):
+    _, cycle = quarter
+    staff = UserFactory(email="pat@programme.example", password=PASSWORD, is_programme_staff=True)
+    principles = list(cycle.framework.principles.all())
+    for n, (region, score) in enumerate(
+        [
+            (Region.LONDON, 2.0),
+            (Region.LONDON, 3.0),
+            (Region.NORTH_WEST, 4.0),
+            (Region.MIDLANDS, 3.5),
+        ]
+    ):
+        peer = TrustFactory(ods_code=f"QJ{n}", name=f"Peer {n} NHS Trust", region=region)
+        closed = AssessmentFactory(trust=peer, cycle=cycle, status=AssessmentStatus.CLOSED)
+        for principle in principles:
+            PrincipleResultFactory(
+                assessment=closed, principle=principle, score=score, respondents=5
+            )
+    sign_in(page, staff.email)
+    check(page, "programme-home")
+    page.click("text=National view")
+    check(page, "national-completion")
+    page.click("text=Comparison")
+    check(page, "national-comparison")
+    page.select_option("#filter-region", "Y56")
+    page.click("button:has-text('Apply filters')")
+    assert page.locator("table.qd-heat tbody tr").count() == 2
+    check(page, "national-comparison-filtered")
+    page.click("th >> text=P1")
+    page.select_option("#principle", "3")
+    page.click("button:has-text('Show the spread')")
+    page.fill("#trust-code", "QJ0")
+    page.click("button:has-text('Show the trend')")
+    check(page, "national-trend")
+    with page.expect_download() as download:
+        page.click("a:has-text('CSV')")
+    with open(download.value.path(), encoding="utf-8-sig") as csv:
+        assert csv.readline().startswith("trust_ods_code")
+    page.click("text=All board papers")
+    check(page, "national-board-papers")
+    page.goto("/programme/cycles/")
+    check(page, "quarters")
+    page.click("text=Create a quarter")
+    check(page, "quarter-new")
+
+
+def test_axe_check_catches_a_real_violation(page, quarter):
+    """The harness itself: a page with an unlabelled image and input must fail."""
+    page.goto("/sign-in/")
+    page.evaluate(
+        "() => document.querySelector('main').insertAdjacentHTML('beforeend',"
+        " '<img src=\\'x.png\\'><input type=\\'text\\'>')"
+    )
+    with pytest.raises(AssertionError, match="image-alt"):
+        check(page, "deliberately-broken")

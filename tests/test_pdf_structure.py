@@ -1,0 +1,71 @@
+"""The board paper PDF read as a screen reader would: its structure tree."""
+
+import io
+import re
+
+import pytest
+from django.template.loader import render_to_string
+from pypdf import PdfReader
+
+from reports.actions import paper_file
+from reports.presenters import board_paper
+from tests.helpers import submitted_board
+
+
+@pytest.fixture
+def paper_pdf(assessment, settings):
+    settings.MIN_RESPONSES = 1
+    submitted_board(assessment, 2, score=3)
+    return PdfReader(io.BytesIO(paper_file(assessment=assessment, by=None).content))
+
+
+def structure(reader: PdfReader) -> list[tuple[str, dict]]:
+    """The structure elements depth first, which is the order a screen reader reads."""
+    found = []
+
+    def walk(node):
+        node = node.get_object()
+        if not isinstance(node, dict):
+            return
+        if "/S" in node:
+            found.append((str(node["/S"]).lstrip("/"), node))
+        kids = node.get("/K")
+        for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
+            if hasattr(kid, "get_object"):
+                walk(kid)
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+    return found
+
+
+def test_pdf_headings_are_tagged_in_reading_order(paper_pdf, assessment):
+    html = render_to_string("reports/paper_document.html", {"paper": board_paper(assessment)})
+    expected = [f"H{level}" for level in re.findall(r"<h([1-6])[ >]", html)]
+    tagged = [tag for tag, _ in structure(paper_pdf) if re.fullmatch(r"H[1-6]", tag)]
+    assert tagged == expected
+    assert tagged[0] == "H1"
+
+
+def test_pdf_tables_are_tagged_with_header_cells(paper_pdf):
+    tags = [tag for tag, _ in structure(paper_pdf)]
+    assert tags.count("Table") >= 5  # cover, gap analysis, positions, trend, appendix...
+    assert "TR" in tags
+    assert "TH" in tags
+    assert "TD" in tags
+
+
+def test_pdf_charts_have_alternative_text(paper_pdf):
+    alts = [
+        str(node["/Alt"])
+        for tag, node in structure(paper_pdf)
+        if tag == "Figure" and "/Alt" in node
+    ]
+    assert any(alt.startswith("Bar chart of the board's score for each principle") for alt in alts)
+    assert any(alt.startswith("Line chart of the board's overall score by quarter") for alt in alts)
+
+
+def test_pdf_declares_its_language_and_is_marked(paper_pdf):
+    root = paper_pdf.trailer["/Root"]
+    assert root["/Lang"] == "en-GB"
+    assert bool(root["/MarkInfo"]["/Marked"])
+    assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"])
