@@ -36,8 +36,11 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """Chromium for one module's tests. Not for the session: while Playwright's event loop
+    runs, database connections opened by later tests belong to its context and would
+    outlive the test database."""
     if not (Path(CHROMIUM).exists() and AXE.exists()):
         message = "Chromium or axe-core is missing: `make test` installs both."
         if os.environ.get("CI") == "true":
