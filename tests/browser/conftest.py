@@ -65,7 +65,8 @@ def page(browser, live_server):
 
 
 def check(page, name: str) -> None:
-    """Runs axe on the page as it stands: no WCAG 2.2 AA violation is allowed."""
+    """Runs axe on the page once it has loaded: no WCAG 2.2 AA violation is allowed."""
+    page.wait_for_load_state()
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_22_AA
