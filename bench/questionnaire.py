@@ -38,26 +38,18 @@ urlpatterns: list = []
 
 def build():
     """A trust with a 12-member board, 11 of whom have submitted, through the actions."""
-    import datetime
 
-    from assessments.actions import assessment_open, cycle_create
+    from assessments.actions import assessment_open
     from principles.actions import framework_load
     from principles.loader import read_framework, shipped_framework_files
     from tests.factories import MembershipFactory, TrustFactory
-    from tests.helpers import answer_everything
+    from tests.helpers import answer_everything, quarter_of_year
     from trusts.models import Role, SeatGroup
 
     framework = framework_load(spec=read_framework(shipped_framework_files()[0])).framework
     trust = TrustFactory(ods_code="QBE", name="Benchmark NHS Trust")
     TrustFactory.create_batch(20)
-    cycle = cycle_create(
-        year=2026,
-        quarter=3,
-        opens_on=datetime.date(2026, 10, 1),
-        closes_on=datetime.date(2026, 12, 31),
-        framework=framework,
-        by=None,
-    )
+    cycle = quarter_of_year(framework, 2026, 3)
     coordinator = MembershipFactory(trust=trust, role=Role.COORDINATOR, seat_group="").user
     assessment = assessment_open(trust=trust, cycle=cycle, by=coordinator)
     members = [

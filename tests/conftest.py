@@ -1,15 +1,15 @@
-import datetime
 import functools
 
 import hypothesis
 import pytest
 from django.core.cache import cache
 
-from assessments.actions import assessment_open, cycle_create
+from assessments.actions import assessment_open
 from principles.actions import framework_load
 from principles.content import forget_framework_content
 from principles.loader import read_framework, shipped_framework_files
 from tests.factories import MembershipFactory, TrustFactory, UserFactory
+from tests.helpers import quarter_of_year
 from trusts.models import Role, SeatGroup
 
 
@@ -94,14 +94,7 @@ def framework(db):
 
 @pytest.fixture
 def cycle(framework, trust, other_trust):
-    return cycle_create(
-        year=2026,
-        quarter=3,
-        opens_on=datetime.date(2026, 10, 1),
-        closes_on=datetime.date(2026, 12, 31),
-        framework=framework,
-        by=None,
-    )
+    return quarter_of_year(framework, 2026, 3)
 
 
 @pytest.fixture

@@ -37,3 +37,19 @@ def submitted_board(assessment: Assessment, count: int, score=3) -> list:
     for member in members:
         answer_everything(assessment, member, score)
     return members
+
+
+def quarter_of_year(framework, year: int = 2026, quarter: int = 3):
+    """A quarter with its NHS financial-year dates, made through the action."""
+    from assessments.actions import cycle_create
+    from assessments.models import quarter_dates
+
+    opens_on, closes_on = quarter_dates(year, quarter)
+    return cycle_create(
+        year=year,
+        quarter=quarter,
+        opens_on=opens_on,
+        closes_on=closes_on,
+        framework=framework,
+        by=None,
+    )

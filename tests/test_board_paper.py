@@ -2,7 +2,6 @@
 exports, the URL fetcher and the command. Every figure is checked against the scoring
 module run over the same answers."""
 
-import datetime
 import io
 from decimal import Decimal
 
@@ -19,7 +18,6 @@ from assessments.actions import (
     assessment_close,
     assessment_open,
     assessment_reopen,
-    cycle_create,
     targets_set,
 )
 from core.models import AuditEvent
@@ -30,7 +28,7 @@ from reports.models import FrozenPaper
 from reports.pdf import BASE_URL, static_path
 from reports.presenters import board_paper
 from tests.factories import MembershipFactory, TrustFactory
-from tests.helpers import answer_everything, new_board_member
+from tests.helpers import answer_everything, new_board_member, quarter_of_year
 from trusts.models import Role
 
 # Board members' scores by member: A gives 2, B 3, C 4; on principle 2, A gives 1 and C 5
@@ -81,14 +79,7 @@ def scored(assessment, coordinator):
 @pytest.fixture
 def previous_quarter(scored, coordinator):
     """The same trust's closed 2026/27 Q2, where every member scored 2."""
-    cycle = cycle_create(
-        year=2026,
-        quarter=2,
-        opens_on=datetime.date(2026, 7, 1),
-        closes_on=datetime.date(2026, 9, 30),
-        framework=scored.cycle.framework,
-        by=None,
-    )
+    cycle = quarter_of_year(scored.cycle.framework, 2026, 2)
     earlier = assessment_open(trust=scored.trust, cycle=cycle, by=coordinator)
     for membership in scored.trust.memberships.filter(role=Role.BOARD_MEMBER)[:3]:
         answer_everything(earlier, membership.user, 2)

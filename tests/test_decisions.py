@@ -14,7 +14,6 @@ from assessments.actions import (
     assessment_close,
     assessment_open,
     assessment_reopen,
-    cycle_create,
 )
 from assessments.decisions import ActionInput, board_action_save
 from assessments.models import ActionStatus, AgreedPosition, BoardAction
@@ -24,7 +23,7 @@ from principles.loader import read_framework, shipped_framework_files
 from reports.actions import paper_file
 from reports.presenters import board_paper
 from tests.factories import MembershipFactory
-from tests.helpers import answer_everything, new_board_member, submitted_board
+from tests.helpers import answer_everything, new_board_member, quarter_of_year, submitted_board
 from trusts.models import Role, SeatGroup
 
 
@@ -250,14 +249,7 @@ def test_paper_lists_overdue_open_and_finished_actions_and_carries_them_forward(
     assert [a.title for a in log.finished] == ["Just finished thing"]  # not last quarter's
 
     # The next quarter: the open actions come with it, without being entered again.
-    next_cycle = cycle_create(
-        year=2026,
-        quarter=4,
-        opens_on=datetime.date(2027, 1, 1),
-        closes_on=datetime.date(2027, 3, 31),
-        framework=assessment.cycle.framework,
-        by=None,
-    )
+    next_cycle = quarter_of_year(assessment.cycle.framework, 2026, 4)
     following = assessment_open(trust=trust, cycle=next_cycle, by=coordinator)
     with mock.patch("django.utils.timezone.localdate", return_value=datetime.date(2027, 1, 10)):
         log = board_paper(following).actions
@@ -396,22 +388,8 @@ def test_trend_follows_question_keys_across_a_framework_change(
     settings.MIN_RESPONSES = 1
     version_two = framework_load(spec=read_framework(shipped_framework_files()[1])).framework
     member = MembershipFactory(trust=trust, role=Role.BOARD_MEMBER).user
-    q2 = cycle_create(
-        year=2026,
-        quarter=2,
-        opens_on=datetime.date(2026, 7, 1),
-        closes_on=datetime.date(2026, 9, 30),
-        framework=framework,
-        by=None,
-    )
-    q3 = cycle_create(
-        year=2026,
-        quarter=3,
-        opens_on=datetime.date(2026, 10, 1),
-        closes_on=datetime.date(2026, 12, 31),
-        framework=version_two,
-        by=None,
-    )
+    q2 = quarter_of_year(framework, 2026, 2)
+    q3 = quarter_of_year(version_two, 2026, 3)
     earlier = assessment_open(trust=trust, cycle=q2, by=coordinator)
     # Last quarter: 2 everywhere, but 5 on the question that version 2 replaces.
     answer_everything(earlier, member, lambda q: 5 if q.key == "p8.reprioritising" else 2)

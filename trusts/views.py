@@ -18,7 +18,7 @@ from trusts.actions import (
 )
 from trusts.audit_trail import trail_entry
 from trusts.forms import AcceptInvitationForm, InviteForm, SignInForm
-from trusts.models import Region, Role, Trust
+from trusts.models import Region, Trust
 from trusts.permissions import Permission, has_permission, public, requires, requires_on_trust
 from trusts.presenters import trust_cards
 
@@ -60,7 +60,6 @@ def trust_detail(request, trust: Trust):
             "cycles": cycles,
             "current": current,
             "can_audit": has_permission(request.user, Permission.AUDIT_VIEW, trust=trust),
-            "board_member_role": Role.BOARD_MEMBER,
         },
     )
 

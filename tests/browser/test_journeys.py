@@ -1,11 +1,9 @@
 """End-to-end journeys for each role, every page checked with axe."""
 
-import datetime
-
 import pytest
 from playwright.sync_api import expect
 
-from assessments.actions import assessment_open, cycle_create
+from assessments.actions import assessment_open
 from assessments.models import AssessmentStatus, Response, ResponseStatus
 from principles.actions import framework_load
 from principles.loader import read_framework, shipped_framework_files
@@ -17,7 +15,7 @@ from tests.factories import (
     TrustFactory,
     UserFactory,
 )
-from tests.helpers import answer_everything, new_board_member
+from tests.helpers import answer_everything, new_board_member, quarter_of_year
 from trusts.models import Region, Role, SeatGroup, TrustType
 
 PASSWORD = "a-test-password"
@@ -29,14 +27,7 @@ def quarter(transactional_db):
     trust = TrustFactory(
         ods_code="QJA", name="Journey Hospitals NHS Trust", trust_type=TrustType.ACUTE
     )
-    cycle = cycle_create(
-        year=2026,
-        quarter=3,
-        opens_on=datetime.date(2026, 10, 1),
-        closes_on=datetime.date(2026, 12, 31),
-        framework=framework,
-        by=None,
-    )
+    cycle = quarter_of_year(framework, 2026, 3)
     return trust, cycle
 
 
