@@ -13,7 +13,7 @@ from assessments.models import (
     Answer,
     parse_quarter,
 )
-from core.forms import Button
+from core.forms import Button, date_field
 from core.widgets import RadiosWithHints
 from principles.models import LEVEL_LABELS, LEVELS, Framework, Principle, Question
 
@@ -154,19 +154,15 @@ class CycleForm(forms.Form):
         max_length=12,
         error_messages={"required": "Enter the quarter, for example 2026/27 Q3"},
     )
-    opens_on = forms.DateField(
-        label="Opening date",
+    opens_on = date_field(
+        "Opening date",
         help_text="Leave blank to use the first day of the quarter",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "Enter the opening date as a real date"},
+        invalid="Enter the opening date as a real date",
     )
-    closes_on = forms.DateField(
-        label="Closing date",
+    closes_on = date_field(
+        "Closing date",
         help_text="Leave blank to use the last day of the quarter",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "Enter the closing date as a real date"},
+        invalid="Enter the closing date as a real date",
     )
     framework = forms.ModelChoiceField(
         label="Framework version",
@@ -177,9 +173,7 @@ class CycleForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["framework"].initial = (
-            Framework.objects.filter(published=True).order_by("-version").first()
-        )
+        self.fields["framework"].initial = Framework.latest_published()
         self.helper = FormHelper()
         self.helper.add_input(Button("create", "Create quarter"))
 
@@ -203,13 +197,10 @@ LEVEL_CHOICES_HALVES = [("", "Not recorded")] + [(str(level), str(level)) for le
 class PositionsForm(forms.Form):
     """The board's agreed level and reason for each principle, from one meeting."""
 
-    meeting_date = forms.DateField(
-        label="Date of the board meeting",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={
-            "required": "Enter the date of the board meeting",
-            "invalid": "Enter the meeting date as a real date",
-        },
+    meeting_date = date_field(
+        "Date of the board meeting",
+        required="Enter the date of the board meeting",
+        invalid="Enter the meeting date as a real date",
     )
 
     def __init__(self, *args, principles, positions: dict, **kwargs):
@@ -295,13 +286,10 @@ class BoardActionForm(forms.Form):
         max_length=150,
         error_messages={"required": "Enter who owns the action"},
     )
-    due_date = forms.DateField(
-        label="Due date",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={
-            "required": "Enter the date the action is due",
-            "invalid": "Enter the due date as a real date",
-        },
+    due_date = date_field(
+        "Due date",
+        required="Enter the date the action is due",
+        invalid="Enter the due date as a real date",
     )
     status = forms.ChoiceField(
         label="Status", choices=ActionStatus.choices, widget=forms.RadioSelect

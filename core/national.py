@@ -135,7 +135,7 @@ def _latest_framework() -> Framework:
     if not Framework.objects.filter(published=True).exists():
         for path in shipped_framework_files():
             framework_load(spec=read_framework(path))
-    return Framework.objects.filter(published=True).order_by("-version").first()
+    return Framework.latest_published()
 
 
 def _trusts(ods_path: Path | None, count: int, rng: random.Random) -> list[Trust]:

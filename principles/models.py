@@ -32,6 +32,11 @@ class Framework(models.Model):
     def __str__(self) -> str:
         return f"{self.title} (version {self.version})"
 
+    @classmethod
+    def latest_published(cls) -> "Framework | None":
+        """The version new quarters use by default."""
+        return cls.objects.filter(published=True).order_by("-version").first()
+
 
 class Principle(models.Model):
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="principles")

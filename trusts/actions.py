@@ -121,12 +121,6 @@ def user_create(
     return user
 
 
-def user_find_or_create(*, email: str, full_name: str, by: User | None) -> User:
-    """An existing account is reused (matched by email, ignoring case), never duplicated."""
-    user = User.objects.filter(email__iexact=normalise_email(email)).first()
-    return user or user_create(email=email, full_name=full_name, password=None, by=by)
-
-
 @transaction.atomic
 def membership_add(
     *, trust: Trust, user: User, role: Role, seat_group: SeatGroup | str = "", by: User | None

@@ -49,11 +49,7 @@ def _principles_for(trust: Trust):
     """The principles of the trust's newest opened quarter (or the newest framework):
     actions name a principle by number, which every version keeps."""
     current = current_assessments([trust.pk]).get(trust.pk)
-    framework = (
-        current.cycle.framework
-        if current
-        else Framework.objects.filter(published=True).order_by("-version").first()
-    )
+    framework = current.cycle.framework if current else Framework.latest_published()
     return framework_content(framework).principles if framework else ()
 
 
