@@ -23,7 +23,7 @@ from assessments.models import (
 from principles.actions import framework_load
 from principles.loader import read_framework, shipped_framework_files
 from principles.models import Framework, Principle
-from trusts.actions import membership_add, user_create
+from trusts.actions import membership_add, trust_add, user_create
 from trusts.models import DataOrigin, Region, Role, SeatGroup, Trust, TrustType, User
 
 DEMO_PASSWORD = "demo-quarterdeck-2026"
@@ -167,14 +167,13 @@ def _cycle(quarter: tuple[int, int], framework: Framework) -> Cycle:
 
 def _trust_and_people(demo: DemoTrust) -> tuple[Trust, list[User]]:
     """The trust and its board, the digital lead first (who also sits on the board)."""
-    trust, _ = Trust.objects.get_or_create(
+    trust = trust_add(
         ods_code=demo.ods_code,
-        defaults={
-            "name": demo.name,
-            "region": demo.region,
-            "trust_type": demo.trust_type,
-            "origin": DataOrigin.DEMO,
-        },
+        name=demo.name,
+        region=demo.region,
+        trust_type=demo.trust_type,
+        origin=DataOrigin.DEMO,
+        by=None,
     )
     coordinator = _user(demo.coordinator, demo.domain)
     membership_add(trust=trust, user=coordinator, role=Role.COORDINATOR, by=None)

@@ -94,6 +94,22 @@ def trusts_import(
 
 
 @transaction.atomic
+def trust_add(
+    *, ods_code: str, name: str, region: str, trust_type: str, origin: DataOrigin, by: User | None
+) -> Trust:
+    """A trust that is not in an ODS file (the demo's fictional ones); an existing code is
+    left as it is."""
+    trust, created = Trust.objects.get_or_create(
+        ods_code=ods_code,
+        defaults={"name": name, "region": region, "trust_type": trust_type, "origin": origin},
+    )
+    if created:
+        Trust.forget_invented_data()
+        audit(action="trust.added", by=by, trust=trust, detail={"origin": origin})
+    return trust
+
+
+@transaction.atomic
 def user_create(
     *,
     email: str,

@@ -13,6 +13,7 @@ DESCRIPTIONS = {
     "positions.recorded": "recorded the board's agreed position",
     "board_action.added": "added an action",
     "board_action.changed": "changed an action",
+    "trust.added": "added the trust",
     "membership.added": "added a role",
     "membership.removed": "removed a role",
     "invitation.sent": "invited a board member",
