@@ -33,8 +33,12 @@ $(VENV)/.installed: pyproject.toml
 static/vendor/nhsuk/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	rm -rf static/vendor/nhsuk && mkdir -p static/vendor/nhsuk
+	@# The source maps too: the minified files name them, and collectstatic's manifest
+	@# storage refuses to build when a referenced file is missing.
 	cp node_modules/nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.css \
-	   node_modules/nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.js static/vendor/nhsuk/
+	   node_modules/nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.css.map \
+	   node_modules/nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.js \
+	   node_modules/nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.js.map static/vendor/nhsuk/
 	cp -r node_modules/nhsuk-frontend/dist/nhsuk/assets static/vendor/nhsuk/assets
 	@touch $@
 

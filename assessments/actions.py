@@ -7,7 +7,6 @@ audit never holds an answer: only that a response was submitted.
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import partial
 
 from django.db import transaction
 from django.db.models import Q
@@ -82,8 +81,8 @@ def assessment_open(*, trust: Trust, cycle: Cycle, by: User, notify: bool = True
     assessment.save(update_fields=["status", "opened_at"])
     audit(action="assessment.opened", by=by, trust=trust, target=assessment)
     if notify:
-        # Emails go once the opening is committed: never for an opening that rolled back.
-        transaction.on_commit(partial(notifications.assessment_opened, assessment=assessment))
+        # Written with the opening, sent by a task once it commits (core.mail).
+        notifications.assessment_opened(assessment=assessment)
     return assessment
 
 

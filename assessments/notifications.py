@@ -35,6 +35,7 @@ def assessment_opened(*, assessment: Assessment) -> None:
     link = questionnaire_link(assessment)
     for member in board_of(assessment):
         send(
+            about=assessment,
             to=member.email,
             template="assessment_opened",
             context={"assessment": assessment, "member": member, "link": link},
@@ -70,7 +71,7 @@ def reminders_due(*, today: datetime.date, days_before_close: int) -> list[DueRe
 
 
 def reminder_send(*, reminder: DueReminder, today: datetime.date) -> bool:
-    """Logs and sends one reminder; False if another run already sent it today."""
+    """Logs and queues one reminder; False if another run already sent it today."""
     try:
         with transaction.atomic():
             Reminder.objects.create(
@@ -83,16 +84,17 @@ def reminder_send(*, reminder: DueReminder, today: datetime.date) -> bool:
                 target=reminder.assessment,
                 detail={"to": reminder.member.email},
             )
+            send(
+                about=reminder.assessment,
+                to=reminder.member.email,
+                template="reminder",
+                context={
+                    "assessment": reminder.assessment,
+                    "member": reminder.member,
+                    "started": reminder.started,
+                    "link": questionnaire_link(reminder.assessment),
+                },
+            )
     except IntegrityError:
         return False
-    send(
-        to=reminder.member.email,
-        template="reminder",
-        context={
-            "assessment": reminder.assessment,
-            "member": reminder.member,
-            "started": reminder.started,
-            "link": questionnaire_link(reminder.assessment),
-        },
-    )
     return True

@@ -59,6 +59,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that its one line per request (with the request id) covers everything.
+    "core.middleware.RequestLog",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -66,11 +68,14 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so it sees the exceptions of the view itself: a database that is locked or
+    # too slow becomes a "nothing was saved, here is what you typed" page.
+    "core.middleware.DatabaseBusy",
 ]
 
 if PRODUCTION:
     # WhiteNoise serves the collected static files; locally runserver serves them.
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+    MIDDLEWARE.insert(2, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -98,12 +103,25 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# How long one statement may wait for a lock, and run at all, before the database gives
+# up. Both sit well below the app server's worker timeout (GUNICORN_TIMEOUT, 30 s), so a
+# stuck save ends in a clear page (core.middleware.DatabaseBusy), never a killed worker.
+# 0 switches a limit off (for a long one-off command, say).
+DB_LOCK_TIMEOUT_MS = int(os.environ.get("DB_LOCK_TIMEOUT_MS", "5000"))
+DB_STATEMENT_TIMEOUT_MS = int(os.environ.get("DB_STATEMENT_TIMEOUT_MS", "15000"))
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Background workers write too. IMMEDIATE transactions take the write lock at the
-    # start, so a transaction waits for another (up to the timeout) instead of failing when
-    # it tries to upgrade a read to a write.
+    # start, so a transaction waits for another (up to the busy timeout) instead of failing
+    # when it tries to upgrade a read to a write.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 30, "transaction_mode": "IMMEDIATE"}
+        {
+            "timeout": float(os.environ.get("SQLITE_BUSY_TIMEOUT_S", "10")),
+            "transaction_mode": "IMMEDIATE",
+        }
+    )
+elif DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c lock_timeout={DB_LOCK_TIMEOUT_MS} -c statement_timeout={DB_STATEMENT_TIMEOUT_MS}"
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -132,10 +150,13 @@ USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Generated files (bulk ZIPs) live in the database, so every app server behind it can
+    # serve them (docs/decisions/0014-production.md). FILE_STORAGE_BACKEND names another
+    # Django storage, such as django-storages' S3 backend, configured by its own settings.
+    "default": {"BACKEND": os.environ.get("FILE_STORAGE_BACKEND", "core.storage.DatabaseStorage")},
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -168,6 +189,8 @@ def mailer_from_environment() -> dict:
             "username": os.environ.get("EMAIL_HOST_USER", ""),
             "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
             "use_tls": env_bool("EMAIL_USE_TLS", default=True),
+            # A mail server that does not answer must not hold a worker for long.
+            "timeout": int(os.environ.get("EMAIL_TIMEOUT", "10")),
         }
     elif backend.endswith("filebased.EmailBackend"):
         options = {"file_path": os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))}
@@ -176,6 +199,9 @@ def mailer_from_environment() -> dict:
 
 MAILERS = {"default": mailer_from_environment()}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Quarterdeck <quarterdeck@localhost>")
+# Minutes between attempts to deliver an email after the first fails; when they run out
+# the email is marked as not sent, and the page about it says so (core.mail).
+EMAIL_RETRY_MINUTES = [int(m) for m in env_list("EMAIL_RETRY_MINUTES", "1,5,30,120")]
 
 # The smallest number of submitted responses before any aggregate is shown (DESIGN.md §4).
 MIN_RESPONSES = int(os.environ.get("MIN_RESPONSES", "3"))
@@ -199,13 +225,34 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# One JSON object per line in production (for a log shipper), plain text locally. Every
+# line carries the request id; none carries a name, an email address or a raw URL
+# (core.logs).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "json" if PRODUCTION else "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "core.logs.JsonFormatter"},
+        "text": {
+            "()": "core.logs.TextFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        },
+    },
+    "filters": {"request_id": {"()": "core.logs.RequestIdFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # WeasyPrint reports every rendering step at INFO; only its warnings matter.
     "loggers": {
+        # Our request line (core.middleware.RequestLog) records every status; Django's own
+        # 4xx warnings would add raw paths, which can hold an invitation's token.
+        "django.request": {"level": "ERROR"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
     },

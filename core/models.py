@@ -25,3 +25,50 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+
+class StoredFile(models.Model):
+    """A file kept in the database (core.storage.DatabaseStorage), so that every app
+    server behind one database reads the same bulk ZIPs whatever its local disk holds."""
+
+    name = models.CharField(max_length=255, unique=True)
+    content = models.BinaryField()
+    size = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Email(models.Model):
+    """One email the app sends, delivered by a background task (core.mail).
+
+    The row is written in the same transaction as the change that sends it, so a change
+    never commits without its email, and a failed delivery is a record people can see
+    instead of an error page. The body is cleared once delivery ends either way: it may
+    hold a single-use link that should not outlive its purpose.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to be sent"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Could not be sent"
+
+    to = models.EmailField()
+    template = models.CharField(max_length=60)
+    subject = models.CharField(max_length=255)
+    body = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=255, blank=True)
+    # What the email is about, as the audit names it ("assessments.assessment", "12").
+    about_type = models.CharField(max_length=60, blank=True)
+    about_id = models.CharField(max_length=60, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["about_type", "about_id"], name="email_about")]
+
+    def __str__(self) -> str:
+        return f"{self.template} to {self.to} ({self.status})"

@@ -1,20 +1,49 @@
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.db import DatabaseError, connection
+from django.db.migrations.executor import MigrationExecutor
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from trusts.permissions import public
 
+# A file every page links to: if the static manifest cannot name it, no page renders.
+PAGE_STYLESHEET = "quarterdeck.css"
+
+
+def database_state() -> tuple[str, str]:
+    """("ok" or "unreachable", "ok" or "pending"): can we query, are migrations applied."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        executor = MigrationExecutor(connection)
+        pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    except DatabaseError:
+        return "unreachable", "unknown"
+    return "ok", "pending" if pending else "ok"
+
+
+def static_state() -> str:
+    """ "ok" when the page stylesheet's URL can be made: under the manifest storage that
+    needs the manifest collectstatic writes, and the file in it."""
+    try:
+        staticfiles_storage.url(PAGE_STYLESHEET)
+    except ValueError:
+        return "missing"
+    return "ok"
+
 
 @public
 @never_cache
 @require_GET
 def healthz(request):
-    """Liveness and database check for load balancers and uptime monitors."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except DatabaseError:
-        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+    """For load balancers and uptime monitors: 200 only when the database answers, every
+    migration is applied and the static files can be named, so a server that would show
+    only error pages is taken out of service."""
+    database, migrations = database_state()
+    checks = {"database": database, "migrations": migrations, "static": static_state()}
+    healthy = all(value == "ok" for value in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
+    )

@@ -1,12 +1,18 @@
 """Making and freezing board papers."""
 
+import logging
+from functools import partial
+
 from django.db import transaction
+from django.tasks import task
 
 from assessments.models import Assessment
 from core.audit import audit
 from reports.documents import PaperFile, paper_filename, paper_pdf
 from reports.models import FrozenPaper
 from reports.presenters import board_paper
+
+logger = logging.getLogger(__name__)
 
 
 class TooFewResponses(Exception):
@@ -48,6 +54,19 @@ def _freeze(*, assessment: Assessment, fingerprint: str, content: bytes, by) -> 
     return frozen
 
 
-def paper_freeze(*, assessment: Assessment, by) -> None:
-    """Called when an assessment closes, so the published paper exists from that moment."""
-    paper_file(assessment=assessment, by=by)
+def paper_freeze_later(*, assessment: Assessment) -> None:
+    """Called when an assessment closes: a task freezes the published paper once the close
+    has committed. Rendering takes a while and can fail; neither may touch the close, and
+    until the task has run the first download freezes the paper instead."""
+    transaction.on_commit(partial(freeze.enqueue, assessment.pk), robust=True)
+
+
+@task
+def freeze(assessment_id: int) -> str:
+    assessment = Assessment.objects.select_related("trust", "cycle__framework").get(
+        pk=assessment_id
+    )
+    if not assessment.is_closed:
+        return "reopened since"
+    paper_file(assessment=assessment, by=None)
+    return "frozen"

@@ -11,11 +11,18 @@ from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
 from weasyprint import HTML
-from weasyprint.urls import URLFetcher, URLFetcherResponse
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 BASE_URL = "https://quarterdeck.invalid/"
 PDF_VARIANT = "pdf/ua-1"  # tagged, with document title and language, for screen readers
+
+
+class PaperRenderError(Exception):
+    """A board paper could not be rendered. WeasyPrint stops on a failed fetch with a
+    ``BaseException`` subclass, which would pass every ``except Exception``; this is the
+    ordinary exception we raise in its place."""
 
 
 class StaticFilesOnly(URLFetcher):
@@ -40,7 +47,12 @@ def static_path(url: str) -> str | None:
     relative = url[len(prefix) :].split("?")[0].split("#")[0]
     if not relative or ".." in PurePosixPath(relative).parts:
         return None
-    return finders.find(relative)
+    # Locally the source file; in production ``{% static %}`` names the hashed copy that
+    # collectstatic wrote, which only the storage knows.
+    found = finders.find(relative)
+    if found is None and staticfiles_storage.exists(relative):
+        found = staticfiles_storage.path(relative)
+    return found
 
 
 @cache
@@ -50,6 +62,9 @@ def _fetcher() -> StaticFilesOnly:
 
 
 def render_pdf(html: str) -> bytes:
-    return HTML(string=html, base_url=BASE_URL, url_fetcher=_fetcher()).write_pdf(
-        pdf_variant=PDF_VARIANT
-    )
+    try:
+        return HTML(string=html, base_url=BASE_URL, url_fetcher=_fetcher()).write_pdf(
+            pdf_variant=PDF_VARIANT
+        )
+    except FatalURLFetchingError as problem:
+        raise PaperRenderError(str(problem)) from problem

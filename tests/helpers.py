@@ -53,3 +53,16 @@ def quarter_of_year(framework, year: int = 2026, quarter: int = 3):
         framework=framework,
         by=None,
     )
+
+
+def run_waiting_tasks() -> int:
+    """Runs every task waiting in the database here, as a db_worker process would (which,
+    in a test, would close the test's own database connection); returns how many ran."""
+    from django_tasks_db.models import DBTaskResult
+
+    ran = 0
+    for waiting in DBTaskResult.objects.ready():
+        result = waiting.task_result
+        waiting.set_successful(waiting.task.call(*result.args, **result.kwargs))
+        ran += 1
+    return ran

@@ -4,12 +4,14 @@ module run over the same answers."""
 
 import io
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
+from weasyprint.urls import FatalURLFetchingError
 
 from assessments import scoring
 from assessments.actions import (
@@ -25,10 +27,15 @@ from principles.models import Principle, Question
 from reports.actions import paper_file
 from reports.exports import PRINCIPLE_COLUMNS, QUESTION_COLUMNS
 from reports.models import FrozenPaper
-from reports.pdf import BASE_URL, static_path
+from reports.pdf import BASE_URL, PaperRenderError, render_pdf, static_path
 from reports.presenters import board_paper
 from tests.factories import MembershipFactory, TrustFactory
-from tests.helpers import answer_everything, new_board_member, quarter_of_year
+from tests.helpers import (
+    answer_everything,
+    new_board_member,
+    quarter_of_year,
+    run_waiting_tasks,
+)
 from trusts.models import Role
 
 # Board members' scores by member: A gives 2, B 3, C 4; on principle 2, A gives 1 and C 5
@@ -268,15 +275,59 @@ def test_pdf_below_minimum_says_so(assessment, settings):
 # Frozen papers
 
 
-def test_frozen_paper_is_stored_when_closed_and_served_after(signed_in, coordinator, scored):
+def test_frozen_paper_is_stored_when_closed_and_served_after(
+    signed_in, coordinator, scored, django_capture_on_commit_callbacks
+):
     client = signed_in(coordinator)
-    client.post(reverse("assessment-close", args=[scored.trust.ods_code, scored.cycle.slug]))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("assessment-close", args=[scored.trust.ods_code, scored.cycle.slug]))
     frozen = FrozenPaper.objects.get(assessment=scored)
     scored.refresh_from_db()
     document = paper_file(assessment=scored, by=coordinator)
     assert not document.made_now
     assert document.content == bytes(frozen.pdf)
     assert AuditEvent.objects.filter(action="paper.frozen").count() == 1
+
+
+def test_close_is_not_turned_into_an_error_when_the_paper_cannot_render(
+    signed_in, coordinator, scored, django_capture_on_commit_callbacks
+):
+    # WeasyPrint stops a failed fetch with a BaseException, which passes `except Exception`.
+    client = signed_in(coordinator)
+    url = reverse("assessment-close", args=[scored.trust.ods_code, scored.cycle.slug])
+    fatal = FatalURLFetchingError("Error fetching a stylesheet")
+    with (
+        mock.patch("reports.pdf.HTML.write_pdf", side_effect=fatal),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = client.post(url)
+    assert response.status_code == 302
+    scored.refresh_from_db()
+    assert scored.is_closed
+    assert not FrozenPaper.objects.exists()
+    # The first download makes and freezes it instead.
+    download = client.get(reverse("paper-pdf", args=[scored.trust.ods_code, scored.cycle.slug]))
+    assert download.status_code == 200
+    assert FrozenPaper.objects.filter(assessment=scored).exists()
+
+
+def test_render_failure_is_an_ordinary_exception():
+    with (
+        mock.patch("reports.pdf.HTML.write_pdf", side_effect=FatalURLFetchingError("no")),
+        pytest.raises(PaperRenderError),
+    ):
+        render_pdf("<p>Hello</p>")
+
+
+def test_close_queues_the_paper_for_a_worker_to_freeze(
+    signed_in, coordinator, scored, database_tasks, django_capture_on_commit_callbacks
+):
+    url = reverse("assessment-close", args=[scored.trust.ods_code, scored.cycle.slug])
+    with django_capture_on_commit_callbacks(execute=True):
+        signed_in(coordinator).post(url)
+    assert not FrozenPaper.objects.exists()
+    assert run_waiting_tasks() == 1
+    assert FrozenPaper.objects.filter(assessment=scored).exists()
 
 
 def test_frozen_paper_is_made_again_only_when_the_data_changes(scored, coordinator):

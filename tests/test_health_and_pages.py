@@ -7,10 +7,15 @@ from django.urls import reverse
 from core.demo import seed_demo
 
 
-def test_healthz_reports_database_ok(client, db):
+def test_healthz_reports_database_migrations_and_static_ok(client, db):
     response = client.get(reverse("healthz"))
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "migrations": "ok",
+        "static": "ok",
+    }
 
 
 def test_healthz_reports_unreachable_database_as_503(client, db):
@@ -18,6 +23,25 @@ def test_healthz_reports_unreachable_database_as_503(client, db):
         response = client.get(reverse("healthz"))
     assert response.status_code == 503
     assert response.json()["database"] == "unreachable"
+
+
+def test_healthz_reports_unapplied_migrations_as_503(client, db):
+    with mock.patch("core.views.MigrationExecutor.migration_plan", return_value=["0099_new"]):
+        response = client.get(reverse("healthz"))
+    assert response.status_code == 503
+    assert response.json()["migrations"] == "pending"
+
+
+def test_healthz_reports_a_missing_static_manifest_as_503(client, db, settings, tmp_path):
+    # The production storage with no manifest written: every page would be an error.
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 503
+    assert response.json()["static"] == "missing"
 
 
 def test_layout_has_skip_link_header_and_footer(client, db):

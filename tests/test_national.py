@@ -20,7 +20,7 @@ from tests.factories import (
     PrincipleResultFactory,
     TrustFactory,
 )
-from tests.helpers import answer_everything
+from tests.helpers import answer_everything, run_waiting_tasks
 from trusts.models import DataOrigin, Region, Role, Trust, TrustType
 
 # Hand-made results: (code, region, type, score for every principle, respondents)
@@ -260,14 +260,9 @@ def test_seed_national_from_an_ods_file(db, tmp_path):
 # Bulk board papers
 
 
-def run_workers():
-    """Runs every waiting task here, as a db_worker process would (which, in a test,
-    would close the test's own database connection)."""
-    from django_tasks_db.models import DBTaskResult
-
-    for waiting in DBTaskResult.objects.ready():
-        result = waiting.task_result
-        waiting.set_successful(waiting.task.call(*result.args, **result.kwargs))
+@pytest.fixture(autouse=True)
+def _bulk_work_waits_for_workers(database_tasks):
+    pass
 
 
 @pytest.fixture
@@ -296,9 +291,9 @@ def test_bulk_papers_makes_one_zip_of_every_closed_paper(
     export = BulkExport.objects.get()
     assert "0 of 2 papers made" in client.get(url).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        run_workers()
+        run_waiting_tasks()
     with django_capture_on_commit_callbacks(execute=True):
-        run_workers()  # the ZIP, queued by the last paper
+        run_waiting_tasks()  # the ZIP, queued by the last paper
     export.refresh_from_db()
     assert export.status == BulkExport.Status.DONE
     page = client.get(url).content.decode()
@@ -329,9 +324,9 @@ def test_bulk_papers_reports_one_trusts_failure_and_makes_the_rest(
         with django_capture_on_commit_callbacks(execute=True):
             export = bulk.bulk_export_start(cycle=closed_pair[0].cycle, by=programme_staff)
         with django_capture_on_commit_callbacks(execute=True):
-            run_workers()
+            run_waiting_tasks()
         with django_capture_on_commit_callbacks(execute=True):
-            run_workers()
+            run_waiting_tasks()
     export.refresh_from_db()
     assert export.status == BulkExport.Status.DONE
     progress = bulk.progress_of(export)
@@ -361,7 +356,7 @@ def test_bulk_papers_download_before_ready_is_404(signed_in, programme_staff, cl
     assert response.status_code == 404
 
 
-def test_bulk_papers_command_reports_progress_and_the_zip(closed_pair):
+def test_bulk_papers_command_reports_progress_and_the_zip(closed_pair, tmp_path):
     """The command's own worker processes cannot see this test's database, so its loop is
     exercised with workers that run in this process instead."""
     from reports.management.commands import bulk_papers
@@ -374,7 +369,7 @@ def test_bulk_papers_command_reports_progress_and_the_zip(closed_pair):
             return 0
 
     def worker(papers):
-        run_workers()
+        run_waiting_tasks()
         return InProcess()
 
     out = StringIO()
@@ -382,7 +377,11 @@ def test_bulk_papers_command_reports_progress_and_the_zip(closed_pair):
         mock.patch.object(bulk_papers.Command, "_worker", staticmethod(worker)),
         mock.patch("django.db.transaction.on_commit", side_effect=lambda f, *a, **k: f()),
     ):
-        call_command("bulk_papers", "--cycle", "2026/27 Q3", stdout=out)
+        call_command(
+            "bulk_papers", "--cycle", "2026/27 Q3", "--output", tmp_path / "papers.zip", stdout=out
+        )
     assert "2 closed board papers for 2026/27 Q3" in out.getvalue()
     assert "2 papers in" in out.getvalue()
-    assert ".zip" in out.getvalue()
+    assert str(tmp_path / "papers.zip") in out.getvalue()
+    with zipfile.ZipFile(tmp_path / "papers.zip") as archive:
+        assert len([name for name in archive.namelist() if name.endswith(".pdf")]) == 2

@@ -6,6 +6,7 @@ from io import StringIO
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.test import TestCase
 
 from assessments.actions import assessment_close, assessment_open
 from assessments.models import Reminder
@@ -49,7 +50,8 @@ def board(assessment, board_member):
 
 def remind(*args, today=TODAY):
     out = StringIO()
-    with mock_today(today):
+    # Emails are sent by a task once each reminder's transaction commits.
+    with mock_today(today), TestCase.captureOnCommitCallbacks(execute=True):
         call_command("send_reminders", *args, stdout=out)
     return out.getvalue()
 

@@ -4,7 +4,6 @@ import datetime
 import hashlib
 import secrets
 from dataclasses import dataclass, field
-from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -193,9 +192,7 @@ def invitation_send(
         membership = membership_add(
             trust=trust, user=user, role=Role.BOARD_MEMBER, seat_group=seat_group, by=by
         )
-        transaction.on_commit(
-            partial(_email_added, trust=trust, user=user, invited_by=by.full_name)
-        )
+        _email_added(trust=trust, user=user, invited_by=by.full_name, membership=membership)
         return InvitationOutcome(invitation=None, membership=membership)
     invitation = Invitation(
         trust=trust, email=email, full_name=full_name.strip(), seat_group=seat_group, invited_by=by
@@ -209,7 +206,7 @@ def invitation_send(
         target=invitation,
         detail={"email": email, "seat_group": seat_group},
     )
-    transaction.on_commit(partial(_email_invitation, invitation=invitation, token=token))
+    _email_invitation(invitation=invitation, token=token)
     return InvitationOutcome(invitation=invitation, membership=None)
 
 
@@ -221,7 +218,7 @@ def invitation_resend(*, invitation: Invitation, by: User) -> Invitation:
     token = _issue_token(invitation)
     invitation.save(update_fields=["token_hash", "sent_at", "expires_at"])
     audit(action="invitation.resent", by=by, trust=invitation.trust, target=invitation)
-    transaction.on_commit(partial(_email_invitation, invitation=invitation, token=token))
+    _email_invitation(invitation=invitation, token=token)
     return invitation
 
 
@@ -295,7 +292,10 @@ def _issue_token(invitation: Invitation) -> str:
 
 
 def _email_invitation(*, invitation: Invitation, token: str) -> None:
-    send(
+    """Queues the invitation's email and remembers it, so the people page can say whether
+    it went."""
+    invitation.delivery = send(
+        about=invitation,
         to=invitation.email,
         template="invitation",
         context={
@@ -307,10 +307,12 @@ def _email_invitation(*, invitation: Invitation, token: str) -> None:
             "link": absolute(reverse("invitation-accept", kwargs={"token": token})),
         },
     )
+    invitation.save(update_fields=["delivery"])
 
 
-def _email_added(*, trust: Trust, user: User, invited_by: str) -> None:
+def _email_added(*, trust: Trust, user: User, invited_by: str, membership: Membership) -> None:
     send(
+        about=membership,
         to=user.email,
         template="added_to_board",
         context={

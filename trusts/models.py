@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from core.models import Email
+
 INVENTED_DATA_CACHE_KEY = "quarterdeck:invented-data-origins"
 ODS_CODE_PATTERN = re.compile(r"^[A-Z0-9]{3}([A-Z0-9]{2})?$")
 
@@ -207,6 +209,10 @@ class Invitation(models.Model):
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # The email of the latest link (sent again, a new one): whether it went.
+    delivery = models.ForeignKey(
+        "core.Email", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-sent_at"]
@@ -230,4 +236,8 @@ class Invitation(models.Model):
             return "Revoked"
         if self.expires_at <= timezone.now():
             return "Expired"
+        if self.delivery_id is not None and self.delivery.status != Email.Status.SENT:
+            return (
+                "Not sent" if self.delivery.status == Email.Status.FAILED else "Waiting to be sent"
+            )
         return "Sent"

@@ -105,7 +105,9 @@ def board_people(request, trust: Trust):
             "trust": trust,
             "form": form,
             "members": trust.memberships.select_related("user").order_by("role", "user__full_name"),
-            "invitations": trust.invitations.filter(accepted_at__isnull=True).order_by("-sent_at"),
+            "invitations": trust.invitations.filter(accepted_at__isnull=True)
+            .select_related("delivery")
+            .order_by("-sent_at"),
             "invitation_days": settings.INVITATION_DAYS,
         },
     )

@@ -1,7 +1,5 @@
 """The coordinator running the quarter: open, watch completion, set targets, close."""
 
-import logging
-
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,11 +24,11 @@ from assessments.selectors import (
     targets_of,
 )
 from assessments.views import with_assessment
-from reports.actions import paper_freeze
+from core.mail import emails_about
+from core.models import Email
+from reports.actions import paper_freeze_later
 from trusts.models import Trust
 from trusts.permissions import Permission, requires_on_trust
-
-logger = logging.getLogger(__name__)
 
 
 def assessment_url(assessment: Assessment) -> str:
@@ -55,6 +53,7 @@ def assessment_detail(request, assessment: Assessment):
             "assessment": assessment,
             "members": members,
             "counts": status_counts(members),
+            "undelivered": emails_about(assessment).filter(status=Email.Status.FAILED),
             "results": board_results(
                 principles=principles,
                 results=results_of(assessment),
@@ -87,13 +86,9 @@ def assessment_close_view(request, assessment: Assessment):
     except AssessmentError as problem:
         messages.error(request, str(problem))
     else:
-        # The published paper exists from the moment of closing (reports depend on
-        # assessments, never the other way, so the view brings the two together). Should
-        # rendering fail, the quarter is still closed: the paper is made on first download.
-        try:
-            paper_freeze(assessment=assessment, by=request.user)
-        except Exception:
-            logger.exception("Could not freeze the board paper for %s", assessment)
+        # The published paper is frozen by a task once the close commits (reports depend
+        # on assessments, never the other way, so the view brings the two together).
+        paper_freeze_later(assessment=assessment)
         messages.success(request, f"The {assessment.cycle.label} assessment is closed.")
     return redirect(assessment_url(assessment))
 

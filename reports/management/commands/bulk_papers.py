@@ -2,6 +2,7 @@ import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -26,8 +27,14 @@ class Command(BaseCommand):
             default=25,
             help="papers a worker makes before a fresh one replaces it (25)",
         )
+        parser.add_argument(
+            "--output",
+            help="where to write the ZIP (default: board-papers-<quarter>.zip here)",
+        )
 
-    def handle(self, *args, cycle: str, workers: int, papers_per_worker: int, **options):
+    def handle(
+        self, *args, cycle: str, workers: int, papers_per_worker: int, output: str | None, **options
+    ):
         quarter = parse_quarter(cycle)
         found = (
             Cycle.objects.filter(year=quarter[0], quarter=quarter[1]).first() if quarter else None
@@ -53,9 +60,13 @@ class Command(BaseCommand):
         for failure in progress.failures:
             self.stderr.write(f"Could not make {failure['trust']}: {failure['error']}")
         made = progress.finished - len(progress.failures)
+        # The ZIP lives in the file storage (the database by default); copy it out.
+        destination = Path(output or f"board-papers-{found.slug}.zip")
+        with export.zip_file.open("rb") as source:
+            destination.write_bytes(source.read())
         self.stdout.write(
             self.style.SUCCESS(
-                f"{made} papers in {time.perf_counter() - started:.0f} s: {export.zip_file.path}"
+                f"{made} papers in {time.perf_counter() - started:.0f} s: {destination}"
             )
         )
 
