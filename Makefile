@@ -8,7 +8,7 @@ MANAGE := $(PY) manage.py
 PG_URL ?= postgres://postgres@127.0.0.1:5432/quarterdeck
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run setup debian-packages browser screenshots test test-sqlite test-postgres check format bench clean
+.PHONY: run serve setup debian-packages browser screenshots test test-sqlite test-postgres smoke check format bench clean
 
 run: setup
 	$(MANAGE) migrate --noinput
@@ -42,7 +42,7 @@ static/vendor/nhsuk/.installed: package.json package-lock.json
 	cp -r node_modules/nhsuk-frontend/dist/nhsuk/assets static/vendor/nhsuk/assets
 	@touch $@
 
-test: setup browser test-sqlite test-postgres
+test: setup browser test-sqlite test-postgres smoke
 
 # The browser tests drive Debian's Chromium (no browser download).
 browser:
@@ -55,6 +55,18 @@ test-postgres:
 	@status=0; scripts/postgres-ready.sh || status=$$?; \
 	if [ $$status -eq 0 ]; then DATABASE_URL=$(PG_URL) $(PY) -m pytest -q; \
 	elif [ $$status -ne 2 ]; then exit $$status; fi
+
+# The production smoke suite: collectstatic, gunicorn and a task worker with production
+# settings on a fresh PostgreSQL database, every page and download as each role.
+smoke: setup
+	@status=0; scripts/postgres-ready.sh || status=$$?; \
+	if [ $$status -eq 0 ]; then $(PY) scripts/smoke.py; \
+	elif [ $$status -ne 2 ]; then exit $$status; fi
+
+# The production app server, as docs/deploy.md runs it (set the production environment
+# first; `make run` is the local demo).
+serve: setup
+	$(VENV)/bin/gunicorn -c config/gunicorn.py
 
 # Screenshots of every page the browser journeys visit, into docs/screenshots.
 screenshots: setup browser

@@ -1,0 +1,520 @@
+"""The production smoke suite: the real app server, with production settings, on PostgreSQL.
+
+From this checkout it builds the static files as production does, makes a fresh database,
+migrates, loads the framework and the demo, and starts two gunicorn servers and a task
+worker, each with its own empty local disk, behind a simulated TLS proxy (the
+X-Forwarded-Proto header). Then, as each role, it visits every page of the URL
+configuration, downloads every PDF, CSV, XLSX and the bulk ZIP, invites someone while the
+mail server is down, opens and closes a quarter, and checks that a paper frozen by one
+server is served by the other. Any 5xx, any unexpected status, and any URL name it does
+not visit is an error. The last line is ``smoke: pages=<n> downloads=<m> errors=<e>``.
+
+Run as ``make smoke`` (part of ``make test``), or ``.venv/bin/python scripts/smoke.py``.
+"""
+
+import contextlib
+import http.client
+import os
+import re
+import secrets
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+from pathlib import Path
+from urllib.parse import urlencode
+
+import psycopg2
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+GUNICORN = str(Path(PYTHON).with_name("gunicorn"))
+SERVER = os.environ.get("SMOKE_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+PASSWORD = "demo-quarterdeck-2026"
+DOWNLOAD_TYPES = ("application/pdf", "text/csv", "application/vnd.openxml", "application/zip")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class Tally:
+    pages: int = 0
+    downloads: int = 0
+    errors: list[str] = field(default_factory=list)
+    visited: set[str] = field(default_factory=set)
+
+    def record(self, name: str, method: str, path: str, status: int, expected, kind: str):
+        self.visited.add(name)
+        if kind == "download":
+            self.downloads += 1
+        else:
+            self.pages += 1
+        if status not in expected:
+            self.errors.append(f"{method} {path} ({name}): {status}, expected {sorted(expected)}")
+
+
+class Browser:
+    """A person's browser behind the TLS proxy: keeps cookies, sends the CSRF token."""
+
+    def __init__(self, tally: Tally, port: int):
+        self.tally = tally
+        self.port = port
+        self.cookies: dict[str, str] = {}
+
+    def on(self, port: int) -> "Browser":
+        """The same person, through another app server (the proxy balancing)."""
+        other = Browser(self.tally, port)
+        other.cookies = self.cookies
+        return other
+
+    def request(self, method: str, path: str, data: dict | None = None):
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+        headers = {
+            "Host": "localhost",
+            "X-Forwarded-Proto": "https",
+            "Referer": f"https://localhost{path}",
+            "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
+        }
+        body = None
+        if method == "POST":
+            data = {"csrfmiddlewaretoken": self.cookies.get("csrftoken", ""), **(data or {})}
+            body = urlencode(data, doseq=True)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        connection.request(method, path, body=body, headers=headers)
+        response = connection.getresponse()
+        content = response.read()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            for name, morsel in SimpleCookie(header).items():
+                if morsel.value:
+                    self.cookies[name] = morsel.value
+                else:
+                    self.cookies.pop(name, None)
+        connection.close()
+        return response, content
+
+    def visit(self, name: str, path: str, *, method="GET", data=None, expect=(200,)):
+        response, content = self.request(method, path, data)
+        kind = (
+            "download"
+            if response.getheader("Content-Type", "").startswith(DOWNLOAD_TYPES)
+            else "page"
+        )
+        self.tally.record(name, method, path, response.status, set(expect), kind)
+        return response, content
+
+    def sign_in(self, email: str) -> None:
+        self.request("GET", "/sign-in/")  # the CSRF cookie
+        response, _ = self.visit(
+            "sign-in",
+            "/sign-in/",
+            method="POST",
+            data={"username": email, "password": PASSWORD},
+            expect=(302,),
+        )
+        if response.status != 302:
+            raise SystemExit(f"Could not sign in as {email}")
+
+
+class Deployment:
+    """A database, the collected static files, two app servers and a task worker."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.database = f"quarterdeck_smoke_{secrets.token_hex(4)}"
+        self.mail_port = free_port()  # nothing listens here: the mail server is down
+        self.environment = {
+            **{k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY")},
+            "QUARTERDECK_ENV": "production",
+            "DEBUG": "0",
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "ALLOWED_HOSTS": "localhost",
+            "DATABASE_URL": f"{SERVER}/{self.database}",
+            "STATIC_ROOT": str(folder / "static"),
+            "SITE_URL": "https://localhost",
+            "EMAIL_HOST": "127.0.0.1",
+            "EMAIL_PORT": str(self.mail_port),
+            "EMAIL_USE_TLS": "0",
+            "EMAIL_TIMEOUT": "2",
+            "EMAIL_RETRY_MINUTES": "1",
+            "LOG_FORMAT": "json",
+            "WEB_CONCURRENCY": "2",
+        }
+        self.processes: list[subprocess.Popen] = []
+        self.ports: list[int] = []
+
+    def disk(self, name: str) -> dict:
+        """Each process gets its own local disk, as separate machines would."""
+        (self.folder / name).mkdir()
+        return {**self.environment, "MEDIA_ROOT": str(self.folder / name), "TMPDIR": "/tmp"}
+
+    def manage(self, *args: str) -> str:
+        result = subprocess.run(
+            [PYTHON, "manage.py", *args],
+            cwd=ROOT,
+            env=self.environment,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if result.returncode:
+            raise SystemExit(f"manage.py {' '.join(args)} failed:\n{result.stderr}")
+        return result.stdout
+
+    def start(self) -> None:
+        with contextlib.closing(psycopg2.connect(f"{SERVER}/postgres")) as admin:
+            admin.autocommit = True
+            admin.cursor().execute(f'CREATE DATABASE "{self.database}"')
+        self.manage("collectstatic", "--noinput", "--verbosity", "0")
+        self.manage("migrate", "--noinput", "--verbosity", "0")
+        self.manage("load_framework")
+        self.manage("seed_demo")
+        log = open(self.folder / "servers.log", "w")  # noqa: SIM115 (closed with the folder)
+        for name in ("server-a", "server-b"):
+            port = free_port()
+            self.processes.append(
+                subprocess.Popen(
+                    [GUNICORN, "-c", "config/gunicorn.py", "--bind", f"127.0.0.1:{port}"],
+                    cwd=ROOT,
+                    env=self.disk(name),
+                    stdout=log,
+                    stderr=log,
+                )
+            )
+            self.ports.append(port)
+        self.processes.append(
+            subprocess.Popen(
+                [PYTHON, "manage.py", "db_worker", "--no-startup-delay", "--interval", "0.2"],
+                cwd=ROOT,
+                env=self.disk("worker"),
+                stdout=log,
+                stderr=log,
+            )
+        )
+        for port in self.ports:
+            self.wait_healthy(port)
+
+    def wait_healthy(self, port: int) -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError):
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                connection.request(
+                    "GET", "/healthz", headers={"Host": "localhost", "X-Forwarded-Proto": "https"}
+                )
+                response = connection.getresponse()
+                body = response.read()
+                if response.status == 200:
+                    return
+                if response.status == 503:
+                    raise SystemExit(f"/healthz says the server is not ready: {body.decode()}")
+            time.sleep(0.3)
+        raise SystemExit(f"The app server on port {port} did not start: see servers.log")
+
+    def stop(self) -> None:
+        for process in self.processes:
+            process.terminate()
+        for process in self.processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        with contextlib.closing(psycopg2.connect(f"{SERVER}/postgres")) as admin:
+            admin.autocommit = True
+            admin.cursor().execute(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
+
+    def query(self, sql: str, *params):
+        with contextlib.closing(psycopg2.connect(self.environment["DATABASE_URL"])) as db:
+            cursor = db.cursor()
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+
+def route_names() -> set[str]:
+    """Every named URL of the project (the admin's are visited model by model)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    def walk(patterns):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace != "admin":
+                    yield from walk(pattern.url_patterns)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                yield pattern.name
+
+    return set(walk(get_resolver().url_patterns))
+
+
+def admin_pages(query) -> list[str]:
+    """The admin's index and, for every registered model, its list and first change page."""
+    from django.contrib import admin
+
+    pages = ["/admin/"]
+    for model in admin.site._registry:
+        base = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
+        pages.append(base)
+        first = query(f'SELECT "{model._meta.pk.column}" FROM "{model._meta.db_table}" LIMIT 1')
+        if first:
+            pages.append(f"{base}{first[0][0]}/change/")
+    return pages
+
+
+def wait_for(check, what: str, seconds: float = 60):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        found = check()
+        if found:
+            return found
+        time.sleep(0.5)
+    raise SystemExit(f"Gave up waiting for {what}")
+
+
+def journey(deployment: Deployment, tally: Tally) -> None:
+    a, b = deployment.ports
+    query = deployment.query
+    ((current, previous),) = query(
+        "SELECT max(year * 10 + quarter), min(year * 10 + quarter) FROM assessments_cycle"
+    )
+    slug = {
+        number: f"{number // 10}-{(number // 10 + 1) % 100:02d}-q{number % 10}"
+        for number in (current, previous)
+    }
+    now, before = slug[current], slug[previous]
+
+    anonymous = Browser(tally, a)
+    anonymous.visit("healthz", "/healthz")
+    anonymous.visit("sign-in", "/sign-in/")
+    anonymous.visit("about", "/about/")
+    anonymous.visit("home", "/", expect=(302,))
+    anonymous.visit("invitation-accept", "/invitations/not-a-real-token/", expect=(410,))
+
+    # A board member answers every page and submits, across both servers.
+    member = Browser(tally, a)
+    member.sign_in("martin.oduya@wessexvale.example")
+    member.visit("home", "/")
+    base = f"/trusts/ZZA/assessments/{now}/questionnaire/"
+    member.visit("questionnaire-start", base)
+    keys = query(
+        "SELECT p.number, q.key FROM principles_question q"
+        " JOIN principles_principle p ON p.id = q.principle_id"
+        " JOIN assessments_cycle c ON c.framework_id = q.framework_id"
+        ' WHERE c.year * 10 + c.quarter = %s ORDER BY p.number, q."order"',
+        current,
+    )
+    for number in sorted({number for number, _ in keys}):
+        browser = member if number % 2 else member.on(b)
+        page = f"{base}principles/{number}/"
+        browser.visit("questionnaire-page", page)
+        answers = {"action": "continue"}
+        for _, key in (row for row in keys if row[0] == number):
+            prefix = key.replace(".", "-")
+            answers[f"{prefix}-level"] = "3"
+            answers[f"{prefix}-comment"] = f"Smoke test comment on {key}."
+        browser.visit("questionnaire-page", page, method="POST", data=answers, expect=(302,))
+    member.visit("questionnaire-check", f"{base}check/")
+    member.visit("questionnaire-check", f"{base}check/", method="POST", expect=(302,))
+    member.visit("questionnaire-submitted", f"{base}submitted/")
+    member.visit("sign-out", "/sign-out/", method="POST", expect=(302,))
+
+    # The coordinator runs the quarter.
+    lead = Browser(tally, a)
+    lead.sign_in("priya.shah@wessexvale.example")
+    lead.visit("home", "/")
+    lead.visit("trust-detail", "/trusts/ZZA/")
+    lead.visit("board-people", "/trusts/ZZA/people/")
+    lead.visit(
+        "board-people",
+        "/trusts/ZZA/people/",
+        method="POST",
+        data={
+            "full_name": "Nia Smoke",
+            "email": "nia.smoke@wessexvale.example",
+            "seat_group": "executive",
+        },
+        expect=(302,),
+    )
+    ((invitation, token_body),) = wait_for(
+        lambda: query(
+            "SELECT i.id, e.body FROM trusts_invitation i JOIN core_email e ON e.id = i.delivery_id"
+            " WHERE i.email = 'nia.smoke@wessexvale.example' AND e.attempts > 0"
+        ),
+        "the invitation's first delivery attempt",
+    )
+    (token,) = re.findall(r"/invitations/([^/\s]+)/", token_body)
+    anonymous.on(b).visit("invitation-accept", f"/invitations/{token}/")
+    lead.visit(
+        "invitation-resend",
+        f"/trusts/ZZA/people/invitations/{invitation}/resend/",
+        method="POST",
+        expect=(302,),
+    )
+    lead.visit(
+        "invitation-revoke",
+        f"/trusts/ZZA/people/invitations/{invitation}/revoke/",
+        method="POST",
+        expect=(302,),
+    )
+    ((membership,),) = query(
+        "SELECT m.id FROM trusts_membership m JOIN trusts_trust t ON t.id = m.trust_id"
+        " WHERE t.ods_code = 'ZZA' AND m.role = 'board_member' ORDER BY m.id DESC LIMIT 1"
+    )
+    lead.visit("membership-remove", f"/trusts/ZZA/people/{membership}/remove/")
+    lead.visit("audit-trail", "/trusts/ZZA/audit/")
+    lead.visit("board-actions", "/trusts/ZZA/actions/")
+    lead.visit("board-action-new", "/trusts/ZZA/actions/new/")
+    ((action,),) = query(
+        "SELECT a.id FROM assessments_boardaction a JOIN trusts_trust t ON t.id = a.trust_id"
+        " WHERE t.ods_code = 'ZZA' LIMIT 1"
+    )
+    lead.visit("board-action-edit", f"/trusts/ZZA/actions/{action}/")
+    for cycle in (now, before):
+        assessment = f"/trusts/ZZA/assessments/{cycle}/"
+        lead.visit("assessment-detail", assessment)
+        lead.visit("assessment-targets", f"{assessment}targets/")
+        lead.visit("assessment-positions", f"{assessment}positions/")
+        lead.visit("paper", f"{assessment}paper/")
+        lead.visit("paper-pdf", f"{assessment}paper.pdf")
+        for level in ("principles", "questions"):
+            for extension in ("csv", "xlsx"):
+                lead.on(b).visit("paper-export", f"{assessment}export/{level}.{extension}")
+    lead.visit("assessment-reopen", f"/trusts/ZZA/assessments/{before}/reopen/")
+    # Close this quarter: the worker freezes the paper; both servers then serve that one.
+    lead.visit(
+        "assessment-close", f"/trusts/ZZA/assessments/{now}/close/", method="POST", expect=(302,)
+    )
+    frozen_by_worker(deployment, "ZZA", current)
+    _, from_a = lead.visit("paper-pdf", f"/trusts/ZZA/assessments/{now}/paper.pdf")
+    _, from_b = lead.on(b).visit("paper-pdf", f"/trusts/ZZA/assessments/{now}/paper.pdf")
+    if from_a != from_b or not from_a.startswith(b"%PDF"):
+        tally.errors.append("the two app servers served different frozen papers")
+    lead.visit(
+        "assessment-reopen",
+        f"/trusts/ZZA/assessments/{now}/reopen/",
+        method="POST",
+        data={"reason": "A late answer from the smoke test"},
+        expect=(302,),
+    )
+    lead.visit(
+        "assessment-close", f"/trusts/ZZA/assessments/{now}/close/", method="POST", expect=(302,)
+    )
+
+    # A paper frozen by one server (on its first download) is served by the other.
+    other = Browser(tally, a)
+    other.sign_in("owen.fairclough@penninemoors.example")
+    _, made_on_a = other.visit("paper-pdf", f"/trusts/ZZB/assessments/{before}/paper.pdf")
+    _, served_by_b = other.on(b).visit("paper-pdf", f"/trusts/ZZB/assessments/{before}/paper.pdf")
+    freezes = query(
+        "SELECT count(*) FROM core_auditevent e JOIN trusts_trust t ON t.id = e.trust_id"
+        " WHERE t.ods_code = 'ZZB' AND e.action IN ('paper.frozen', 'paper.refrozen')"
+    )[0][0]
+    if made_on_a != served_by_b or freezes != 1:
+        tally.errors.append(f"server B did not serve server A's frozen paper (freezes={freezes})")
+
+    # Programme staff: quarters, the national view, exports, the bulk ZIP.
+    staff = Browser(tally, b)
+    staff.sign_in("programme@quarterdeck.example")
+    staff.visit("home", "/")
+    staff.visit("programme-home", "/programme/", expect=(302,))
+    staff.visit("trust-list", "/trusts/")
+    staff.visit("trust-detail", "/trusts/ZZB/")
+    staff.visit("audit-trail", "/trusts/ZZB/audit/")
+    staff.visit("cycle-list", "/programme/cycles/")
+    staff.visit("cycle-new", "/programme/cycles/new/")
+    year, quarter = divmod(current, 10)
+    following = (year, quarter + 1) if quarter < 4 else (year + 1, 1)
+    label = f"{following[0]}/{(following[0] + 1) % 100:02d} Q{following[1]}"
+    ((framework,),) = query("SELECT max(id) FROM principles_framework WHERE published")
+    staff.visit(
+        "cycle-new",
+        "/programme/cycles/new/",
+        method="POST",
+        data={"quarter": label, "framework": framework},
+        expect=(302,),
+    )
+    for cycle in (now, before):
+        staff.visit("programme-completion", f"/programme/cycles/{cycle}/completion/")
+        staff.visit("programme-comparison", f"/programme/cycles/{cycle}/comparison/")
+        for extension in ("csv", "xlsx"):
+            staff.visit(
+                "programme-comparison-export", f"/programme/cycles/{cycle}/comparison.{extension}"
+            )
+    staff.visit("bulk-papers", f"/programme/cycles/{before}/papers/")
+    staff.visit("bulk-papers", f"/programme/cycles/{before}/papers/", method="POST", expect=(302,))
+    export = wait_for(
+        lambda: query("SELECT id FROM reports_bulkexport WHERE status = 'done' LIMIT 1"),
+        "the bulk ZIP",
+    )[0][0]
+    _, archive = staff.on(a).visit("bulk-papers-download", f"/programme/exports/{export}/download/")
+    if not archive.startswith(b"PK"):
+        tally.errors.append("the bulk ZIP served by the other app server is not a ZIP")
+
+    # The coordinator opens the new quarter with the mail server still down.
+    new_slug = f"{following[0]}-{(following[0] + 1) % 100:02d}-q{following[1]}"
+    lead.on(b).visit(
+        "assessment-open", f"/trusts/ZZA/cycles/{new_slug}/open/", method="POST", expect=(302,)
+    )
+    lead.visit("assessment-detail", f"/trusts/ZZA/assessments/{new_slug}/")
+
+    # The administrator: the admin's pages.
+    admin = Browser(tally, a)
+    admin.sign_in("admin@quarterdeck.example")
+    for page in admin_pages(query):
+        admin.visit("admin", page)
+    for browser in (lead, staff, admin):
+        browser.visit("sign-out", "/sign-out/", method="POST", expect=(302,))
+
+
+def frozen_by_worker(deployment: Deployment, ods_code: str, cycle_number: int) -> None:
+    wait_for(
+        lambda: deployment.query(
+            "SELECT 1 FROM reports_frozenpaper f JOIN assessments_assessment a"
+            " ON a.id = f.assessment_id JOIN trusts_trust t ON t.id = a.trust_id"
+            " JOIN assessments_cycle c ON c.id = a.cycle_id"
+            " WHERE t.ods_code = %s AND c.year * 10 + c.quarter = %s",
+            ods_code,
+            cycle_number,
+        ),
+        "the worker to freeze the paper",
+    )
+
+
+def main() -> int:
+    names = route_names()
+    tally = Tally()
+    with tempfile.TemporaryDirectory(prefix="quarterdeck-smoke-") as folder:
+        deployment = Deployment(Path(folder))
+        try:
+            deployment.start()
+            journey(deployment, tally)
+        except SystemExit as stopped:  # a step that could not go on: still report the rest
+            tally.errors.append(str(stopped))
+        finally:
+            deployment.stop()
+            log = Path(folder) / "servers.log"
+            server_errors = (
+                [line for line in log.read_text().splitlines() if '"status": 5' in line]
+                if log.exists()
+                else []
+            )
+    tally.errors.extend(f"server logged: {line}" for line in server_errors)
+    missing = sorted(names - tally.visited)
+    tally.errors.extend(f"not visited: {name} (add it to scripts/smoke.py)" for name in missing)
+    for error in tally.errors:
+        print(f"ERROR {error}")
+    print(f"smoke: pages={tally.pages} downloads={tally.downloads} errors={len(tally.errors)}")
+    return 1 if tally.errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
