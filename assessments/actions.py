@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from assessments import decisions, notifications, scoring
+from assessments import decisions, disclosure, notifications, scoring
 from assessments.errors import AnswersIncomplete, AssessmentError, AssessmentNotOpen
 from assessments.models import (
     COMMENT_MAX_LENGTH,
@@ -21,6 +21,7 @@ from assessments.models import (
     AssessmentStatus,
     Cycle,
     PrincipleResult,
+    Release,
     Response,
     ResponseStatus,
     Target,
@@ -96,8 +97,8 @@ def assessment_close(*, assessment: Assessment, by: User) -> Assessment:
     # The paper of a closed quarter shows the action log as it stood at closing.
     assessment.action_log = decisions.action_log(assessment)
     assessment.save(update_fields=["status", "closed_at", "action_log"])
-    results_refresh(assessment=assessment)
     audit(action="assessment.closed", by=by, trust=assessment.trust, target=assessment)
+    results_publish(assessment=assessment, by=by)
     return assessment
 
 
@@ -112,7 +113,6 @@ def assessment_reopen(*, assessment: Assessment, reason: str, by: User) -> Asses
     assessment.status = AssessmentStatus.OPEN
     assessment.reopen_reason = reason
     assessment.save(update_fields=["status", "reopen_reason"])
-    results_refresh(assessment=assessment)
     audit(
         action="assessment.reopened",
         by=by,
@@ -125,7 +125,13 @@ def assessment_reopen(*, assessment: Assessment, reason: str, by: User) -> Asses
 
 @transaction.atomic
 def targets_set(*, assessment: Assessment, levels: dict[Principle, Decimal | None], by: User):
-    """Sets (or, with None, clears) the board's target level for each principle given."""
+    """Sets (or, with None, clears) the board's target level for each principle given.
+    A closed quarter's targets are part of its published paper: reopen it to change them."""
+    if assessment.is_closed:
+        raise AssessmentError(
+            "This quarter is closed and its paper published, so its targets cannot change. "
+            "Reopen the quarter to change them."
+        )
     framework_id = assessment.cycle.framework_id
     if any(principle.framework_id != framework_id for principle in levels):
         raise AssessmentError("A target names a principle from another framework.")
@@ -197,8 +203,6 @@ def answers_save(
         update_fields=["score", "dont_know", "comment", "updated_at"],
     )
     response.save(update_fields=["updated_at"])
-    if response.is_submitted:
-        results_refresh(assessment=assessment)
     return response
 
 
@@ -240,7 +244,6 @@ def response_submit(*, response: Response, by: User) -> Response:
     response.status = ResponseStatus.SUBMITTED
     response.submitted_at = timezone.now()
     response.save(update_fields=["status", "submitted_at", "updated_at"])
-    results_refresh(assessment=assessment)
     audit(
         action="response.submitted",
         by=by,
@@ -265,20 +268,51 @@ def unanswered_questions(response: Response) -> list[Question]:
 # The summary table
 
 
-def results_refresh(*, assessment: Assessment) -> list[PrincipleResult]:
-    """Recomputes the assessment's per-principle results from its submitted responses,
-    for the whole board and for each seat group.
+def results_publish(*, assessment: Assessment, by: User | None) -> Release | None:
+    """Publishes the assessment's results as a new release, if the disclosure rule allows
+    (assessments.disclosure), and writes the summary rows from it. Otherwise the last
+    release stays published, and the audit trail says why."""
+    release, decision = disclosure.release_make(assessment=assessment)
+    if release is None:
+        audit(
+            action="results.held",
+            by=by,
+            trust=assessment.trust,
+            target=assessment,
+            detail={"reason": decision.reason},
+        )
+        return None
+    results_write(release=release)
+    audit(
+        action="results.published",
+        by=by,
+        trust=assessment.trust,
+        target=assessment,
+        detail={"release": release.number, "responses": release.respondents},
+    )
+    return release
 
-    Callers hold the transaction; ``rebuild_results`` calls it for every assessment.
-    """
+
+def results_refresh(*, assessment: Assessment) -> list[PrincipleResult]:
+    """Rewrites the summary rows from the latest release (``rebuild_results``): the same
+    values the release wrote, whatever has happened to the answers since."""
+    release = disclosure.latest_release(assessment)
+    if release is None:
+        PrincipleResult.objects.filter(assessment=assessment).delete()
+        return []
+    return results_write(release=release)
+
+
+def results_write(*, release: Release) -> list[PrincipleResult]:
+    """The per-principle results of one release, for the whole board and, where the
+    release may show them, for each seat group. Callers hold the transaction."""
+    assessment = release.assessment
     questions = Question.objects.filter(framework_id=assessment.cycle.framework_id).values_list(
         "pk", "key", "principle_id"
     )
     everyone = _SubmittedAnswers()
     groups = {group: _SubmittedAnswers() for group in SeatGroup.values}
-    for response_id, seat_group, question_id, score, dont_know in Answer.objects.filter(
-        response__assessment=assessment, response__status=ResponseStatus.SUBMITTED
-    ).values_list("response_id", "response__seat_group", "question_id", "score", "dont_know"):
+    for response_id, seat_group, question_id, score, dont_know, _comment in release.rows:
         for collected in (everyone, groups[seat_group]):
             collected.add(response_id, question_id, score if (score or dont_know) else _UNANSWERED)
     rows = []
@@ -288,7 +322,7 @@ def results_refresh(*, assessment: Assessment) -> list[PrincipleResult]:
             PrincipleResult(
                 assessment=assessment,
                 principle_id=principle_id,
-                respondents=len(everyone.respondents),
+                respondents=release.respondents,
                 score=summary.score,
                 views_differ=summary.views_differ,
                 dont_know_share=summary.dont_know_share,
@@ -299,7 +333,9 @@ def results_refresh(*, assessment: Assessment) -> list[PrincipleResult]:
                         "score": collected.summary(keys).score,
                     }
                     for group, collected in groups.items()
-                },
+                }
+                if release.groups_shown
+                else {},
             )
         )
     return PrincipleResult.objects.bulk_create(

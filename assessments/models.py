@@ -225,11 +225,12 @@ class Answer(models.Model):
 
 
 class PrincipleResult(models.Model):
-    """The board's aggregate for one principle in one assessment, from submitted responses.
+    """The board's aggregate for one principle in one assessment, from its latest release.
 
-    Written in the same transaction as every submit, change of a submitted response, close
-    and reopen, so reports and national comparisons read these rows, never the answers.
-    Stored whatever the number of responses; readers apply MIN_RESPONSES.
+    Written only when a release is published (assessments.disclosure), so reports and
+    national comparisons read these rows, never the answers, and see nothing between
+    releases. Stored whatever the number of responses; readers apply MIN_RESPONSES. Group
+    scores are empty where the release may not show groups.
     """
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="results")
@@ -343,3 +344,38 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"Reminder to {self.member} on {self.sent_on}"
+
+
+class Release(models.Model):
+    """What an assessment's results were when they were last published: the submitted
+    answers, the board as it was, and whether figures and group breakdowns could be shown.
+
+    Every output (results page, paper, exports, national view) reads the latest release,
+    never the live answers, so nothing changes between releases. ``assessments.disclosure``
+    decides when a new release may be made (docs/decisions/0015-disclosure.md).
+    """
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="releases")
+    number = models.PositiveSmallIntegerField()
+    published_at = models.DateTimeField()
+    board_size = models.PositiveSmallIntegerField()
+    respondents = models.PositiveSmallIntegerField()
+    figures_shown = models.BooleanField()
+    groups_shown = models.BooleanField()
+    # {response id: [seat group, digest of its answers]}: what changed since, without content.
+    responses = models.JSONField(default=dict)
+    # [[response id, seat group, question id, score, don't know, comment], ...]
+    rows = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["assessment", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "number"], name="release_numbered"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment}: release {self.number}"
+
+    @property
+    def responses_fingerprints(self) -> dict[str, tuple[str, str]]:
+        return {key: (group, digest) for key, (group, digest) in self.responses.items()}

@@ -4,6 +4,7 @@ and the summary table, so every page shows the same numbers from the same code."
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils import timezone
 
 from assessments import scoring
 from assessments.models import AgreedPosition, PrincipleResult, Response, ResponseStatus, Target
@@ -51,14 +52,44 @@ class ResultRow:
 
 
 @dataclass(frozen=True)
+class Publication:
+    """Which release of the results every output shows (assessments.disclosure)."""
+
+    published_on: str  # "2 December 2026", or "" before the first release
+    number: int  # the release's number, 0 before the first
+    open_again: bool  # reopened since: new answers wait for the next release
+    changed_since: int  # responses new, changed or gone since the release
+
+    @property
+    def awaiting_close(self) -> bool:
+        return not self.number
+
+
+NOT_PUBLISHED = Publication(published_on="", number=0, open_again=False, changed_since=0)
+
+
+def publication_of(assessment, release, *, changed_since: int = 0) -> Publication:
+    if release is None:
+        return NOT_PUBLISHED
+    return Publication(
+        published_on=f"{timezone.localtime(release.published_at):%-d %B %Y}",
+        number=release.number,
+        open_again=assessment.is_open,
+        changed_since=changed_since,
+    )
+
+
+@dataclass(frozen=True)
 class BoardResults:
-    """What may be shown of a board's results: nothing until enough members submitted."""
+    """What may be shown of a board's results: nothing before the quarter's first
+    release, and nothing from fewer than MIN_RESPONSES submitted responses."""
 
     submitted: int
     minimum: int
     overall: str
     rows: list[ResultRow]
     groups_shown: bool = False
+    publication: Publication = NOT_PUBLISHED
 
     @property
     def shown(self) -> bool:
@@ -125,12 +156,15 @@ def board_results(
     results: list[PrincipleResult],
     targets: dict[int, Target],
     positions: dict[int, AgreedPosition],
+    publication: Publication = NOT_PUBLISHED,
 ) -> BoardResults:
     by_principle = {result.principle_id: result for result in results}
     submitted = max((result.respondents for result in results), default=0)
     minimum = settings.MIN_RESPONSES
     if submitted < minimum:
-        return BoardResults(submitted=submitted, minimum=minimum, overall="", rows=[])
+        return BoardResults(
+            submitted=submitted, minimum=minimum, overall="", rows=[], publication=publication
+        )
     scores = [by_principle[p.pk].score if p.pk in by_principle else None for p in principles]
     with_groups = groups_shown(results)
     return BoardResults(
@@ -148,6 +182,7 @@ def board_results(
             for p in principles
         ],
         groups_shown=with_groups,
+        publication=publication,
     )
 
 

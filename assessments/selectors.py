@@ -3,6 +3,7 @@
 from django.db.models import QuerySet
 from django.http import Http404
 
+from assessments.disclosure import changed_since, latest_release
 from assessments.models import (
     CYCLE_SLUG,
     Answer,
@@ -14,6 +15,7 @@ from assessments.models import (
     Target,
     parse_quarter,
 )
+from assessments.presenters import Publication, publication_of
 from principles.content import framework_content
 from principles.models import Principle
 from trusts.models import Membership, Role, Trust
@@ -124,3 +126,10 @@ def current_assessments(trust_ids: list[int]) -> dict[int, Assessment]:
     ):
         found.setdefault(assessment.trust_id, assessment)
     return found
+
+
+def publication(assessment: Assessment) -> Publication:
+    """Which release every output of the assessment shows, and what has changed since."""
+    release = latest_release(assessment)
+    since = changed_since(release) if release is not None else 0
+    return publication_of(assessment, release, changed_since=since)

@@ -4,7 +4,7 @@ members each, every question answered (docs/decisions/0012-national-data.md).
 Real trust names (from an ODS file) or generated fictional ones carry invented scores, so
 every trust touched is marked ``synthetic`` and every page says so. People, responses and
 answers go in by bulk inserts (a million answers in minutes); the summary table is then
-filled by the same ``results_refresh`` the app uses, so figures are computed one way.
+published by the same ``results_publish`` the app uses, so figures are computed one way.
 """
 
 import datetime
@@ -17,7 +17,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.utils import timezone
 
-from assessments.actions import cycle_create, results_refresh
+from assessments.actions import cycle_create, results_publish
 from assessments.models import (
     Answer,
     Assessment,
@@ -121,12 +121,14 @@ def seed_national(
         report.answers += answers
         progress("quarters answered", index, len(work))
     assessments = list(
-        Assessment.objects.filter(trust__in=trusts, cycle__in=cycles).select_related("cycle")
+        Assessment.objects.filter(
+            trust__in=trusts, cycle__in=cycles, status=AssessmentStatus.CLOSED
+        ).select_related("cycle", "trust")
     )
     for index, assessment in enumerate(assessments, start=1):
         with transaction.atomic():
-            results_refresh(assessment=assessment)
-        progress("results worked out", index, len(assessments))
+            results_publish(assessment=assessment, by=None)
+        progress("results published", index, len(assessments))
     Trust.forget_invented_data()
     return report
 

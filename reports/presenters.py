@@ -9,8 +9,15 @@ from dataclasses import asdict, dataclass
 
 from django.conf import settings
 
-from assessments import scoring
-from assessments.presenters import RAG_TAGS, ResultRow, groups_shown, one_decimal, result_row
+from assessments import disclosure, scoring
+from assessments.presenters import (
+    RAG_TAGS,
+    Publication,
+    ResultRow,
+    groups_shown,
+    one_decimal,
+    result_row,
+)
 from principles.models import LEVEL_LABELS, LEVELS
 from reports import charts
 from reports.selectors import PaperInputs, paper_inputs
@@ -115,7 +122,9 @@ class BoardPaper:
     positions_recorded: bool
     meeting_date: str
     actions: ActionLog
+    publication: Publication
     level_key: str = LEVEL_KEY
+    disclosure_rule: str = ""
 
     @property
     def more_needed(self) -> int:
@@ -202,6 +211,8 @@ def present(inputs: PaperInputs) -> BoardPaper:
             max((p.meeting_date for p in inputs.positions.values()), default=None)
         ),
         actions=_action_log(inputs),
+        publication=inputs.publication,
+        disclosure_rule=disclosure.rule_in_words(),
     )
 
 

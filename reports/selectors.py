@@ -9,15 +9,16 @@ from django.db.models import Q
 from django.utils import timezone
 
 from assessments.decisions import action_log
+from assessments.disclosure import latest_release
 from assessments.models import (
     AgreedPosition,
-    Answer,
     Assessment,
     AssessmentStatus,
     PrincipleResult,
-    ResponseStatus,
+    Release,
     Target,
 )
+from assessments.presenters import NOT_PUBLISHED, Publication, publication_of
 from principles.content import FrameworkContent, framework_content
 from trusts.models import Membership, Role
 
@@ -45,6 +46,7 @@ class PaperInputs:
     history: list[PastQuarter]  # earlier closed quarters of this trust, oldest first
     as_at: datetime.date  # the day the paper speaks for: closing day, or today for a draft
     actions: list[dict]  # the action log on that day
+    publication: Publication = NOT_PUBLISHED  # which release of the results this shows
     answers: dict[int, list[tuple[int | None, str]]] = field(default_factory=dict)
     peers_all: dict[int, list[float]] = field(default_factory=dict)  # principle number
     peers_type: dict[int, list[float]] = field(default_factory=dict)
@@ -62,10 +64,14 @@ def paper_inputs(assessment: Assessment) -> PaperInputs:
         .select_related("user")
         .values_list("role", "user__full_name")
     )
+    release = latest_release(assessment)
     inputs = PaperInputs(
         assessment=assessment,
         content=framework_content(assessment.cycle.framework),
-        board_size=sum(1 for role, _ in members if role == Role.BOARD_MEMBER),
+        # The board as it was when the results were published.
+        board_size=release.board_size
+        if release
+        else sum(1 for role, _ in members if role == Role.BOARD_MEMBER),
         coordinators=sorted(name for role, name in members if role == Role.COORDINATOR),
         results={r.principle_id: r for r in PrincipleResult.objects.filter(assessment=assessment)},
         targets={t.principle_id: t for t in Target.objects.filter(assessment=assessment)},
@@ -73,27 +79,19 @@ def paper_inputs(assessment: Assessment) -> PaperInputs:
         history=_history(assessment),
         as_at=as_at,
         actions=assessment.action_log if assessment.is_closed else action_log(assessment),
+        publication=publication_of(assessment, release),
     )
-    if _respondents(inputs.results) >= settings.MIN_RESPONSES:
-        inputs.answers = _answers(assessment)
+    if release is not None and release.figures_shown:
+        inputs.answers = _answers(release)
         inputs.peers_all, inputs.peers_type = _peers(assessment)
     return inputs
 
 
-def _respondents(results: dict[int, PrincipleResult]) -> int:
-    return max((result.respondents for result in results.values()), default=0)
-
-
-def _answers(assessment: Assessment) -> dict[int, list[tuple[int | None, str]]]:
-    """Submitted answers by question id: (score or None for "don't know", comment).
-    Unanswered rows (a comment typed before choosing) never reach a paper."""
+def _answers(release: Release) -> dict[int, list[tuple[int | None, str]]]:
+    """The released answers by question id: (score or None for "don't know", comment)."""
     answers: dict[int, list[tuple[int | None, str]]] = defaultdict(list)
-    rows = Answer.objects.filter(
-        response__assessment=assessment, response__status=ResponseStatus.SUBMITTED
-    ).values_list("question_id", "score", "dont_know", "comment")
-    for question_id, score, dont_know, comment in rows:
-        if score is not None or dont_know:
-            answers[question_id].append((score, comment))
+    for _response, _group, question_id, score, _dont_know, comment in release.rows:
+        answers[question_id].append((score, comment))
     return answers
 
 

@@ -84,6 +84,12 @@ def scored(assessment, coordinator):
 
 
 @pytest.fixture
+def published(scored, coordinator):
+    """``scored``, closed: its results are published (assessments.disclosure)."""
+    return close(scored, coordinator)
+
+
+@pytest.fixture
 def previous_quarter(scored, coordinator):
     """The same trust's closed 2026/27 Q2, where every member scored 2."""
     cycle = quarter_of_year(scored.cycle.framework, 2026, 2)
@@ -100,9 +106,9 @@ def close(assessment, coordinator):
 # The presenter's figures
 
 
-def test_paper_figures_match_the_scoring_module(scored, previous_quarter):
-    paper = board_paper(scored)
-    expected = expected_scores(scored)
+def test_paper_figures_match_the_scoring_module(published, previous_quarter):
+    paper = board_paper(published)
+    expected = expected_scores(published)
     assert paper.shown
     assert paper.submitted == 3
     assert paper.board_size == 4  # the fourth never answered
@@ -120,13 +126,13 @@ def test_paper_figures_match_the_scoring_module(scored, previous_quarter):
     assert rows[8].trend == "+0.5"
 
 
-def test_paper_priorities_are_largest_gap_then_lowest_score(scored):
-    paper = board_paper(scored)
+def test_paper_priorities_are_largest_gap_then_lowest_score(published):
+    paper = board_paper(published)
     assert [row.number for row in paper.priorities] == [8, 1, 2]
 
 
-def test_paper_executive_summary_is_written_from_the_data(scored, previous_quarter):
-    summary = board_paper(scored).cover.summary
+def test_paper_executive_summary_is_written_from_the_data(published, previous_quarter):
+    summary = board_paper(published).cover.summary
     assert summary[0] == "The board's overall score is 2.9 out of 5, up 0.9 since 2026/27 Q2."
     assert summary[1].startswith("The largest gaps against target are: 8. Don't stick")
     assert summary[2] == "Views differ most on: 2. Set clear, realistic goals."
@@ -134,46 +140,54 @@ def test_paper_executive_summary_is_written_from_the_data(scored, previous_quart
     assert summary[4] == "3 of 4 board members submitted their answers."
 
 
-def test_paper_assurance_is_reasonable_with_an_assurance_gap(scored):
+def test_paper_assurance_is_reasonable_with_an_assurance_gap(published):
     # 3 of 4 answered (75%), but one principle has many "don't know" answers
-    assert board_paper(scored).cover.assurance == "Reasonable"
+    assert board_paper(published).cover.assurance == "Reasonable"
 
 
-def test_paper_first_quarter_has_no_change(scored):
-    paper = board_paper(scored)
+def test_paper_first_quarter_has_no_change(published):
+    paper = board_paper(published)
     assert paper.overall_change == ""
     assert paper.rows[0].trend_text == "No earlier quarter"
 
 
-def test_paper_below_minimum_shows_no_aggregates(assessment, settings):
+def test_paper_published_below_minimum_shows_no_aggregates(assessment, coordinator, settings):
     settings.MIN_RESPONSES = 3
     answer_everything(assessment, new_board_member(assessment.trust), 4)
-    paper = board_paper(assessment)
+    paper = board_paper(close(assessment, coordinator))
     assert not paper.shown
     assert paper.rows == ()
     assert paper.appendix == ()
     assert paper.score_chart is None
-    assert paper.more_needed == 2
+    assert (paper.submitted, paper.more_needed) == (1, 2)
     assert paper.cover.assurance == "Not yet available"
 
 
-def test_paper_peer_median_needs_five_other_trusts(scored, coordinator, settings):
+def test_draft_paper_of_an_open_quarter_shows_no_figures_however_many_submitted(scored):
+    paper = board_paper(scored)  # three of four have submitted
+    assert paper.draft
+    assert paper.publication.awaiting_close
+    assert not paper.shown
+    assert (paper.rows, paper.appendix, paper.score_chart) == ((), (), None)
+
+
+def test_paper_peer_median_needs_five_other_trusts(published, coordinator, settings):
     settings.MIN_RESPONSES = 1
     for n in range(5):
-        peer = TrustFactory(trust_type=scored.trust.trust_type)
-        peer_assessment = assessment_open(trust=peer, cycle=scored.cycle, by=None)
+        peer = TrustFactory(trust_type=published.trust.trust_type)
+        peer_assessment = assessment_open(trust=peer, cycle=published.cycle, by=None)
         answer_everything(peer_assessment, MembershipFactory(trust=peer).user, 1 + n % 5)
         if n < 4:
             assessment_close(assessment=peer_assessment, by=None)
-    assert board_paper(scored).rows[0].peer_median == "–"  # 4 closed peers only
-    last = scored.cycle.assessments.exclude(trust=scored.trust).filter(status="open").get()
+    assert board_paper(published).rows[0].peer_median == "–"  # 4 closed peers only
+    last = published.cycle.assessments.exclude(trust=published.trust).filter(status="open").get()
     assessment_close(assessment=last, by=None)
-    row = board_paper(scored).rows[0]
+    row = board_paper(published).rows[0]
     assert row.peer_median == "3.0"  # median of 1, 2, 3, 4, 5
     assert row.type_median == "3.0"
 
 
-def test_paper_appendix_counts_and_comments_without_names(scored, board_member):
+def test_paper_appendix_counts_and_comments_without_names(scored, coordinator, board_member):
     question = Question.objects.get(framework=scored.cycle.framework, key="p1.user-needs")
     answers_save(
         assessment=scored,
@@ -181,17 +195,19 @@ def test_paper_appendix_counts_and_comments_without_names(scored, board_member):
         answers={question: AnswerInput(score=5, comment="Zebra crossing")},
         by=board_member,
     )  # in progress: never counted
-    first = board_paper(scored).appendix[0].questions[0]
+    published = close(scored, coordinator)
+    first = board_paper(published).appendix[0].questions[0]
     assert first.counts == (("1", 0), ("2", 1), ("3", 1), ("4", 1), ("5", 0))
     assert first.comments == ()
 
 
-def test_paper_fingerprint_changes_with_the_data_only(scored, coordinator):
-    first = board_paper(scored).fingerprint()
-    assert board_paper(scored).fingerprint() == first
-    principle = Principle.objects.get(framework=scored.cycle.framework, number=4)
-    targets_set(assessment=scored, levels={principle: Decimal("5.0")}, by=coordinator)
-    assert board_paper(scored).fingerprint() != first
+def test_paper_fingerprint_changes_with_the_data_only(published, coordinator):
+    first = board_paper(published).fingerprint()
+    assert board_paper(published).fingerprint() == first
+    principle = Principle.objects.get(framework=published.cycle.framework, number=4)
+    reopened = assessment_reopen(assessment=published, reason="New target", by=coordinator)
+    targets_set(assessment=reopened, levels={principle: Decimal("5.0")}, by=coordinator)
+    assert board_paper(close(reopened, coordinator)).fingerprint() != first
 
 
 # The PDF, read back
@@ -232,8 +248,8 @@ def test_pdf_is_tagged_titled_in_english_and_shows_every_figure(scored, coordina
     assert f"Page 1 of {len(reader.pages)}" in text
 
 
-def test_pdf_charts_carry_text_alternatives(scored):
-    reader, _ = pdf_text(paper_file(assessment=scored, by=None).content)
+def test_pdf_charts_carry_text_alternatives(published):
+    reader, _ = pdf_text(paper_file(assessment=published, by=None).content)
     alts = []
 
     def walk(node):
@@ -263,12 +279,12 @@ def test_pdf_of_an_open_assessment_is_marked_draft_and_not_stored(scored):
     assert not FrozenPaper.objects.exists()
 
 
-def test_pdf_below_minimum_says_so(assessment, settings):
+def test_pdf_below_minimum_says_so(assessment, coordinator, settings):
     settings.MIN_RESPONSES = 3
     answer_everything(assessment, new_board_member(assessment.trust), 4)
-    _, text = pdf_text(paper_file(assessment=assessment, by=None).content)
+    _, text = pdf_text(paper_file(assessment=close(assessment, coordinator), by=None).content)
     flat = " ".join(text.split())
-    assert "Results appear once at least 3 have" in flat
+    assert "Figures are shown only from at least 3" in flat
     assert "Gap analysis" not in flat
 
 
@@ -340,6 +356,12 @@ def test_frozen_paper_is_made_again_only_when_the_data_changes(scored, coordinat
     scored = assessment_reopen(assessment=scored, reason="A late answer", by=coordinator)
     answer_everything(scored, new_board_member(scored.trust), 5)
     scored = assessment_close(assessment=scored, by=coordinator)
+    # One late answer is not published on its own: it would give that member away.
+    assert not paper_file(assessment=scored, by=coordinator).made_now
+    scored = assessment_reopen(assessment=scored, reason="More late answers", by=coordinator)
+    for _ in range(2):
+        answer_everything(scored, new_board_member(scored.trust), 5)
+    scored = assessment_close(assessment=scored, by=coordinator)
     assert paper_file(assessment=scored, by=coordinator).made_now
     assert FrozenPaper.objects.get().fingerprint != fingerprint
     assert AuditEvent.objects.filter(action="paper.refrozen").count() == 1
@@ -352,12 +374,20 @@ def paper_url(assessment, name="paper", *args):
     return reverse(name, args=[assessment.trust.ods_code, assessment.cycle.slug, *args])
 
 
-def test_paper_page_coordinator_sees_draft_with_downloads(signed_in, coordinator, scored):
+def test_paper_page_coordinator_sees_draft_without_figures(signed_in, coordinator, scored):
     response = signed_in(coordinator).get(paper_url(scored))
     content = response.content.decode()
     assert response.status_code == 200
     assert "is still open" in content
-    assert paper_url(scored, "paper-export", "principles", "csv") in content
+    assert "Results are published when the quarter closes" in content
+    assert paper_url(scored, "paper-export", "principles", "csv") not in content
+
+
+def test_paper_page_coordinator_sees_published_paper_with_downloads(
+    signed_in, coordinator, published
+):
+    content = signed_in(coordinator).get(paper_url(published)).content.decode()
+    assert paper_url(published, "paper-export", "principles", "csv") in content
     assert 'role="img"' in content
 
 
@@ -409,9 +439,11 @@ def test_paper_pdf_wrong_trust_is_404(signed_in, coordinator, other_assessment):
 # Exports
 
 
-def test_export_principles_csv_has_documented_columns_and_figures(signed_in, coordinator, scored):
-    response = signed_in(coordinator).get(paper_url(scored, "paper-export", "principles", "csv"))
-    assert response["Content-Disposition"].endswith('principles-qaa-202627-q3-draft.csv"')
+def test_export_principles_csv_has_documented_columns_and_figures(
+    signed_in, coordinator, published
+):
+    response = signed_in(coordinator).get(paper_url(published, "paper-export", "principles", "csv"))
+    assert response["Content-Disposition"].endswith('principles-qaa-202627-q3.csv"')
     lines = response.content.decode("utf-8-sig").splitlines()
     assert lines[0].split(",") == [column.name for column in PRINCIPLE_COLUMNS]
     assert len(lines) == 9
@@ -419,8 +451,8 @@ def test_export_principles_csv_has_documented_columns_and_figures(signed_in, coo
     assert ",3,3.0,4.5,1.5,Red," in lines[1]
 
 
-def test_export_questions_xlsx_opens_with_counts_and_no_comments(signed_in, coordinator, scored):
-    response = signed_in(coordinator).get(paper_url(scored, "paper-export", "questions", "xlsx"))
+def test_export_questions_xlsx_opens_with_counts_and_no_comments(signed_in, coordinator, published):
+    response = signed_in(coordinator).get(paper_url(published, "paper-export", "questions", "xlsx"))
     workbook = load_workbook(io.BytesIO(response.content))
     rows = list(workbook["Questions"].values)
     assert list(rows[0]) == [column.name for column in QUESTION_COLUMNS]

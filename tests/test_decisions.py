@@ -16,7 +16,7 @@ from assessments.actions import (
     assessment_reopen,
 )
 from assessments.decisions import ActionInput, board_action_save
-from assessments.models import ActionStatus, AgreedPosition, BoardAction
+from assessments.models import ActionStatus, AgreedPosition, BoardAction, PrincipleResult
 from core.models import AuditEvent
 from principles.actions import framework_load
 from principles.loader import read_framework, shipped_framework_files
@@ -59,6 +59,7 @@ def test_positions_recorded_and_shown_beside_the_members_score(
         1: (Decimal("3.5"), "Better than members think"),
         2: (Decimal("2.0"), "Agreed"),
     }
+    assessment_close(assessment=assessment, by=coordinator)
     first = client.get(url(assessment, "assessment-detail")).context["results"].rows[0]
     assert (first.score, first.agreed) == ("3.0", "3.5")
     paper = board_paper(assessment)
@@ -288,6 +289,7 @@ def test_paper_pdf_shows_the_new_sections(assessment, coordinator, settings):
         meeting_date=datetime.date(2026, 11, 20),
         by=coordinator,
     )
+    assessment_close(assessment=assessment, by=coordinator)
     reader = PdfReader(io.BytesIO(paper_file(assessment=assessment, by=coordinator).content))
     text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
     assert "The board's agreed position" in text
@@ -301,24 +303,57 @@ def test_paper_pdf_shows_the_new_sections(assessment, coordinator, settings):
 # Executive and non-executive views
 
 
-def test_group_scores_shown_only_when_both_groups_reach_the_minimum(assessment, settings):
+def answer_as(assessment, group, score):
+    answer_everything(assessment, new_board_member(assessment.trust, group), score)
+
+
+def test_group_scores_not_shown_when_one_group_is_below_the_minimum(
+    assessment, coordinator, settings
+):
     settings.MIN_RESPONSES = 2
     for _ in range(2):
-        answer_everything(assessment, new_board_member(assessment.trust, SeatGroup.EXECUTIVE), 4)
-    answer_everything(assessment, new_board_member(assessment.trust, SeatGroup.NON_EXECUTIVE), 2)
-    paper = board_paper(assessment)
+        answer_as(assessment, SeatGroup.EXECUTIVE, 4)
+    answer_as(assessment, SeatGroup.NON_EXECUTIVE, 2)
+    paper = board_paper(assessment_close(assessment=assessment, by=coordinator))
     assert not paper.groups_shown
     assert paper.rows[0].executive == ""  # not even computed into the paper
-    answer_everything(assessment, new_board_member(assessment.trust, SeatGroup.NON_EXECUTIVE), 3)
-    paper = board_paper(assessment)
+    assert PrincipleResult.objects.filter(assessment=assessment).first().group_scores == {}
+
+
+def test_group_scores_shown_when_both_groups_reach_the_minimum(assessment, coordinator, settings):
+    settings.MIN_RESPONSES = 2
+    for score in (4, 4):
+        answer_as(assessment, SeatGroup.EXECUTIVE, score)
+    for score in (2, 3):
+        answer_as(assessment, SeatGroup.NON_EXECUTIVE, score)
+    paper = board_paper(assessment_close(assessment=assessment, by=coordinator))
     assert paper.groups_shown
     assert (paper.rows[0].executive, paper.rows[0].non_executive) == ("4.0", "2.5")
 
 
+def test_group_scores_withheld_when_a_reopened_quarter_changes_one_group_by_too_few(
+    assessment, coordinator, settings
+):
+    """Three late answers (two executive, one non-executive) make a new release, but the
+    non-executive figure would move by one member's answers alone: it is left out."""
+    settings.MIN_RESPONSES = 3
+    for group in (SeatGroup.EXECUTIVE,) * 3 + (SeatGroup.NON_EXECUTIVE,) * 3:
+        answer_as(assessment, group, 3)
+    assert board_paper(assessment_close(assessment=assessment, by=coordinator)).groups_shown
+    assessment_reopen(assessment=assessment, reason="Late answers", by=coordinator)
+    for group in (SeatGroup.EXECUTIVE, SeatGroup.EXECUTIVE, SeatGroup.NON_EXECUTIVE):
+        answer_as(assessment, group, 5)
+    paper = board_paper(assessment_close(assessment=assessment, by=coordinator))
+    assert paper.publication.number == 2
+    assert paper.submitted == 9
+    assert not paper.groups_shown
+
+
 def test_group_scores_on_the_coordinators_page(signed_in, coordinator, assessment, settings):
     settings.MIN_RESPONSES = 1
-    answer_everything(assessment, new_board_member(assessment.trust, SeatGroup.EXECUTIVE), 5)
-    answer_everything(assessment, new_board_member(assessment.trust, SeatGroup.NON_EXECUTIVE), 1)
+    answer_as(assessment, SeatGroup.EXECUTIVE, 5)
+    answer_as(assessment, SeatGroup.NON_EXECUTIVE, 1)
+    assessment_close(assessment=assessment, by=coordinator)
     response = signed_in(coordinator).get(url(assessment, "assessment-detail"))
     first = response.context["results"].rows[0]
     assert (first.score, first.executive, first.non_executive) == ("3.0", "5.0", "1.0")
@@ -397,7 +432,7 @@ def test_trend_follows_question_keys_across_a_framework_change(
     later = assessment_open(trust=trust, cycle=q3, by=coordinator)
     # This quarter: 3 everywhere, and 1 on the replacing question.
     answer_everything(later, member, lambda q: 1 if q.key == "p8.portfolio-review" else 3)
-    paper = board_paper(later)
+    paper = board_paper(assessment_close(assessment=later, by=coordinator))
     rows = {row.number: row for row in paper.rows}
     # P3's reworded question keeps its key, so all three questions compare: 3 - 2.
     assert rows[3].trend == "+1.0"

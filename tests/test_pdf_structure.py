@@ -7,15 +7,17 @@ import pytest
 from django.template.loader import render_to_string
 from pypdf import PdfReader
 
+from assessments.actions import assessment_close
 from reports.actions import paper_file
 from reports.presenters import board_paper
 from tests.helpers import submitted_board
 
 
 @pytest.fixture
-def paper_pdf(assessment, settings):
+def paper_pdf(assessment, coordinator, settings):
     settings.MIN_RESPONSES = 1
     submitted_board(assessment, 2, score=3)
+    assessment_close(assessment=assessment, by=coordinator)
     return PdfReader(io.BytesIO(paper_file(assessment=assessment, by=None).content))
 
 

@@ -1,5 +1,5 @@
-"""The per-principle summary table: written with every submit, change and close, and
-rebuilt from the answers to the same values."""
+"""The per-principle summary table: written only when results are published (a release at
+close), never while members answer, and rebuilt from the release to the same values."""
 
 import datetime
 from io import StringIO
@@ -35,20 +35,31 @@ def by_principle(question):
     return min(5, question.principle.number % 5 + question.order)
 
 
-def test_results_written_when_a_response_is_submitted(assessment, board_member):
-    assert results(assessment) == {}
+def close(assessment, coordinator):
+    return assessment_close(assessment=assessment, by=coordinator)
+
+
+def test_results_not_written_while_members_submit(assessment, board_member):
     answer_everything(assessment, board_member, score=4)
+    answer_everything(assessment, new_board_member(assessment.trust), score=2)
+    assert results(assessment) == {}
+
+
+def test_results_written_when_the_quarter_closes(assessment, board_member, coordinator):
+    answer_everything(assessment, board_member, score=4)
+    close(assessment, coordinator)
     assert results(assessment)[1] == (1, 4.0, False, 0.0)
     assert len(results(assessment)) == 8
 
 
-def test_results_ignore_responses_in_progress(assessment, board_member):
+def test_results_ignore_responses_in_progress(assessment, board_member, coordinator):
     answer_everything(assessment, board_member, score=2)
     answer_everything(assessment, new_board_member(assessment.trust), score=5, submit=False)
+    close(assessment, coordinator)
     assert results(assessment)[1] == (1, 2.0, False, 0.0)
 
 
-def test_results_follow_a_change_to_a_submitted_response(assessment, board_member):
+def test_results_follow_a_change_to_a_submitted_response(assessment, board_member, coordinator):
     answer_everything(assessment, board_member, score=2)
     answer_everything(assessment, new_board_member(assessment.trust), score=4)
     questions = Question.objects.filter(framework=assessment.cycle.framework, principle__number=1)
@@ -58,13 +69,15 @@ def test_results_follow_a_change_to_a_submitted_response(assessment, board_membe
         answers={q: AnswerInput(score=5) for q in questions},
         by=board_member,
     )
+    close(assessment, coordinator)
     assert results(assessment)[1] == (2, 4.5, False, 0.0)  # 5 and 4: SD 0.5, views agree
     assert results(assessment)[2][1] == 3.0
 
 
-def test_results_hand_computed_with_dont_know(assessment, board_member):
+def test_results_hand_computed_with_dont_know(assessment, board_member, coordinator):
     answer_everything(assessment, board_member, score=by_principle)
     answer_everything(assessment, new_board_member(assessment.trust), score=by_principle)
+    close(assessment, coordinator)
     # principle 2: questions 1 and 2 score 3 and 4, question 3 is "don't know" from both
     assert results(assessment)[2] == (2, 3.5, False, pytest.approx(2 / 6))
 
@@ -87,14 +100,15 @@ def test_results_rebuild_leaves_unopened_assessments_alone(cycle, trust):
     assert not PrincipleResult.objects.exists()
 
 
-def test_results_written_when_closed_and_reopened(assessment, board_member, coordinator):
+def test_results_stay_as_published_when_reopened_and_answers_change(
+    assessment, board_member, coordinator
+):
     answer_everything(assessment, board_member, score=3)
-    PrincipleResult.objects.all().delete()
-    assessment_close(assessment=assessment, by=coordinator)
-    assert len(results(assessment)) == 8
-    PrincipleResult.objects.all().delete()
+    close(assessment, coordinator)
+    published = results(assessment)
     assessment_reopen(assessment=assessment, reason="Late joiner", by=coordinator)
-    assert len(results(assessment)) == 8
+    answer_everything(assessment, new_board_member(assessment.trust), score=5)
+    assert results(assessment) == published
 
 
 # The rules the actions keep, whoever calls them

@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from assessments.actions import assessment_close
 from assessments.models import Assessment, AssessmentStatus, Cycle, Target
 from core.models import AuditEvent
 from principles.models import Principle
@@ -90,14 +91,27 @@ def test_assessment_detail_shows_each_members_status_not_answers(
     assert statuses[submitted.full_name] == "Submitted"
 
 
-def test_assessment_detail_hides_results_below_minimum(
+def test_assessment_detail_shows_no_results_while_open_however_many_submitted(
+    signed_in, coordinator, assessment, settings
+):
+    settings.MIN_RESPONSES = 3
+    submitted_board(assessment, 4, score=4)
+    response = signed_in(coordinator).get(url(assessment, "detail"))
+    content = response.content.decode()
+    assert "Results are published when the quarter closes" in content
+    assert "Overall score" not in content
+    assert response.context["results"].rows == []
+
+
+def test_assessment_detail_hides_published_results_below_minimum(
     signed_in, coordinator, assessment, settings
 ):
     settings.MIN_RESPONSES = 3
     submitted_board(assessment, 2, score=4)
+    assessment_close(assessment=assessment, by=coordinator)
     response = signed_in(coordinator).get(url(assessment, "detail"))
     content = response.content.decode()
-    assert "1 more needed" in content
+    assert "Only 2 board members had submitted when the results were published" in content
     assert "Overall score" not in content
     assert response.context["results"].rows == []
 
@@ -110,6 +124,7 @@ def test_assessment_detail_shows_results_at_minimum(signed_in, coordinator, asse
         principle=Principle.objects.get(framework=assessment.cycle.framework, number=1),
         level=Decimal("5.0"),
     )
+    assessment_close(assessment=assessment, by=coordinator)
     response = signed_in(coordinator).get(url(assessment, "detail"))
     content = response.content.decode()
     assert "Overall score: <strong>4.0</strong>" in content
@@ -123,6 +138,7 @@ def test_assessment_detail_in_progress_answers_never_count(
     settings.MIN_RESPONSES = 1
     submitted_board(assessment, 1, score=2)
     answer_everything(assessment, new_board_member(assessment.trust), score=5, submit=False)
+    assessment_close(assessment=assessment, by=coordinator)
     response = signed_in(coordinator).get(url(assessment, "detail"))
     assert response.context["results"].overall == "2.0"
 
@@ -151,8 +167,8 @@ def test_assessment_detail_queries_are_constant(
     client = signed_in(coordinator)
     client.get(url(assessment, "detail"))  # warm the process caches
     # session, user, memberships with trusts, assessment, board members, responses,
-    # results, targets, agreed positions, emails that could not be sent
-    with django_assert_num_queries(10):
+    # results, targets, agreed positions, the latest release, emails that could not be sent
+    with django_assert_num_queries(11):
         assert client.get(url(assessment, "detail")).status_code == 200
 
 

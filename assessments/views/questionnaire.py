@@ -1,6 +1,5 @@
 """The board member's questionnaire: start, one page per principle, check, submit."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -14,6 +13,7 @@ from assessments.actions import (
     answers_save,
     response_submit,
 )
+from assessments.disclosure import rule_in_words
 from assessments.forms import PrinciplePageForm, field_prefix
 from assessments.models import Assessment, AssessmentStatus
 from assessments.selectors import (
@@ -61,7 +61,7 @@ def questionnaire_start(request, assessment: Assessment):
             "assessment": assessment,
             "response": response,
             "principle_count": principle_count(assessment),
-            "min_responses": settings.MIN_RESPONSES,
+            "disclosure_rule": rule_in_words(),
             "first_url": questionnaire_url(assessment, "page", number=1),
             "check_url": questionnaire_url(assessment, "check"),
         },

@@ -19,6 +19,7 @@ from assessments.selectors import (
     board_members,
     cycle_by_slug,
     principles_with_questions,
+    publication,
     responses_by_member,
     results_of,
     targets_of,
@@ -59,6 +60,7 @@ def assessment_detail(request, assessment: Assessment):
                 results=results_of(assessment),
                 targets=targets_of(assessment),
                 positions={p.principle_id: p for p in assessment.positions.all()},
+                publication=publication(assessment),
             ),
         },
     )
