@@ -27,8 +27,9 @@ from assessments.models import (
     Target,
 )
 from core.audit import audit
+from core.models import AuditEvent, Email
 from principles.models import Framework, Principle, Question
-from trusts.models import Membership, Role, SeatGroup, Trust, User
+from trusts.models import Invitation, Membership, Role, SeatGroup, Trust, User
 
 
 @dataclass(frozen=True)
@@ -390,3 +391,49 @@ def _locked(assessment: Assessment) -> Assessment:
         )
     )
     return assessment
+
+
+# Erasure
+
+
+ERASED_NAME = "Erased person"
+
+
+@transaction.atomic
+def person_erase(*, user: User, by: User | None) -> int:
+    """A right-to-erasure request: deletes the person's answers in every quarter, their
+    roles, invitations and emails, removes their address from the audit trail, and leaves
+    an account with no name, address or password (so audit rows keep an actor). Results
+    already published stay as they were; each paper's page then says its figures would now
+    differ. Returns how many responses were erased."""
+    email = user.email
+    responses = Response.objects.filter(respondent=user)
+    trusts = {m.trust for m in user.memberships.select_related("trust")} | {
+        r.assessment.trust for r in responses.select_related("assessment__trust")
+    }
+    erased = responses.count()
+    responses.delete()  # their answers go with them
+    user.memberships.all().delete()
+    Invitation.objects.filter(email__iexact=email).delete()
+    Email.objects.filter(to__iexact=email).delete()
+    _scrub_address_from_audit(email)
+    user.email = f"erased-{user.pk}@erased.invalid"
+    user.full_name = ERASED_NAME
+    user.is_active = False
+    user.is_programme_staff = False
+    user.set_unusable_password()
+    user.save()
+    for trust in sorted(trusts, key=lambda t: t.ods_code):
+        audit(action="person.erased", by=by, trust=trust, detail={"responses": erased})
+    if not trusts:
+        audit(action="person.erased", by=by, detail={"responses": erased})
+    return erased
+
+
+def _scrub_address_from_audit(email: str) -> None:
+    for event in AuditEvent.objects.filter(detail__icontains=email):
+        event.detail = {
+            key: "(erased)" if isinstance(value, str) and value.lower() == email.lower() else value
+            for key, value in event.detail.items()
+        }
+        event.save(update_fields=["detail"])

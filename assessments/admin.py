@@ -2,6 +2,7 @@
 registered: only a respondent ever sees their own answers (docs/decisions/0006)."""
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 
 from assessments.models import Assessment, Cycle
 
@@ -27,3 +28,20 @@ class AssessmentAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# People are erased through the erasure action, which keeps results right and audits it;
+# the people admin (trusts) gets it as its one way to remove someone.
+
+
+@admin.action(description="Erase the selected people (right to erasure)")
+def erase_people(modeladmin, request, queryset):
+    from assessments.actions import person_erase
+
+    erased = [person_erase(user=user, by=request.user) for user in queryset]
+    modeladmin.message_user(
+        request, f"{len(erased)} people erased ({sum(erased)} responses); results stay published."
+    )
+
+
+admin.site._registry[get_user_model()].actions = [erase_people]

@@ -144,7 +144,7 @@ def release_make(*, assessment: Assessment) -> tuple[Release | None, Decision]:
         assessment=assessment,
         number=(earlier[0].number + 1) if earlier else 1,
         published_at=timezone.now(),
-        board_size=assessment.trust.memberships.filter(role=Role.BOARD_MEMBER).count(),
+        board_size=board_in_quarter(assessment),
         respondents=len(candidate),
         figures_shown=decision.figures_shown,
         groups_shown=decision.groups_shown,
@@ -152,6 +152,22 @@ def release_make(*, assessment: Assessment) -> tuple[Release | None, Decision]:
         rows=rows,
     )
     return release, decision
+
+
+def board_in_quarter(assessment: Assessment) -> int:
+    """The board as it was for this quarter: today's members, and anyone who submitted and
+    has left since (a response rate can never pass 100%)."""
+    members = set(
+        assessment.trust.memberships.filter(role=Role.BOARD_MEMBER).values_list(
+            "user_id", flat=True
+        )
+    )
+    answered = set(
+        assessment.responses.filter(status=ResponseStatus.SUBMITTED).values_list(
+            "respondent_id", flat=True
+        )
+    )
+    return len(members | answered)
 
 
 def latest_release(assessment: Assessment) -> Release | None:

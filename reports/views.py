@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from assessments.models import Assessment
+from assessments.selectors import publication
 from assessments.views import with_assessment
 from reports.actions import paper_file
 from reports.documents import paper_filename
@@ -47,6 +48,7 @@ def paper_page(request, assessment: Assessment):
         "reports/paper_page.html",
         {
             "paper": board_paper(assessment),
+            "publication": publication(assessment),
             "cycle_slug": assessment.cycle.slug,
             "can_export": has_permission(
                 request.user, Permission.DATA_EXPORT, trust=assessment.trust

@@ -381,7 +381,10 @@ def journey(deployment: Deployment, tally: Tally) -> None:
     for cycle in (now, before):
         assessment = f"/trusts/ZZA/assessments/{cycle}/"
         lead.visit("assessment-detail", assessment)
-        lead.visit("assessment-targets", f"{assessment}targets/")
+        # A closed quarter's targets are fixed: its page sends the coordinator back.
+        lead.visit(
+            "assessment-targets", f"{assessment}targets/", expect=(200 if cycle == now else 302,)
+        )
         lead.visit("assessment-positions", f"{assessment}positions/")
         lead.visit("paper", f"{assessment}paper/")
         lead.visit("paper-pdf", f"{assessment}paper.pdf")

@@ -256,6 +256,19 @@ def test_targets_edit_saves_half_levels_and_clears(signed_in, coordinator, asses
     assert assessment.targets.count() == 1
 
 
+def test_targets_of_a_closed_quarter_are_refused_and_the_paper_stays(
+    signed_in, coordinator, assessment
+):
+    assessment_close(assessment=assessment, by=coordinator)
+    client = signed_in(coordinator)
+    assert client.get(url(assessment, "targets")).url == url(assessment, "detail")
+    data = {f"principle-{n}": "" for n in range(1, 9)} | {"principle-1": "3.5"}
+    response = client.post(url(assessment, "targets"), data)
+    assert response.status_code == 200
+    assert "Reopen the quarter to change them" in response.content.decode()
+    assert not assessment.targets.exists()
+
+
 @pytest.mark.parametrize("bad", ["6", "0.5", "3.25", "high"])
 def test_targets_edit_bad_level_is_an_error_and_saves_nothing(
     signed_in, coordinator, assessment, bad

@@ -37,3 +37,8 @@ class UserAdmin(DjangoUserAdmin):
         (None, {"classes": ["wide"], "fields": ["email", "full_name", "password1", "password2"]}),
     ]
     filter_horizontal = ["groups"]
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting a person would take their answers out of results without a trace:
+        # the "erase" action (assessments.admin) does it through the erasure action.
+        return False

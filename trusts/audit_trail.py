@@ -24,7 +24,14 @@ DESCRIPTIONS = {
     "reminder.sent": "sent a reminder",
     "paper.frozen": "published the board paper",
     "paper.refrozen": "published the board paper again, after its figures changed",
+    "results.published": "published the results",
+    "results.held": "kept the results already published (too few responses had changed)",
+    "person.erased": "erased a person's data",
 }
+
+# Events whose actor is shown only to the trust's coordinator: programme staff see that a
+# board member submitted, and when, but not who (they never need to know).
+NAMED_FOR_THE_TRUST_ONLY = {"response.submitted"}
 
 # What of an event's detail is shown; the rest stays in the database for administrators.
 SHOWN_DETAIL = (
@@ -37,6 +44,8 @@ SHOWN_DETAIL = (
     "status",
     "to",
     "meeting_date",
+    "release",
+    "responses",
 )
 
 
@@ -49,8 +58,13 @@ class TrailEntry:
     detail: str
 
 
-def trail_entry(event: AuditEvent, quarters: dict[str, str]) -> TrailEntry:
-    who = event.actor.full_name if event.actor else "Quarterdeck"
+def trail_entry(
+    event: AuditEvent, quarters: dict[str, str], *, names_of_members: bool = True
+) -> TrailEntry:
+    if event.action in NAMED_FOR_THE_TRUST_ONLY and not names_of_members:
+        who = "A board member"
+    else:
+        who = event.actor.full_name if event.actor else "Quarterdeck"
     detail = "; ".join(
         f"{key.replace('_', ' ')}: {event.detail[key]}"
         for key in SHOWN_DETAIL

@@ -187,8 +187,14 @@ def audit_trail(request, trust: Trust):
         str(pk): label
         for pk, label in ((a.pk, a.cycle.label) for a in trust.assessments.select_related("cycle"))
     }
+    # The trust's coordinator sees who submitted (as on the completion table); others do not.
+    named = has_permission(request.user, Permission.ASSESSMENT_RUN, trust=trust)
     return render(
         request,
         "trusts/audit_trail.html",
-        {"trust": trust, "page": page, "entries": [trail_entry(e, quarters) for e in page]},
+        {
+            "trust": trust,
+            "page": page,
+            "entries": [trail_entry(e, quarters, names_of_members=named) for e in page],
+        },
     )

@@ -118,12 +118,19 @@ def assessment_reopen_view(request, assessment: Assessment):
 @with_assessment
 @require_http_methods(["GET", "POST"])
 def targets_edit(request, assessment: Assessment):
+    if assessment.is_closed and request.method == "GET":
+        messages.error(request, "The quarter is closed, so its targets are fixed: reopen it first.")
+        return redirect(assessment_url(assessment))
     principles = list(principles_with_questions(assessment))
     form = TargetsForm(request.POST or None, principles=principles, targets=targets_of(assessment))
     if request.method == "POST" and form.is_valid():
-        targets_set(assessment=assessment, levels=form.levels(), by=request.user)
-        messages.success(request, "The board's targets are saved.")
-        return redirect(assessment_url(assessment))
+        try:
+            targets_set(assessment=assessment, levels=form.levels(), by=request.user)
+        except AssessmentError as problem:
+            form.add_error(None, str(problem))
+        else:
+            messages.success(request, "The board's targets are saved.")
+            return redirect(assessment_url(assessment))
     return render(
         request, "assessments/targets_edit.html", {"assessment": assessment, "form": form}
     )

@@ -7,8 +7,8 @@ from assessments.models import Assessment, AssessmentStatus
 
 class Command(BaseCommand):
     help = (
-        "Rebuild the per-principle results summary table from the answers, for every "
-        "opened assessment. Safe to run at any time: results come out as the app writes them."
+        "Rebuild the per-principle results summary table from each assessment's latest "
+        "release. Safe to run at any time: results come out as they were published."
     )
 
     def handle(self, *args, **options):

@@ -1,0 +1,430 @@
+"""Adversaries, one per role, trying to recover one member's answers by differencing.
+
+A scripted quarter runs moment by moment (submissions one at a time, an edit, a close, a
+reopen with a late answer, a member leaving, an erasure, more late answers, a close).
+At every moment each role reads every output it may see. The adversary knows who
+submitted, changed or was erased and when. From each reading it takes what answers can
+move: every figure (a number with decimals, a percentage) and every comment. It then
+compares every two distinct sets of these from one output: their difference is the work
+of the members whose answers changed between the moments the two first appeared; if
+fewer than MIN_RESPONSES did (or, where seat-group figures are shown, fewer than
+MIN_RESPONSES in a group), it has isolated someone, and the test fails. Event streams
+(the completion table, the audit trail, emails) change with every submission, which the
+adversary already knows: they must never hold a figure or a comment at all.
+
+An output joins by being registered with ``@output``; nothing else needs to change.
+"""
+
+import hashlib
+import io
+import re
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from itertools import combinations
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from assessments.actions import (
+    AnswerInput,
+    answers_save,
+    assessment_close,
+    assessment_reopen,
+    person_erase,
+    response_submit,
+)
+from assessments.models import Answer, Response, ResponseStatus
+from principles.models import Question
+from tests.factories import MembershipFactory, UserFactory
+from trusts.actions import membership_remove
+from trusts.models import Role, SeatGroup
+
+MINIMUM = 3
+
+
+@dataclass
+class World:
+    assessment: object
+    clients: dict[str, Client]
+    callbacks: Callable
+
+
+@dataclass(frozen=True)
+class Output:
+    name: str
+    roles: tuple[str, ...]
+    read: Callable[[World, Client], str]
+    kind: str  # "figures": checked by differencing; "events": must hold no answer at all
+
+
+OUTPUTS: list[Output] = []
+
+
+def output(name: str, roles: tuple[str, ...], *, kind="figures"):
+    def register(read):
+        OUTPUTS.append(Output(name, roles, read, kind))
+        return read
+
+    return register
+
+
+# Reading outputs
+
+
+def trust_url(world: World, name: str, *args) -> str:
+    a = world.assessment
+    return reverse(name, args=[a.trust.ods_code, *args])
+
+
+def assessment_url(world: World, name: str, *args) -> str:
+    a = world.assessment
+    return reverse(name, args=[a.trust.ods_code, a.cycle.slug, *args])
+
+
+def page(client: Client, url: str) -> str:
+    response = client.get(url)
+    if response.status_code != 200:
+        return f"status {response.status_code}"
+    return response.content.decode()
+
+
+def pdf_text(content: bytes) -> str:
+    return " ".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages)
+
+
+def download(client: Client, url: str, reader: Callable[[bytes], str]) -> str:
+    response = client.get(url)
+    if response.status_code != 200:
+        return f"status {response.status_code}"
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    return reader(content)
+
+
+def xlsx_text(content: bytes) -> str:
+    book = load_workbook(io.BytesIO(content), read_only=True)
+    return "\n".join(
+        ",".join("" if cell is None else str(cell) for cell in row)
+        for sheet in book.worksheets
+        for row in sheet.iter_rows(values_only=True)
+    )
+
+
+def zip_text(content: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        return "\n".join(
+            f"{name}: {pdf_text(archive.read(name)) if name.endswith('.pdf') else ''}"
+            for name in sorted(archive.namelist())
+        )
+
+
+@output("assessment page", ("coordinator",))
+def assessment_page(world, client):
+    return page(client, assessment_url(world, "assessment-detail"))
+
+
+@output("completion table", ("coordinator",), kind="events")
+def completion_table(world, client):
+    text = page(client, assessment_url(world, "assessment-detail"))
+    return text.split("<h2>Board results</h2>")[0]
+
+
+@output("paper page", ("coordinator", "board member"))
+def paper_page(world, client):
+    return page(client, assessment_url(world, "paper"))
+
+
+@output("paper PDF", ("coordinator", "board member"))
+def paper_pdf(world, client):
+    return download(client, assessment_url(world, "paper-pdf"), pdf_text)
+
+
+for _level in ("principles", "questions"):
+    output(f"{_level} CSV", ("coordinator",))(
+        lambda world, client, level=_level: download(
+            client, assessment_url(world, "paper-export", level, "csv"), bytes.decode
+        )
+    )
+    output(f"{_level} Excel", ("coordinator",))(
+        lambda world, client, level=_level: download(
+            client, assessment_url(world, "paper-export", level, "xlsx"), xlsx_text
+        )
+    )
+
+
+@output("trust page", ("coordinator", "board member", "programme staff"))
+def trust_page(world, client):
+    return page(client, trust_url(world, "trust-detail"))
+
+
+@output("home page", ("coordinator", "board member", "programme staff"))
+def home_page(world, client):
+    return page(client, reverse("home"))
+
+
+@output("questionnaire start", ("board member",))
+def questionnaire_start(world, client):
+    return page(client, assessment_url(world, "questionnaire-start"))
+
+
+@output("audit trail", ("coordinator", "programme staff"), kind="events")
+def audit_trail(world, client):
+    return page(client, trust_url(world, "audit-trail"))
+
+
+@output("national completion", ("programme staff",), kind="events")
+def national_completion(world, client):
+    return page(client, reverse("programme-completion", args=[world.assessment.cycle.slug]))
+
+
+@output("national comparison", ("programme staff",))
+def national_comparison(world, client):
+    return page(client, reverse("programme-comparison", args=[world.assessment.cycle.slug]))
+
+
+for _extension, _reader in (("csv", bytes.decode), ("xlsx", xlsx_text)):
+    output(f"national comparison {_extension}", ("programme staff",))(
+        lambda world, client, extension=_extension, reader=_reader: download(
+            client,
+            reverse("programme-comparison-export", args=[world.assessment.cycle.slug, extension]),
+            reader,
+        )
+    )
+
+
+@output("all board papers ZIP", ("programme staff",))
+def bulk_zip(world, client):
+    from reports.models import BulkExport
+
+    with world.callbacks(execute=True):
+        client.post(reverse("bulk-papers", args=[world.assessment.cycle.slug]))
+    export = BulkExport.objects.latest("pk")
+    return download(client, reverse("bulk-papers-download", args=[export.pk]), zip_text)
+
+
+@output("emails", ("coordinator", "board member", "programme staff"), kind="events")
+def emails(world, client):
+    address = client.session_email  # set when the world is made
+    return "\n".join(m.body for m in mail.outbox if address in m.to)
+
+
+# What answers can move in a reading: figures and comments
+
+FIGURE = re.compile(r"(?<![\d/.:-])\d+\.\d+(?![\d/.:-])|\b\d+%")
+
+
+HIDDEN = re.compile(r"<head>.*?</head>|<script.*?</script>|<[^>]+>", re.S)
+
+
+def figures(text: str, secrets: set[str]) -> tuple:
+    """The figures and comments a person reads in an output (markup left aside)."""
+    visible = HIDDEN.sub(" ", text)
+    return (tuple(FIGURE.findall(visible)), tuple(sorted(s for s in secrets if s in visible)))
+
+
+# The scripted quarter
+
+
+@dataclass
+class Snapshot:
+    moment: str
+    state: dict[int, tuple[str, str]]  # member -> (seat group, digest of submitted answers)
+    readings: dict[tuple[str, str], str] = field(default_factory=dict)
+
+
+def answer_state(assessment) -> dict[int, tuple[str, str]]:
+    rows = Answer.objects.filter(
+        response__assessment=assessment, response__status=ResponseStatus.SUBMITTED
+    ).values_list(
+        "response__respondent_id",
+        "response__seat_group",
+        "question_id",
+        "score",
+        "dont_know",
+        "comment",
+    )
+    by_member: dict[int, list] = {}
+    groups = {}
+    for member, group, *answer in rows:
+        by_member.setdefault(member, []).append(answer)
+        groups[member] = group
+    return {
+        member: (groups[member], hashlib.sha256(repr(sorted(answers)).encode()).hexdigest())
+        for member, answers in by_member.items()
+    }
+
+
+def secret_comment(member) -> str:
+    return f"Private view of member {member.pk}: procurement is stalled"
+
+
+def answer_all(assessment, member, score: int) -> None:
+    questions = Question.objects.filter(framework_id=assessment.cycle.framework_id)
+    answers_save(
+        assessment=assessment,
+        respondent=member,
+        answers={q: AnswerInput(score=score, comment=secret_comment(member)) for q in questions},
+        by=member,
+    )
+    response_submit(
+        response=Response.objects.get(assessment=assessment, respondent=member), by=member
+    )
+
+
+@pytest.fixture
+def world(assessment, coordinator, programme_staff, settings, django_capture_on_commit_callbacks):
+    settings.MIN_RESPONSES = MINIMUM
+    observer = MembershipFactory(
+        trust=assessment.trust,
+        role=Role.BOARD_MEMBER,
+        seat_group=SeatGroup.NON_EXECUTIVE,
+        user=UserFactory(full_name="Olive Observer", email="olive@test.example"),
+    ).user
+    clients = {}
+    for role, user in (
+        ("coordinator", coordinator),
+        ("board member", observer),
+        ("programme staff", programme_staff),
+    ):
+        client = Client()
+        client.force_login(user)
+        client.session_email = user.email
+        clients[role] = client
+    return World(assessment, clients, django_capture_on_commit_callbacks)
+
+
+def run_quarter(world: World, coordinator) -> tuple[list[Snapshot], list]:
+    assessment = world.assessment
+    trust = assessment.trust
+    seats = [SeatGroup.EXECUTIVE] * 4 + [SeatGroup.NON_EXECUTIVE] * 4
+    members = [
+        MembershipFactory(trust=trust, role=Role.BOARD_MEMBER, seat_group=seat).user
+        for seat in seats
+    ]
+    a, b, c, g, d, e, f, h = members  # four executives, then four non-executives
+    snapshots: list[Snapshot] = []
+
+    def moment(name: str) -> None:
+        snapshot = Snapshot(name, answer_state(assessment))
+        for out in OUTPUTS:
+            for role in out.roles:
+                snapshot.readings[(out.name, role)] = out.read(world, world.clients[role])
+        snapshots.append(snapshot)
+
+    def refresh():
+        assessment.refresh_from_db()
+
+    with world.callbacks(execute=True):
+        moment("opened, nobody has answered")
+        for number, member in enumerate((a, b, c, d, e, f), start=1):
+            answer_all(assessment, member, number % 5 + 1)
+            moment(f"{number} submitted")
+        first_question = Question.objects.filter(framework_id=assessment.cycle.framework_id).first()
+        answers_save(
+            assessment=assessment,
+            respondent=a,
+            answers={first_question: AnswerInput(score=5)},
+            by=a,
+        )
+        moment("a submitted member changed an answer")
+        assessment_close(assessment=assessment, by=coordinator)
+        moment("closed: first release, with both groups")
+        assessment_reopen(assessment=assessment, reason="A late answer", by=coordinator)
+        moment("reopened")
+        answer_all(assessment, g, 4)
+        moment("a late executive submission")
+        assessment_close(assessment=assessment, by=coordinator)
+        moment("closed again with one change")
+        assessment_reopen(assessment=assessment, reason="People leaving", by=coordinator)
+        membership_remove(membership=b.memberships.get(), by=coordinator)
+        moment("an executive who submitted left the board")
+        person_erase(user=c, by=None)
+        refresh()
+        moment("an executive was erased")
+        assessment_close(assessment=assessment, by=coordinator)
+        moment("closed with two changes")
+        assessment_reopen(assessment=assessment, reason="One more late answer", by=coordinator)
+        answer_all(assessment, h, 2)
+        moment("a late non-executive submission")
+        assessment_close(assessment=assessment, by=coordinator)
+        moment("closed with three changes (two executive): second release, no groups")
+    return snapshots, members
+
+
+def changed(before: dict, after: dict, group: str | None = None) -> int:
+    members = set(before) | set(after)
+    if group is not None:
+        members = {m for m in members if (after.get(m) or before.get(m))[0] == group}
+    return sum(1 for m in members if before.get(m) != after.get(m))
+
+
+GROUP_FIGURES = re.compile(r"Non-executive\s*</th>|Whole board\s+Executive\s+Non-executive")
+
+
+def attack_by_differencing(
+    out: Output, role: str, snapshots: list[Snapshot], secrets: set[str]
+) -> list[str]:
+    """Compares every two distinct sets of figures and comments of one output, each with
+    the answers as they stood when it first appeared."""
+    firsts: dict[tuple, tuple[str, Snapshot]] = {}
+    for snapshot in snapshots:
+        text = snapshot.readings[(out.name, role)]
+        firsts.setdefault(figures(text, secrets), (text, snapshot))
+    found = []
+    for (text_1, at_1), (text_2, at_2) in combinations(firsts.values(), 2):
+        total = changed(at_1.state, at_2.state)
+        if 0 < total < MINIMUM:
+            found.append(
+                f"{out.name} ({role}): '{at_1.moment}' vs '{at_2.moment}' isolates "
+                f"{total} member(s)"
+            )
+        if GROUP_FIGURES.search(text_1) and GROUP_FIGURES.search(text_2):
+            for group in SeatGroup.values:
+                step = changed(at_1.state, at_2.state, group)
+                if 0 < step < MINIMUM:
+                    found.append(
+                        f"{out.name} ({role}): {group} figures, '{at_1.moment}' vs "
+                        f"'{at_2.moment}' isolate {step} member(s)"
+                    )
+    return found
+
+
+def look_for_answers(out: Output, role: str, snapshots: list[Snapshot], secrets) -> list[str]:
+    """An event stream may count who has submitted (response rates are percentages the
+    adversary can work out anyway), but shows no score and no comment."""
+    found = []
+    for snapshot in snapshots:
+        numbers, comments = figures(snapshot.readings[(out.name, role)], secrets)
+        if comments or any(not number.endswith("%") for number in numbers):
+            found.append(f"{out.name} ({role}) at '{snapshot.moment}' shows a score or comment")
+    return found
+
+
+def test_no_role_recovers_one_members_answers_by_comparing_outputs(world, coordinator, capsys):
+    snapshots, members = run_quarter(world, coordinator)
+    secrets = {secret_comment(member) for member in members}
+    findings = []
+    pairs = 0
+    for out in OUTPUTS:
+        for role in out.roles:
+            if out.kind == "events":
+                findings += look_for_answers(out, role, snapshots, secrets)
+            else:
+                findings += attack_by_differencing(out, role, snapshots, secrets)
+            pairs += len(snapshots) * (len(snapshots) - 1) // 2
+    readings = sum(len(s.readings) for s in snapshots)
+    with capsys.disabled():
+        print(
+            f"\nadversaries: outputs={len(OUTPUTS)} moments={len(snapshots)} "
+            f"roles={len(world.clients)} readings={readings} comparisons={pairs} "
+            f"findings={len(findings)}"
+        )
+    assert findings == [], "\n".join(findings)
+    # The attack is not vacuous: the paper showed figures, and they changed with releases.
+    paper = {figures(s.readings[("paper PDF", "coordinator")], secrets) for s in snapshots}
+    assert len(paper) >= 3  # none, the first release, the second
+    assert any("Private view" in s.readings[("paper page", "board member")] for s in snapshots)
