@@ -27,6 +27,7 @@ from assessments.models import (
     Target,
 )
 from core.audit import audit
+from core.fields import fraction_text
 from core.models import AuditEvent, Email
 from principles.models import Framework, Principle, Question
 from trusts.models import Invitation, Membership, Role, SeatGroup, Trust, User
@@ -325,13 +326,17 @@ def results_write(*, release: Release) -> list[PrincipleResult]:
                 principle_id=principle_id,
                 respondents=release.respondents,
                 score=summary.score,
+                scores=summary.scores,
                 views_differ=summary.views_differ,
+                judged=summary.judged,
                 dont_know_share=summary.dont_know_share,
-                question_means=summary.question_means,
+                question_means={
+                    key: fraction_text(mean) for key, mean in summary.question_means.items()
+                },
                 group_scores={
                     group: {
                         "respondents": len(collected.respondents),
-                        "score": collected.summary(keys).score,
+                        "score": fraction_text(collected.summary(keys).score),
                     }
                     for group, collected in groups.items()
                 }
@@ -346,7 +351,9 @@ def results_write(*, release: Release) -> list[PrincipleResult]:
         update_fields=[
             "respondents",
             "score",
+            "scores",
             "views_differ",
+            "judged",
             "dont_know_share",
             "question_means",
             "group_scores",

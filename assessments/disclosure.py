@@ -23,9 +23,9 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.utils import timezone
 
+from assessments import rules
 from assessments.models import Answer, Assessment, Release, ResponseStatus
 from trusts.models import Role, SeatGroup
 
@@ -34,7 +34,7 @@ Fingerprints = dict[str, tuple[str, str]]
 
 
 def minimum() -> int:
-    return settings.MIN_RESPONSES
+    return rules.minimum_group()
 
 
 def rule_in_words(least: int | None = None) -> str:

@@ -1,11 +1,13 @@
 import datetime
 import re
 from decimal import Decimal
+from fractions import Fraction
 
 from django.conf import settings
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 
+from core.fields import FractionField, from_text
 from principles.models import LEVEL_LABELS, Framework, Principle, Question
 from trusts.models import SeatGroup, Trust
 
@@ -236,15 +238,21 @@ class PrincipleResult(models.Model):
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="results")
     principle = models.ForeignKey(Principle, on_delete=models.PROTECT, related_name="+")
     respondents = models.PositiveSmallIntegerField()
-    score = models.FloatField(null=True)
+    score = FractionField(null=True, help_text="Exact: the mean of its question means.")
+    scores = models.PositiveIntegerField(
+        default=0, help_text='How many scores (not "don\'t know") it rests on.'
+    )
     views_differ = models.BooleanField()
-    dont_know_share = models.FloatField(null=True)
+    judged = models.BooleanField(
+        default=True, help_text="Every question had enough scores to say whether views differ."
+    )
+    dont_know_share = FractionField(null=True)
     question_means = models.JSONField(
-        default=dict, help_text="Mean score by question key, for trends across versions."
+        default=dict, help_text='Exact mean by question key, as text ("29/14"), for trends.'
     )
     group_scores = models.JSONField(
         default=dict,
-        help_text='By seat group: {"executive": {"respondents": 4, "score": 3.1}, ...}.',
+        help_text='By seat group: {"executive": {"respondents": 4, "score": "31/10"}, ...}.',
     )
 
     class Meta:
@@ -255,6 +263,13 @@ class PrincipleResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment}: principle {self.principle.number}"
+
+    @property
+    def means(self) -> dict[str, Fraction | None]:
+        return {key: from_text(value) for key, value in self.question_means.items()}
+
+    def group_score(self, group: str) -> Fraction | None:
+        return from_text(self.group_scores.get(group, {}).get("score"))
 
 
 class AgreedPosition(models.Model):

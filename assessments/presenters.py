@@ -2,34 +2,26 @@
 and the summary table, so every page shows the same numbers from the same code."""
 
 from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
 
-from django.conf import settings
 from django.utils import timezone
 
-from assessments import scoring
+from assessments import rules, scoring
 from assessments.models import AgreedPosition, PrincipleResult, Response, ResponseStatus, Target
 from principles.models import Principle
 from trusts.models import Membership, SeatGroup
 
 # NHS.UK tag colours; the text says the RAG status too, so colour is never the only signal.
 RAG_TAGS = {
-    scoring.Rag.RED: "nhsuk-tag--red",
-    scoring.Rag.AMBER: "nhsuk-tag--orange",
-    scoring.Rag.GREEN: "nhsuk-tag--green",
-}
-RAG_LABELS = {
-    scoring.Rag.RED: "Red: 1 level or more below target",
-    scoring.Rag.AMBER: "Amber: half a level or more below target",
-    scoring.Rag.GREEN: "Green: within half a level of target",
+    rules.Rag.RED: "nhsuk-tag--red",
+    rules.Rag.AMBER: "nhsuk-tag--orange",
+    rules.Rag.GREEN: "nhsuk-tag--green",
 }
 
-
-def one_decimal(value: float | None) -> str:
-    return "–" if value is None else f"{value:.1f}"
-
-
-def percent(share: float | None) -> str:
-    return "–" if share is None else f"{share:.0%}"
+# Every figure is printed by the rules' one rounding (half up, never -0.0).
+one_decimal = rules.shown
+percent = rules.percent
 
 
 @dataclass(frozen=True)
@@ -45,10 +37,17 @@ class ResultRow:
     views_differ: bool
     dont_know: str
     assurance_gap: bool
+    scores: int  # how many scores the principle rests on
+    judged: bool  # enough scores on every question to say whether views differ
     agreed: str  # the board's agreed level, or "–"
     agreed_rationale: str
     executive: str  # each seat group's score, "" unless both groups may be shown
     non_executive: str
+    # The exact values behind the printed ones, for exports (rules.exported).
+    score_value: Fraction | None
+    target_value: Decimal | None
+    gap_value: Decimal | None  # the printed gap, which the RAG is decided on
+    dont_know_value: Fraction | None
 
 
 @dataclass(frozen=True)
@@ -105,7 +104,7 @@ def groups_shown(results) -> bool:
     MIN_RESPONSES submitted: a smaller group's mean could give its members away."""
     return any(
         all(
-            result.group_scores.get(group, {}).get("respondents", 0) >= settings.MIN_RESPONSES
+            result.group_scores.get(group, {}).get("respondents", 0) >= rules.minimum_group()
             for group in SeatGroup.values
         )
         for result in results
@@ -123,9 +122,9 @@ def result_row(
     """One principle's figures as shown everywhere: the coordinator's page, the board
     paper and its exports."""
     score = result.score if result else None
-    target_level = float(target.level) if target else None
-    gap = scoring.gap(target=target_level, score=score)
-    rag = scoring.rag(gap)
+    target_level = target.level if target else None
+    gap = rules.printed_gap(target=target_level, score=score)
+    rag = rules.rag(gap)
     share = result.dont_know_share if result else None
     return ResultRow(
         number=principle.number,
@@ -135,10 +134,16 @@ def result_row(
         gap=one_decimal(gap),
         rag=rag.value.capitalize() if rag else "",
         rag_tag=RAG_TAGS[rag] if rag else "",
-        rag_label=RAG_LABELS[rag] if rag else "No target set",
+        rag_label=rules.RAG_WORDS[rag] if rag else _no_rag(score, target_level),
         views_differ=bool(result and result.views_differ),
         dont_know=percent(share),
-        assurance_gap=share is not None and share >= scoring.DONT_KNOW_FLAG,
+        assurance_gap=rules.dont_know_high(share),
+        scores=result.scores if result else 0,
+        judged=bool(result and result.judged),
+        score_value=score,
+        target_value=target_level,
+        gap_value=gap,
+        dont_know_value=share,
         agreed=str(position.level) if position else "–",
         agreed_rationale=position.rationale if position else "",
         executive=_group_score(result, SeatGroup.EXECUTIVE) if with_groups else "",
@@ -146,8 +151,14 @@ def result_row(
     )
 
 
+def _no_rag(score, target) -> str:
+    if target is None:
+        return "No target set"
+    return "No score to compare with the target" if score is None else ""
+
+
 def _group_score(result: PrincipleResult | None, group: str) -> str:
-    return one_decimal(result.group_scores.get(group, {}).get("score") if result else None)
+    return one_decimal(result.group_score(group) if result else None)
 
 
 def board_results(
@@ -160,7 +171,7 @@ def board_results(
 ) -> BoardResults:
     by_principle = {result.principle_id: result for result in results}
     submitted = max((result.respondents for result in results), default=0)
-    minimum = settings.MIN_RESPONSES
+    minimum = rules.minimum_group()
     if submitted < minimum:
         return BoardResults(
             submitted=submitted, minimum=minimum, overall="", rows=[], publication=publication

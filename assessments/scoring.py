@@ -1,21 +1,19 @@
 """How Quarterdeck turns answers into board results (DESIGN.md §5). Pure functions over
-plain values: no database, no Django. The board paper's methodology page describes these.
+plain values: no database, no Django. The rules that decide (thresholds, rounding, RAG,
+agreement, change) live in ``assessments.rules``; the board paper's methodology section
+is written from them.
 
-A score is an int from 1 to 5; "don't know" is passed as ``None``. Means are never rounded
-here: rounding is for display only.
+A score is an int from 1 to 5; "don't know" is passed as ``None``. Every figure here is an
+exact ``Fraction``: rounding is for display only, once, in ``rules.rounded``.
 """
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
-from statistics import fmean, median, pstdev, quantiles
+from fractions import Fraction
+from statistics import median, quantiles
 
-LEVELS = (1, 2, 3, 4, 5)
-VIEWS_DIFFER_SD = 1.0  # a question's scores this spread (population SD) or more: views differ
-DONT_KNOW_FLAG = 0.25  # this share of "don't know" answers or more is an assurance gap
-RED_GAP = 1.0
-AMBER_GAP = 0.5
-PEER_MINIMUM = 5  # trusts in a peer group before its median is shown
+from assessments import rules
+from assessments.rules import LEVELS, PEER_MINIMUM, Agreement, Rag  # noqa: F401 (re-exported)
 
 
 @dataclass(frozen=True)
@@ -23,19 +21,29 @@ class QuestionStats:
     n: int  # scores given (excludes "don't know")
     dont_know: int
     counts: tuple[int, int, int, int, int]  # how many chose each level, 1 to 5
-    mean: float | None
-    median: float | None
+    mean: Fraction | None
+    median: Fraction | None
     minimum: int | None
     maximum: int | None
-    sd: float | None
+    variance: Fraction | None  # population variance: the spread of this board's scores
 
     @property
     def answers(self) -> int:
         return self.n + self.dont_know
 
     @property
+    def agreement(self) -> Agreement:
+        return rules.agreement(self.n, self.variance)
+
+    @property
     def views_differ(self) -> bool:
-        return self.sd is not None and self.sd >= VIEWS_DIFFER_SD
+        return self.agreement == Agreement.DIFFER
+
+
+def mean_of(values: Iterable[Fraction | int | None]) -> Fraction | None:
+    """The exact mean of the values that exist; None when none do."""
+    present = [Fraction(value) for value in values if value is not None]
+    return sum(present, Fraction(0)) / len(present) if present else None
 
 
 def question_stats(answers: Iterable[int | None]) -> QuestionStats:
@@ -44,35 +52,31 @@ def question_stats(answers: Iterable[int | None]) -> QuestionStats:
     scores = [score for score in answers if score is not None]
     if any(score not in LEVELS for score in scores):
         raise ValueError(f"scores must be whole numbers from 1 to 5, got {scores}")
-    counts = tuple(scores.count(level) for level in LEVELS)
+    mean = mean_of(scores)
     return QuestionStats(
         n=len(scores),
         dont_know=len(answers) - len(scores),
-        counts=counts,
-        mean=fmean(scores) if scores else None,
-        median=float(median(scores)) if scores else None,
+        counts=tuple(scores.count(level) for level in LEVELS),
+        mean=mean,
+        median=Fraction(median(scores)) if scores else None,
         minimum=min(scores, default=None),
         maximum=max(scores, default=None),
-        sd=pstdev(scores) if scores else None,
+        variance=mean_of((score - mean) ** 2 for score in scores) if scores else None,
     )
-
-
-def mean_of(values: Iterable[float | None]) -> float | None:
-    """The mean of the values that exist; None when none do."""
-    present = [value for value in values if value is not None]
-    return fmean(present) if present else None
 
 
 @dataclass(frozen=True)
 class PrincipleSummary:
-    score: float | None  # mean of its question means
+    score: Fraction | None  # mean of its question means
+    scores: int  # how many scores it rests on
     views_differ: bool  # any of its questions does
-    dont_know_share: float | None  # share of its answers that were "don't know"
-    question_means: dict[str, float | None]
+    judged: bool  # every question had enough scores to say whether views differ
+    dont_know_share: Fraction | None  # share of its answers that were "don't know"
+    question_means: dict[str, Fraction | None]
 
     @property
     def assurance_gap(self) -> bool:
-        return self.dont_know_share is not None and self.dont_know_share >= DONT_KNOW_FLAG
+        return rules.dont_know_high(self.dont_know_share)
 
 
 def principle_summary(questions: Mapping[str, QuestionStats]) -> PrincipleSummary:
@@ -81,98 +85,121 @@ def principle_summary(questions: Mapping[str, QuestionStats]) -> PrincipleSummar
     dont_knows = sum(stats.dont_know for stats in questions.values())
     return PrincipleSummary(
         score=mean_of(stats.mean for stats in questions.values()),
+        scores=sum(stats.n for stats in questions.values()),
         views_differ=any(stats.views_differ for stats in questions.values()),
-        dont_know_share=dont_knows / answers if answers else None,
+        judged=all(stats.agreement != Agreement.TOO_FEW for stats in questions.values()),
+        dont_know_share=Fraction(dont_knows, answers) if answers else None,
         question_means={key: stats.mean for key, stats in questions.items()},
     )
 
 
-def overall_score(principle_scores: Iterable[float | None]) -> float | None:
+def overall_score(principle_scores: Iterable[Fraction | None]) -> Fraction | None:
     return mean_of(principle_scores)
 
 
-class Rag(StrEnum):
-    RED = "red"
-    AMBER = "amber"
-    GREEN = "green"
-
-
-def gap(*, target: float | None, score: float | None) -> float | None:
-    """Positive when the board scores itself below its target."""
-    if target is None or score is None:
-        return None
-    return float(target) - score
-
-
-def rag(gap_value: float | None) -> Rag | None:
-    if gap_value is None:
-        return None
-    if gap_value >= RED_GAP:
-        return Rag.RED
-    if gap_value >= AMBER_GAP:
-        return Rag.AMBER
-    return Rag.GREEN
-
-
-@dataclass(frozen=True)
-class Priority:
-    number: int
-    score: float
-    gap: float
-
-
-def priorities(rows: Sequence[Priority]) -> list[Priority]:
-    """Largest gap first, then lowest score, then principle number (so ties are stable)."""
-    return sorted(rows, key=lambda row: (-row.gap, row.score, row.number))
+def comparable_mean(
+    means: Mapping[str, Fraction | None], other: Mapping[str, Fraction | None]
+) -> Fraction | None:
+    """The mean of ``means`` over the question keys scored in both quarters."""
+    return mean_of(
+        value for key, value in means.items() if value is not None and other.get(key) is not None
+    )
 
 
 def trend(
-    current: Mapping[str, float | None], previous: Mapping[str, float | None]
-) -> float | None:
-    """Change in a principle's score since the previous assessment, counting only the
-    questions asked both times (matching keys), so a framework change does not move it."""
-    keys = [key for key in current if current[key] is not None and previous.get(key) is not None]
-    if not keys:
+    current: Mapping[str, Fraction | None], previous: Mapping[str, Fraction | None]
+) -> Fraction | None:
+    """Change in a principle's score since an earlier quarter, counting only the questions
+    scored both times (matching keys), so a framework change does not move it."""
+    now, before = comparable_mean(current, previous), comparable_mean(previous, current)
+    return None if now is None or before is None else now - before
+
+
+def overall_trend(
+    current: Mapping[int, Mapping[str, Fraction | None]],
+    previous: Mapping[int, Mapping[str, Fraction | None]],
+) -> Fraction | None:
+    """The overall change by the same rule: the mean over principles of each principle's
+    score on the questions scored both times, now minus then."""
+    pairs = [
+        (
+            comparable_mean(means, previous.get(number, {})),
+            comparable_mean(previous.get(number, {}), means),
+        )
+        for number, means in current.items()
+    ]
+    pairs = [(now, before) for now, before in pairs if now is not None and before is not None]
+    if not pairs:
         return None
-    return fmean(current[key] for key in keys) - fmean(previous[key] for key in keys)
+    return mean_of(now for now, _ in pairs) - mean_of(before for _, before in pairs)
+
+
+Respondent = Mapping[str, int | None]  # one member's answers: question key -> score
+
+
+def change_interval(
+    before: Sequence[Respondent], after: Sequence[Respondent], keys_by_principle, *, seed: str
+):
+    """The bootstrap interval of the change in each principle, and overall, over the
+    questions scored both times (``rules.bootstrap_interval``)."""
+
+    def statistic_for(keys):
+        def statistic(respondents):
+            return mean_of(mean_of(answers.get(key) for answers in respondents) for key in keys)
+
+        return statistic
+
+    intervals = {}
+    for number, keys in keys_by_principle.items():
+        intervals[number] = rules.bootstrap_interval(
+            statistic_for(keys), before, after, seed=f"{seed}:{number}"
+        )
+
+    def overall(respondents):
+        return mean_of(statistic_for(keys)(respondents) for keys in keys_by_principle.values())
+
+    intervals["overall"] = rules.bootstrap_interval(overall, before, after, seed=f"{seed}:all")
+    return intervals
 
 
 @dataclass(frozen=True)
 class PeerSummary:
     trusts: int
-    median: float
-    lower_quartile: float
-    upper_quartile: float
+    median: Fraction
+    lower_quartile: Fraction
+    upper_quartile: Fraction
 
 
-def peer_summary(scores: Iterable[float | None]) -> PeerSummary | None:
+def peer_summary(scores: Iterable[Fraction | float | None]) -> PeerSummary | None:
     """Median and inter-quartile range of other trusts' principle scores, or None when
     fewer than PEER_MINIMUM trusts have one (too few to compare, and too easy to identify)."""
-    present = sorted(score for score in scores if score is not None)
+    present = sorted(Fraction(score) for score in scores if score is not None)
     if len(present) < PEER_MINIMUM:
         return None
     lower, _, upper = quantiles(present, n=4, method="inclusive")
-    return PeerSummary(len(present), float(median(present)), lower, upper)
+    return PeerSummary(len(present), Fraction(median(present)), Fraction(lower), Fraction(upper))
 
 
 @dataclass(frozen=True)
 class Distribution:
     n: int
-    minimum: float
-    lower_quartile: float
-    median: float
-    upper_quartile: float
-    maximum: float
+    minimum: Fraction
+    lower_quartile: Fraction
+    median: Fraction
+    upper_quartile: Fraction
+    maximum: Fraction
 
 
-def distribution(scores: Iterable[float | None]) -> Distribution | None:
+def distribution(scores: Iterable[Fraction | float | None]) -> Distribution | None:
     """Median, quartiles and range of trusts' scores, for programme staff (who see every
     trust); None when there are none. One or two scores make their own quartiles."""
-    present = sorted(score for score in scores if score is not None)
+    present = sorted(Fraction(score) for score in scores if score is not None)
     if not present:
         return None
     if len(present) == 1:
         lower = upper = present[0]
     else:
-        lower, _, upper = quantiles(present, n=4, method="inclusive")
-    return Distribution(len(present), present[0], lower, float(median(present)), upper, present[-1])
+        lower, _, upper = (Fraction(q) for q in quantiles(present, n=4, method="inclusive"))
+    return Distribution(
+        len(present), present[0], lower, Fraction(median(present)), upper, present[-1]
+    )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from openpyxl import Workbook
 
+from assessments import rules
 from reports.presenters import BoardPaper
 
 
@@ -16,6 +17,10 @@ class Column:
     description: str
 
 
+PLACES = rules.EXPORT_PLACES
+VIEWS_DIFFER_SD = float(rules.VIEWS_DIFFER_SD)
+MIN_SCORES = rules.MIN_SCORES_TO_JUDGE
+
 PRINCIPLE_COLUMNS = (
     Column("trust_ods_code", "The trust's NHS ODS code"),
     Column("trust_name", "The trust's name"),
@@ -23,14 +28,27 @@ PRINCIPLE_COLUMNS = (
     Column("principle_number", "1 to 8"),
     Column("principle", "The principle's name"),
     Column("respondents", "Board members whose submitted answers count"),
-    Column("score", "The principle score, 1 to 5, one decimal place"),
+    Column("score", f"The principle score, 1 to 5, exact to {PLACES} decimal places"),
     Column("target", "The board's target, 1 to 5 in halves"),
-    Column("gap", "Target minus score; positive is below target"),
-    Column("rag", "Red, Amber or Green (blank with no target)"),
-    Column("change_since_last_quarter", "Change in score over questions asked both times"),
-    Column("views_differ", "yes when any question's scores have SD of 1 or more"),
-    Column("dont_know_share", "Share of the principle's answers that were don't know"),
-    Column("peer_median", "Median score of at least 5 other trusts closed this quarter"),
+    Column("gap", "Target minus the score as printed (one decimal); positive is below target"),
+    Column("rag", "Red, Amber or Green, decided on that gap (blank with no target)"),
+    Column(
+        "change_since_last_quarter",
+        f"Change in score since the latest earlier quarter with results, over questions "
+        f"asked both times, exact to {PLACES} decimal places",
+    ),
+    Column(
+        "views_differ",
+        f"yes when any question's scores have a population SD of {VIEWS_DIFFER_SD} or more; "
+        f"too few scores when a question has fewer than {MIN_SCORES} scores",
+    ),
+    Column(
+        "dont_know_share", f"Share (0 to 1) of its answers that were don't know, {PLACES} places"
+    ),
+    Column(
+        "peer_median",
+        f"Median score of at least {rules.PEER_MINIMUM} other trusts closed this quarter",
+    ),
 )
 
 QUESTION_COLUMNS = (
@@ -43,8 +61,12 @@ QUESTION_COLUMNS = (
     *(Column(f"level_{level}", f"How many chose level {level}") for level in range(1, 6)),
     Column("dont_know", "How many said don't know"),
     Column("scores", "How many gave a score (level 1 to 5)"),
-    Column("mean", "The mean score, one decimal place"),
-    Column("views_differ", "yes when the scores have SD of 1 or more"),
+    Column("mean", f"The mean score, exact to {PLACES} decimal places"),
+    Column(
+        "views_differ",
+        f"yes when the scores have a population SD of {VIEWS_DIFFER_SD} or more; too few "
+        f"scores below {MIN_SCORES} scores",
+    ),
 )
 
 
@@ -57,14 +79,14 @@ def principle_rows(paper: BoardPaper) -> list[list]:
             row.number,
             row.title,
             paper.submitted,
-            _number(row.score),
-            _number(row.target),
-            _number(row.gap),
+            _number(row.score_value),
+            _number(row.target_value),
+            _number(row.gap_value),
             row.rag,
-            _number(row.trend),
-            "yes" if row.views_differ else "no",
-            row.dont_know.replace("–", ""),
-            _number(row.peer_median),
+            _number(row.trend_value),
+            _agreement(row.views_differ, row.judged),
+            _number(row.dont_know_value),
+            _number(row.peer_median_value),
         ]
         for row in paper.rows
     ]
@@ -82,8 +104,8 @@ def question_rows(paper: BoardPaper) -> list[list]:
             *(count for _, count in question.counts),
             question.dont_know,
             question.n,
-            _number(question.mean),
-            "yes" if question.views_differ else "no",
+            _number(question.mean_value),
+            _agreement(question.views_differ, not question.agreement.startswith("too few")),
         ]
         for section in paper.appendix
         for question in section.questions
@@ -96,12 +118,17 @@ EXPORTS = {
 }
 
 
-def _number(text: str) -> float | str:
-    """Figures as numbers for a spreadsheet; a dash (no value) as an empty cell."""
-    try:
-        return float(text)
-    except ValueError:
-        return ""
+def _number(value) -> float | str:
+    """An exact value as a number at rules.EXPORT_PLACES decimal places (half up); no value
+    as an empty cell. Never parsed back from the printed text."""
+    number = rules.exported(value)
+    return "" if number is None else number
+
+
+def _agreement(differ: bool, judged: bool) -> str:
+    if differ:
+        return "yes"
+    return "no" if judged else "too few scores"
 
 
 def as_csv(columns, rows) -> bytes:

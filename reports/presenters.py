@@ -6,10 +6,10 @@ import datetime
 import hashlib
 import json
 from dataclasses import asdict, dataclass
+from decimal import Decimal
+from fractions import Fraction
 
-from django.conf import settings
-
-from assessments import disclosure, scoring
+from assessments import disclosure, rules, scoring
 from assessments.presenters import (
     RAG_TAGS,
     Publication,
@@ -24,8 +24,6 @@ from reports.selectors import PaperInputs, paper_inputs
 
 LEVEL_KEY = ", ".join(f"{level} {LEVEL_LABELS[level].lower()}" for level in LEVELS)
 
-ASSURANCE_LEVELS = ("Substantial", "Reasonable", "Limited")
-
 
 @dataclass(frozen=True)
 class GapRow(ResultRow):
@@ -36,6 +34,8 @@ class GapRow(ResultRow):
     peer_median: str
     peer_range: str
     type_median: str
+    trend_value: Fraction | None = None
+    peer_median_value: Fraction | None = None
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,13 @@ class ActionLog:
         return not (self.overdue or self.open or self.finished)
 
 
+AGREEMENT_WORDS = {
+    rules.Agreement.DIFFER: "views differ",
+    rules.Agreement.AGREE: "",
+    rules.Agreement.TOO_FEW: "too few scores to say",
+}
+
+
 @dataclass(frozen=True)
 class QuestionRow:
     key: str
@@ -72,7 +79,9 @@ class QuestionRow:
     n: int
     mean: str
     views_differ: bool
+    agreement: str  # "views differ", "" or "too few scores to say"
     comments: tuple[str, ...]
+    mean_value: Fraction | None = None
 
 
 @dataclass(frozen=True)
@@ -123,6 +132,7 @@ class BoardPaper:
     meeting_date: str
     actions: ActionLog
     publication: Publication
+    methodology: tuple[tuple[str, str], ...]
     level_key: str = LEVEL_KEY
     disclosure_rule: str = ""
 
@@ -150,26 +160,28 @@ def board_paper(assessment) -> BoardPaper:
 def present(inputs: PaperInputs) -> BoardPaper:
     assessment = inputs.assessment
     principles = inputs.content.principles
+    minimum = rules.minimum_group()
     submitted = max((r.respondents for r in inputs.results.values()), default=0)
-    shown = submitted >= settings.MIN_RESPONSES
-    previous = inputs.history[-1] if inputs.history else None
+    shown = submitted >= minimum
+    # "Since last quarter" means the latest earlier quarter with results, named.
+    previous = next((q for q in reversed(inputs.history) if q.respondents >= minimum), None)
+    changes = _changes(inputs, previous) if shown and previous else {}
     scores = {p.number: _score(inputs, p) for p in principles}
     overall = scoring.overall_score(scores.values()) if shown else None
     with_groups = shown and groups_shown(inputs.results.values())
-    rows = tuple(_gap_row(inputs, p, previous, with_groups) for p in principles) if shown else ()
-    overall_change = _overall_change(overall, previous)
-    priorities = _priorities(inputs, principles, scores, rows)
+    rows = (
+        tuple(_gap_row(inputs, p, previous, changes.get(p.number), with_groups) for p in principles)
+        if shown
+        else ()
+    )
+    overall_change = _change_words(changes.get("overall"), previous, lower=True) if shown else ""
+    priorities = _priorities(rows)
     trend_series = [
-        (
-            q.label,
-            scoring.overall_score(q.scores.values())
-            if q.respondents >= settings.MIN_RESPONSES
-            else None,
-        )
+        (q.label, scoring.overall_score(q.scores.values()) if q.respondents >= minimum else None)
         for q in inputs.history
     ] + [(assessment.cycle.label, overall)]
     framework_ids = [q.framework_id for q in inputs.history] + [assessment.cycle.framework_id]
-    changes = [i for i in range(1, len(framework_ids)) if framework_ids[i] != framework_ids[i - 1]]
+    versions = [i for i in range(1, len(framework_ids)) if framework_ids[i] != framework_ids[i - 1]]
     return BoardPaper(
         trust_name=assessment.trust.name,
         ods_code=assessment.trust.ods_code,
@@ -178,7 +190,7 @@ def present(inputs: PaperInputs) -> BoardPaper:
         draft=not assessment.is_closed,
         submitted=submitted,
         board_size=inputs.board_size,
-        minimum=settings.MIN_RESPONSES,
+        minimum=minimum,
         shown=shown,
         overall=one_decimal(overall),
         overall_change=overall_change,
@@ -189,9 +201,9 @@ def present(inputs: PaperInputs) -> BoardPaper:
             [
                 (
                     f"P{p.number}",
-                    scores[p.number],
-                    _target(inputs, p),
-                    _peer(inputs.peers_all, p.number),
+                    _plotted(scores[p.number]),
+                    _plotted(_target(inputs, p)),
+                    _plotted(_peer(inputs.peers_all, p.number)),
                 )
                 for p in principles
             ]
@@ -199,12 +211,16 @@ def present(inputs: PaperInputs) -> BoardPaper:
         if shown
         else None,
         score_chart_alt=_score_chart_alt(rows),
-        trend_chart=charts.trend_chart(trend_series, framework_changes=changes) if shown else None,
+        trend_chart=charts.trend_chart(
+            [(label, _plotted(value)) for label, value in trend_series], framework_changes=versions
+        )
+        if shown
+        else None,
         trend_chart_alt=_trend_alt(trend_series),
         trend_table=tuple((label, one_decimal(value)) for label, value in trend_series),
-        framework_changed=bool(changes),
+        framework_changed=bool(versions),
         appendix=_appendix(inputs) if shown else (),
-        peer_minimum=scoring.PEER_MINIMUM,
+        peer_minimum=rules.PEER_MINIMUM,
         groups_shown=with_groups,
         positions_recorded=bool(inputs.positions),
         meeting_date=_long_date(
@@ -212,45 +228,80 @@ def present(inputs: PaperInputs) -> BoardPaper:
         ),
         actions=_action_log(inputs),
         publication=inputs.publication,
+        methodology=rules.methodology(minimum),
         disclosure_rule=disclosure.rule_in_words(),
     )
 
 
-def _priorities(inputs, principles, scores, rows) -> tuple[GapRow, ...]:
-    """The three principles furthest below target (scoring.priorities orders them)."""
-    below = []
-    for principle in principles:
-        gap = scoring.gap(target=_target(inputs, principle), score=scores[principle.number])
-        if gap is not None and gap > 0:
-            below.append(scoring.Priority(principle.number, scores[principle.number], gap))
+def _plotted(value) -> float | None:
+    """Charts draw the printed value, so a bar ends where its label says."""
+    printed = rules.rounded(value)
+    return None if printed is None else float(printed)
+
+
+@dataclass(frozen=True)
+class Change:
+    value: Fraction | None
+    interval: tuple[Fraction, Fraction] | None
+
+
+def _changes(inputs: PaperInputs, previous) -> dict:
+    """Each principle's change, and the overall one, over the questions scored both times,
+    with the bootstrap interval that says whether it is more than chance."""
+    now = _means(inputs)
+    before = previous.question_means
+    shared = {
+        number: [k for k, v in means.items() if v is not None and before.get(number, {}).get(k)]
+        for number, means in now.items()
+    }
+    shared = {number: keys for number, keys in shared.items() if keys}
+    intervals = scoring.change_interval(
+        previous.answers,
+        inputs.respondents,
+        shared,
+        seed=f"{inputs.assessment.pk}:{previous.label}",
+    )
+    changes = {
+        number: Change(scoring.trend(now[number], before.get(number, {})), intervals.get(number))
+        for number in now
+    }
+    changes["overall"] = Change(scoring.overall_trend(now, before), intervals.get("overall"))
+    return changes
+
+
+def _means(inputs: PaperInputs) -> dict[int, dict]:
+    by_id = {p.pk: p.number for p in inputs.content.principles}
+    return {by_id[pk]: result.means for pk, result in inputs.results.items() if pk in by_id}
+
+
+def _priorities(rows) -> tuple[GapRow, ...]:
+    """The three principles furthest below target, ordered by the rules on the printed gap
+    and score, so the order always matches the figures beside it."""
+    printed = [(row.number, Decimal(row.gap), Decimal(row.score)) for row in rows if row.gap != "–"]
     by_number = {row.number: row for row in rows}
-    return tuple(by_number[p.number] for p in scoring.priorities(below)[:3])
+    return tuple(by_number[number] for number in rules.priority_order(printed)[:3])
 
 
-def _score(inputs: PaperInputs, principle) -> float | None:
+def _score(inputs: PaperInputs, principle) -> Fraction | None:
     result = inputs.results.get(principle.pk)
     return result.score if result else None
 
 
-def _target(inputs: PaperInputs, principle) -> float | None:
+def _target(inputs: PaperInputs, principle) -> Decimal | None:
     target = inputs.targets.get(principle.pk)
-    return float(target.level) if target else None
+    return target.level if target else None
 
 
-def _peer(groups: dict[int, list[float]], number: int) -> float | None:
+def _peer(groups: dict[int, list], number: int) -> Fraction | None:
     summary = scoring.peer_summary(groups.get(number, ()))
     return summary.median if summary else None
 
 
-def _gap_row(inputs: PaperInputs, principle, previous, with_groups: bool) -> GapRow:
+def _gap_row(inputs: PaperInputs, principle, previous, change, with_groups: bool) -> GapRow:
     result = inputs.results.get(principle.pk)
-    change = (
-        scoring.trend(result.question_means, previous.question_means.get(principle.number, {}))
-        if result and previous and previous.respondents >= settings.MIN_RESPONSES
-        else None
-    )
     peers = scoring.peer_summary(inputs.peers_all.get(principle.number, ()))
     same_type = scoring.peer_summary(inputs.peers_type.get(principle.number, ()))
+    value = change.value if change else None
     return GapRow(
         **asdict(
             result_row(
@@ -261,11 +312,15 @@ def _gap_row(inputs: PaperInputs, principle, previous, with_groups: bool) -> Gap
                 with_groups=with_groups,
             )
         ),
-        trend=_signed(change),
-        trend_text=_change_words(change),
+        trend=rules.shown_signed(value) if value is not None else "–",
+        trend_text=_change_words(change, previous),
         peer_median=one_decimal(peers.median) if peers else "–",
-        peer_range=f"{peers.lower_quartile:.1f} to {peers.upper_quartile:.1f}" if peers else "",
+        peer_range=f"{one_decimal(peers.lower_quartile)} to {one_decimal(peers.upper_quartile)}"
+        if peers
+        else "",
         type_median=one_decimal(same_type.median) if same_type else "–",
+        trend_value=value,
+        peer_median_value=peers.median if peers else None,
     )
 
 
@@ -304,45 +359,46 @@ def _action_log(inputs: PaperInputs) -> ActionLog:
     return ActionLog(tuple(overdue), tuple(open_), tuple(finished), _long_date(inputs.as_at))
 
 
-def _signed(change: float | None) -> str:
-    return "–" if change is None else f"{change:+.1f}"
+def _change_words(change: "Change | None", previous, *, lower: bool = False) -> str:
+    """ "Up 0.4 since 2026/27 Q1", "No clear change since 2026/27 Q1", or why there is none."""
+    if previous is None:
+        words = "No earlier quarter with results"
+    elif change is None or change.value is None:
+        words = f"Nothing to compare with {previous.label}"
+    else:
+        direction = rules.change_direction(change.value, change.interval)
+        if direction == rules.Direction.NONE:
+            words = f"No clear change since {previous.label}"
+        else:
+            size = rules.shown(abs(change.value))
+            words = f"{direction.value.capitalize()} {size} since {previous.label}"
+    return words[0].lower() + words[1:] if lower else words
 
 
-def _change_words(change: float | None) -> str:
-    if change is None:
-        return "No earlier quarter"
-    if round(change, 1) == 0:
-        return "No change"
-    return f"{'Up' if change > 0 else 'Down'} {abs(change):.1f}"
-
-
-def _overall_change(overall: float | None, previous) -> str:
-    if overall is None or previous is None or previous.respondents < settings.MIN_RESPONSES:
-        return ""
-    before = scoring.overall_score(previous.scores.values())
-    if before is None:
-        return ""
-    change = overall - before
-    if round(change, 1) == 0:
-        return f"no change since {previous.label}"
-    return f"{'up' if change > 0 else 'down'} {abs(change):.1f} since {previous.label}"
+def _principles(count: int) -> str:
+    """ "no principle", "1 principle", "3 principles"."""
+    return "no principle" if not count else f"{count} principle{'s' if count != 1 else ''}"
 
 
 def _assurance(rows, submitted: int, board_size: int) -> tuple[str, str]:
-    """How much assurance the board can take from its own answers (methodology page)."""
-    rate = submitted / board_size if board_size else 0
+    """How much assurance the board can take from its own answers (rules.assurance)."""
     gaps = sum(row.assurance_gap for row in rows)
     differ = sum(row.views_differ for row in rows)
+    principles = "principle" if gaps == 1 else "principles"
+    differ_words = (
+        "no principle"
+        if differ == 0
+        else f"{differ} {'principle' if differ == 1 else 'principles'}"
+    )
     reason = (
         f"{submitted} of {board_size} board members answered; "
-        f'{gaps} principle{"s" if gaps != 1 else ""} with many "don\'t know" answers; '
-        f"views differ on {differ}."
+        f'{gaps} {principles} with a high share of "don\'t know" answers; '
+        f"views differ on {differ_words}."
     )
-    if rate >= 0.75 and gaps == 0 and differ <= 1:
-        return ASSURANCE_LEVELS[0], reason
-    if rate < 0.5 or gaps >= 3:
-        return ASSURANCE_LEVELS[2], reason
-    return ASSURANCE_LEVELS[1], reason
+    level = rules.assurance(
+        submitted=submitted, board=board_size, high_dont_know=gaps, differ=differ
+    )
+    return level, reason
 
 
 def _cover(inputs, rows, priorities, overall, overall_change, submitted, shown) -> Cover:
@@ -363,23 +419,24 @@ def _cover(inputs, rows, priorities, overall, overall_change, submitted, shown) 
             report_from=report_from,
             purpose="For information",
             assurance="Not yet available",
-            assurance_reason=f"Fewer than {settings.MIN_RESPONSES} board members have submitted.",
+            assurance_reason=f"Fewer than {rules.minimum_group()} board members have submitted.",
             asks=("note that too few board members have answered to report results",),
             summary=(
                 f"{submitted} of {inputs.board_size} board members have submitted. Results are "
-                f"shown once at least {settings.MIN_RESPONSES} have, so that no one's answers "
+                f"shown once at least {rules.minimum_group()} have, so that no one's answers "
                 "can be worked out.",
             ),
         )
     assurance, reason = _assurance(rows, submitted, inputs.board_size)
     summary = [
-        f"The board's overall score is {one_decimal(overall)} out of 5"
-        + (f", {overall_change}." if overall_change else ", the first quarter with results."),
+        f"The board's overall score is {one_decimal(overall)} out of 5" + f", {overall_change}.",
         _largest_gaps_sentence(rows, priorities),
         _list_sentence(
             [r for r in rows if r.views_differ],
             "Views differ most on",
-            "Board members broadly agree on every principle.",
+            "Board members broadly agree on every principle."
+            if all(r.judged for r in rows)
+            else "Views do not differ on any principle where there were enough scores to say.",
         ),
         _list_sentence(
             [r for r in rows if r.assurance_gap],
@@ -447,8 +504,16 @@ def _appendix(inputs: PaperInputs) -> tuple[AppendixSection, ...]:
                     n=stats.n,
                     mean=one_decimal(stats.mean),
                     views_differ=stats.views_differ,
-                    # Sorted, so that their order says nothing about who wrote them or when.
-                    comments=tuple(sorted(comment for _, comment in answers if comment)),
+                    agreement=AGREEMENT_WORDS[stats.agreement],
+                    mean_value=stats.mean,
+                    # Sorted as a reader would (ignoring case), so their order says nothing
+                    # about who wrote them or when.
+                    comments=tuple(
+                        sorted(
+                            (comment for _, comment in answers if comment),
+                            key=lambda text: (text.casefold(), text),
+                        )
+                    ),
                 )
             )
         sections.append(AppendixSection(principle.number, principle.title, tuple(questions)))

@@ -5,11 +5,10 @@ for assessments that closed with at least MIN_RESPONSES submitted."""
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from assessments import scoring
+from assessments import rules, scoring
 from assessments.models import (
     Assessment,
     AssessmentStatus,
@@ -152,7 +151,7 @@ def closed_results(cycle: Cycle, filters: Filters) -> list[TrustScores]:
         PrincipleResult.objects.filter(
             assessment__cycle=cycle,
             assessment__status=AssessmentStatus.CLOSED,
-            respondents__gte=settings.MIN_RESPONSES,
+            respondents__gte=rules.minimum_group(),
         ),
         prefix="assessment__trust__",
     ).values_list(
@@ -196,7 +195,10 @@ class Cell:
 
 def heat_cells(trust: TrustScores) -> list[Cell]:
     values = [trust.scores.get(n) for n in PRINCIPLES] + [trust.overall]
-    return [Cell(one_decimal(v), 0 if v is None else max(1, min(5, round(v)))) for v in values]
+    return [
+        Cell(one_decimal(v), 0 if v is None else max(1, min(5, int(rules.rounded(v, 0)))))
+        for v in values
+    ]
 
 
 @dataclass(frozen=True)
@@ -251,7 +253,7 @@ def trust_trend(trust: Trust, filters: Filters) -> list[TrendRow]:
     rows = filters.apply(
         PrincipleResult.objects.filter(
             assessment__status=AssessmentStatus.CLOSED,
-            respondents__gte=settings.MIN_RESPONSES,
+            respondents__gte=rules.minimum_group(),
         ),
         prefix="assessment__trust__",
     ).values_list(
@@ -269,7 +271,7 @@ def trust_trend(trust: Trust, filters: Filters) -> list[TrendRow]:
     own = PrincipleResult.objects.filter(
         assessment__trust=trust,
         assessment__status=AssessmentStatus.CLOSED,
-        respondents__gte=settings.MIN_RESPONSES,
+        respondents__gte=rules.minimum_group(),
     ).values_list(
         "assessment__cycle__year", "assessment__cycle__quarter", "principle__number", "score"
     )

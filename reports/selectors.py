@@ -3,11 +3,12 @@
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from fractions import Fraction
 
-from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
+from assessments import rules
 from assessments.decisions import action_log
 from assessments.disclosure import latest_release
 from assessments.models import (
@@ -20,9 +21,13 @@ from assessments.models import (
 )
 from assessments.presenters import NOT_PUBLISHED, Publication, publication_of
 from principles.content import FrameworkContent, framework_content
+from principles.models import Question
 from trusts.models import Membership, Role
 
 TREND_QUARTERS = 8
+
+
+Respondent = dict[str, int | None]  # one member's released answers: question key -> score
 
 
 @dataclass
@@ -30,8 +35,9 @@ class PastQuarter:
     label: str
     framework_id: int
     respondents: int
-    scores: dict[int, float | None]  # principle number -> score
-    question_means: dict[int, dict[str, float | None]]  # principle number -> key -> mean
+    scores: dict[int, Fraction | None]  # principle number -> score
+    question_means: dict[int, dict[str, Fraction | None]]  # principle number -> key -> mean
+    answers: list[Respondent] = field(default_factory=list)  # its release, by respondent
 
 
 @dataclass
@@ -48,6 +54,7 @@ class PaperInputs:
     actions: list[dict]  # the action log on that day
     publication: Publication = NOT_PUBLISHED  # which release of the results this shows
     answers: dict[int, list[tuple[int | None, str]]] = field(default_factory=dict)
+    respondents: list[Respondent] = field(default_factory=list)  # the release, by member
     peers_all: dict[int, list[float]] = field(default_factory=dict)  # principle number
     peers_type: dict[int, list[float]] = field(default_factory=dict)
 
@@ -83,8 +90,19 @@ def paper_inputs(assessment: Assessment) -> PaperInputs:
     )
     if release is not None and release.figures_shown:
         inputs.answers = _answers(release)
+        keys = {question.pk: question.key for question in inputs.content.questions}
+        inputs.respondents = by_respondent(release.rows, keys)
         inputs.peers_all, inputs.peers_type = _peers(assessment)
     return inputs
+
+
+def by_respondent(rows: list[list], keys: dict[int, str]) -> list[Respondent]:
+    """A release's rows as one {question key: score} per respondent, for the change test."""
+    respondents: dict[int, Respondent] = defaultdict(dict)
+    for response, _group, question_id, score, _dont_know, _comment in rows:
+        if question_id in keys:
+            respondents[response][keys[question_id]] = score
+    return [respondents[response] for response in sorted(respondents)]
 
 
 def _answers(release: Release) -> dict[int, list[tuple[int | None, str]]]:
@@ -117,8 +135,24 @@ def _history(assessment: Assessment) -> list[PastQuarter]:
             PastQuarter(cycle.label, cycle.framework_id, result.respondents, {}, {}),
         )
         quarter.scores[result.principle.number] = result.score
-        quarter.question_means[result.principle.number] = result.question_means
+        quarter.question_means[result.principle.number] = result.means
+    _add_released_answers(quarters)
     return sorted(quarters.values(), key=lambda q: q.label)
+
+
+def _add_released_answers(quarters: dict[int, PastQuarter]) -> None:
+    """Each earlier quarter's latest release, by respondent (two queries in all)."""
+    latest: dict[int, list] = {}
+    for assessment_id, rows in (
+        Release.objects.filter(assessment__in=list(quarters))
+        .order_by("assessment_id", "-number")
+        .values_list("assessment_id", "rows")
+    ):
+        latest.setdefault(assessment_id, rows)
+    question_ids = {row[2] for rows in latest.values() for row in rows}
+    keys = dict(Question.objects.filter(pk__in=question_ids).values_list("pk", "key"))
+    for assessment_id, rows in latest.items():
+        quarters[assessment_id].answers = by_respondent(rows, keys)
 
 
 def _peers(assessment: Assessment) -> tuple[dict[int, list[float]], dict[int, list[float]]]:
@@ -127,7 +161,7 @@ def _peers(assessment: Assessment) -> tuple[dict[int, list[float]], dict[int, li
         PrincipleResult.objects.filter(
             assessment__cycle_id=assessment.cycle_id,
             assessment__status=AssessmentStatus.CLOSED,
-            respondents__gte=settings.MIN_RESPONSES,
+            respondents__gte=rules.minimum_group(),
             score__isnull=False,
         )
         .exclude(assessment__trust_id=assessment.trust_id)
@@ -136,6 +170,7 @@ def _peers(assessment: Assessment) -> tuple[dict[int, list[float]], dict[int, li
     every, same_type = defaultdict(list), defaultdict(list)
     trust_type = assessment.trust.trust_type
     for number, score, peer_type in rows:
+        score = Fraction(score)
         every[number].append(score)
         if trust_type and peer_type == trust_type:
             same_type[number].append(score)

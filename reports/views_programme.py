@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from assessments import rules
 from assessments.models import Cycle
 from assessments.selectors import cycle_by_slug
 from reports import programme
@@ -118,8 +119,11 @@ COMPARISON_COLUMNS = (
     Column("trust_name", "The trust's name"),
     Column("region", "NHS England region"),
     Column("trust_type", "Trust type"),
-    *(Column(f"principle_{n}", f"Score for principle {n}, 1 to 5") for n in programme.PRINCIPLES),
-    Column("overall", "Mean of the principle scores"),
+    *(
+        Column(f"principle_{n}", f"Score for principle {n}, 1 to 5, {rules.EXPORT_PLACES} places")
+        for n in programme.PRINCIPLES
+    ),
+    Column("overall", f"Mean of the principle scores, {rules.EXPORT_PLACES} places"),
 )
 
 
@@ -136,8 +140,8 @@ def comparison_export(request, cycle: str, extension: str):
             trust.name,
             Region(trust.region).label,
             TrustType(trust.trust_type).label if trust.trust_type else "",
-            *(_rounded(trust.scores.get(n)) for n in programme.PRINCIPLES),
-            _rounded(trust.overall),
+            *(_exported(trust.scores.get(n)) for n in programme.PRINCIPLES),
+            _exported(trust.overall),
         ]
         for trust in programme.sorted_trusts(
             programme.closed_results(found, filters), "name", False
@@ -152,8 +156,10 @@ def comparison_export(request, cycle: str, extension: str):
     return response
 
 
-def _rounded(value: float | None) -> float | str:
-    return "" if value is None else round(value, 2)
+def _exported(value) -> float | str:
+    """Exact, at the exports' documented precision (rules.EXPORT_PLACES, half up)."""
+    number = rules.exported(value)
+    return "" if number is None else number
 
 
 @requires(Permission.PAPERS_BULK)

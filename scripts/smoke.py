@@ -388,14 +388,14 @@ def journey(deployment: Deployment, tally: Tally) -> None:
         lead.visit("assessment-positions", f"{assessment}positions/")
         lead.visit("paper", f"{assessment}paper/")
         lead.visit("paper-pdf", f"{assessment}paper.pdf")
-        for level in ("principles", "questions"):
-            for extension in ("csv", "xlsx"):
-                lead.on(b).visit("paper-export", f"{assessment}export/{level}.{extension}")
+        # An open quarter has no published results to export yet (decision 0015).
+        exports(lead.on(b), assessment, expect=(409,) if cycle == now else (200,))
     lead.visit("assessment-reopen", f"/trusts/ZZA/assessments/{before}/reopen/")
     # Close this quarter: the worker freezes the paper; both servers then serve that one.
     lead.visit(
         "assessment-close", f"/trusts/ZZA/assessments/{now}/close/", method="POST", expect=(302,)
     )
+    exports(lead.on(b), f"/trusts/ZZA/assessments/{now}/", expect=(200,))
     frozen_by_worker(deployment, "ZZA", current)
     _, from_a = lead.visit("paper-pdf", f"/trusts/ZZA/assessments/{now}/paper.pdf")
     _, from_b = lead.on(b).visit("paper-pdf", f"/trusts/ZZA/assessments/{now}/paper.pdf")
@@ -476,6 +476,12 @@ def journey(deployment: Deployment, tally: Tally) -> None:
         admin.visit("admin", page)
     for browser in (lead, staff, admin):
         browser.visit("sign-out", "/sign-out/", method="POST", expect=(302,))
+
+
+def exports(browser: Browser, assessment: str, *, expect) -> None:
+    for level in ("principles", "questions"):
+        for extension in ("csv", "xlsx"):
+            browser.visit("paper-export", f"{assessment}export/{level}.{extension}", expect=expect)
 
 
 def frozen_by_worker(deployment: Deployment, ods_code: str, cycle_number: int) -> None:

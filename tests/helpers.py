@@ -66,3 +66,20 @@ def run_waiting_tasks() -> int:
         waiting.set_successful(waiting.task.call(*result.args, **result.kwargs))
         ran += 1
     return ran
+
+
+def set_targets(assessment: Assessment, coordinator, levels: dict[int, str]) -> None:
+    """Targets by principle number, as the coordinator sets them ("3.5")."""
+    from decimal import Decimal
+
+    from assessments.actions import targets_set
+    from principles.models import Principle
+
+    principles = {
+        p.number: p for p in Principle.objects.filter(framework=assessment.cycle.framework)
+    }
+    targets_set(
+        assessment=assessment,
+        levels={principles[n]: Decimal(level) for n, level in levels.items()},
+        by=coordinator,
+    )

@@ -96,8 +96,8 @@ def test_comparison_sorts_by_a_principle_either_way(signed_in, programme_staff, 
 def test_comparison_distribution_hand_computed(signed_in, programme_staff, national):
     rows = compare(signed_in(programme_staff), national, principle="2").context["distribution"]
     by_label = {row.label: row.values for row in rows}
-    # scores 2, 3, 4, 5: quartiles (inclusive) 2.75 and 4.25, median 3.5
-    assert by_label["All trusts"] == ("4", "2.0", "2.8", "3.5", "4.2", "5.0")
+    # scores 2, 3, 4, 5: quartiles (inclusive) 2.75 and 4.25, median 3.5; half up
+    assert by_label["All trusts"] == ("4", "2.0", "2.8", "3.5", "4.3", "5.0")
     assert by_label["Type: Acute"] == ("3", "2.0", "3.0", "4.0", "4.5", "5.0")
     assert by_label["Region: North West"][3] == "4.5"
 
@@ -154,7 +154,7 @@ def test_comparison_csv_export_follows_the_filters(signed_in, programme_staff, n
     lines = response.content.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("trust_ods_code,trust_name,region,trust_type,principle_1")
     assert [line.split(",")[0] for line in lines[1:]] == ["QN3", "QN4"]
-    assert lines[1].endswith(",3.0,4.0,4.0,4.0,4.0,4.0,4.0,4.0,3.88")
+    assert lines[1].endswith(",3.0,4.0,4.0,4.0,4.0,4.0,4.0,4.0,3.875")  # exact, 4 places
     assert response["Content-Disposition"] == 'attachment; filename="comparison-2026-27-q3.csv"'
 
 

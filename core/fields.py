@@ -1,0 +1,42 @@
+"""A model field for exact fractions, stored as text ("29/14"), so that a mean is read back
+exactly as it was worked out, on SQLite and PostgreSQL alike (a float would turn 5/2 into
+2.5000000000000004 along the way, and a decimal column on SQLite is a float too)."""
+
+from fractions import Fraction
+
+from django.db import models
+
+
+class FractionField(models.CharField):
+    description = "An exact fraction, stored as text"
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 100)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        if kwargs.get("max_length") == 100:
+            del kwargs["max_length"]
+        return name, path, args, kwargs
+
+    def from_db_value(self, value, expression, connection):
+        return None if value in (None, "") else Fraction(value)
+
+    def to_python(self, value):
+        if value is None or isinstance(value, Fraction):
+            return value
+        return Fraction(str(value)) if value != "" else None
+
+    def get_prep_value(self, value):
+        value = self.to_python(value)
+        return None if value is None else str(value)
+
+
+def fraction_text(value) -> str | None:
+    """For JSON: the exact value as text, or None."""
+    return None if value is None else str(Fraction(value))
+
+
+def from_text(value) -> Fraction | None:
+    return None if value in (None, "") else Fraction(str(value))
