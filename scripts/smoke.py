@@ -292,6 +292,14 @@ def journey(deployment: Deployment, tally: Tally) -> None:
     }
     now, before = slug[current], slug[previous]
 
+    # Without the proxy's X-Forwarded-Proto a request is plain HTTP: sent to HTTPS.
+    plain = http.client.HTTPConnection("127.0.0.1", a, timeout=30)
+    plain.request("GET", "/sign-in/", headers={"Host": "localhost"})
+    redirect = plain.getresponse()
+    redirect.read()
+    if redirect.status != 301 or not redirect.getheader("Location", "").startswith("https://"):
+        tally.errors.append(f"plain HTTP was not sent to HTTPS: {redirect.status}")
+
     anonymous = Browser(tally, a)
     anonymous.visit("healthz", "/healthz")
     anonymous.visit("sign-in", "/sign-in/")

@@ -130,6 +130,8 @@ def test_assessment_detail_shows_results_at_minimum(signed_in, coordinator, asse
     assert "Overall score: <strong>4.0</strong>" in content
     first = response.context["results"].rows[0]
     assert (first.score, first.target, first.gap, first.rag) == ("4.0", "5.0", "1.0", "Red")
+    assert first.scores == 9  # three members, three questions
+    assert "Scores behind it" in content
 
 
 def test_assessment_detail_in_progress_answers_never_count(
