@@ -16,7 +16,7 @@ knowing who submitted and when. The rule that keeps it:
    later release also need each group's own difference to be 0 or at least the minimum,
    against every earlier release that showed groups; otherwise they are left out.
 
-The functions ``changed`` and ``decide`` are pure; ``release_publish`` applies them.
+The functions ``changed`` and ``decide`` are pure; ``release_make`` applies them.
 """
 
 import hashlib
@@ -33,13 +33,9 @@ from trusts.models import Role, SeatGroup
 Fingerprints = dict[str, tuple[str, str]]
 
 
-def minimum() -> int:
-    return rules.minimum_group()
-
-
 def rule_in_words(least: int | None = None) -> str:
     """The rule as the start page, the paper's methodology and the README state it."""
-    n = least or minimum()
+    n = least or rules.minimum_group()
     return (
         "Results are published only when the quarter closes, never while people are still "
         f"answering, and only if at least {n} board members have submitted; executive and "
@@ -137,7 +133,7 @@ def release_make(*, assessment: Assessment) -> tuple[Release | None, Decision]:
     rows = live_rows(assessment)
     candidate = fingerprints(rows)
     earlier = list(assessment.releases.order_by("-number"))
-    decision = decide(candidate, earlier, minimum())
+    decision = decide(candidate, earlier, rules.minimum_group())
     if not decision.publish:
         return None, decision
     release = Release.objects.create(

@@ -13,7 +13,7 @@ from fractions import Fraction
 from statistics import median, quantiles
 
 from assessments import rules
-from assessments.rules import LEVELS, PEER_MINIMUM, Agreement, Rag  # noqa: F401 (re-exported)
+from assessments.rules import LEVELS, PEER_MINIMUM, Agreement
 
 
 @dataclass(frozen=True)
@@ -97,13 +97,18 @@ def overall_score(principle_scores: Iterable[Fraction | None]) -> Fraction | Non
     return mean_of(principle_scores)
 
 
+def shared_keys(
+    means: Mapping[str, Fraction | None], other: Mapping[str, Fraction | None]
+) -> list[str]:
+    """The question keys scored in both quarters."""
+    return [key for key, value in means.items() if value is not None and other.get(key) is not None]
+
+
 def comparable_mean(
     means: Mapping[str, Fraction | None], other: Mapping[str, Fraction | None]
 ) -> Fraction | None:
     """The mean of ``means`` over the question keys scored in both quarters."""
-    return mean_of(
-        value for key, value in means.items() if value is not None and other.get(key) is not None
-    )
+    return mean_of(means[key] for key in shared_keys(means, other))
 
 
 def trend(

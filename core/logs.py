@@ -26,10 +26,6 @@ def unbind_request_id(token: contextvars.Token) -> None:
     _request_id.reset(token)
 
 
-def current_request_id() -> str:
-    return _request_id.get()
-
-
 class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = _request_id.get()

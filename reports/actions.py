@@ -1,6 +1,5 @@
 """Making and freezing board papers."""
 
-import logging
 from functools import partial
 
 from django.db import transaction
@@ -11,8 +10,6 @@ from core.audit import audit
 from reports.documents import PaperFile, paper_filename, paper_pdf
 from reports.models import FrozenPaper
 from reports.presenters import board_paper
-
-logger = logging.getLogger(__name__)
 
 
 class TooFewResponses(Exception):

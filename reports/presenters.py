@@ -20,7 +20,7 @@ from assessments.presenters import (
 )
 from principles.models import LEVEL_LABELS, LEVELS
 from reports import charts
-from reports.selectors import PaperInputs, paper_inputs
+from reports.selectors import PaperInputs, comparison_quarter, paper_inputs
 
 LEVEL_KEY = ", ".join(f"{level} {LEVEL_LABELS[level].lower()}" for level in LEVELS)
 
@@ -163,8 +163,7 @@ def present(inputs: PaperInputs) -> BoardPaper:
     minimum = rules.minimum_group()
     submitted = max((r.respondents for r in inputs.results.values()), default=0)
     shown = submitted >= minimum
-    # "Since last quarter" means the latest earlier quarter with results, named.
-    previous = next((q for q in reversed(inputs.history) if q.respondents >= minimum), None)
+    previous = comparison_quarter(inputs.history)  # named in every change
     changes = _changes(inputs, previous) if shown and previous else {}
     scores = {p.number: _score(inputs, p) for p in principles}
     overall = scoring.overall_score(scores.values()) if shown else None
@@ -251,10 +250,10 @@ def _changes(inputs: PaperInputs, previous) -> dict:
     now = _means(inputs)
     before = previous.question_means
     shared = {
-        number: [k for k, v in means.items() if v is not None and before.get(number, {}).get(k)]
+        number: keys
         for number, means in now.items()
+        if (keys := scoring.shared_keys(means, before.get(number, {})))
     }
-    shared = {number: keys for number, keys in shared.items() if keys}
     intervals = scoring.change_interval(
         previous.answers,
         inputs.respondents,
@@ -334,7 +333,7 @@ def _action_log(inputs: PaperInputs) -> ActionLog:
     as_at = inputs.as_at.isoformat()
     overdue, open_, finished = [], [], []
     for action in inputs.actions:
-        rag = scoring.Rag(action["rag"])
+        rag = rules.Rag(action["rag"])
         entry = ActionEntry(
             title=action["title"],
             principle_number=action["principle_number"],

@@ -37,7 +37,10 @@ class PastQuarter:
     respondents: int
     scores: dict[int, Fraction | None]  # principle number -> score
     question_means: dict[int, dict[str, Fraction | None]]  # principle number -> key -> mean
-    answers: list[Respondent] = field(default_factory=list)  # its release, by respondent
+    assessment_id: int = 0
+    # Its release by respondent: loaded only for the quarter "since last quarter" compares
+    # with (comparison_quarter), for the change test.
+    answers: list[Respondent] = field(default_factory=list)
 
 
 @dataclass
@@ -132,27 +135,35 @@ def _history(assessment: Assessment) -> list[PastQuarter]:
         cycle = result.assessment.cycle
         quarter = quarters.setdefault(
             result.assessment_id,
-            PastQuarter(cycle.label, cycle.framework_id, result.respondents, {}, {}),
+            PastQuarter(
+                cycle.label, cycle.framework_id, result.respondents, {}, {}, result.assessment_id
+            ),
         )
         quarter.scores[result.principle.number] = result.score
         quarter.question_means[result.principle.number] = result.means
-    _add_released_answers(quarters)
-    return sorted(quarters.values(), key=lambda q: q.label)
+    history = sorted(quarters.values(), key=lambda q: q.label)
+    previous = comparison_quarter(history)
+    if previous is not None:
+        _add_released_answers(previous)
+    return history
 
 
-def _add_released_answers(quarters: dict[int, PastQuarter]) -> None:
-    """Each earlier quarter's latest release, by respondent (two queries in all)."""
-    latest: dict[int, list] = {}
-    for assessment_id, rows in (
-        Release.objects.filter(assessment__in=list(quarters))
-        .order_by("assessment_id", "-number")
-        .values_list("assessment_id", "rows")
-    ):
-        latest.setdefault(assessment_id, rows)
-    question_ids = {row[2] for rows in latest.values() for row in rows}
-    keys = dict(Question.objects.filter(pk__in=question_ids).values_list("pk", "key"))
-    for assessment_id, rows in latest.items():
-        quarters[assessment_id].answers = by_respondent(rows, keys)
+def comparison_quarter(history: list[PastQuarter]) -> PastQuarter | None:
+    """The latest earlier quarter with results: what "since last quarter" compares with."""
+    minimum = rules.minimum_group()
+    return next((q for q in reversed(history) if q.respondents >= minimum), None)
+
+
+def _add_released_answers(quarter: PastQuarter) -> None:
+    """The quarter's latest release, by respondent (two queries)."""
+    rows = (
+        Release.objects.filter(assessment_id=quarter.assessment_id)
+        .order_by("-number")
+        .values_list("rows", flat=True)
+        .first()
+    ) or []
+    keys = dict(Question.objects.filter(pk__in={row[2] for row in rows}).values_list("pk", "key"))
+    quarter.answers = by_respondent(rows, keys)
 
 
 def _peers(assessment: Assessment) -> tuple[dict[int, list[float]], dict[int, list[float]]]:
@@ -170,7 +181,6 @@ def _peers(assessment: Assessment) -> tuple[dict[int, list[float]], dict[int, li
     every, same_type = defaultdict(list), defaultdict(list)
     trust_type = assessment.trust.trust_type
     for number, score, peer_type in rows:
-        score = Fraction(score)
         every[number].append(score)
         if trust_type and peer_type == trust_type:
             same_type[number].append(score)
