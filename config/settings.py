@@ -5,6 +5,7 @@ DEBUG must be off, and cookies, HSTS and HTTPS redirects are hardened so that
 ``manage.py check --deploy`` is clean.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -51,7 +52,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "django_tasks_db",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "core",
+    "accounts",
     "principles",
     "trusts",
     "assessments",
@@ -67,7 +73,13 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After authentication and messages: signs out an idle session (keeping what was
+    # typed), then sends a privileged password sign-in to its second factor.
+    "accounts.middleware.IdleTimeout",
+    "accounts.middleware.SecondFactor",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Turns a locked-out sign-in into the NHS.UK page that says when to try again.
+    "axes.middleware.AxesMiddleware",
     # Last, so it sees the exceptions of the view itself: a database that is locked or
     # too slow becomes a "nothing was saved, here is what you typed" page.
     "core.middleware.DatabaseBusy",
@@ -143,6 +155,71 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "sign-in"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "sign-in"
+
+# Sign-in (docs/decisions/0017-sign-in.md). Password sign-in can be switched off where
+# everyone signs in with their organisation's account.
+PASSWORD_SIGN_IN = env_bool("PASSWORD_SIGN_IN", default=True)
+# Single sign-on with OpenID Connect (Microsoft Entra ID, say), on when an issuer is set.
+# Endpoints come from the issuer's discovery document; a person is matched by verified
+# email to the account their invitation made, and never gets an account or a membership
+# from signing in alone.
+OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "").rstrip("/")
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = False
+OIDC_STORE_ID_TOKEN = True
+OIDC_TIMEOUT = int(os.environ.get("OIDC_TIMEOUT", "10"))
+# The button's words: "Sign in with your NHS organisation's account", say.
+OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME", "your organisation's account")
+# Entra ID does not send email_verified; a single-tenant registration whose tenant owns
+# its email domains may switch this off (docs/deploy.md).
+OIDC_REQUIRE_EMAIL_VERIFIED = env_bool("OIDC_REQUIRE_EMAIL_VERIFIED", default=True)
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso-callback"
+LOGIN_REDIRECT_URL_FAILURE = "sign-in"
+SINGLE_SIGN_ON = bool(OIDC_ISSUER and OIDC_RP_CLIENT_ID)
+if PRODUCTION and not (PASSWORD_SIGN_IN or SINGLE_SIGN_ON):
+    raise ImproperlyConfigured("Set OIDC_ISSUER and OIDC_CLIENT_ID, or keep PASSWORD_SIGN_IN on.")
+
+# A password reset link works once, for 24 hours.
+PASSWORD_RESET_TIMEOUT = 24 * 3600
+
+AUTHENTICATION_BACKENDS = [
+    # First: refuses any attempt while the account or the address is locked out.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "accounts.sso.SingleSignOn",
+]
+
+# Two-factor authentication (TOTP with recovery codes) for coordinators, programme staff
+# and administrators who sign in with a password; on in production. Board members may
+# turn it on for themselves.
+TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", default=PRODUCTION)
+OTP_TOTP_ISSUER = "Quarterdeck"
+
+# Throttling (django-axes): five failures for one account, or from one address, lock
+# both out for fifteen minutes; each try while locked starts the wait again.
+AXES_FAILURE_LIMIT = int(os.environ.get("SIGN_IN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("SIGN_IN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.throttle.locked_out"
+AXES_USERNAME_CALLABLE = "accounts.throttle.account_key"
+AXES_SENSITIVE_PARAMETERS = ["username", "password", "email", "code"]
+# Behind the production proxy the address is the last one it added to X-Forwarded-For.
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "1" if PRODUCTION else "0")) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if PRODUCTION else ["REMOTE_ADDR"]
+)
+
+# Sessions: signed out after SESSION_IDLE_MINUTES without a request (sliding); what a
+# form sent after that is kept for the same person to save after signing in again. The
+# session itself lives longer, so that the person can still be recognised.
+SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_MAX_HOURS", "12")) * 3600
+KEPT_INPUT_HOURS = 24
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.views import admin_sign_in
 from assessments.views import cycles, decisions, questionnaire, running
 from core.views import healthz
 from reports import views as report_views
@@ -50,8 +51,7 @@ trust_urls = [
 
 urlpatterns = [
     path("", trust_views.home, name="home"),
-    path("sign-in/", trust_views.sign_in, name="sign-in"),
-    path("sign-out/", trust_views.sign_out, name="sign-out"),
+    path("", include("accounts.urls")),
     path("about/", trust_views.about, name="about"),
     path("invitations/<str:token>/", trust_views.invitation_accept_view, name="invitation-accept"),
     path("trusts/", trust_views.trust_list, name="trust-list"),
@@ -84,5 +84,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+admin.site.login = admin_sign_in
 admin.site.site_header = "Quarterdeck administration"
 admin.site.site_title = "Quarterdeck admin"

@@ -12,8 +12,12 @@ from core.logs import bind_request_id, request_id_for, unbind_request_id
 
 logger = logging.getLogger("quarterdeck.requests")
 
-# Fields never shown back: secrets, and the buttons' own values.
-_NOT_TYPED = re.compile(r"csrfmiddlewaretoken|password|token|secret|^action$|otp|code$")
+# Fields never kept or shown back: secrets, passwords and one-time codes.
+_SECRET = re.compile(r"csrfmiddlewaretoken|password|token|secret|otp|code$")
+
+
+def is_secret_field(name: str) -> bool:
+    return bool(_SECRET.search(name))
 
 
 class RequestLog:
@@ -55,7 +59,7 @@ def typed_text(post) -> list[str]:
     return [
         value.strip()
         for name, values in post.lists()
-        if not _NOT_TYPED.search(name)
+        if name != "action" and not is_secret_field(name)
         for value in values
         if any(character.isalpha() for character in value)
     ]

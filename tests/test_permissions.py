@@ -33,14 +33,26 @@ def test_every_view_declares_a_permission():
     assert undeclared == []
 
 
-def test_only_sign_in_sign_out_invitations_about_and_health_are_public():
+def test_only_sign_in_password_reset_invitations_about_and_health_are_public():
     public = sorted(
         pattern.name
         for namespace, pattern in walk(get_resolver().url_patterns)
         if namespace not in UNDECLARED_NAMESPACES
         and getattr(pattern.callback, "required_permission", "") is None
     )
-    assert public == ["about", "healthz", "invitation-accept", "sign-in", "sign-out"]
+    assert public == [
+        "about",
+        "healthz",
+        "invitation-accept",
+        "password-reset",
+        "password-reset-confirm",
+        "password-reset-done",
+        "password-reset-sent",
+        "sign-in",
+        "sign-out",
+        "sso-callback",
+        "sso-start",
+    ]
 
 
 def test_every_role_has_a_permission_set():

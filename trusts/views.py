@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
-from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -17,19 +16,10 @@ from trusts.actions import (
     membership_remove,
 )
 from trusts.audit_trail import trail_entry
-from trusts.forms import AcceptInvitationForm, InviteForm, SignInForm
+from trusts.forms import AcceptInvitationForm, InviteForm
 from trusts.models import Region, Trust
 from trusts.permissions import Permission, has_permission, public, requires, requires_on_trust
 from trusts.presenters import trust_cards
-
-sign_in = public(
-    auth_views.LoginView.as_view(
-        form_class=SignInForm,
-        template_name="trusts/sign_in.html",
-        redirect_authenticated_user=True,
-    )
-)
-sign_out = public(auth_views.LogoutView.as_view())
 
 
 @public

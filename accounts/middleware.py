@@ -1,0 +1,104 @@
+"""Sessions that end when idle without losing what was typed, and the second factor."""
+
+import time
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in
+from django.contrib.auth.views import redirect_to_login
+from django.dispatch import receiver
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from accounts import keeping, two_factor
+
+LAST_SEEN = "quarterdeck.last_seen"
+# The idle clock is written back at most once a minute, not on every request.
+REFRESH_SECONDS = 60
+
+SIGNED_OUT_TYPED = (
+    "You were signed out after {minutes} minutes without activity, so that page was not "
+    "saved. Sign in again and what you typed will be shown back, ready to save."
+)
+SIGNED_OUT = "You were signed out after {minutes} minutes without activity. Sign in to carry on."
+
+
+def session_probe(view):
+    """Marks a view the timeout warning calls: an idle session gets a 401, not a page."""
+    view.session_probe = True
+    return view
+
+
+def before_second_factor(view):
+    """Marks a view a person may reach between their password and their second factor."""
+    view.before_second_factor = True
+    return view
+
+
+@receiver(user_logged_in, dispatch_uid="quarterdeck-sign-in")
+def at_sign_in(sender, request, user, **kwargs):
+    request.session[LAST_SEEN] = int(time.time())
+    two_factor.decide_at_sign_in(request, user)
+    keeping.note_at_sign_in(request, user)
+
+
+class IdleTimeout:
+    """Signs a person out after settings.SESSION_IDLE_MINUTES without a request. A form
+    sent after that is kept for them (accounts.keeping) and they are asked to sign in."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view, args, kwargs):
+        # After CSRF: only a genuine form from our own page is ever kept.
+        if not request.user.is_authenticated:
+            return None
+        now = int(time.time())
+        seen = request.session.get(LAST_SEEN)
+        if seen is not None and now - seen > settings.SESSION_IDLE_MINUTES * 60:
+            return self.sign_out(request, view)
+        if seen is None or now - seen >= REFRESH_SECONDS or getattr(view, "session_probe", False):
+            request.session[LAST_SEEN] = now
+        return None
+
+    def sign_out(self, request, view):
+        path = request.get_full_path()
+        if getattr(view, "session_probe", False):
+            logout(request)
+            return HttpResponse(status=401)
+        minutes = settings.SESSION_IDLE_MINUTES
+        kept = request.method == "POST" and not getattr(view, "before_second_factor", False)
+        if kept:
+            keeping.keep(user_id=request.user.pk, path=request.path, post=request.POST)
+        logout(request)
+        messages.warning(
+            request, (SIGNED_OUT_TYPED if kept else SIGNED_OUT).format(minutes=minutes)
+        )
+        return redirect_to_login(path)
+
+
+class SecondFactor:
+    """Between a password and the second factor, only the second-factor pages answer."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view, args, kwargs):
+        if (
+            request.user.is_authenticated
+            and two_factor.is_pending(request)
+            and not getattr(view, "before_second_factor", False)
+        ):
+            return redirect(
+                f"{reverse('two-factor')}?{urlencode({'next': request.get_full_path()})}"
+            )
+        return None

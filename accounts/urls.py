@@ -1,0 +1,28 @@
+from django.urls import path
+
+from accounts import sso, views
+
+urlpatterns = [
+    path("sign-in/", views.sign_in, name="sign-in"),
+    path("sign-out/", views.sign_out, name="sign-out"),
+    path("sign-in/organisation/", sso.sso_start, name="sso-start"),
+    path("sign-in/organisation/callback/", sso.sso_callback, name="sso-callback"),
+    path("sign-in/two-factor/", views.two_factor_verify, name="two-factor"),
+    path("session/keep-alive/", views.keep_alive, name="session-keep-alive"),
+    path("account/", views.account, name="account"),
+    path("account/two-factor/", views.two_factor_set_up, name="two-factor-set-up"),
+    path(
+        "account/two-factor/recovery-codes/",
+        views.two_factor_recovery_codes,
+        name="two-factor-recovery-codes",
+    ),
+    path("account/password/", views.password_change, name="password-change"),
+    path("password-reset/", views.password_reset, name="password-reset"),
+    path("password-reset/sent/", views.password_reset_sent, name="password-reset-sent"),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        views.password_reset_confirm,
+        name="password-reset-confirm",
+    ),
+    path("password-reset/done/", views.password_reset_done, name="password-reset-done"),
+]

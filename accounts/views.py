@@ -1,0 +1,243 @@
+"""Sign-in pages: password, single sign-on, second factor, password reset and change."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth import views as auth_views
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts import sso, two_factor
+from accounts.forms import (
+    CodeForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+    SetUpCodeForm,
+    SignInForm,
+)
+from accounts.middleware import before_second_factor, session_probe
+from accounts.throttle import locked_out, reset_request_allowed
+from trusts.permissions import Permission, public, requires
+
+RECOVERY_CODES_SESSION_KEY = "quarterdeck.recovery_codes"
+
+
+def _password_sign_in_only(view):
+    """Password pages answer only where password sign-in is on."""
+
+    def wrapped(request, *args, **kwargs):
+        if not settings.PASSWORD_SIGN_IN:
+            raise Http404("Password sign-in is off here.")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _next_or_home(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("home")
+
+
+class SignIn(auth_views.LoginView):
+    form_class = SignInForm
+    template_name = "accounts/sign_in.html"
+    redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        if not settings.PASSWORD_SIGN_IN:
+            raise Http404("Password sign-in is off here.")
+        return super().post(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            password_sign_in=settings.PASSWORD_SIGN_IN,
+            single_sign_on=settings.SINGLE_SIGN_ON,
+            provider=sso.provider_name(),
+            **kwargs,
+        )
+
+
+sign_in = public(SignIn.as_view())
+
+
+@public
+@before_second_factor
+@require_POST
+def sign_out(request):
+    """Ends the session; after single sign-on, the provider's session too."""
+    provider_url = sso.provider_sign_out_url(request)
+    logout(request)
+    if provider_url:
+        return redirect(provider_url)
+    messages.success(request, "You have signed out.")
+    return redirect("sign-in")
+
+
+@public
+def admin_sign_in(request, extra_context=None):
+    """The admin's own sign-in form is replaced by ours, so that it is throttled and asks
+    for the second factor like every other page."""
+    if request.user.is_authenticated:
+        raise PermissionDenied
+    return redirect(f"{reverse('sign-in')}?next={reverse('admin:index')}")
+
+
+@requires(Permission.SERVICE_USE)
+@session_probe
+@require_POST
+def keep_alive(request):
+    """Called by the timeout warning's "Stay signed in" (the middleware resets the idle
+    clock for it)."""
+    return HttpResponse(status=204)
+
+
+# Second factor
+
+
+@requires(Permission.SERVICE_USE)
+@before_second_factor
+@require_http_methods(["GET", "POST"])
+def two_factor_verify(request):
+    if not two_factor.is_pending(request):
+        return redirect(_next_or_home(request))
+    if two_factor.app_device(request.user) is None:
+        return redirect(f"{reverse('two-factor-set-up')}?{request.GET.urlencode()}")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        problem = two_factor.verify(user=request.user, code=form.cleaned_data["code"])
+        if problem is None:
+            two_factor.mark_done(request)
+            return redirect(_next_or_home(request))
+        form.add_error("code", problem)
+    return render(
+        request,
+        "accounts/two_factor_verify.html",
+        {"form": form, "next": _next_or_home(request)},
+    )
+
+
+@requires(Permission.SERVICE_USE)
+@before_second_factor
+@require_http_methods(["GET", "POST"])
+def two_factor_set_up(request):
+    """Scan or type the key, then prove it with a code; recovery codes follow."""
+    if two_factor.is_pending(request) and two_factor.app_device(request.user) is not None:
+        return redirect("two-factor")  # a new app needs the old one first, or a reset
+    device = two_factor.app_device_to_confirm(request.user)
+    form = SetUpCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        codes = two_factor.app_confirm(
+            user=request.user, device=device, code=form.cleaned_data["code"]
+        )
+        if codes is not None:
+            two_factor.mark_done(request)
+            request.session[RECOVERY_CODES_SESSION_KEY] = codes
+            request.session["quarterdeck.after_codes"] = _next_or_home(request)
+            return redirect("two-factor-recovery-codes")
+        form.add_error("code", "The code is not right: enter the code the app shows now")
+    return render(
+        request,
+        "accounts/two_factor_set_up.html",
+        {
+            "form": form,
+            "qr_code": two_factor.qr_code_svg(device),
+            "key": two_factor.key_for_typing(device),
+            "required": two_factor.is_pending(request),
+        },
+    )
+
+
+@requires(Permission.SERVICE_USE)
+@require_http_methods(["GET", "POST"])
+def two_factor_recovery_codes(request):
+    """Shows new recovery codes once; a person who has used some can ask for new ones."""
+    if request.method == "POST":
+        if two_factor.app_device(request.user) is None:
+            return redirect("two-factor-set-up")
+        request.session[RECOVERY_CODES_SESSION_KEY] = two_factor.recovery_codes_new(
+            user=request.user
+        )
+        return redirect("two-factor-recovery-codes")
+    return render(
+        request,
+        "accounts/two_factor_recovery_codes.html",
+        {
+            "codes": request.session.pop(RECOVERY_CODES_SESSION_KEY, None),
+            "carry_on": request.session.pop("quarterdeck.after_codes", reverse("account")),
+            "left": two_factor.recovery_codes_left(request.user),
+        },
+    )
+
+
+@requires(Permission.SERVICE_USE)
+def account(request):
+    user = request.user
+    return render(
+        request,
+        "accounts/account.html",
+        {
+            "has_password": settings.PASSWORD_SIGN_IN and user.has_usable_password(),
+            "has_two_factor": two_factor.has_two_factor(user),
+            "two_factor_required": settings.TWO_FACTOR_REQUIRED and two_factor.is_privileged(user),
+            "recovery_codes_left": two_factor.recovery_codes_left(user),
+            "single_sign_on": settings.SINGLE_SIGN_ON,
+            "provider": sso.provider_name(),
+        },
+    )
+
+
+# Passwords
+
+
+class PasswordReset(auth_views.PasswordResetView):
+    form_class = PasswordResetForm
+    template_name = "accounts/password_reset.html"
+    success_url = reverse_lazy("password-reset-sent")
+
+    def form_valid(self, form):
+        if not reset_request_allowed(self.request, form.cleaned_data["email"]):
+            return locked_out(self.request)
+        return super().form_valid(form)
+
+
+class PasswordResetConfirm(auth_views.PasswordResetConfirmView):
+    form_class = SetPasswordForm
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("password-reset-done")
+
+
+class PasswordChange(auth_views.PasswordChangeView):
+    form_class = PasswordChangeForm
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("account")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, "Your password has been changed.")
+        return response
+
+
+password_reset = public(_password_sign_in_only(PasswordReset.as_view()))
+password_reset_sent = public(
+    _password_sign_in_only(
+        auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_sent.html")
+    )
+)
+password_reset_confirm = public(_password_sign_in_only(PasswordResetConfirm.as_view()))
+password_reset_done = public(
+    _password_sign_in_only(
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="accounts/password_reset_done.html"
+        )
+    )
+)
+password_change = requires(Permission.SERVICE_USE)(_password_sign_in_only(PasswordChange.as_view()))
