@@ -31,8 +31,8 @@ from mozilla_django_oidc.utils import import_from_settings
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
 from core.mail import absolute
-from trusts.permissions import public
 from trusts.models import normalise_email
+from trusts.permissions import public
 
 logger = logging.getLogger("quarterdeck.sign_in")
 
