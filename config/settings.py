@@ -331,6 +331,8 @@ LOGGING = {
         # 4xx warnings would add raw paths, which can hold an invitation's token.
         "django.request": {"level": "ERROR"},
         "weasyprint": {"level": "WARNING"},
+        # django-axes reports every attempt at INFO; lockouts come at WARNING.
+        "axes": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
     },
 }

@@ -5,11 +5,12 @@ import re
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from core.models import AuditEvent
-from tests.factories import UserFactory
+from tests.factories import MembershipFactory, UserFactory
 from trusts.models import Invitation, Membership, Role, SeatGroup, User
 
 
@@ -136,9 +137,10 @@ def test_invitation_revoke_stops_the_link(
     assert AuditEvent.objects.filter(action="invitation.revoked").exists()
 
 
-def test_invite_existing_account_links_it_without_a_duplicate(
+def test_invite_existing_account_waits_for_the_person_to_accept(
     coordinator_client, trust, django_capture_on_commit_callbacks
 ):
+    invitee = Client()  # the invited person's own browser
     existing = UserFactory(email="Known.Person@test.example", password="their own password")
     invite_and_send(
         coordinator_client,
@@ -146,12 +148,65 @@ def test_invite_existing_account_links_it_without_a_duplicate(
         django_capture_on_commit_callbacks,
         email="known.person@TEST.example",
     )
-    assert User.objects.filter(email__iexact="known.person@test.example").count() == 1
-    assert Membership.objects.filter(user=existing, trust=trust, role=Role.BOARD_MEMBER).exists()
-    assert not Invitation.objects.exists()
+    # Nothing changes for them until they agree.
+    assert not Membership.objects.filter(user=existing, trust=trust).exists()
     (message,) = mail.outbox
     assert message.to == ["known.person@test.example"]
-    assert "/invitations/" not in message.body  # no password link for an existing account
+    link = link_in(message)
+    # Signed out, the link asks them to sign in to the account they have.
+    page = invitee.get(link).content.decode()
+    assert "Sign in to accept" in page
+    assert not Membership.objects.filter(user=existing, trust=trust).exists()
+    invitee.force_login(existing)
+    assert "Join the board" in invitee.get(link).content.decode()
+    response = invitee.post(link)
+    assert response.status_code == 302
+    assert Membership.objects.filter(user=existing, trust=trust, role=Role.BOARD_MEMBER).exists()
+    assert User.objects.filter(email__iexact="known.person@test.example").count() == 1
+    assert invitee.get(link).status_code == 410  # once only
+
+
+def test_invitation_for_an_account_cannot_be_accepted_by_another_account(
+    coordinator_client, trust, django_capture_on_commit_callbacks
+):
+    invitee = Client()  # the invited person's own browser
+    UserFactory(email="known.person@test.example", password="their own password")
+    someone_else = UserFactory(email="someone.else@test.example")
+    invite_and_send(
+        coordinator_client,
+        trust,
+        django_capture_on_commit_callbacks,
+        email="known.person@test.example",
+    )
+    invitee.force_login(someone_else)
+    link = link_in(mail.outbox[0])
+    assert invitee.get(link).status_code == 403
+    assert invitee.post(link).status_code == 403
+    assert not Membership.objects.filter(trust=trust, user=someone_else).exists()
+
+
+def test_invite_page_reveals_nothing_about_whether_an_account_exists(
+    coordinator_client, trust, other_trust, django_capture_on_commit_callbacks
+):
+    # Another trust's coordinator has an account; a stranger has none.
+    MembershipFactory(
+        user=UserFactory(email="their.lead@test.example"), trust=other_trust, role=Role.COORDINATOR
+    )
+    pages = []
+    for email in ("their.lead@test.example", "nobody@test.example"):
+        response = invite_and_send(
+            coordinator_client, trust, django_capture_on_commit_callbacks, email=email
+        )
+        page = coordinator_client.get(response.url).content.decode()
+        pages.append(re.sub(r"(their\.lead|nobody)@test\.example", "EMAIL", page))
+    messages = [re.search(r"We have emailed .*?</p>", page).group(0) for page in pages]
+    assert messages[0] == messages[1]
+    statuses = [
+        Invitation.objects.get(email=email).status
+        for email in ("their.lead@test.example", "nobody@test.example")
+    ]
+    assert statuses == ["Invited", "Invited"]
+    assert not Membership.objects.filter(trust=trust, role=Role.BOARD_MEMBER).exists()
 
 
 def test_invite_existing_account_without_password_gets_a_link_and_keeps_one_account(
@@ -225,7 +280,7 @@ def test_invitation_of_another_trust_is_404(
         full_name="Else Where",
         seat_group=SeatGroup.EXECUTIVE,
         by=programme_staff,
-    ).invitation
+    )
     url = reverse(
         "invitation-revoke", args=[coordinator.memberships.get().trust.ods_code, invitation.pk]
     )

@@ -164,12 +164,6 @@ class InvitationError(Exception):
     """An invitation the rules refuse; the message is for the person who tried."""
 
 
-@dataclass(frozen=True)
-class InvitationOutcome:
-    invitation: Invitation | None  # None when an existing account was linked at once
-    membership: Membership | None
-
-
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -177,23 +171,17 @@ def _token_hash(token: str) -> str:
 @transaction.atomic
 def invitation_send(
     *, trust: Trust, email: str, full_name: str, seat_group: SeatGroup, by: User
-) -> InvitationOutcome:
-    """Adds a board member. Someone who already has an account with a password is linked
-    at once and told by email; anyone else gets a single-use link to set a password."""
+) -> Invitation:
+    """Invites someone to the board by email. Whether or not they already have an account,
+    they get a single-use link and join only when they accept it, and the coordinator sees
+    the same "invited" either way (the page reveals nothing about accounts)."""
     email = normalise_email(email)
-    user = User.objects.filter(email__iexact=email).first()
-    if user and trust.memberships.filter(user=user, role=Role.BOARD_MEMBER).exists():
+    if trust.memberships.filter(user__email__iexact=email, role=Role.BOARD_MEMBER).exists():
         raise InvitationError(f"{email} is already on {trust.name}'s board.")
     if trust.invitations.filter(
         email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
     ).exists():
         raise InvitationError(f"{email} has already been invited: send that invitation again.")
-    if user is not None and user.has_usable_password():
-        membership = membership_add(
-            trust=trust, user=user, role=Role.BOARD_MEMBER, seat_group=seat_group, by=by
-        )
-        _email_added(trust=trust, user=user, invited_by=by.full_name, membership=membership)
-        return InvitationOutcome(invitation=None, membership=membership)
     invitation = Invitation(
         trust=trust, email=email, full_name=full_name.strip(), seat_group=seat_group, invited_by=by
     )
@@ -207,7 +195,7 @@ def invitation_send(
         detail={"email": email, "seat_group": seat_group},
     )
     _email_invitation(invitation=invitation, token=token)
-    return InvitationOutcome(invitation=invitation, membership=None)
+    return invitation
 
 
 @transaction.atomic
@@ -240,22 +228,44 @@ def invitation_for_token(token: str) -> Invitation | None:
     return invitation if invitation is not None and invitation.is_usable else None
 
 
+def account_for(invitation: Invitation) -> User | None:
+    """The account the invitation's address already has, if any."""
+    return User.objects.filter(email__iexact=invitation.email).first()
+
+
+def needs_sign_in_to_accept(invitation: Invitation) -> bool:
+    """Whether the invited person accepts by signing in to the account they have, rather
+    than by setting a password (an account they can sign in to: a password, or single
+    sign-on here)."""
+    account = account_for(invitation)
+    return account is not None and (account.has_usable_password() or settings.SINGLE_SIGN_ON)
+
+
 @transaction.atomic
-def invitation_accept(*, token: str, password: str) -> User:
-    """Sets the invited person's password (making their account if they have none) and
-    adds them to the board. The link cannot be used again."""
+def invitation_accept(*, token: str, password: str | None, user: User | None = None) -> User:
+    """Accepts an invitation and adds the person to the board; the link cannot be used
+    again.
+
+    With ``user``, the person is signed in and accepts for their own account, which must
+    be the invited address. Otherwise the link itself is the proof: the account is made
+    (or its password set) with ``password``, or with no password where single sign-on
+    will sign them in.
+    """
     invitation = (
         Invitation.objects.select_for_update().filter(token_hash=_token_hash(token)).first()
     )
     if invitation is None or not invitation.is_usable:
         raise InvitationError("This invitation link has expired or has already been used.")
-    user = User.objects.filter(email__iexact=invitation.email).first()
-    if user is None:
-        user = user_create(
-            email=invitation.email, full_name=invitation.full_name, password=password, by=None
-        )
+    if user is not None:
+        if normalise_email(user.email) != invitation.email:
+            raise InvitationError("This invitation is for another account.")
+    elif needs_sign_in_to_accept(invitation):
+        raise InvitationError("Sign in to your account to accept this invitation.")
     else:
-        user.set_password(password)
+        user = account_for(invitation) or user_create(
+            email=invitation.email, full_name=invitation.full_name, password=None, by=None
+        )
+        user.set_password(password)  # None: no password, single sign-on only
         user.save(update_fields=["password"])
     membership_add(
         trust=invitation.trust,
@@ -305,20 +315,8 @@ def _email_invitation(*, invitation: Invitation, token: str) -> None:
             if invitation.invited_by
             else "Your trust",
             "link": absolute(reverse("invitation-accept", kwargs={"token": token})),
+            "has_account": needs_sign_in_to_accept(invitation),
+            "single_sign_on": settings.SINGLE_SIGN_ON,
         },
     )
     invitation.save(update_fields=["delivery"])
-
-
-def _email_added(*, trust: Trust, user: User, invited_by: str, membership: Membership) -> None:
-    send(
-        about=membership,
-        to=user.email,
-        template="added_to_board",
-        context={
-            "trust": trust,
-            "user": user,
-            "invited_by": invited_by,
-            "link": absolute(reverse("sign-in")),
-        },
-    )

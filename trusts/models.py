@@ -240,4 +240,4 @@ class Invitation(models.Model):
             return (
                 "Not sent" if self.delivery.status == Email.Status.FAILED else "Waiting to be sent"
             )
-        return "Sent"
+        return "Invited"

@@ -10,6 +10,7 @@ from trusts.actions import (
     InvitationError,
     invitation_accept,
     invitation_for_token,
+    needs_sign_in_to_accept,
     invitation_resend,
     invitation_revoke,
     invitation_send,
@@ -17,7 +18,7 @@ from trusts.actions import (
 )
 from trusts.audit_trail import trail_entry
 from trusts.forms import AcceptInvitationForm, InviteForm
-from trusts.models import Region, Trust
+from trusts.models import Region, Trust, normalise_email
 from trusts.permissions import Permission, has_permission, public, requires, requires_on_trust
 from trusts.presenters import trust_cards
 
@@ -76,16 +77,14 @@ def board_people(request, trust: Trust):
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            outcome = invitation_send(trust=trust, by=request.user, **form.cleaned_data)
+            invitation = invitation_send(trust=trust, by=request.user, **form.cleaned_data)
         except InvitationError as problem:
             form.add_error("email", str(problem))
         else:
-            email = form.cleaned_data["email"]
             messages.success(
                 request,
-                f"{email} already had an account and is now on the board; we have told them."
-                if outcome.invitation is None
-                else f"We have emailed {email} a link to set their password.",
+                f"We have emailed {invitation.email} an invitation. They join the board when "
+                "they accept it.",
             )
             return redirect("board-people", ods_code=trust.ods_code)
     return render(
@@ -148,22 +147,69 @@ def membership_remove_view(request, trust: Trust, pk: int):
 @public
 @require_http_methods(["GET", "POST"])
 def invitation_accept_view(request, token: str):
+    """Someone new sets a password (or chooses single sign-on); someone with an account
+    signs in to it and agrees to join."""
     invitation = invitation_for_token(token)
     if invitation is None:
         return render(request, "trusts/invitation_unusable.html", status=410)
-    form = AcceptInvitationForm(request.POST or None, invitation=invitation)
-    if request.method == "POST" and form.is_valid():
-        try:
-            user = invitation_accept(token=token, password=form.cleaned_data["password"])
-        except InvitationError:
-            return render(request, "trusts/invitation_unusable.html", status=410)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(
-            request, f"Welcome to Quarterdeck. You are on {invitation.trust.name}'s board."
-        )
-        return redirect("home")
+    if needs_sign_in_to_accept(invitation):
+        return _join_with_account(request, token, invitation)
+    form = None
+    if settings.PASSWORD_SIGN_IN:
+        form = AcceptInvitationForm(request.POST or None, invitation=invitation)
+    if request.method == "POST":
+        with_sso = settings.SINGLE_SIGN_ON and "single-sign-on" in request.POST
+        if with_sso or (form is not None and form.is_valid()):
+            password = None if with_sso else form.cleaned_data["password"]
+            try:
+                user = invitation_accept(token=token, password=password)
+            except InvitationError:
+                return render(request, "trusts/invitation_unusable.html", status=410)
+            if with_sso:
+                messages.success(
+                    request,
+                    f"You are on {invitation.trust.name}'s board. Sign in with "
+                    f"{settings.OIDC_PROVIDER_NAME} to carry on.",
+                )
+                return redirect("sign-in")
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(
+                request, f"Welcome to Quarterdeck. You are on {invitation.trust.name}'s board."
+            )
+            return redirect("home")
     return render(
-        request, "trusts/invitation_accept.html", {"invitation": invitation, "form": form}
+        request,
+        "trusts/invitation_accept.html",
+        {
+            "invitation": invitation,
+            "form": form,
+            "single_sign_on": settings.SINGLE_SIGN_ON,
+            "provider": settings.OIDC_PROVIDER_NAME,
+        },
+    )
+
+
+def _join_with_account(request, token: str, invitation):
+    """The invited address has an account: its owner signs in and agrees to join."""
+    signed_in_as = request.user if request.user.is_authenticated else None
+    if signed_in_as is not None and normalise_email(signed_in_as.email) != invitation.email:
+        state = "other-account"
+    elif signed_in_as is None:
+        state = "sign-in"
+    else:
+        state = "join"
+        if request.method == "POST":
+            try:
+                invitation_accept(token=token, password=None, user=signed_in_as)
+            except InvitationError:
+                return render(request, "trusts/invitation_unusable.html", status=410)
+            messages.success(request, f"You have joined {invitation.trust.name}'s board.")
+            return redirect("home")
+    return render(
+        request,
+        "trusts/invitation_join.html",
+        {"invitation": invitation, "state": state},
+        status=403 if state == "other-account" else 200,
     )
 
 
