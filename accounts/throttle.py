@@ -39,4 +39,5 @@ def reset_request_allowed(request, email: str) -> bool:
     if AxesProxyHandler.is_locked(request, credentials):
         return False
     user_login_failed.send(sender=__name__, credentials=credentials, request=request)
-    return True
+    # The request that reaches the limit is refused too, as a sign-in would be.
+    return not getattr(request, "axes_locked_out", False)

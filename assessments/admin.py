@@ -44,4 +44,5 @@ def erase_people(modeladmin, request, queryset):
     )
 
 
-admin.site._registry[get_user_model()].actions = [erase_people]
+people_admin = admin.site._registry[get_user_model()]
+people_admin.actions = [*people_admin.actions, erase_people]

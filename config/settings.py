@@ -103,6 +103,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.data_banner",
+                "accounts.context_processors.session_timeout",
             ],
         },
     },

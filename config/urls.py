@@ -8,6 +8,9 @@ from reports import views as report_views
 from reports import views_programme as programme_views
 from trusts import views as trust_views
 
+# Before admin.site.urls is read: the admin signs in through our throttled page.
+admin.site.login = admin_sign_in
+
 questionnaire_urls = [
     path("", questionnaire.questionnaire_start, name="questionnaire-start"),
     path("principles/<int:number>/", questionnaire.questionnaire_page, name="questionnaire-page"),
@@ -84,6 +87,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-admin.site.login = admin_sign_in
 admin.site.site_header = "Quarterdeck administration"
 admin.site.site_title = "Quarterdeck admin"

@@ -2,3 +2,78 @@
 import { initAll } from './vendor/nhsuk/nhsuk-frontend.min.js'
 
 initAll()
+
+// The timeout warning (templates/includes/timeout_warning.html): two minutes before an
+// idle session ends, a modal dialog offers to stay signed in. When time runs out it says
+// so and stays open; the page is left as it is, so nothing typed is lost.
+function timeoutWarning (dialog) {
+  const idle = Number(dialog.dataset.idleSeconds) * 1000
+  const warn = Number(dialog.dataset.warnSeconds) * 1000
+  const csrf = dialog.querySelector('input[name="csrfmiddlewaretoken"]').value
+  const part = (name) => dialog.querySelector(`[data-${name}]`)
+  let deadline, warnTimer, tick, lastAnnounced
+
+  const inWords = (seconds) => seconds >= 60
+    ? `${Math.ceil(seconds / 60)} minute${Math.ceil(seconds / 60) === 1 ? '' : 's'}`
+    : `${seconds} second${seconds === 1 ? '' : 's'}`
+
+  const signedOut = () => {
+    clearInterval(tick)
+    part('title').textContent = 'You have been signed out'
+    part('countdown').textContent = 'You have been signed out because you had not done anything for a while.'
+    part('announce').textContent = 'You have been signed out.'
+    part('stay').hidden = true
+    part('sign-out').hidden = true
+    part('close').hidden = false
+  }
+
+  const update = () => {
+    const left = Math.max(0, Math.round((deadline - Date.now()) / 1000))
+    if (left === 0) return signedOut()
+    part('countdown').textContent = `We will sign you out in ${inWords(left)}.`
+    // Screen readers hear the time every 30 seconds, not every second.
+    const announce = Math.ceil(left / 30)
+    if (announce !== lastAnnounced) {
+      lastAnnounced = announce
+      part('announce').textContent = `We will sign you out in ${inWords(left)}.`
+    }
+  }
+
+  const show = () => {
+    dialog.showModal()
+    update()
+    tick = setInterval(update, 1000)
+  }
+
+  const schedule = () => {
+    deadline = Date.now() + idle
+    clearTimeout(warnTimer)
+    warnTimer = setTimeout(show, Math.max(0, idle - warn))
+  }
+
+  part('stay').addEventListener('click', async () => {
+    const answer = await fetch(dialog.dataset.keepAliveUrl, {
+      method: 'POST',
+      headers: { 'X-CSRFToken': csrf },
+      credentials: 'same-origin'
+    }).catch(() => null)
+    if (answer && answer.status === 204) {
+      clearInterval(tick)
+      dialog.close()
+      schedule()
+    } else {
+      signedOut()
+    }
+  })
+  part('close').addEventListener('click', () => dialog.close())
+  // Escape would hide the warning without resetting the clock: it means "stay".
+  dialog.addEventListener('cancel', (event) => {
+    if (part('stay').hidden) return
+    event.preventDefault()
+    part('stay').click()
+  })
+  schedule()
+}
+
+const warning = document.querySelector('[data-module="qd-timeout-warning"]')
+if (warning && typeof warning.showModal === 'function') timeoutWarning(warning)

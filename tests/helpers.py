@@ -2,6 +2,8 @@
 
 from collections.abc import Callable
 
+from django.urls import reverse
+
 from assessments.actions import AnswerInput, answers_save, response_submit
 from assessments.models import Assessment, Response
 from principles.models import Question
@@ -83,3 +85,24 @@ def set_targets(assessment: Assessment, coordinator, levels: dict[int, str]) -> 
         levels={principles[n]: Decimal(level) for n, level in levels.items()},
         by=coordinator,
     )
+
+
+def questionnaire_url(assessment, name, **kwargs):
+    return reverse(
+        f"questionnaire-{name}",
+        kwargs={"ods_code": assessment.trust.ods_code, "cycle": assessment.cycle.slug, **kwargs},
+    )
+
+
+def page_data(
+    assessment, number, levels=("3", "4", "dont-know"), comments=("", "", ""), action="continue"
+):
+    questions = Question.objects.filter(
+        framework_id=assessment.cycle.framework_id, principle__number=number
+    ).order_by("order")
+    data = {"action": action}
+    for question, level, comment in zip(questions, levels, comments, strict=False):
+        prefix = question.key.replace(".", "-")
+        data[f"{prefix}-level"] = level
+        data[f"{prefix}-comment"] = comment
+    return data

@@ -13,29 +13,9 @@ from tests.factories import (
     PrincipleFactory,
     QuestionFactory,
 )
-from tests.helpers import answer_everything, new_board_member
+from tests.helpers import answer_everything, new_board_member, page_data
+from tests.helpers import questionnaire_url as url
 from trusts.models import Role
-
-
-def url(assessment, name, **kwargs):
-    return reverse(
-        f"questionnaire-{name}",
-        kwargs={"ods_code": assessment.trust.ods_code, "cycle": assessment.cycle.slug, **kwargs},
-    )
-
-
-def page_data(
-    assessment, number, levels=("3", "4", "dont-know"), comments=("", "", ""), action="continue"
-):
-    questions = Question.objects.filter(
-        framework_id=assessment.cycle.framework_id, principle__number=number
-    ).order_by("order")
-    data = {"action": action}
-    for question, level, comment in zip(questions, levels, comments, strict=False):
-        prefix = question.key.replace(".", "-")
-        data[f"{prefix}-level"] = level
-        data[f"{prefix}-comment"] = comment
-    return data
 
 
 def saved(member):

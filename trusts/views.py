@@ -5,16 +5,17 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.keeping import typed
 from assessments.selectors import current_assessments, trust_cycles
 from trusts.actions import (
     InvitationError,
     invitation_accept,
     invitation_for_token,
-    needs_sign_in_to_accept,
     invitation_resend,
     invitation_revoke,
     invitation_send,
     membership_remove,
+    needs_sign_in_to_accept,
 )
 from trusts.audit_trail import trail_entry
 from trusts.forms import AcceptInvitationForm, InviteForm
@@ -74,7 +75,7 @@ def trust_list(request):
 @require_http_methods(["GET", "POST"])
 def board_people(request, trust: Trust):
     """The coordinator's page for the board: who is on it, who is invited, add someone."""
-    form = InviteForm(request.POST or None)
+    form = InviteForm(typed(request))
     if request.method == "POST" and form.is_valid():
         try:
             invitation = invitation_send(trust=trust, by=request.user, **form.cleaned_data)

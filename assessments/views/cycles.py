@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from accounts.keeping import typed
 from assessments.actions import AssessmentError, cycle_create
 from assessments.forms import CycleForm
 from assessments.models import Cycle, quarter_dates
@@ -19,7 +20,7 @@ def cycle_list(request):
 @requires(Permission.CYCLES_MANAGE)
 @require_http_methods(["GET", "POST"])
 def cycle_new(request):
-    form = CycleForm(request.POST or None)
+    form = CycleForm(typed(request))
     if request.method == "POST" and form.is_valid():
         year, quarter = form.cleaned_data["quarter"]
         first_day, last_day = quarter_dates(year, quarter)

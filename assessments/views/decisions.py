@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from accounts.keeping import typed
 from assessments.decisions import board_action_save, positions_record
 from assessments.errors import AssessmentError
 from assessments.forms import BoardActionForm, PositionsForm
@@ -23,7 +24,7 @@ from trusts.permissions import Permission, requires_on_trust
 def positions_edit(request, assessment: Assessment):
     principles = principles_with_questions(assessment)
     form = PositionsForm(
-        request.POST or None,
+        typed(request),
         principles=principles,
         positions={p.principle_id: p for p in assessment.positions.all()},
     )
@@ -89,7 +90,7 @@ def board_action_edit(request, trust: Trust, pk: int | None = None):
                 "notes",
             )
         }
-    form = BoardActionForm(request.POST or None, principles=_principles_for(trust), initial=initial)
+    form = BoardActionForm(typed(request), principles=_principles_for(trust), initial=initial)
     if request.method == "POST" and form.is_valid():
         board_action_save(trust=trust, action=action, values=form.values(), by=request.user)
         messages.success(request, "The action is saved.")

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from accounts.keeping import typed
 from assessments.actions import (
     AnswersIncomplete,
     AssessmentError,
@@ -75,11 +76,11 @@ def questionnaire_page(request, assessment: Assessment, number: int):
     _visible(assessment)
     principle = principle_page(assessment, number)
     total = principle_count(assessment)
-    # A bound form shows what was posted, so a save reads no earlier answers.
-    answers = own_answers(assessment, request.user)[1] if request.method == "GET" else {}
-    form = PrinciplePageForm(
-        request.POST or None, questions=list(principle.questions.all()), answers=answers
-    )
+    # A bound form shows what was posted (or kept when the session ended), so it reads no
+    # earlier answers.
+    data = typed(request)
+    answers = own_answers(assessment, request.user)[1] if data is None else {}
+    form = PrinciplePageForm(data, questions=list(principle.questions.all()), answers=answers)
     if request.method == "POST":
         if assessment.is_closed:
             return _closed(request, assessment, form.typed_comments(), status=409)

@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.keeping import typed
 from assessments.actions import (
     AssessmentError,
     assessment_close,
@@ -102,7 +103,7 @@ def assessment_reopen_view(request, assessment: Assessment):
     if not assessment.is_closed:
         messages.error(request, "Only a closed assessment can be reopened.")
         return redirect(assessment_url(assessment))
-    form = ReopenForm(request.POST or None)
+    form = ReopenForm(typed(request))
     if request.method == "POST" and form.is_valid():
         assessment_reopen(
             assessment=assessment, reason=form.cleaned_data["reason"], by=request.user
@@ -122,7 +123,7 @@ def targets_edit(request, assessment: Assessment):
         messages.error(request, "The quarter is closed, so its targets are fixed: reopen it first.")
         return redirect(assessment_url(assessment))
     principles = list(principles_with_questions(assessment))
-    form = TargetsForm(request.POST or None, principles=principles, targets=targets_of(assessment))
+    form = TargetsForm(typed(request), principles=principles, targets=targets_of(assessment))
     if request.method == "POST" and form.is_valid():
         try:
             targets_set(assessment=assessment, levels=form.levels(), by=request.user)

@@ -1,0 +1,97 @@
+"""Throttling and lockout on sign-in, the admin and password reset (django-axes)."""
+
+import datetime
+
+from axes.models import AccessAttempt
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+
+from tests.factories import UserFactory
+
+
+def try_password(client, email, password, address="192.0.2.1"):
+    return client.post(
+        reverse("sign-in"), {"username": email, "password": password}, REMOTE_ADDR=address
+    )
+
+
+def test_five_wrong_passwords_lock_the_account_even_with_the_right_one(client, db):
+    UserFactory(email="ada@test.example", password="correct horse battery")
+    for _ in range(4):
+        assert try_password(client, "ada@test.example", "wrong").status_code == 200
+    assert try_password(client, "ada@test.example", "wrong").status_code == 429
+    response = try_password(client, "ada@test.example", "correct horse battery")
+    assert response.status_code == 429
+    content = response.content.decode()
+    assert "nhsuk-error-summary" in content
+    assert "Too many attempts. Try again after" in content
+    assert "_auth_user_id" not in client.session
+
+
+def test_lockout_is_kept_by_account_whatever_the_address(db):
+    UserFactory(email="ada@test.example", password="correct horse battery")
+    for n in range(5):
+        try_password(Client(), "Ada@test.example", "wrong", address=f"192.0.2.{n + 10}")
+    response = try_password(Client(), "ada@test.example", "correct horse battery", "198.51.100.7")
+    assert response.status_code == 429
+
+
+def test_lockout_is_kept_by_address_whatever_the_account(db):
+    UserFactory(email="bea@test.example", password="correct horse battery")
+    for n in range(5):
+        try_password(Client(), f"guess{n}@test.example", "wrong", address="203.0.113.9")
+    locked = try_password(Client(), "bea@test.example", "correct horse battery", "203.0.113.9")
+    assert locked.status_code == 429
+    elsewhere = try_password(Client(), "bea@test.example", "correct horse battery", "192.0.2.50")
+    assert elsewhere.status_code == 302
+
+
+def test_lockout_ends_after_the_cool_off(client, db):
+    UserFactory(email="ada@test.example", password="correct horse battery")
+    for _ in range(5):
+        try_password(client, "ada@test.example", "wrong")
+    AccessAttempt.objects.update(attempt_time=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC))
+    assert try_password(client, "ada@test.example", "correct horse battery").status_code == 302
+
+
+def test_admin_sign_in_goes_through_the_throttled_sign_in_page(client, db):
+    UserFactory(email="admin@test.example", password="correct horse battery", is_superuser=True)
+    response = client.post(
+        reverse("admin:login"),
+        {"username": "admin@test.example", "password": "correct horse battery"},
+    )
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("sign-in"))
+    assert "_auth_user_id" not in client.session
+
+
+def test_password_reset_requests_are_throttled_by_account(db, django_capture_on_commit_callbacks):
+    UserFactory(email="ada@test.example")
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(4):
+            response = Client().post(
+                reverse("password-reset"), {"email": "ada@test.example"}, REMOTE_ADDR=f"192.0.2.{n}"
+            )
+            assert response.status_code == 302
+        locked = Client().post(reverse("password-reset"), {"email": "ada@test.example"})
+    assert locked.status_code == 429
+    assert "Try again after" in locked.content.decode()
+    assert len(mail.outbox) == 4
+
+
+def test_password_reset_requests_are_throttled_by_address(db):
+    for n in range(4):
+        Client().post(reverse("password-reset"), {"email": f"guess{n}@test.example"})
+    locked = Client().post(reverse("password-reset"), {"email": "another@test.example"})
+    assert locked.status_code == 429
+
+
+def test_lockouts_are_listed_for_administrators(client, db):
+    admin = UserFactory(email="admin@test.example", is_superuser=True)
+    for _ in range(5):
+        try_password(Client(), "ada@test.example", "wrong")
+    client.force_login(admin)
+    content = client.get(reverse("admin:axes_accessattempt_changelist")).content.decode()
+    assert "ada@test.example" in content
+    assert "192.0.2.1" in content
