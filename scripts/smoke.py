@@ -12,6 +12,7 @@ not visit is an error. The last line is ``smoke: pages=<n> downloads=<m> errors=
 Run as ``make smoke`` (part of ``make test``), or ``.venv/bin/python scripts/smoke.py``.
 """
 
+import base64
 import contextlib
 import http.client
 import os
@@ -28,6 +29,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import psycopg2
+from django_otp.oath import totp
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -109,7 +111,9 @@ class Browser:
         self.tally.record(name, method, path, response.status, set(expect), kind)
         return response, content
 
-    def sign_in(self, email: str) -> None:
+    def sign_in(self, email: str, *, second_factor: bool = False) -> None:
+        """Signs in with the demo password; ``second_factor`` (a privileged role under the
+        production settings) sets up an authenticator app as a person would."""
         self.request("GET", "/sign-in/")  # the CSRF cookie
         response, _ = self.visit(
             "sign-in",
@@ -120,6 +124,28 @@ class Browser:
         )
         if response.status != 302:
             raise SystemExit(f"Could not sign in as {email}")
+        if second_factor:
+            self.visit("home", "/", expect=(302,))  # to the second factor first
+            self.visit("two-factor", "/sign-in/two-factor/", expect=(302,))  # none set up yet
+            _, page = self.visit("two-factor-set-up", "/account/two-factor/")
+            found = re.search(rb'class="qd-secret-key">([A-Z2-7 ]+)<', page)
+            if not found:
+                raise SystemExit(f"No two-factor key shown to {email}")
+            typed = found.group(1).replace(b" ", b"")
+            key = base64.b32decode(typed + b"=" * (-len(typed) % 8))
+            code = f"{totp(key):06d}"
+            self.visit(
+                "two-factor-set-up",
+                "/account/two-factor/",
+                method="POST",
+                data={"code": code},
+                expect=(302,),
+            )
+            _, codes = self.visit(
+                "two-factor-recovery-codes", "/account/two-factor/recovery-codes/"
+            )
+            if codes.count(b"<li><code>") != 10:
+                raise SystemExit(f"{email} was not shown ten recovery codes")
 
 
 class Deployment:
@@ -306,11 +332,28 @@ def journey(deployment: Deployment, tally: Tally) -> None:
     anonymous.visit("about", "/about/")
     anonymous.visit("home", "/", expect=(302,))
     anonymous.visit("invitation-accept", "/invitations/not-a-real-token/", expect=(410,))
+    # Single sign-on is not set up in the smoke deployment: its pages are not there.
+    anonymous.visit("sso-start", "/sign-in/organisation/", expect=(404,))
+    anonymous.visit("sso-callback", "/sign-in/organisation/callback/", expect=(404,))
+    anonymous.visit("password-reset", "/password-reset/")
+    anonymous.visit(
+        "password-reset",
+        "/password-reset/",
+        method="POST",
+        data={"email": "martin.oduya@wessexvale.example"},
+        expect=(302,),
+    )
+    anonymous.visit("password-reset-sent", "/password-reset/sent/")
+    anonymous.visit("password-reset-confirm", "/password-reset/MQ/not-a-token/")
+    anonymous.visit("password-reset-done", "/password-reset/done/")
 
     # A board member answers every page and submits, across both servers.
     member = Browser(tally, a)
     member.sign_in("martin.oduya@wessexvale.example")
     member.visit("home", "/")
+    member.visit("account", "/account/")
+    member.visit("password-change", "/account/password/")
+    member.visit("session-keep-alive", "/session/keep-alive/", method="POST", expect=(204,))
     base = f"/trusts/ZZA/assessments/{now}/questionnaire/"
     member.visit("questionnaire-start", base)
     keys = query(
@@ -337,7 +380,7 @@ def journey(deployment: Deployment, tally: Tally) -> None:
 
     # The coordinator runs the quarter.
     lead = Browser(tally, a)
-    lead.sign_in("priya.shah@wessexvale.example")
+    lead.sign_in("priya.shah@wessexvale.example", second_factor=True)
     lead.visit("home", "/")
     lead.visit("trust-detail", "/trusts/ZZA/")
     lead.visit("board-people", "/trusts/ZZA/people/")
@@ -422,7 +465,7 @@ def journey(deployment: Deployment, tally: Tally) -> None:
 
     # A paper frozen by one server (on its first download) is served by the other.
     other = Browser(tally, a)
-    other.sign_in("owen.fairclough@penninemoors.example")
+    other.sign_in("owen.fairclough@penninemoors.example", second_factor=True)
     _, made_on_a = other.visit("paper-pdf", f"/trusts/ZZB/assessments/{before}/paper.pdf")
     _, served_by_b = other.on(b).visit("paper-pdf", f"/trusts/ZZB/assessments/{before}/paper.pdf")
     freezes = query(
@@ -434,7 +477,7 @@ def journey(deployment: Deployment, tally: Tally) -> None:
 
     # Programme staff: quarters, the national view, exports, the bulk ZIP.
     staff = Browser(tally, b)
-    staff.sign_in("programme@quarterdeck.example")
+    staff.sign_in("programme@quarterdeck.example", second_factor=True)
     staff.visit("home", "/")
     staff.visit("programme-home", "/programme/", expect=(302,))
     staff.visit("trust-list", "/trusts/")
@@ -479,7 +522,7 @@ def journey(deployment: Deployment, tally: Tally) -> None:
 
     # The administrator: the admin's pages.
     admin = Browser(tally, a)
-    admin.sign_in("admin@quarterdeck.example")
+    admin.sign_in("admin@quarterdeck.example", second_factor=True)
     for page in admin_pages(query):
         admin.visit("admin", page)
     for browser in (lead, staff, admin):

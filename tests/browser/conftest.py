@@ -7,6 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from principles.actions import framework_load
+from principles.loader import read_framework, shipped_framework_files
+from tests.factories import MembershipFactory, TrustFactory, UserFactory
+from tests.helpers import quarter_of_year
+from trusts.models import Role, SeatGroup, TrustType
+
 # Playwright's sync API runs an event loop in this thread; the test's own database work
 # is still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -87,3 +93,37 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(
             f"axe: {len(checked_pages)} pages checked against WCAG 2.2 AA, 0 violations"
         )
+
+
+# The people and the quarter of the journeys.
+
+PASSWORD = "a-test-password"
+
+
+@pytest.fixture
+def quarter(transactional_db):
+    framework = framework_load(spec=read_framework(shipped_framework_files()[0])).framework
+    trust = TrustFactory(
+        ods_code="QJA", name="Journey Hospitals NHS Trust", trust_type=TrustType.ACUTE
+    )
+    cycle = quarter_of_year(framework, 2026, 3)
+    return trust, cycle
+
+
+def person(trust, role, email, name, seat_group=SeatGroup.EXECUTIVE):
+    user = UserFactory(email=email, full_name=name, password=PASSWORD)
+    MembershipFactory(
+        trust=trust,
+        user=user,
+        role=role,
+        seat_group=seat_group if role == Role.BOARD_MEMBER else "",
+    )
+    return user
+
+
+def sign_in(page, email):
+    page.goto("/sign-in/")
+    page.fill("#id_username", email)
+    page.fill("#id_password", PASSWORD)
+    page.click("button:has-text('Sign in')")
+    page.wait_for_url("**/")

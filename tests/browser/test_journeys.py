@@ -5,49 +5,15 @@ from playwright.sync_api import expect
 
 from assessments.actions import assessment_open
 from assessments.models import AssessmentStatus, Response, ResponseStatus
-from principles.actions import framework_load
-from principles.loader import read_framework, shipped_framework_files
-from tests.browser.conftest import check
+from tests.browser.conftest import PASSWORD, check, person, sign_in
 from tests.factories import (
     AssessmentFactory,
-    MembershipFactory,
     PrincipleResultFactory,
     TrustFactory,
     UserFactory,
 )
-from tests.helpers import answer_everything, new_board_member, quarter_of_year
-from trusts.models import Region, Role, SeatGroup, TrustType
-
-PASSWORD = "a-test-password"
-
-
-@pytest.fixture
-def quarter(transactional_db):
-    framework = framework_load(spec=read_framework(shipped_framework_files()[0])).framework
-    trust = TrustFactory(
-        ods_code="QJA", name="Journey Hospitals NHS Trust", trust_type=TrustType.ACUTE
-    )
-    cycle = quarter_of_year(framework, 2026, 3)
-    return trust, cycle
-
-
-def person(trust, role, email, name, seat_group=SeatGroup.EXECUTIVE):
-    user = UserFactory(email=email, full_name=name, password=PASSWORD)
-    MembershipFactory(
-        trust=trust,
-        user=user,
-        role=role,
-        seat_group=seat_group if role == Role.BOARD_MEMBER else "",
-    )
-    return user
-
-
-def sign_in(page, email):
-    page.goto("/sign-in/")
-    page.fill("#id_username", email)
-    page.fill("#id_password", PASSWORD)
-    page.click("button:has-text('Sign in')")
-    page.wait_for_url("**/")
+from tests.helpers import answer_everything, new_board_member
+from trusts.models import Region, Role
 
 
 def focused(page) -> dict:
