@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts.erasure import sign_in_records_erase
 from assessments import decisions, disclosure, notifications, scoring
 from assessments.errors import AnswersIncomplete, AssessmentError, AssessmentNotOpen
 from assessments.models import (
@@ -410,7 +411,8 @@ ERASED_NAME = "Erased person"
 def person_erase(*, user: User, by: User | None) -> int:
     """A right-to-erasure request: deletes the person's answers in every quarter, their
     roles, invitations and emails, removes their address from the audit trail, and leaves
-    an account with no name, address or password (so audit rows keep an actor). Results
+    an account with no name, address or password (so audit rows keep an actor), and none of
+    what signing in kept (accounts.erasure). Results
     already published stay as they were; each paper's page then says its figures would now
     differ. Returns how many responses were erased."""
     email = user.email
@@ -423,6 +425,7 @@ def person_erase(*, user: User, by: User | None) -> int:
     user.memberships.all().delete()
     Invitation.objects.filter(email__iexact=email).delete()
     Email.objects.filter(to__iexact=email).delete()
+    sign_in_records_erase(user=user, email=email)
     _scrub_address_from_audit(email)
     user.email = f"erased-{user.pk}@erased.invalid"
     user.full_name = ERASED_NAME

@@ -4,9 +4,14 @@ board size is the board of that quarter, and nothing of the person is left behin
 from io import StringIO
 
 import pytest
+from axes.models import AccessAttempt
 from django.core.management import CommandError, call_command
+from django.http import QueryDict
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.keeping import keep
+from accounts.models import KeptInput
 from assessments.actions import (
     ERASED_NAME,
     assessment_close,
@@ -47,7 +52,9 @@ def test_board_size_counts_a_member_who_submitted_and_left_before_close(
     assert (paper.submitted, paper.board_size) == (4, 4)  # never "4 of 3"
 
 
-def test_erasure_removes_the_persons_answers_roles_invitations_emails_and_address(published):
+def test_erasure_removes_the_persons_answers_roles_invitations_emails_address_and_sign_in_records(
+    published,
+):
     person = Response.objects.filter(assessment=published).first().respondent
     email = person.email
     Invitation.objects.create(
@@ -61,6 +68,12 @@ def test_erasure_removes_the_persons_answers_roles_invitations_emails_and_addres
     )
     Email.objects.create(to=email, template="reminder", subject="S", body="B")
     AuditEvent.objects.create(action="reminder.sent", trust=published.trust, detail={"to": email})
+    # What signing in keeps: input kept after a timeout, two-factor, lockout records.
+    keep(user_id=person.pk, path="/somewhere/", post=QueryDict("comment=Mine"))
+    TOTPDevice.objects.create(user=person, name="Authenticator app")
+    AccessAttempt.objects.create(
+        username=email, ip_address="192.0.2.1", user_agent="", failures_since_start=2
+    )
     assert person_erase(user=person, by=None) == 1
     person.refresh_from_db()
     assert (person.full_name, person.is_active, person.has_usable_password()) == (
@@ -73,6 +86,9 @@ def test_erasure_removes_the_persons_answers_roles_invitations_emails_and_addres
     assert not person.memberships.exists()
     assert not Invitation.objects.filter(email__iexact=email).exists()
     assert not Email.objects.filter(to__iexact=email).exists()
+    assert not KeptInput.objects.exists()
+    assert not TOTPDevice.objects.exists()
+    assert not AccessAttempt.objects.filter(username__iexact=email).exists()
     for event in AuditEvent.objects.all():
         assert email not in str(event.detail)
     assert AuditEvent.objects.filter(action="person.erased", trust=published.trust).exists()

@@ -1,0 +1,18 @@
+"""What signing in leaves behind about a person, for the right to erasure."""
+
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.models import KeptInput
+from trusts.models import User, normalise_email
+
+
+def sign_in_records_erase(*, user: User, email: str) -> None:
+    """Deletes the person's kept form input, two-factor devices, and the lockout records
+    that name their address. Called inside the erasure action's transaction."""
+    KeptInput.objects.filter(user=user).delete()
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    for model in (AccessAttempt, AccessLog, AccessFailureLog):
+        model.objects.filter(username__iexact=normalise_email(email)).delete()
