@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -78,6 +79,9 @@ MIDDLEWARE = [
     "accounts.middleware.IdleTimeout",
     "accounts.middleware.SecondFactor",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Content-Security-Policy (SECURE_CSP), then Permissions-Policy and no-store caching.
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "core.middleware.SecurityHeaders",
     # Turns a locked-out sign-in into the NHS.UK page that says when to try again.
     "axes.middleware.AxesMiddleware",
     # Last, so it sees the exceptions of the view itself: a database that is locked or
@@ -104,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.data_banner",
                 "accounts.context_processors.session_timeout",
+                "django.template.context_processors.csp",
             ],
         },
     },
@@ -288,6 +293,28 @@ INVITATION_DAYS = int(os.environ.get("INVITATION_DAYS", "14"))
 REMINDER_DAYS_BEFORE_CLOSE = int(os.environ.get("REMINDER_DAYS_BEFORE_CLOSE", "7"))
 # The address people use to reach the app, for links in emails.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Content-Security-Policy: our own files only; the one inline script carries the nonce.
+# NHS.UK frontend's stylesheet loads the Frutiger font from assets.nhs.uk. Forms may also
+# lead to the single sign-on provider (signing out there).
+_SIGN_ON_ORIGIN = "/".join(OIDC_ISSUER.split("/")[:3]) if OIDC_ISSUER else ""
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF, "https://assets.nhs.uk"],
+    "connect-src": [CSP.SELF],
+    "form-action": [CSP.SELF, *([_SIGN_ON_ORIGIN] if _SIGN_ON_ORIGIN else [])],
+    "frame-ancestors": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "object-src": [CSP.NONE],
+}
+# Browser features the service never uses, switched off for every page.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), "
+    "gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), usb=()"
+)
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

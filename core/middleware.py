@@ -5,6 +5,7 @@ import logging
 import re
 import time
 
+from django.conf import settings
 from django.db import OperationalError
 from django.shortcuts import render
 
@@ -51,6 +52,23 @@ class RequestLog:
             return response
         finally:
             unbind_request_id(bound)
+
+
+class SecurityHeaders:
+    """Permissions-Policy on every response, and ``Cache-Control: no-store`` on every
+    page and download that does not set its own: a shared computer's browser must not
+    keep a board paper, an export or a signed-in page. (Static files are served before
+    this, with their own long caching.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        if "Cache-Control" not in response:
+            response["Cache-Control"] = "no-store"
+        return response
 
 
 def typed_text(post) -> list[str]:

@@ -131,11 +131,24 @@ def _agreement(differ: bool, judged: bool) -> str:
     return "no" if judged else "too few scores"
 
 
+# A spreadsheet reads text starting with one of these as a formula (OWASP's list).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    """Text that a spreadsheet would run as a formula (a trust name of ``=HYPERLINK(…)``,
+    say) is given a leading apostrophe, so it is shown, never run. Numbers are left as
+    numbers, negative ones included."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return f"'{value}"
+    return value
+
+
 def as_csv(columns, rows) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([column.name for column in columns])
-    writer.writerows(rows)
+    writer.writerows([safe_cell(value) for value in row] for row in rows)
     return buffer.getvalue().encode("utf-8-sig")  # with a BOM, so Excel reads it as UTF-8
 
 
@@ -143,13 +156,22 @@ def as_xlsx(columns, rows, *, title: str) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = title[:31]
-    sheet.append([column.name for column in columns])
+    _append(sheet, [column.name for column in columns])
     for row in rows:
-        sheet.append(row)
+        _append(sheet, row)
     notes = workbook.create_sheet("Columns")
-    notes.append(["column", "meaning"])
+    _append(notes, ["column", "meaning"])
     for column in columns:
-        notes.append([column.name, column.description])
+        _append(notes, [column.name, column.description])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _append(sheet, values) -> None:
+    """Appends a row whose text cells are text: openpyxl would store any string starting
+    with "=" as a formula, and we write no formulas."""
+    sheet.append([safe_cell(value) for value in values])
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"

@@ -32,6 +32,9 @@ import psycopg2
 from django_otp.oath import totp
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from core.security_headers import header_problems  # noqa: E402 (after the path)
+
 PYTHON = sys.executable
 GUNICORN = str(Path(PYTHON).with_name("gunicorn"))
 SERVER = os.environ.get("SMOKE_POSTGRES", "postgres://postgres@127.0.0.1:5432")
@@ -103,6 +106,10 @@ class Browser:
 
     def visit(self, name: str, path: str, *, method="GET", data=None, expect=(200,)):
         response, content = self.request(method, path, data)
+        self.tally.errors.extend(
+            f"{method} {path} ({name}): {problem}"
+            for problem in header_problems(response.getheader)
+        )
         kind = (
             "download"
             if response.getheader("Content-Type", "").startswith(DOWNLOAD_TYPES)

@@ -159,11 +159,15 @@ def _choice_items(kind, auto_id, name, choices, hints, divider) -> tuple[tuple[s
 
 @register.filter
 def css_string(value) -> str:
-    """Text made safe to sit inside a double-quoted CSS string (the PDF's running header)."""
+    """Text made safe to sit inside a double-quoted CSS string (the PDF's running header).
+
+    Marked safe once escaped for CSS: inside <style> HTML entities are not decoded, so
+    HTML-escaping it as well would print "&amp;" in the header. "<" is escaped for CSS, so
+    the text cannot close the style element."""
     text = str(value)
     for character, escaped in (("\\", "\\\\"), ('"', '\\"'), ("\n", " "), ("<", "\\3c ")):
         text = text.replace(character, escaped)
-    return text
+    return mark_safe(text)
 
 
 @register.simple_tag
