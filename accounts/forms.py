@@ -16,6 +16,7 @@ def _helper(button: str, label: str) -> FormHelper:
 class SignInForm(auth_forms.AuthenticationForm):
     username = forms.EmailField(
         label="Email address",
+        max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )
     password = forms.CharField(

@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.utils import timezone
 
 from assessments.actions import AnswerInput
 from assessments.decisions import ActionInput, PositionInput
@@ -10,10 +11,13 @@ from assessments.models import (
     HALF_LEVELS,
     ActionRag,
     ActionStatus,
+    AgreedPosition,
     Answer,
+    Assessment,
+    BoardAction,
     parse_quarter,
 )
-from core.forms import Button, date_field
+from core.forms import Button, TextField, date_field, text_field
 from core.widgets import RadiosWithHints
 from principles.models import LEVEL_LABELS, LEVELS, Framework, Principle, Question
 
@@ -53,7 +57,7 @@ class PrinciplePageForm(forms.Form):
                     "or choose Don't know",
                 },
             )
-            self.fields[f"{prefix}-comment"] = forms.CharField(
+            self.fields[f"{prefix}-comment"] = TextField(
                 label=f"Comment on question {number} (optional)",
                 help_text="Say why you chose this level. Comments appear in the board paper "
                 "without your name.",
@@ -133,12 +137,13 @@ class TargetsForm(forms.Form):
 
 
 class ReopenForm(forms.Form):
-    reason = forms.CharField(
+    reason = text_field(
+        Assessment,
+        "reopen_reason",
         label="Why are you reopening this assessment?",
         help_text="This is recorded in the audit trail, with your name.",
-        max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Enter a reason for reopening"},
+        required="Enter a reason for reopening",
     )
 
     def __init__(self, *args, **kwargs):
@@ -177,10 +182,21 @@ class CycleForm(forms.Form):
         self.helper = FormHelper()
         self.helper.add_input(Button("create", "Create quarter"))
 
+    # Quarters are created for the years the programme runs: from 2020/21 (before it, the
+    # framework did not exist) to five years ahead of today.
+    FIRST_YEAR = 2020
+    YEARS_AHEAD = 5
+
     def clean_quarter(self) -> tuple[int, int]:
         quarter = parse_quarter(self.cleaned_data["quarter"])
         if quarter is None:
             raise forms.ValidationError("Enter the quarter like 2026/27 Q3")
+        last = timezone.localdate().year + self.YEARS_AHEAD
+        if not self.FIRST_YEAR <= quarter[0] <= last:
+            raise forms.ValidationError(
+                f"Enter a quarter from {self.FIRST_YEAR}/{(self.FIRST_YEAR + 1) % 100:02d} "
+                f"to {last}/{(last + 1) % 100:02d}"
+            )
         return quarter
 
     def clean(self):
@@ -220,15 +236,12 @@ class PositionsForm(forms.Form):
                 initial=str(position.level) if position else "",
                 error_messages={"invalid_choice": "Choose a level from 1 to 5, in halves"},
             )
-            self.fields[f"rationale-{principle.number}"] = forms.CharField(
+            self.fields[f"rationale-{principle.number}"] = text_field(
+                AgreedPosition,
+                "rationale",
                 label=f"Why the board agreed this level for principle {principle.number}",
-                required=False,
-                max_length=1000,
                 initial=position.rationale if position else "",
                 widget=forms.Textarea(attrs={"rows": 2}),
-                error_messages={
-                    "max_length": "Keep the reason to 1,000 characters or fewer",
-                },
             )
 
     def clean(self):
@@ -270,21 +283,20 @@ class PositionsForm(forms.Form):
 
 
 class BoardActionForm(forms.Form):
-    title = forms.CharField(
-        label="Action",
-        max_length=200,
-        error_messages={"required": "Enter what the board agreed to do"},
+    title = text_field(
+        BoardAction, "title", label="Action", required="Enter what the board agreed to do"
     )
     principle_number = forms.TypedChoiceField(
         label="Principle",
         coerce=int,
         error_messages={"required": "Choose the principle this action is for"},
     )
-    owner = forms.CharField(
+    owner = text_field(
+        BoardAction,
+        "owner",
         label="Owner",
         help_text="The person responsible, for example the Chief Digital Officer",
-        max_length=150,
-        error_messages={"required": "Enter who owns the action"},
+        required="Enter who owns the action",
     )
     due_date = date_field(
         "Due date",
@@ -300,12 +312,11 @@ class BoardActionForm(forms.Form):
         choices=ActionRag.choices,
         widget=forms.RadioSelect,
     )
-    notes = forms.CharField(
+    notes = text_field(
+        BoardAction,
+        "notes",
         label="Notes (optional)",
-        required=False,
-        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"max_length": "Keep the notes to 2,000 characters or fewer"},
     )
 
     def __init__(self, *args, principles, **kwargs):

@@ -100,7 +100,9 @@ class Assessment(models.Model):
     )
     opened_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
-    reopen_reason = models.TextField(blank=True, help_text="Why it was last reopened.")
+    reopen_reason = models.TextField(
+        blank=True, validators=[MaxLengthValidator(1000)], help_text="Why it was last reopened."
+    )
     action_log = models.JSONField(
         default=list,
         blank=True,

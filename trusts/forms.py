@@ -2,24 +2,27 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.contrib.auth import password_validation
 
-from core.forms import Button
-from trusts.models import SeatGroup, User
+from core.forms import Button, limit_of, text_field
+from trusts.models import Invitation, SeatGroup, User
 
 
 class InviteForm(forms.Form):
-    full_name = forms.CharField(
+    full_name = text_field(
+        Invitation,
+        "full_name",
         label="Full name",
-        max_length=150,
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
-        error_messages={"required": "Enter the board member's full name"},
+        required="Enter the board member's full name",
     )
     email = forms.EmailField(
         label="Email address",
+        max_length=limit_of(Invitation, "email"),
         help_text="They will be emailed a link to set their password.",
         widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
         error_messages={
             "required": "Enter the board member's email address",
             "invalid": "Enter an email address like name@nhs.net",
+            "max_length": "Enter an email address of 254 characters or fewer",
         },
     )
     seat_group = forms.ChoiceField(
