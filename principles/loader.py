@@ -12,7 +12,11 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from principles.models import LEVELS
+from core.forms import limit_of
+from principles.models import LEVELS, Framework, Principle, Question
+
+# The largest version the database column holds (a PositiveIntegerField).
+MAX_VERSION = 2_147_483_647
 
 FRAMEWORKS_DIR = Path(__file__).resolve().parent / "frameworks"
 KEY_PATTERN = re.compile(r"^p(?P<number>\d+)\.[a-z0-9]+(-[a-z0-9]+)*$")
@@ -72,17 +76,19 @@ def read_framework(path: Path) -> FrameworkSpec:
         raise FrameworkFileError("TOML syntax", str(error)) from error
     except UnicodeDecodeError as error:
         raise FrameworkFileError("file", "not UTF-8 text") from error
+    except RecursionError as error:
+        raise FrameworkFileError("TOML syntax", "tables or arrays nested too deeply") from error
     return parse_framework(document)
 
 
 def parse_framework(document: dict[str, Any]) -> FrameworkSpec:
     _only(document, {"slug", "version", "title", "published", "principles"}, "top level")
-    slug = _text(document, "slug", "top level")
+    slug = _text(document, "slug", "top level", limit=limit_of(Framework, "slug"))
     if not SLUG_PATTERN.fullmatch(slug):
         raise FrameworkFileError("slug", "use lower-case letters, digits and hyphens")
     version = _field(document, "version", int, "top level")
-    if version < 1:
-        raise FrameworkFileError("version", "must be 1 or more")
+    if not 1 <= version <= MAX_VERSION:
+        raise FrameworkFileError("version", f"must be a whole number from 1 to {MAX_VERSION}")
     principles = _field(document, "principles", list, "top level")
     if not principles:
         raise FrameworkFileError("principles", "a framework needs at least one principle")
@@ -97,7 +103,7 @@ def parse_framework(document: dict[str, Any]) -> FrameworkSpec:
     return FrameworkSpec(
         slug=slug,
         version=version,
-        title=_text(document, "title", "top level"),
+        title=_text(document, "title", "top level", limit=limit_of(Framework, "title")),
         published=_field(document, "published", bool, "top level"),
         principles=parsed,
     )
@@ -116,7 +122,7 @@ def _principle(entry: Any, path: str, *, expected_number: int) -> PrincipleSpec:
         raise FrameworkFileError(f"{path}.questions", "a principle needs at least one question")
     return PrincipleSpec(
         number=number,
-        title=_text(entry, "title", path),
+        title=_text(entry, "title", path, limit=limit_of(Principle, "title")),
         summary=_text(entry, "summary", path),
         guidance=_text(entry, "guidance", path),
         questions=tuple(
@@ -129,7 +135,7 @@ def _principle(entry: Any, path: str, *, expected_number: int) -> PrincipleSpec:
 def _question(entry: Any, path: str, *, principle_number: int) -> QuestionSpec:
     entry = _mapping(entry, path)
     _only(entry, {"key", "text", "help", "levels", "replaces"}, path)
-    key = _text(entry, "key", path)
+    key = _text(entry, "key", path, limit=limit_of(Question, "key"))
     match = KEY_PATTERN.fullmatch(key)
     if not match or int(match["number"]) != principle_number:
         raise FrameworkFileError(
@@ -182,9 +188,13 @@ def _field(entry: dict, name: str, kind: type, path: str):
     return value
 
 
-def _text(entry: dict, name: str, path: str) -> str:
+def _text(entry: dict, name: str, path: str, *, limit: int | None = None) -> str:
     value = _field(entry, name, str, path).strip()
+    where = name if path == "top level" else f"{path}.{name}"
     if not value:
-        where = name if path == "top level" else f"{path}.{name}"
         raise FrameworkFileError(where, "must not be empty")
+    if "\x00" in value:
+        raise FrameworkFileError(where, "holds a NUL character")
+    if limit is not None and len(value) > limit:
+        raise FrameworkFileError(where, f"is {len(value)} characters; at most {limit}")
     return value

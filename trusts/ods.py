@@ -11,7 +11,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from trusts.models import ODS_CODE_PATTERN, Region, TrustType
+from core.forms import limit_of
+from trusts.models import ODS_CODE_PATTERN, Region, Trust, TrustType
 
 # etr.csv has no header; these are 0-based positions of the columns we use.
 CODE, NAME, REGION, ICB, OPEN_DATE, CLOSE_DATE = 0, 1, 2, 3, 10, 11
@@ -86,7 +87,7 @@ def _parse_row(line: int, row: list[str]) -> TrustRecord:
     code = row[CODE].strip().upper()
     if not ODS_CODE_PATTERN.fullmatch(code):
         raise OdsFileError(line, f"{row[CODE]!r} is not an ODS code (3 or 5 letters and digits)")
-    name = row[NAME].strip()
+    name = _text(line, row[NAME], f"trust {code}'s name", limit_of(Trust, "name"))
     if not name:
         raise OdsFileError(line, f"trust {code} has no name")
     for column, label in ((OPEN_DATE, "open date"), (CLOSE_DATE, "close date")):
@@ -95,10 +96,21 @@ def _parse_row(line: int, row: list[str]) -> TrustRecord:
         line=line,
         ods_code=code,
         name=display_name(name),
-        region=row[REGION].strip().upper(),
-        icb_code=row[ICB].strip().upper(),
+        region=_text(line, row[REGION], "region code", limit_of(Trust, "region")).upper(),
+        icb_code=_text(line, row[ICB], "ICB code", limit_of(Trust, "icb_code")).upper(),
         closed=bool(row[CLOSE_DATE].strip()),
     )
+
+
+def _text(line: int, value: str, label: str, limit: int) -> str:
+    """A cell's text, refused with its line when it holds control characters or is longer
+    than its column."""
+    value = value.strip()
+    if any(ord(character) < 32 or ord(character) == 127 for character in value):
+        raise OdsFileError(line, f"{label} holds a control character")
+    if len(value) > limit:
+        raise OdsFileError(line, f"{label} is {len(value)} characters; at most {limit}")
+    return value
 
 
 def _check_date(line: int, value: str, label: str) -> None:
@@ -146,12 +158,12 @@ def parse_trust_types(lines: Iterable[str]) -> dict[str, str]:
     """A CSV with the header ``ods_code,trust_type``; the type as a value or a label."""
     by_name = {label.lower(): value for value, label in TrustType.choices}
     by_name.update({value: value for value in TrustType.values})
-    reader = csv.reader(lines)
-    header = [cell.strip().lower() for cell in next(reader, [])]
-    if header[:2] != ["ods_code", "trust_type"]:
+    rows = _rows(csv.reader(lines, strict=True))
+    _, header = next(rows, (1, []))
+    if [cell.strip().lower() for cell in header[:2]] != ["ods_code", "trust_type"]:
         raise OdsFileError(1, "the header must be ods_code,trust_type")
     types = {}
-    for line_number, row in enumerate(reader, start=2):
+    for line_number, row in rows:
         if not any(cell.strip() for cell in row):
             continue
         if len(row) < 2:

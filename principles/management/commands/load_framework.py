@@ -41,6 +41,10 @@ class Command(BaseCommand):
             return read_framework(path)
         except FileNotFoundError as error:
             raise CommandError(f"{path}: no such file") from error
+        except IsADirectoryError as error:
+            raise CommandError(f"{path} is a folder: give the TOML file in it") from error
+        except OSError as error:
+            raise CommandError(f"{path} could not be read: {error.strerror}") from error
         except FrameworkFileError as error:
             raise CommandError(failure(path, error)) from error
 

@@ -39,5 +39,9 @@ class Command(BaseCommand):
             return reader(path)
         except FileNotFoundError as error:
             raise CommandError(f"{path}: no such file") from error
+        except IsADirectoryError as error:
+            raise CommandError(f"{path} is a folder: give the CSV file in it") from error
+        except OSError as error:
+            raise CommandError(f"{path} could not be read: {error.strerror}") from error
         except OdsFileError as error:
             raise CommandError(f"{path}, {error}. Nothing was imported.") from error
