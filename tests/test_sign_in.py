@@ -77,8 +77,27 @@ def test_sign_out_by_get_is_refused(signed_in, board_member):
     assert signed_in(board_member).get(reverse("sign-out")).status_code == 405
 
 
-def test_passwords_are_hashed_with_argon2_in_the_project_settings():
-    assert project_settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+def test_passwords_are_hashed_with_argon2id_at_owasps_cost_in_the_project_settings():
+    from django.utils.module_loading import import_string
+
+    hasher = import_string(project_settings.PASSWORD_HASHERS[0])()
+    assert hasher.algorithm == "argon2"
+    assert (hasher.time_cost, hasher.memory_cost, hasher.parallelism) == (2, 19456, 1)
+
+
+def test_a_hash_with_the_old_cost_still_signs_in_and_is_remade(client, db, settings):
+    from django.contrib.auth.hashers import Argon2PasswordHasher, make_password
+
+    settings.PASSWORD_HASHERS = project_settings.PASSWORD_HASHERS
+    user = UserFactory(email="old@test.example")
+    user.password = make_password("correct horse battery", hasher=Argon2PasswordHasher())
+    user.save()
+    response = client.post(
+        reverse("sign-in"), {"username": "old@test.example", "password": "correct horse battery"}
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert "m=19456,t=2,p=1" in user.password
 
 
 def test_user_email_is_stored_in_lower_case(db):
