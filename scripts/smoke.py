@@ -18,10 +18,12 @@ import http.client
 import os
 import re
 import secrets
+import signal
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
@@ -54,6 +56,7 @@ class Tally:
     downloads: int = 0
     errors: list[str] = field(default_factory=list)
     visited: set[str] = field(default_factory=set)
+    faults: str = "not run"
 
     def record(self, name: str, method: str, path: str, status: int, expected, kind: str):
         self.visited.add(name)
@@ -527,6 +530,9 @@ def journey(deployment: Deployment, tally: Tally) -> None:
     )
     lead.visit("assessment-detail", f"/trusts/ZZA/assessments/{new_slug}/")
 
+    # Board members save pages of the new quarter while an app-server worker is killed.
+    worker_killed_mid_saves(deployment, tally, new_slug)
+
     # The administrator: the admin's pages.
     admin = Browser(tally, a)
     admin.sign_in("admin@quarterdeck.example", second_factor=True)
@@ -534,6 +540,111 @@ def journey(deployment: Deployment, tally: Tally) -> None:
         admin.visit("admin", page)
     for browser in (lead, staff, admin):
         browser.visit("sign-out", "/sign-out/", method="POST", expect=(302,))
+
+
+def worker_killed_mid_saves(deployment: Deployment, tally: Tally, slug: str) -> None:
+    """SIGKILLs one of server A's gunicorn workers while ZZA's board members save pages at
+    once. Every page must then be wholly saved or wholly absent, and each member carries on:
+    a page whose save was cut off saves on the next try."""
+    query, port = deployment.query, deployment.ports[0]
+    emails = [
+        email
+        for (email,) in query(
+            "SELECT u.email FROM trusts_user u JOIN trusts_membership m ON m.user_id = u.id"
+            " JOIN trusts_trust t ON t.id = m.trust_id"
+            " WHERE t.ods_code = 'ZZA' AND m.role = 'board_member' AND NOT u.is_staff"
+            " AND NOT u.is_programme_staff AND NOT EXISTS (SELECT 1 FROM trusts_membership c"
+            " WHERE c.user_id = u.id AND c.role = 'coordinator') ORDER BY u.email"
+        )
+    ]
+    keys = query(
+        "SELECT p.number, q.key FROM principles_question q"
+        " JOIN principles_principle p ON p.id = q.principle_id"
+        " JOIN assessments_cycle c ON c.framework_id = q.framework_id"
+        " JOIN assessments_assessment a ON a.cycle_id = c.id"
+        " JOIN trusts_trust t ON t.id = a.trust_id"
+        " WHERE t.ods_code = 'ZZA' AND a.status = 'open' ORDER BY p.number",
+    )
+    pages = {number: [key for n, key in keys if n == number] for number, _ in keys}
+    base = f"/trusts/ZZA/assessments/{slug}/questionnaire/principles/"
+    members = []
+    for email in emails:
+        member = Browser(tally, port)
+        member.sign_in(email)
+        members.append(member)
+
+    def answers(number):
+        data = {"action": "continue"}
+        for key in pages[number]:
+            data[f"{key.replace('.', '-')}-level"] = "4"
+            data[f"{key.replace('.', '-')}-comment"] = f"Said during a fault on {key}."
+        return data
+
+    unsaved: list[tuple[Browser, int]] = []
+
+    def save_all(member):
+        for number in pages:
+            try:
+                response, _ = member.request("POST", f"{base}{number}/", answers(number))
+                if response.status != 302 or "/questionnaire/" not in response.getheader(
+                    "Location", ""
+                ):
+                    unsaved.append((member, number))
+            except (OSError, http.client.HTTPException):  # the worker died under it
+                unsaved.append((member, number))
+
+    threads = [threading.Thread(target=save_all, args=(member,)) for member in members]
+    for thread in threads:
+        thread.start()
+    time.sleep(0.3)
+    master = deployment.processes[0].pid
+    workers = [
+        int(entry.name)
+        for entry in Path("/proc").iterdir()
+        if entry.name.isdigit() and _parent_of(entry) == master
+    ]
+    if workers:
+        os.kill(workers[0], signal.SIGKILL)
+    else:
+        tally.errors.append("fault: no gunicorn worker found to kill")
+    for thread in threads:
+        thread.join()
+    for number, count in query(
+        "SELECT p.number, count(*) FROM assessments_answer an"
+        " JOIN assessments_response r ON r.id = an.response_id"
+        " JOIN assessments_assessment a ON a.id = r.assessment_id"
+        " JOIN trusts_trust t ON t.id = a.trust_id"
+        " JOIN principles_question q ON q.id = an.question_id"
+        " JOIN principles_principle p ON p.id = q.principle_id"
+        " WHERE t.ods_code = 'ZZA' AND a.status = 'open'"
+        " GROUP BY r.id, p.number",
+    ):
+        if count != len(pages[number]):
+            tally.errors.append(f"fault: principle {number} half saved ({count} answers)")
+    for member, number in unsaved:  # they press save again
+        member.visit(
+            "questionnaire-page",
+            f"{base}{number}/",
+            method="POST",
+            data=answers(number),
+            expect=(302,),
+        )
+    ((stored,),) = query(
+        "SELECT count(*) FROM assessments_answer an"
+        " JOIN assessments_response r ON r.id = an.response_id"
+        " JOIN assessments_assessment a ON a.id = r.assessment_id"
+        " JOIN trusts_trust t ON t.id = a.trust_id WHERE t.ods_code = 'ZZA' AND a.status = 'open'"
+    )
+    if stored != len(members) * len(keys):
+        tally.errors.append(f"fault: {stored} answers stored, {len(members) * len(keys)} sent")
+    tally.faults = f"killed={len(workers[:1])} retried={len(unsaved)} stored={stored}"
+
+
+def _parent_of(process: Path) -> int | None:
+    try:
+        return int((process / "stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
 
 
 def exports(browser: Browser, assessment: str, *, expect) -> None:
@@ -579,6 +690,7 @@ def main() -> int:
     tally.errors.extend(f"not visited: {name} (add it to scripts/smoke.py)" for name in missing)
     for error in tally.errors:
         print(f"ERROR {error}")
+    print(f"fault: {tally.faults}")
     print(f"smoke: pages={tally.pages} downloads={tally.downloads} errors={len(tally.errors)}")
     return 1 if tally.errors else 0
 
