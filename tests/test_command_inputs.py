@@ -126,3 +126,19 @@ def test_load_framework_any_text_loads_or_is_refused_whole(tmp_path_factory, db,
     if message is not None:
         assert "Nothing was loaded" in message
         assert not Framework.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("command", "arguments", "found"),
+    [
+        ("send_reminders", ["--days", str(10**20)], "give a whole number from 0 to 366"),
+        ("send_reminders", ["--days", "-1"], "give a whole number from 0 to 366"),
+        ("seed_national", ["--trusts", str(10**20)], "give a whole number from 1 to 1000"),
+        ("seed_national", ["--quarters", "0"], "give a whole number from 1 to 40"),
+    ],
+)
+def test_numbers_past_what_a_command_can_do_are_a_usage_error(db, command, arguments, found):
+    from django.core.management import call_command
+
+    with pytest.raises(CommandError, match=found):
+        call_command(command, *arguments)

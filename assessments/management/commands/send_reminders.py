@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from assessments.notifications import reminder_send, reminders_due
+from core.management.arguments import whole_number
 
 
 class Command(BaseCommand):
@@ -14,7 +15,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument(
             "--days",
-            type=int,
+            type=whole_number(0, 366),
             default=settings.REMINDER_DAYS_BEFORE_CLOSE,
             help="remind when the assessment closes within this many days "
             f"(default {settings.REMINDER_DAYS_BEFORE_CLOSE}, from REMINDER_DAYS_BEFORE_CLOSE)",

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.management.arguments import whole_number
 from core.national import seed_national
 from trusts.ods import OdsFileError
 
@@ -18,13 +19,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("ods_file", nargs="?", type=Path, help="an ODS etr.csv (optional)")
-        parser.add_argument("--trusts", type=int, default=200, help="how many trusts (200)")
-        parser.add_argument("--quarters", type=int, default=8, help="how many quarters (8)")
-        parser.add_argument("--seed", type=int, default=2026, help="random seed, for repeatability")
+        parser.add_argument(
+            "--trusts", type=whole_number(1, 1000), default=200, help="how many trusts (200)"
+        )
+        parser.add_argument(
+            "--quarters", type=whole_number(1, 40), default=8, help="how many quarters (8)"
+        )
+        parser.add_argument(
+            "--seed", type=whole_number(0, 2**32 - 1), default=2026, help="random seed"
+        )
 
     def handle(self, *args, ods_file, trusts, quarters, seed, **options):
-        if trusts < 1 or quarters < 1:
-            raise CommandError("--trusts and --quarters must be at least 1.")
         started = time.perf_counter()
         try:
             report = seed_national(
