@@ -76,7 +76,8 @@ screenshots: setup browser
 
 SCREENSHOT_PAGES := sign-in-with-errors board-member-home questionnaire-principle-1 \
 	questionnaire-check-answers assessment-completion board-members agreed-position \
-	board-paper national-comparison-filtered national-completion
+	board-paper national-comparison-filtered national-completion timeout-warning \
+	typed-input-shown-back
 
 check: setup
 	$(VENV)/bin/ruff check .
