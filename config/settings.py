@@ -286,6 +286,11 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Quarterdeck <quarterd
 # the email is marked as not sent, and the page about it says so (core.mail).
 EMAIL_RETRY_MINUTES = [int(m) for m in env_list("EMAIL_RETRY_MINUTES", "1,5,30,120")]
 
+# Who runs this Quarterdeck service, and where people write to it: named in the privacy
+# notice, the accessibility statement and the help page.
+SERVICE_OWNER = os.environ.get("SERVICE_OWNER", "the organisation that runs this service")
+CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "quarterdeck-support@localhost")
+
 # The smallest number of submitted responses before any aggregate is shown (DESIGN.md §4).
 MIN_RESPONSES = int(os.environ.get("MIN_RESPONSES", "3"))
 # How long an invitation link works, and how many days before close reminders start.

@@ -3,7 +3,7 @@ from django.urls import include, path
 
 from accounts.views import admin_sign_in
 from assessments.views import cycles, decisions, questionnaire, running
-from core.views import healthz
+from core.views import healthz, public_page
 from reports import views as report_views
 from reports import views_programme as programme_views
 from trusts import views as trust_views
@@ -55,7 +55,11 @@ trust_urls = [
 urlpatterns = [
     path("", trust_views.home, name="home"),
     path("", include("accounts.urls")),
-    path("about/", trust_views.about, name="about"),
+    path("about/", public_page("pages/about.html"), name="about"),
+    path("accessibility/", public_page("pages/accessibility.html"), name="accessibility"),
+    path("privacy/", public_page("pages/privacy.html"), name="privacy"),
+    path("cookies/", public_page("pages/cookies.html"), name="cookies"),
+    path("help/", public_page("pages/help.html"), name="help"),
     path("invitations/<str:token>/", trust_views.invitation_accept_view, name="invitation-accept"),
     path("trusts/", trust_views.trust_list, name="trust-list"),
     path("trusts/<str:ods_code>/", include(trust_urls)),

@@ -1,7 +1,9 @@
+from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
 from django.http import JsonResponse
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -47,3 +49,30 @@ def healthz(request):
     return JsonResponse(
         {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
     )
+
+
+def service_facts() -> dict:
+    """The figures the public pages state, read from the settings that decide them, so the
+    privacy notice and help never drift from what the service does."""
+    return {
+        "owner": settings.SERVICE_OWNER,
+        "contact_email": settings.CONTACT_EMAIL,
+        "minimum_group": settings.MIN_RESPONSES,
+        "idle_minutes": settings.SESSION_IDLE_MINUTES,
+        "kept_hours": settings.KEPT_INPUT_HOURS,
+        "invitation_days": settings.INVITATION_DAYS,
+        "lockout_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "session_hours": settings.SESSION_COOKIE_AGE // 3600,
+    }
+
+
+def public_page(template: str):
+    """A page for everyone, signed in or not: about, accessibility, privacy, cookies, help."""
+
+    @public
+    @require_GET
+    def page(request):
+        return render(request, template, {"service": service_facts()})
+
+    return page

@@ -339,7 +339,8 @@ def journey(deployment: Deployment, tally: Tally) -> None:
     anonymous = Browser(tally, a)
     anonymous.visit("healthz", "/healthz")
     anonymous.visit("sign-in", "/sign-in/")
-    anonymous.visit("about", "/about/")
+    for name in ("about", "accessibility", "privacy", "cookies", "help"):
+        anonymous.visit(name, f"/{name}/")
     anonymous.visit("home", "/", expect=(302,))
     anonymous.visit("invitation-accept", "/invitations/not-a-real-token/", expect=(410,))
     # Single sign-on is not set up in the smoke deployment: its pages are not there.

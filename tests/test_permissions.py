@@ -33,7 +33,7 @@ def test_every_view_declares_a_permission():
     assert undeclared == []
 
 
-def test_only_sign_in_password_reset_invitations_about_and_health_are_public():
+def test_only_sign_in_password_reset_invitations_public_pages_and_health_are_public():
     public = sorted(
         pattern.name
         for namespace, pattern in walk(get_resolver().url_patterns)
@@ -42,12 +42,16 @@ def test_only_sign_in_password_reset_invitations_about_and_health_are_public():
     )
     assert public == [
         "about",
+        "accessibility",
+        "cookies",
         "healthz",
+        "help",
         "invitation-accept",
         "password-reset",
         "password-reset-confirm",
         "password-reset-done",
         "password-reset-sent",
+        "privacy",
         "sign-in",
         "sign-out",
         "sso-callback",

@@ -24,11 +24,6 @@ from trusts.permissions import Permission, has_permission, public, requires, req
 from trusts.presenters import trust_cards
 
 
-@public
-def about(request):
-    return render(request, "about.html")
-
-
 @requires(Permission.SERVICE_USE)
 def home(request):
     return render(request, "trusts/home.html", {"cards": trust_cards(request.user)})

@@ -1,0 +1,54 @@
+"""The pages a public service must have: accessibility statement, privacy notice, cookies,
+help and contact; open to everyone and linked from every page's footer."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+PAGES = {
+    "accessibility": "Accessibility statement for Quarterdeck",
+    "privacy": "Privacy notice",
+    "cookies": "Cookies",
+    "help": "Help and contact",
+    "about": "About Quarterdeck",
+}
+
+
+@pytest.mark.parametrize(("name", "heading"), PAGES.items())
+def test_public_page_is_open_to_everyone_and_linked_from_the_footer(
+    signed_in, board_member, name, heading
+):
+    anonymous = Client()
+    footer = anonymous.get(reverse("sign-in")).content.decode().split("<footer")[1]
+    assert f'href="{reverse(name)}"' in footer
+    for visitor in (anonymous, signed_in(board_member)):
+        response = visitor.get(reverse(name))
+        assert response.status_code == 200
+        assert f"<h1>{heading}</h1>" in response.content.decode()
+
+
+def test_public_pages_state_what_the_settings_decide(client, db, settings):
+    settings.MIN_RESPONSES = 5
+    settings.SESSION_IDLE_MINUTES = 20
+    settings.CONTACT_EMAIL = "help@trust.example"
+    settings.SERVICE_OWNER = "Testshire Digital Boards team"
+    privacy = client.get(reverse("privacy")).content.decode()
+    assert "at least 5 members have submitted" in privacy
+    assert "The data controller is Testshire Digital Boards team" in privacy
+    assert 'href="mailto:help@trust.example"' in privacy
+    assert "after 20 minutes without activity" in client.get(reverse("help")).content.decode()
+    statement = client.get(reverse("accessibility")).content.decode()
+    assert "Reporting a problem with accessibility" in statement
+    assert "help@trust.example" in statement
+
+
+def test_cookies_page_lists_every_cookie_the_service_sets(client, board_member):
+    client.get(reverse("sign-in"))
+    client.post(reverse("sign-in"), {"username": board_member.email, "password": "x"})
+    client.post(reverse("sign-in"), {"username": board_member.email, "password": "a-test-password"})
+    client.post(reverse("sign-out"))
+    set_here = set(client.cookies)
+    assert set_here  # the flow above sets them
+    page = client.get(reverse("cookies")).content.decode()
+    for name in set_here:
+        assert f'<td class="nhsuk-table__cell">{name}</td>' in page
