@@ -437,3 +437,26 @@ def test_membership_role_is_required_to_answer(assessment, trust):
             answers={question: AnswerInput(score=3)},
             by=coordinator_only,
         )
+
+
+def test_questionnaire_start_continue_goes_to_the_first_unfinished_principle(
+    signed_in, board_member, assessment
+):
+    client = signed_in(board_member)
+    for number in (1, 2, 3, 4):
+        client.post(url(assessment, "page", number=number), page_data(assessment, number))
+    content = client.get(url(assessment, "start")).content.decode()
+    assert f'href="{url(assessment, "page", number=5)}">Continue</a>' in content
+
+
+def test_questionnaire_start_continue_goes_to_check_when_every_question_is_answered(
+    signed_in, board_member, assessment
+):
+    answer_everything(assessment, board_member, 3, submit=False)
+    content = signed_in(board_member).get(url(assessment, "start")).content.decode()
+    assert f'href="{url(assessment, "check")}">Continue</a>' in content
+
+
+def test_questionnaire_start_says_when_to_answer_by(signed_in, board_member, assessment):
+    content = signed_in(board_member).get(url(assessment, "start")).content.decode()
+    assert f"Answer by {assessment.cycle.closes_on:%A %-d %B %Y}." in content

@@ -54,7 +54,8 @@ def _closed(request, assessment: Assessment, typed_comments=(), status=200):
 @require_http_methods(["GET"])
 def questionnaire_start(request, assessment: Assessment):
     _visible(assessment)
-    response = response_of(assessment, request.user)
+    response, answers = own_answers(assessment, request.user)
+    unfinished = first_unfinished_principle(assessment, answers)
     return render(
         request,
         "assessments/questionnaire_start.html",
@@ -64,9 +65,25 @@ def questionnaire_start(request, assessment: Assessment):
             "principle_count": principle_count(assessment),
             "disclosure_rule": rule_in_words(),
             "first_url": questionnaire_url(assessment, "page", number=1),
+            # After a break, "Continue" goes where they stopped: the first principle with
+            # a question unanswered, or checking the answers once every one has one.
+            "continue_url": questionnaire_url(assessment, "page", number=unfinished)
+            if unfinished
+            else questionnaire_url(assessment, "check"),
             "check_url": questionnaire_url(assessment, "check"),
         },
     )
+
+
+def first_unfinished_principle(assessment: Assessment, answers: dict) -> int | None:
+    """The number of the first principle with a question not yet answered (a level or
+    "don't know"); None when every question has an answer."""
+    for principle in principles_with_questions(assessment):
+        for question in principle.questions.all():
+            answer = answers.get(question.pk)
+            if answer is None or (answer.score is None and not answer.dont_know):
+                return principle.number
+    return None
 
 
 @requires_on_trust(Permission.QUESTIONNAIRE_ANSWER)
