@@ -165,3 +165,20 @@ def test_trust_list_filters_by_region(signed_in, programme_staff, trust):
 def test_trust_list_unknown_region_shows_all(signed_in, programme_staff, trust, other_trust):
     response = signed_in(programme_staff).get(reverse("trust-list"), {"region": "nonsense"})
     assert len(response.context["trusts"]) == 2
+
+
+def test_home_board_member_sees_when_to_answer_by(signed_in, board_member, assessment):
+    content = signed_in(board_member).get(reverse("home")).content.decode()
+    deadline = f"{assessment.cycle.closes_on:%A %-d %B %Y}"
+    assert f"Answer the {assessment.cycle.label} questionnaire by {deadline}" in content
+
+
+def test_home_after_close_links_the_board_member_to_the_paper(
+    signed_in, board_member, assessment, coordinator
+):
+    from assessments.actions import assessment_close
+
+    assessment_close(assessment=assessment, by=coordinator)
+    content = signed_in(board_member).get(reverse("home")).content.decode()
+    paper = reverse("paper", args=[assessment.trust.ods_code, assessment.cycle.slug])
+    assert f'<a href="{paper}">The {assessment.cycle.label} questionnaire has closed' in content

@@ -91,9 +91,16 @@ def _board_member_step(assessment: Assessment | None, response: Response | None)
     )
     label = assessment.cycle.label
     if assessment.is_closed:
-        return NextStep(f"The {label} questionnaire has closed", url)
+        paper = reverse(
+            "paper", kwargs={"ods_code": assessment.trust.ods_code, "cycle": assessment.cycle.slug}
+        )
+        return NextStep(f"The {label} questionnaire has closed: read the board paper", paper)
+    by = f"by {assessment.cycle.closes_on:%A %-d %B %Y}"
     if response is None:
-        return NextStep(f"Answer the {label} questionnaire (about 15 to 20 minutes)", url)
+        return NextStep(f"Answer the {label} questionnaire {by} (about 15 to 20 minutes)", url)
     if response.is_submitted:
-        return NextStep(f"You have submitted the {label} questionnaire: change your answers", url)
-    return NextStep(f"Continue the {label} questionnaire", url)
+        return NextStep(
+            f"You have submitted the {label} questionnaire: you can change your answers {by}",
+            url,
+        )
+    return NextStep(f"Continue the {label} questionnaire: answer {by}", url)
