@@ -1,3 +1,4 @@
+from dataclasses import dataclass
 from decimal import Decimal
 
 from crispy_forms.helper import FormHelper
@@ -28,6 +29,13 @@ LEVEL_CHOICES.append((DONT_KNOW, "Don't know"))
 
 def field_prefix(question: Question) -> str:
     return question.key.replace(".", "-")
+
+
+@dataclass(frozen=True)
+class TypedAnswer:
+    question: str
+    level: str  # the level's words as offered, or "" when none was chosen
+    comment: str
 
 
 class PrinciplePageForm(forms.Form):
@@ -102,13 +110,17 @@ class PrinciplePageForm(forms.Form):
                     f"Choose a level for question {number}, or choose Don't know",
                 )
 
-    def typed_comments(self) -> list[str]:
-        """What the person typed, to show back if the save could not happen."""
-        return [
-            self.data.get(f"{field_prefix(question)}-comment", "").strip()
-            for question in self.questions
-            if self.data.get(f"{field_prefix(question)}-comment", "").strip()
-        ]
+    def typed_answers(self) -> list[TypedAnswer]:
+        """Every level chosen and comment typed, to show back if the save could not happen."""
+        chosen = dict(LEVEL_CHOICES)
+        typed = []
+        for question in self.questions:
+            prefix = field_prefix(question)
+            level = chosen.get(self.data.get(f"{prefix}-level", ""), "")
+            comment = self.data.get(f"{prefix}-comment", "").strip()
+            if level or comment:
+                typed.append(TypedAnswer(question=question.text, level=level, comment=comment))
+        return typed
 
 
 TARGET_CHOICES = [("", "No target")] + [(str(level), str(level)) for level in HALF_LEVELS]

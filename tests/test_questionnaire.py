@@ -212,7 +212,7 @@ def test_questionnaire_page_coordinator_only_is_403(signed_in, coordinator, asse
     assert not Answer.objects.exists()
 
 
-def test_questionnaire_page_closed_assessment_refuses_and_shows_typed_comment(
+def test_questionnaire_page_closed_assessment_refuses_and_shows_every_level_and_comment(
     signed_in, board_member, assessment, coordinator
 ):
     client = signed_in(board_member)
@@ -226,6 +226,10 @@ def test_questionnaire_page_closed_assessment_refuses_and_shows_typed_comment(
     content = response.content.decode()
     assert "This assessment has closed" in content
     assert "My late thought" in content
+    # page_data chose levels 3, 4 and "don't know": each is shown back with its words.
+    assert "3 – " in content
+    assert "4 – " in content
+    assert "Don&#x27;t know" in content
     assert saved(board_member) == set()
 
 

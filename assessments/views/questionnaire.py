@@ -40,11 +40,11 @@ def _visible(assessment: Assessment) -> None:
         raise Http404("This assessment has not been opened.")
 
 
-def _closed(request, assessment: Assessment, typed_comments=(), status=200):
+def _closed(request, assessment: Assessment, typed_answers=(), status=200):
     return render(
         request,
         "assessments/questionnaire_closed.html",
-        {"assessment": assessment, "typed_comments": typed_comments},
+        {"assessment": assessment, "typed_answers": typed_answers},
         status=status,
     )
 
@@ -100,7 +100,7 @@ def questionnaire_page(request, assessment: Assessment, number: int):
     form = PrinciplePageForm(data, questions=list(principle.questions.all()), answers=answers)
     if request.method == "POST":
         if assessment.is_closed:
-            return _closed(request, assessment, form.typed_comments(), status=409)
+            return _closed(request, assessment, form.typed_answers(), status=409)
         if form.is_valid():
             try:
                 answers_save(
@@ -110,7 +110,7 @@ def questionnaire_page(request, assessment: Assessment, number: int):
                     by=request.user,
                 )
             except AssessmentNotOpen:
-                return _closed(request, assessment, form.typed_comments(), status=409)
+                return _closed(request, assessment, form.typed_answers(), status=409)
             except AnswersIncomplete as incomplete:
                 form.add_missing_errors(incomplete.questions)
             else:
