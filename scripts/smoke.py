@@ -454,6 +454,7 @@ def journey(deployment: Deployment, tally: Tally) -> None:
         exports(lead.on(b), assessment, expect=(409,) if cycle == now else (200,))
     lead.visit("assessment-reopen", f"/trusts/ZZA/assessments/{before}/reopen/")
     # Close this quarter: the worker freezes the paper; both servers then serve that one.
+    lead.visit("assessment-close", f"/trusts/ZZA/assessments/{now}/close/")  # asks first
     lead.visit(
         "assessment-close", f"/trusts/ZZA/assessments/{now}/close/", method="POST", expect=(302,)
     )
@@ -526,6 +527,7 @@ def journey(deployment: Deployment, tally: Tally) -> None:
 
     # The coordinator opens the new quarter with the mail server still down.
     new_slug = f"{following[0]}-{(following[0] + 1) % 100:02d}-q{following[1]}"
+    lead.visit("assessment-open", f"/trusts/ZZA/cycles/{new_slug}/open/")  # asks first
     lead.on(b).visit(
         "assessment-open", f"/trusts/ZZA/cycles/{new_slug}/open/", method="POST", expect=(302,)
     )

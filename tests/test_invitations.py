@@ -307,3 +307,16 @@ def test_remove_member_of_another_trust_is_404(signed_in, coordinator, other_tru
     )
     assert signed_in(coordinator).post(url).status_code == 404
     assert Membership.objects.filter(pk=other.pk).exists()
+
+
+def test_revoke_asks_first(coordinator_client, trust, django_capture_on_commit_callbacks):
+    invite_and_send(coordinator_client, trust, django_capture_on_commit_callbacks)
+    invitation = Invitation.objects.get()
+    url = reverse("invitation-revoke", args=[trust.ods_code, invitation.pk])
+    content = coordinator_client.get(url).content.decode()
+    assert f"Revoke the invitation to {invitation.email}?" in content
+    invitation.refresh_from_db()
+    assert invitation.revoked_at is None
+    coordinator_client.post(url)
+    invitation.refresh_from_db()
+    assert invitation.revoked_at is not None

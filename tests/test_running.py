@@ -49,8 +49,18 @@ def test_assessment_open_twice_is_refused_with_a_message(signed_in, coordinator,
     assert AuditEvent.objects.filter(action="assessment.opened").count() == 1
 
 
-def test_assessment_open_by_get_is_refused(signed_in, coordinator, trust, cycle):
-    assert signed_in(coordinator).get(open_url(trust, cycle)).status_code == 405
+def test_assessment_open_by_get_asks_first_and_names_who_will_be_emailed(
+    signed_in, coordinator, board_member, trust, cycle
+):
+    from assessments.models import Assessment
+
+    response = signed_in(coordinator).get(open_url(trust, cycle))
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert f"Open the {cycle.label} assessment?" in content
+    assert "Who will be emailed" in content
+    assert board_member.full_name in content
+    assert not Assessment.objects.filter(trust=trust, cycle=cycle, status="open").exists()
 
 
 def test_assessment_open_board_member_is_403(signed_in, board_member, trust, cycle):
@@ -207,8 +217,17 @@ def test_assessment_close_wrong_trust_is_404(signed_in, coordinator, other_asses
     assert other_assessment.is_open
 
 
-def test_assessment_close_by_get_is_refused(signed_in, coordinator, assessment):
-    assert signed_in(coordinator).get(url(assessment, "close")).status_code == 405
+def test_assessment_close_by_get_asks_first_and_names_who_has_not_submitted(
+    signed_in, coordinator, board_member, assessment
+):
+    response = signed_in(coordinator).get(url(assessment, "close"))
+    content = response.content.decode()
+    assert f"Close the {assessment.cycle.label} assessment?" in content
+    assert "Not submitted yet" in content
+    assert board_member.full_name in content
+    assert "0 of 1 board members have submitted" in content
+    assessment.refresh_from_db()
+    assert assessment.is_open
 
 
 def test_assessment_reopen_needs_a_reason(signed_in, coordinator, assessment):

@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.keeping import typed
@@ -112,9 +113,24 @@ def invitation_resend_view(request, trust: Trust, pk: int):
 
 
 @requires_on_trust(Permission.MEMBERS_MANAGE)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def invitation_revoke_view(request, trust: Trust, pk: int):
     invitation = get_object_or_404(trust.invitations, pk=pk)
+    if request.method == "GET":
+        return render(
+            request,
+            "confirm.html",
+            {
+                "caption": trust.name,
+                "heading": f"Revoke the invitation to {invitation.email}?",
+                "paragraphs": [
+                    "The link in their email will stop working. You can invite them again later."
+                ],
+                "button": "Revoke the invitation",
+                "warning": True,
+                "cancel_url": reverse("board-people", kwargs={"ods_code": trust.ods_code}),
+            },
+        )
     try:
         invitation_revoke(invitation=invitation, by=request.user)
     except InvitationError as problem:

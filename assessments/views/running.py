@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from accounts.keeping import typed
 from assessments.actions import (
@@ -68,9 +68,30 @@ def assessment_detail(request, assessment: Assessment):
 
 
 @requires_on_trust(Permission.ASSESSMENT_RUN)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def assessment_open_view(request, trust: Trust, cycle: str):
     found = cycle_by_slug(cycle)
+    if request.method == "GET":
+        members = [m.user.full_name for m in board_members(trust)]
+        return render(
+            request,
+            "confirm.html",
+            {
+                "caption": trust.name,
+                "heading": f"Open the {found.label} assessment?",
+                "paragraphs": [
+                    f"We will email the {len(members)} board members below a link to the "
+                    f"questionnaire, to answer by {found.closes_on:%A %-d %B %Y}."
+                    if members
+                    else "Nobody is on the board yet. People you invite later can answer "
+                    "once they accept."
+                ],
+                "people_heading": "Who will be emailed",
+                "people": members,
+                "button": f"Open {found.label} and email the board",
+                "cancel_url": reverse("trust-detail", kwargs={"ods_code": trust.ods_code}),
+            },
+        )
     try:
         assessment = assessment_open(trust=trust, cycle=found, by=request.user)
     except AssessmentError as problem:
@@ -82,8 +103,32 @@ def assessment_open_view(request, trust: Trust, cycle: str):
 
 @requires_on_trust(Permission.ASSESSMENT_RUN)
 @with_assessment
-@require_POST
+@require_http_methods(["GET", "POST"])
 def assessment_close_view(request, assessment: Assessment):
+    if request.method == "GET":
+        members = member_statuses(
+            list(board_members(assessment.trust)), responses_by_member(assessment)
+        )
+        waiting = [m.name for m in members if m.status != "Submitted"]
+        return render(
+            request,
+            "confirm.html",
+            {
+                "caption": assessment.trust.name,
+                "heading": f"Close the {assessment.cycle.label} assessment?",
+                "paragraphs": [
+                    "Nobody can change their answers after this, and the results are fixed "
+                    "for the board paper. You can reopen it if you need to.",
+                    f"{len(members) - len(waiting)} of {len(members)} board members have "
+                    "submitted.",
+                ],
+                "people_heading": "Not submitted yet",
+                "people": waiting,
+                "button": "Close the assessment",
+                "warning": True,
+                "cancel_url": assessment_url(assessment),
+            },
+        )
     try:
         assessment = assessment_close(assessment=assessment, by=request.user)
     except AssessmentError as problem:

@@ -133,7 +133,10 @@ def test_coordinator_runs_the_quarter(page, quarter):
     check(page, "board-members-invited")
 
     page.goto(f"/trusts/{trust.ods_code}/")
-    page.click("button:has-text('Open 2026/27 Q3')")
+    page.click("a:has-text('Open 2026/27 Q3')")
+    expect(page.locator("h1")).to_contain_text("Open the 2026/27 Q3 assessment?")
+    check(page, "assessment-open-confirm")
+    page.click("button:has-text('Open 2026/27 Q3 and email the board')")
     page.wait_for_url("**/assessments/2026-27-q3/")
     check(page, "assessment-opened")
     assessment = trust.assessments.get(cycle=cycle)
@@ -168,6 +171,9 @@ def test_coordinator_runs_the_quarter(page, quarter):
     check(page, "action-log")
 
     page.goto(f"/trusts/{trust.ods_code}/assessments/2026-27-q3/")
+    page.click("a:has-text('Close the assessment')")
+    expect(page.locator("h1")).to_contain_text("Close the 2026/27 Q3 assessment?")
+    check(page, "assessment-close-confirm")
     page.click("button:has-text('Close the assessment')")
     expect(page.locator("main")).to_contain_text("assessment is closed")
     check(page, "assessment-closed")
