@@ -9,12 +9,17 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from accounts.erasure import sign_in_records_erase
 from assessments import decisions, disclosure, notifications, scoring
-from assessments.errors import AnswersIncomplete, AssessmentError, AssessmentNotOpen
+from assessments.errors import (
+    AnswersChanged,
+    AnswersIncomplete,
+    AssessmentError,
+    AssessmentNotOpen,
+)
 from assessments.models import (
     COMMENT_MAX_LENGTH,
     Answer,
@@ -164,23 +169,60 @@ def targets_set(*, assessment: Assessment, levels: dict[Principle, Decimal | Non
 # Responses and answers
 
 
+def page_version(answers) -> str:
+    """A page's version: how many answers it has saved and when the last one changed. Any
+    save, edit or removal on the page changes it; saves on other pages do not."""
+    times = [answer.updated_at for answer in answers]
+    return _version(len(times), max(times, default=None))
+
+
+def _version(count: int, changed) -> str:
+    return f"{count}/{changed.isoformat() if changed else ''}"
+
+
+def _same(answer: Answer | None, typed: AnswerInput) -> bool:
+    if answer is None:
+        return typed.is_blank
+    return (answer.score, answer.dont_know, answer.comment) == (
+        typed.score,
+        typed.dont_know,
+        typed.comment,
+    )
+
+
 @transaction.atomic
 def answers_save(
-    *, assessment: Assessment, respondent: User, answers: dict[Question, AnswerInput], by: User
+    *,
+    assessment: Assessment,
+    respondent: User,
+    answers: dict[Question, AnswerInput],
+    by: User,
+    version: str | None = None,
 ) -> Response:
     """Saves one page of answers, starting the response if this is the first save.
 
     A blank input removes an earlier answer. A submitted response stays complete: every
-    question must keep a score or "don't know". Results are refreshed when a submitted
-    response changes.
+    question must keep a score or "don't know". With the ``version`` the page was loaded
+    at, a save over answers changed since (in another tab) is refused with both versions,
+    unless what was typed matches what is saved.
     """
     assessment = _locked(assessment)
     if not assessment.is_open:
         raise AssessmentNotOpen("This assessment is closed, so answers can no longer change.")
     _check_answers(assessment, answers)
-    response = Response.objects.filter(assessment=assessment, respondent=respondent).first()
+    on_page = Q(answers__question__in=list(answers))
+    response = (
+        Response.objects.filter(assessment=assessment, respondent=respondent)
+        .annotate(
+            page_count=Count("answers", filter=on_page),
+            page_changed=Max("answers__updated_at", filter=on_page),
+        )
+        .first()
+    )
     if response is None:
         response = _response_start(assessment, respondent)
+    elif version is not None:
+        _refuse_overwrite(response, answers, version)
     if response.is_submitted:
         unanswered = [question for question, answer in answers.items() if not answer.is_answered]
         if unanswered:
@@ -207,6 +249,18 @@ def answers_save(
     )
     response.save(update_fields=["updated_at"])
     return response
+
+
+def _refuse_overwrite(response: Response, answers: dict[Question, AnswerInput], version: str):
+    current = _version(response.page_count, response.page_changed)
+    if current == version:
+        return
+    saved = {
+        a.question_id: a
+        for a in Answer.objects.filter(response=response, question__in=list(answers))
+    }
+    if not all(_same(saved.get(q.pk), typed) for q, typed in answers.items()):
+        raise AnswersChanged({q: saved.get(q.pk) for q in answers}, version=current)
 
 
 def _response_start(assessment: Assessment, respondent: User) -> Response:
@@ -395,7 +449,7 @@ def _locked(assessment: Assessment) -> Assessment:
     close cannot interleave and the caller never holds a stale status afterwards."""
     assessment.refresh_from_db(
         from_queryset=Assessment.objects.select_for_update(of=("self",)).select_related(
-            "cycle", "trust"
+            "cycle__framework", "trust"
         )
     )
     return assessment

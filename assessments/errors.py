@@ -15,3 +15,13 @@ class AnswersIncomplete(AssessmentError):
     def __init__(self, questions: list):
         super().__init__("A submitted response must keep an answer to every question.")
         self.questions = questions
+
+
+class AnswersChanged(AssessmentError):
+    """The page's answers were saved from somewhere else (another tab) after this copy of
+    the page was loaded, and what was typed differs from them."""
+
+    def __init__(self, saved: dict, version: str):
+        super().__init__("These answers changed in another tab or window after you opened it.")
+        self.saved = saved  # question → the saved Answer, or None where none is saved now
+        self.version = version

@@ -5,7 +5,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils import timezone
 
-from assessments.actions import AnswerInput
+from assessments.actions import AnswerInput, page_version
 from assessments.decisions import ActionInput, PositionInput
 from assessments.models import (
     COMMENT_MAX_LENGTH,
@@ -38,6 +38,24 @@ class TypedAnswer:
     comment: str
 
 
+def level_words(score: int | None, dont_know: bool) -> str:
+    if dont_know:
+        return "Don't know"
+    return f"{score} – {LEVEL_LABELS[score]}" if score else "No level chosen"
+
+
+@dataclass(frozen=True)
+class AnswerChange:
+    """One question answered one way in this tab and saved another way elsewhere."""
+
+    number: int
+    question: str
+    saved_level: str
+    saved_comment: str
+    typed_level: str
+    typed_comment: str
+
+
 class PrinciplePageForm(forms.Form):
     """One principle's questions: a level (or "don't know") and a comment for each.
 
@@ -46,9 +64,15 @@ class PrinciplePageForm(forms.Form):
     ``add_missing_errors`` shows that on the page.
     """
 
+    # The page's version when it was loaded (``answers_save`` refuses to overwrite silently).
+    version = forms.CharField(required=False, widget=forms.HiddenInput)
+
     def __init__(self, *args, questions: list[Question], answers: dict[int, Answer], **kw):
         super().__init__(*args, **kw)
         self.questions = questions
+        self.initial["version"] = page_version(
+            [answers[question.pk] for question in questions if question.pk in answers]
+        )
         for number, question in enumerate(questions, start=1):
             prefix = field_prefix(question)
             self.fields[f"{prefix}-level"] = forms.ChoiceField(
@@ -101,6 +125,38 @@ class PrinciplePageForm(forms.Form):
                 comment=self.cleaned_data[f"{prefix}-comment"].strip(),
             )
         return inputs
+
+    def saved_answers(self) -> dict[int, AnswerInput]:
+        """What a successful save left on the page, by question id (blanks removed)."""
+        return {q.pk: typed for q, typed in self.answer_inputs().items() if not typed.is_blank}
+
+    def over_version(self, version: str) -> "PrinciplePageForm":
+        """The same typed answers, now to be saved over ``version`` if the member says so."""
+        data = self.data.copy()
+        data["version"] = version
+        form = PrinciplePageForm(data, questions=self.questions, answers={})
+        form.is_valid()
+        return form
+
+    def changes_from(self, saved: dict[Question, Answer | None]) -> list["AnswerChange"]:
+        """The questions where what was typed here differs from what is saved now."""
+        typed = self.answer_inputs()
+        changes = []
+        for number, question in enumerate(self.questions, start=1):
+            mine, theirs = typed[question], saved.get(question)
+            now = (theirs.score, theirs.dont_know, theirs.comment) if theirs else (None, False, "")
+            if now != (mine.score, mine.dont_know, mine.comment):
+                changes.append(
+                    AnswerChange(
+                        number=number,
+                        question=question.text,
+                        saved_level=level_words(*now[:2]),
+                        saved_comment=now[2],
+                        typed_level=level_words(mine.score, mine.dont_know),
+                        typed_comment=mine.comment,
+                    )
+                )
+        return changes
 
     def add_missing_errors(self, questions: list[Question]) -> None:
         for number, question in enumerate(self.questions, start=1):

@@ -285,7 +285,9 @@ def test_questionnaire_check_lists_answers_with_change_links(signed_in, board_me
     response = signed_in(board_member).get(url(assessment, "check"))
     content = response.content.decode()
     assert content.count("4 – Established") == 24
-    assert url(assessment, "page", number=5) + "#id_p5-in-house-team-level_0" in content
+    assert (
+        url(assessment, "page", number=5) + "?return=check#id_p5-in-house-team-level_0" in content
+    )
     assert "Submit answers" in content
 
 

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.keeping import typed
 from assessments.actions import (
+    AnswersChanged,
     AnswersIncomplete,
     AssessmentError,
     AssessmentNotOpen,
@@ -17,6 +18,12 @@ from assessments.actions import (
 from assessments.disclosure import rule_in_words
 from assessments.forms import PrinciplePageForm, field_prefix
 from assessments.models import Assessment, AssessmentStatus
+from assessments.presenters import (
+    PrincipleProgress,
+    PrincipleStatus,
+    first_unfinished,
+    questionnaire_progress,
+)
 from assessments.selectors import (
     own_answers,
     principle_count,
@@ -25,6 +32,7 @@ from assessments.selectors import (
     response_of,
 )
 from assessments.views import with_assessment
+from core.tasks import Task
 from trusts.permissions import Permission, requires_on_trust
 
 
@@ -49,41 +57,49 @@ def _closed(request, assessment: Assessment, typed_answers=(), status=200):
     )
 
 
+def _progress(assessment: Assessment, answers: dict) -> list[PrincipleProgress]:
+    return questionnaire_progress(principles_with_questions(assessment), answers)
+
+
+def _page_url(assessment: Assessment, number: int) -> str:
+    return questionnaire_url(assessment, "page", number=number)
+
+
 @requires_on_trust(Permission.QUESTIONNAIRE_ANSWER)
 @with_assessment
 @require_http_methods(["GET"])
 def questionnaire_start(request, assessment: Assessment):
     _visible(assessment)
     response, answers = own_answers(assessment, request.user)
-    unfinished = first_unfinished_principle(assessment, answers)
+    progress = _progress(assessment, answers)
+    unfinished = first_unfinished(progress)
+    open_ = assessment.is_open
     return render(
         request,
         "assessments/questionnaire_start.html",
         {
             "assessment": assessment,
             "response": response,
-            "principle_count": principle_count(assessment),
+            "principle_count": len(progress),
             "disclosure_rule": rule_in_words(),
-            "first_url": questionnaire_url(assessment, "page", number=1),
+            "tasks": [
+                Task(
+                    heading=f"{item.principle.number}. {item.principle.title}",
+                    href=_page_url(assessment, item.principle.number) if open_ else "",
+                    status=item.status,
+                    done=item.status == PrincipleStatus.COMPLETED,
+                    colour="blue" if item.started else "white",
+                )
+                for item in progress
+            ],
             # After a break, "Continue" goes where they stopped: the first principle with
             # a question unanswered, or checking the answers once every one has one.
-            "continue_url": questionnaire_url(assessment, "page", number=unfinished)
+            "continue_url": _page_url(assessment, unfinished.principle.number)
             if unfinished
             else questionnaire_url(assessment, "check"),
             "check_url": questionnaire_url(assessment, "check"),
         },
     )
-
-
-def first_unfinished_principle(assessment: Assessment, answers: dict) -> int | None:
-    """The number of the first principle with a question not yet answered (a level or
-    "don't know"); None when every question has an answer."""
-    for principle in principles_with_questions(assessment):
-        for question in principle.questions.all():
-            answer = answers.get(question.pk)
-            if answer is None or (answer.score is None and not answer.dont_know):
-                return principle.number
-    return None
 
 
 @requires_on_trust(Permission.QUESTIONNAIRE_ANSWER)
@@ -92,12 +108,14 @@ def first_unfinished_principle(assessment: Assessment, answers: dict) -> int | N
 def questionnaire_page(request, assessment: Assessment, number: int):
     _visible(assessment)
     principle = principle_page(assessment, number)
-    total = principle_count(assessment)
+    questions = list(principle.questions.all())
+    from_check = request.GET.get("return") == "check"
     # A bound form shows what was posted (or kept when the session ended), so it reads no
     # earlier answers.
     data = typed(request)
     answers = own_answers(assessment, request.user)[1] if data is None else {}
-    form = PrinciplePageForm(data, questions=list(principle.questions.all()), answers=answers)
+    form = PrinciplePageForm(data, questions=questions, answers=answers)
+    context = {"assessment": assessment, "principle": principle, "number": number}
     if request.method == "POST":
         if assessment.is_closed:
             return _closed(request, assessment, form.typed_answers(), status=409)
@@ -108,43 +126,63 @@ def questionnaire_page(request, assessment: Assessment, number: int):
                     respondent=request.user,
                     answers=form.answer_inputs(),
                     by=request.user,
+                    version=form.cleaned_data["version"] or None,
                 )
             except AssessmentNotOpen:
                 return _closed(request, assessment, form.typed_answers(), status=409)
+            except AnswersChanged as changed:
+                form = form.over_version(changed.version)
+                context["changed"] = form.changes_from(changed.saved)
             except AnswersIncomplete as incomplete:
                 form.add_missing_errors(incomplete.questions)
             else:
-                return _after_save(request, assessment, number, total)
+                return _after_save(request, assessment, principle, form, from_check)
     elif assessment.is_closed:
         return _closed(request, assessment)
-    back_url = (
-        questionnaire_url(assessment, "page", number=number - 1)
-        if number > 1
-        else questionnaire_url(assessment, "start")
-    )
+    else:
+        context["unanswered"] = questionnaire_progress([principle], answers)[0]
+    if from_check:
+        back_url = questionnaire_url(assessment, "check")
+    elif number > 1:
+        back_url = _page_url(assessment, number - 1)
+    else:
+        back_url = questionnaire_url(assessment, "start")
     return render(
         request,
         "assessments/questionnaire_page.html",
-        {
-            "assessment": assessment,
-            "principle": principle,
+        context
+        | {
             "form": form,
-            "number": number,
-            "total": total,
+            "total": principle_count(assessment),
             "back_url": back_url,
+            "from_check": from_check,
         },
+        status=409 if "changed" in context else 200,
     )
 
 
-def _after_save(request, assessment: Assessment, number: int, total: int):
+def _after_save(request, assessment: Assessment, principle, form, from_check: bool):
+    """Where a saved page goes, saying what on it still needs an answer."""
+    saved = questionnaire_progress([principle], form.saved_answers())[0]
+    name = f"principle {principle.number} ({principle.title})"
+    if saved.unanswered:
+        messages.warning(
+            request,
+            f"Saved. On {name}, {saved.unanswered_in_words} still "
+            f"need{'s' if len(saved.unanswered) == 1 else ''} a level or Don't know "
+            "before you submit.",
+        )
+    if from_check:
+        messages.success(request, f"Your answers to {name} are changed.")
+        return redirect(f"{questionnaire_url(assessment, 'check')}#principle-{principle.number}")
     if request.POST.get("action") == "later":
         messages.success(
             request,
             "Your answers are saved. Come back to them at any time before the assessment closes.",
         )
         return redirect(questionnaire_url(assessment, "start"))
-    if number < total:
-        return redirect(questionnaire_url(assessment, "page", number=number + 1))
+    if principle.number < principle_count(assessment):
+        return redirect(_page_url(assessment, principle.number + 1))
     return redirect(questionnaire_url(assessment, "check"))
 
 
@@ -154,18 +192,18 @@ def _after_save(request, assessment: Assessment, number: int, total: int):
 def questionnaire_check(request, assessment: Assessment):
     _visible(assessment)
     response, answers = own_answers(assessment, request.user)
+    progress = _progress(assessment, answers)
     sections = []
     missing = []
-    for principle in principles_with_questions(assessment):
-        page_url = questionnaire_url(assessment, "page", number=principle.number)
+    for item in progress:
+        change_url = f"{_page_url(assessment, item.principle.number)}?return=check"
         rows = []
-        for question in principle.questions.all():
-            answer = answers.get(question.pk)
-            change_url = f"{page_url}#id_{field_prefix(question)}-level_0"
-            rows.append((question, answer, change_url))
-            if answer is None or not answer.is_answered:
-                missing.append((question, change_url))
-        sections.append((principle, rows))
+        for question in item.principle.questions.all():
+            question_url = f"{change_url}#id_{field_prefix(question)}-level_0"
+            rows.append((question, answers.get(question.pk), question_url))
+            if question in item.unanswered:
+                missing.append((question, question_url))
+        sections.append((item.principle, rows))
     error = ""
     if request.method == "POST":
         if assessment.is_closed:
@@ -190,6 +228,7 @@ def questionnaire_check(request, assessment: Assessment):
             "sections": sections,
             "missing": missing,
             "error": error,
+            "start_url": questionnaire_url(assessment, "start"),
         },
     )
 

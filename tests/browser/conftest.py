@@ -3,6 +3,7 @@ Every page a journey visits is checked with axe-core for WCAG 2.2 AA."""
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -34,6 +35,19 @@ WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 SCREENSHOTS = os.environ.get("QUARTERDECK_SCREENSHOTS", "")
 
 checked_pages: list[str] = []
+journeys: list[str] = []
+
+# Counts what a person does in the tab (pages loaded, mouse clicks, keys pressed), kept in
+# the tab's sessionStorage so it lasts across page loads; read by ``journey_summary``.
+COUNT_ACTIONS = """
+(() => {
+  const bump = key =>
+    sessionStorage.setItem(key, String(Number(sessionStorage.getItem(key) || 0) + 1));
+  if (window === window.top) bump('qd-pages');
+  document.addEventListener('pointerdown', () => bump('qd-clicks'), true);
+  document.addEventListener('keydown', () => bump('qd-keys'), true);
+})();
+"""
 
 
 def pytest_collection_modifyitems(items):
@@ -66,6 +80,7 @@ def page(browser, live_server):
         base_url=live_server.url, viewport={"width": 1100, "height": 900}, accept_downloads=True
     )
     page = context.new_page()
+    page.add_init_script(COUNT_ACTIONS)
     # The page's own Content-Security-Policy stays on: anything it blocks is a failure.
     page.csp_violations = []
     page.on(
@@ -99,7 +114,24 @@ def check(page, name: str) -> None:
         page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"), full_page=True)
 
 
+def journey_summary(page, name: str, started: float) -> dict:
+    """Pages, clicks and key presses since the tab opened, and seconds since ``started``;
+    printed at the end of the run so the journey's cost is visible from one run to the next."""
+    counts = page.evaluate(
+        "() => Object.fromEntries(['qd-pages', 'qd-clicks', 'qd-keys']"
+        ".map(k => [k.slice(3), Number(sessionStorage.getItem(k) || 0)]))"
+    )
+    counts["seconds"] = round(time.monotonic() - started, 1)
+    journeys.append(
+        f"journey {name}: {counts['pages']} pages, {counts['clicks']} clicks, "
+        f"{counts['keys']} key presses, {counts['seconds']} s"
+    )
+    return counts
+
+
 def pytest_terminal_summary(terminalreporter):
+    for line in journeys:
+        terminalreporter.write_line(line)
     if checked_pages:
         terminalreporter.write_line(
             f"axe: {len(checked_pages)} pages checked against WCAG 2.2 AA, 0 violations"

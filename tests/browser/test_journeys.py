@@ -1,11 +1,13 @@
 """End-to-end journeys for each role, every page checked with axe."""
 
+import time
+
 import pytest
 from playwright.sync_api import expect
 
 from assessments.actions import assessment_open
 from assessments.models import AssessmentStatus, Response, ResponseStatus
-from tests.browser.conftest import PASSWORD, check, person, sign_in
+from tests.browser.conftest import PASSWORD, check, journey_summary, person, sign_in
 from tests.factories import (
     AssessmentFactory,
     PrincipleResultFactory,
@@ -59,6 +61,7 @@ def test_board_member_answers_every_page_by_keyboard_with_a_break(page, quarter)
     member = person(trust, Role.BOARD_MEMBER, "bea@journey.example", "Bea Member")
     assessment_open(trust=trust, cycle=cycle, by=coordinator, notify=False)
 
+    started = time.monotonic()
     sign_in(page, member.email)
     check(page, "board-member-home")
     page.click("text=Answer the 2026/27 Q3 questionnaire")
@@ -75,7 +78,10 @@ def test_board_member_answers_every_page_by_keyboard_with_a_break(page, quarter)
 
     page.goto("/")  # a break: back on the home page, then on again where they stopped
     page.click("text=Continue the 2026/27 Q3 questionnaire")
-    page.click("a:has-text('Continue')")
+    expect(page.locator("#principles-4-status")).to_have_text("Completed")
+    expect(page.locator("#principles-5-status")).to_have_text("Not started")
+    check(page, "questionnaire-task-list")
+    page.click("a.nhsuk-button:has-text('Continue')")
     for number in range(5, 9):
         page.wait_for_url(f"**/principles/{number}/")
         answer_by_keyboard(page, level=4)
@@ -83,9 +89,20 @@ def test_board_member_answers_every_page_by_keyboard_with_a_break(page, quarter)
     page.wait_for_url("**/check/")
     check(page, "questionnaire-check-answers")
     expect(page.locator("main")).not_to_contain_text("Not answered")
+
+    # A second thought: Change one answer, and come straight back to check answers.
+    page.locator(".qd-answers a:has-text('Change')").nth(3).click()
+    page.wait_for_url("**/principles/2/?return=check#*")
+    check(page, "questionnaire-change-answer")
+    page.locator("fieldset").first.locator("input[value='5']").check()
+    page.click("button:has-text('Save and return to check your answers')")
+    page.wait_for_url("**/check/#principle-2")
+    expect(page.locator(".nhsuk-notification-banner")).to_contain_text("are changed")
+    check(page, "questionnaire-answer-changed")
     press_button(page, "Submit answers")
-    page.wait_for_url("**/submitted/")
+    page.wait_for_url("**/submitted/*")
     check(page, "questionnaire-submitted")
+    journey_summary(page, "board member answers, breaks, changes one answer, submits", started)
     response = Response.objects.get(respondent=member)
     assert response.status == ResponseStatus.SUBMITTED
     assert response.answers.count() == 24
