@@ -95,6 +95,20 @@ def assessment_open(*, trust: Trust, cycle: Cycle, by: User, notify: bool = True
     return assessment
 
 
+def board_remind(*, assessment: Assessment, by: User) -> list[User]:
+    """Emails a reminder to each board member who has not submitted, at most one a day
+    each (whoever sends it: the coordinator or the daily run), each audited; returns who
+    was emailed."""
+    if not assessment.is_open:
+        raise AssessmentNotOpen("Only an open assessment has anyone to remind.")
+    today = timezone.localdate()
+    return [
+        due.member
+        for due in notifications.reminders_for(assessment, today=today)
+        if notifications.reminder_send(reminder=due, today=today, by=by)
+    ]
+
+
 @transaction.atomic
 def assessment_close(*, assessment: Assessment, by: User) -> Assessment:
     assessment = _locked(assessment)

@@ -5,6 +5,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils import timezone
 
+from assessments import rules
 from assessments.actions import AnswerInput, page_version
 from assessments.decisions import ActionInput, PositionInput
 from assessments.models import (
@@ -287,7 +288,7 @@ class PositionsForm(forms.Form):
         invalid="Enter the meeting date as a real date",
     )
 
-    def __init__(self, *args, principles, positions: dict, **kwargs):
+    def __init__(self, *args, principles, positions: dict, scores: dict[int, str], **kwargs):
         super().__init__(*args, **kwargs)
         self.principles = principles
         dates = [position.meeting_date for position in positions.values()]
@@ -297,6 +298,9 @@ class PositionsForm(forms.Form):
             position = positions.get(principle.pk)
             self.fields[f"level-{principle.number}"] = forms.TypedChoiceField(
                 label=f"{principle.number}. {principle.title}: agreed level",
+                help_text=f"The board members' score: {scores[principle.number]}"
+                if principle.number in scores
+                else "",
                 choices=LEVEL_CHOICES_HALVES,
                 coerce=Decimal,
                 empty_value=None,
@@ -377,7 +381,15 @@ class BoardActionForm(forms.Form):
     rag = forms.ChoiceField(
         label="RAG",
         help_text="How confident the board is that the action is on track",
-        choices=ActionRag.choices,
+        choices=[
+            (
+                "",
+                "Work it out from the due date and status: red once overdue, amber when "
+                f"due within {rules.ACTION_AMBER_DAYS} days and not started, otherwise green",
+            ),
+            *ActionRag.choices,
+        ],
+        required=False,
         widget=forms.RadioSelect,
     )
     notes = text_field(
@@ -393,7 +405,7 @@ class BoardActionForm(forms.Form):
             (principle.number, f"{principle.number}. {principle.title}") for principle in principles
         ]
         self.initial.setdefault("status", ActionStatus.NOT_STARTED)
-        self.initial.setdefault("rag", ActionRag.GREEN)
+        self.initial.setdefault("rag", "")
         self.helper = FormHelper()
         self.helper.add_input(Button("save", "Save action"))
 

@@ -326,7 +326,8 @@ class BoardAction(models.Model):
     owner = models.CharField(max_length=150)
     due_date = models.DateField()
     status = models.CharField(max_length=12, choices=ActionStatus, default=ActionStatus.NOT_STARTED)
-    rag = models.CharField("RAG", max_length=5, choices=ActionRag, default=ActionRag.GREEN)
+    # Blank: worked out from the due date and status each time it is shown (rules.action_rag).
+    rag = models.CharField("RAG", max_length=5, choices=ActionRag, blank=True, default="")
     notes = models.TextField(blank=True, validators=[MaxLengthValidator(2000)])
     completed_on = models.DateField(
         null=True, blank=True, help_text="When it was marked done or dropped."

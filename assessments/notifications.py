@@ -57,21 +57,23 @@ def reminders_due(*, today: datetime.date, days_before_close: int) -> list[DueRe
         cycle__closes_on__gte=today,
         cycle__closes_on__lte=today + datetime.timedelta(days=days_before_close),
     ).select_related("trust", "cycle")
-    due = []
-    for assessment in assessments:
-        statuses = dict(assessment.responses.values_list("respondent_id", "status"))
-        reminded = set(
-            assessment.reminders.filter(sent_on=today).values_list("member_id", flat=True)
-        )
-        for member in board_of(assessment):
-            if statuses.get(member.pk) == ResponseStatus.SUBMITTED or member.pk in reminded:
-                continue
-            due.append(DueReminder(assessment, member, started=member.pk in statuses))
-    return due
+    return [due for assessment in assessments for due in reminders_for(assessment, today=today)]
 
 
-def reminder_send(*, reminder: DueReminder, today: datetime.date) -> bool:
-    """Logs and queues one reminder; False if another run already sent it today."""
+def reminders_for(assessment: Assessment, *, today: datetime.date) -> list[DueReminder]:
+    """The assessment's board members who have not submitted and not been reminded today."""
+    statuses = dict(assessment.responses.values_list("respondent_id", "status"))
+    reminded = set(assessment.reminders.filter(sent_on=today).values_list("member_id", flat=True))
+    return [
+        DueReminder(assessment, member, started=member.pk in statuses)
+        for member in board_of(assessment)
+        if statuses.get(member.pk) != ResponseStatus.SUBMITTED and member.pk not in reminded
+    ]
+
+
+def reminder_send(*, reminder: DueReminder, today: datetime.date, by: User | None = None) -> bool:
+    """Logs and queues one reminder (sent by ``by``, or by the daily run when None); False
+    if one was already sent today."""
     try:
         with transaction.atomic():
             Reminder.objects.create(
@@ -79,7 +81,7 @@ def reminder_send(*, reminder: DueReminder, today: datetime.date) -> bool:
             )
             audit(
                 action="reminder.sent",
-                by=None,
+                by=by,
                 trust=reminder.assessment.trust,
                 target=reminder.assessment,
                 detail={"to": reminder.member.email},

@@ -198,7 +198,26 @@ def board_results(
 
 
 @dataclass(frozen=True)
+class RagShown:
+    label: str  # "Red", "Amber", "Green", or "–" for a dropped action
+    tag: str  # the NHS.UK tag class, "" with no RAG
+    worked_out: bool  # from the due date and status, not chosen by the board
+
+
+def action_rag_shown(action, today) -> RagShown:
+    rag = rules.action_rag(
+        status=action.status, due=action.due_date, chosen=action.rag, today=today
+    )
+    return RagShown(
+        label=rag.value.capitalize() if rag else "–",
+        tag=RAG_TAGS[rag] if rag else "",
+        worked_out=not action.rag,
+    )
+
+
+@dataclass(frozen=True)
 class MemberStatus:
+    user_id: int
     name: str
     seat_group: str
     status: str
@@ -215,6 +234,7 @@ def member_statuses(
         status = "Not started" if response is None else ResponseStatus(response.status).label
         rows.append(
             MemberStatus(
+                user_id=membership.user_id,
                 name=membership.user.full_name,
                 seat_group=membership.get_seat_group_display(),
                 status=status,

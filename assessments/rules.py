@@ -7,6 +7,7 @@ presenters, exports, national view and the paper's methodology section all read 
 here, and the methodology text is written from these same values, so it cannot drift.
 """
 
+import datetime
 import random
 from collections.abc import Sequence
 from decimal import Decimal
@@ -89,6 +90,26 @@ def rag(gap: Decimal | None) -> Rag | None:
     if gap >= RED_GAP:
         return Rag.RED
     if gap >= AMBER_GAP:
+        return Rag.AMBER
+    return Rag.GREEN
+
+
+ACTION_AMBER_DAYS = 28  # an action not started and due within this many days: amber
+
+
+def action_rag(*, status: str, due: datetime.date, chosen: str, today: datetime.date):
+    """An action's RAG: the one the board chose, or else worked out from its due date and
+    status: red once overdue, amber when due within four weeks and not started, green
+    otherwise; done is green, and a dropped action has none."""
+    if chosen:
+        return Rag(chosen)
+    if status == "done":
+        return Rag.GREEN
+    if status == "dropped":
+        return None
+    if due < today:
+        return Rag.RED
+    if status == "not_started" and (due - today).days <= ACTION_AMBER_DAYS:
         return Rag.AMBER
     return Rag.GREEN
 

@@ -1,11 +1,16 @@
 """Reads of assessment data, always reached through a trust the caller may see."""
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from assessments.disclosure import changed_since, latest_release
 from assessments.models import (
     CYCLE_SLUG,
+    OPEN_ACTION_STATUSES,
+    AgreedPosition,
     Answer,
     Assessment,
     AssessmentStatus,
@@ -107,6 +112,64 @@ def results_of(assessment: Assessment) -> list[PrincipleResult]:
 
 def targets_of(assessment: Assessment) -> dict[int, Target]:
     return {target.principle_id: target for target in assessment.targets.all()}
+
+
+def targets_to_start_from(assessment: Assessment) -> tuple[dict[int, Target], Cycle | None]:
+    """The quarter's targets by principle id; where none are set yet, the trust's latest
+    earlier targets as a starting point (matched by principle number, which every framework
+    version keeps), with the quarter they come from."""
+    own = targets_of(assessment)
+    if own:
+        return own, None
+    cycle = assessment.cycle
+    earlier = (
+        Target.objects.filter(assessment__trust_id=assessment.trust_id)
+        .filter(
+            Q(assessment__cycle__year__lt=cycle.year)
+            | Q(assessment__cycle__year=cycle.year, assessment__cycle__quarter__lt=cycle.quarter)
+        )
+        .select_related("principle", "assessment__cycle")
+        .order_by("-assessment__cycle__year", "-assessment__cycle__quarter")
+    )
+    latest = earlier.first()
+    if latest is None:
+        return {}, None
+    by_number = {
+        target.principle.number: target
+        for target in earlier.filter(assessment_id=latest.assessment_id)
+    }
+    return {
+        principle.pk: by_number[principle.number]
+        for principle in principles_with_questions(assessment)
+        if principle.number in by_number
+    }, latest.assessment.cycle
+
+
+def positions_of(assessment: Assessment) -> dict[int, AgreedPosition]:
+    return {position.principle_id: position for position in assessment.positions.all()}
+
+
+def reminded_today(assessment: Assessment) -> set[int]:
+    """Who has had a reminder about this assessment today (by user id)."""
+    return set(
+        assessment.reminders.filter(sent_on=timezone.localdate()).values_list(
+            "member_id", flat=True
+        )
+    )
+
+
+@dataclass(frozen=True)
+class ActionCounts:
+    open: int
+    overdue: int
+
+
+def action_counts(trust: Trust) -> ActionCounts:
+    """The trust's open actions, and how many are past their due date: one query."""
+    counts = trust.board_actions.filter(status__in=OPEN_ACTION_STATUSES).aggregate(
+        open=Count("pk"), overdue=Count("pk", filter=Q(due_date__lt=timezone.localdate()))
+    )
+    return ActionCounts(**counts)
 
 
 def trust_cycles(trust: Trust) -> list[tuple[Cycle, Assessment | None]]:

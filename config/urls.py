@@ -21,6 +21,7 @@ questionnaire_urls = [
 assessment_urls = [
     path("", running.assessment_detail, name="assessment-detail"),
     path("close/", running.assessment_close_view, name="assessment-close"),
+    path("remind/", running.assessment_remind_view, name="assessment-remind"),
     path("reopen/", running.assessment_reopen_view, name="assessment-reopen"),
     path("targets/", running.targets_edit, name="assessment-targets"),
     path("positions/", decisions.positions_edit, name="assessment-positions"),

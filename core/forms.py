@@ -6,6 +6,8 @@ from django import forms
 from django.core.validators import MaxLengthValidator
 from django.db import models
 
+from core.widgets import DayMonthYear
+
 # The dates the service deals in: a board meeting, an action's due date, a quarter's days.
 EARLIEST_DATE = datetime.date(2000, 1, 1)
 LATEST_DATE = datetime.date(2099, 12, 31)
@@ -57,8 +59,8 @@ def text_field(
 def date_field(
     label: str, *, invalid: str, required: str = "", help_text: str = ""
 ) -> forms.DateField:
-    """A date typed into the browser's date input, between 2000 and 2099; ``required`` is
-    the message when it is left blank (no message: the date is optional)."""
+    """A date typed as day, month and year (the NHS.UK date input), between 2000 and 2099;
+    ``required`` is the message when it is left blank (no message: the date is optional)."""
     messages = {"invalid": invalid}
     if required:
         messages["required"] = required
@@ -66,7 +68,7 @@ def date_field(
         label=label,
         help_text=help_text,
         required=bool(required),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DayMonthYear(),
         error_messages=messages,
     )
     field.validators.append(_within_our_dates)

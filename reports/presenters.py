@@ -333,15 +333,18 @@ def _action_log(inputs: PaperInputs) -> ActionLog:
     as_at = inputs.as_at.isoformat()
     overdue, open_, finished = [], [], []
     for action in inputs.actions:
-        rag = rules.Rag(action["rag"])
+        due = datetime.date.fromisoformat(action["due_date"])
+        rag = rules.action_rag(
+            status=action["status"], due=due, chosen=action["rag"], today=inputs.as_at
+        )
         entry = ActionEntry(
             title=action["title"],
             principle_number=action["principle_number"],
             owner=action["owner"],
-            due=_long_date(datetime.date.fromisoformat(action["due_date"])),
+            due=_long_date(due),
             status=action["status_label"],
-            rag=rag.value.capitalize(),
-            rag_tag=RAG_TAGS[rag],
+            rag=rag.value.capitalize() if rag else "–",
+            rag_tag=RAG_TAGS[rag] if rag else "",
             notes=action["notes"],
             completed=_long_date(
                 datetime.date.fromisoformat(action["completed_on"])

@@ -453,6 +453,10 @@ def journey(deployment: Deployment, tally: Tally) -> None:
         # An open quarter has no published results to export yet (decision 0015).
         exports(lead.on(b), assessment, expect=(409,) if cycle == now else (200,))
     lead.visit("assessment-reopen", f"/trusts/ZZA/assessments/{before}/reopen/")
+    # Remind whoever has not answered (the page asks first, or says nobody needs one).
+    remind = f"/trusts/ZZA/assessments/{now}/remind/"
+    lead.visit("assessment-remind", remind, expect=(200, 302))
+    lead.visit("assessment-remind", remind, method="POST", expect=(302,))
     # Close this quarter: the worker freezes the paper; both servers then serve that one.
     lead.visit("assessment-close", f"/trusts/ZZA/assessments/{now}/close/")  # asks first
     lead.visit(

@@ -179,8 +179,9 @@ def test_assessment_detail_queries_are_constant(
     client = signed_in(coordinator)
     client.get(url(assessment, "detail"))  # warm the process caches
     # session, user, memberships with trusts, assessment, board members, responses,
-    # results, targets, agreed positions, the latest release, emails that could not be sent
-    with django_assert_num_queries(11):
+    # targets, agreed positions, who was reminded today, the open actions counted,
+    # results, the latest release, emails that could not be sent
+    with django_assert_num_queries(13):
         assert client.get(url(assessment, "detail")).status_code == 200
 
 

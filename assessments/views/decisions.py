@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from accounts.keeping import typed
@@ -9,9 +10,10 @@ from assessments.decisions import board_action_save, positions_record
 from assessments.errors import AssessmentError
 from assessments.forms import BoardActionForm, PositionsForm
 from assessments.models import OPEN_ACTION_STATUSES, Assessment
+from assessments.presenters import action_rag_shown
 from assessments.selectors import current_assessments, principles_with_questions
 from assessments.views import with_assessment
-from assessments.views.running import assessment_url
+from assessments.views.running import assessment_url, results_for
 from principles.content import framework_content
 from principles.models import Framework
 from trusts.models import Trust
@@ -23,10 +25,14 @@ from trusts.permissions import Permission, requires_on_trust
 @require_http_methods(["GET", "POST"])
 def positions_edit(request, assessment: Assessment):
     principles = principles_with_questions(assessment)
+    results = results_for(assessment)
     form = PositionsForm(
         typed(request),
         principles=principles,
         positions={p.principle_id: p for p in assessment.positions.all()},
+        scores={row.number: row.score for row in results.rows if row.score_value is not None}
+        if results.shown
+        else {},
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -42,7 +48,9 @@ def positions_edit(request, assessment: Assessment):
             messages.success(request, "The board's agreed position is saved.")
             return redirect(assessment_url(assessment))
     return render(
-        request, "assessments/positions_edit.html", {"assessment": assessment, "form": form}
+        request,
+        "assessments/positions_edit.html",
+        {"assessment": assessment, "form": form, "results": results},
     )
 
 
@@ -59,8 +67,10 @@ def _principles_for(trust: Trust):
 def board_actions(request, trust: Trust):
     actions = list(trust.board_actions.order_by("due_date", "pk"))
     titles = {p.number: p.title for p in _principles_for(trust)}
+    today = timezone.localdate()
     for action in actions:
         action.principle_title = titles.get(action.principle_number, "")
+        action.rag_shown = action_rag_shown(action, today)
     return render(
         request,
         "assessments/board_actions.html",

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from accounts.keeping import typed
@@ -11,23 +12,36 @@ from assessments.actions import (
     assessment_close,
     assessment_open,
     assessment_reopen,
+    board_remind,
     targets_set,
 )
 from assessments.forms import ReopenForm, TargetsForm
-from assessments.models import Assessment
-from assessments.presenters import board_results, member_statuses, status_counts
+from assessments.models import Assessment, ResponseStatus
+from assessments.presenters import (
+    BoardResults,
+    MemberStatus,
+    board_results,
+    member_statuses,
+    status_counts,
+)
 from assessments.selectors import (
+    action_counts,
     board_members,
     cycle_by_slug,
+    positions_of,
+    principle_count,
     principles_with_questions,
     publication,
+    reminded_today,
     responses_by_member,
     results_of,
     targets_of,
+    targets_to_start_from,
 )
 from assessments.views import with_assessment
 from core.mail import emails_about
 from core.models import Email
+from core.tasks import Task
 from reports.actions import paper_freeze_later
 from trusts.models import Trust
 from trusts.permissions import Permission, requires_on_trust
@@ -40,14 +54,32 @@ def assessment_url(assessment: Assessment) -> str:
     )
 
 
+def members_of(assessment: Assessment) -> list[MemberStatus]:
+    """Each board member's progress (never their answers)."""
+    return member_statuses(list(board_members(assessment.trust)), responses_by_member(assessment))
+
+
+def not_submitted(members: list[MemberStatus]) -> list[MemberStatus]:
+    return [m for m in members if m.status != ResponseStatus.SUBMITTED.label]
+
+
+def results_for(assessment: Assessment, *, targets=None, positions=None) -> BoardResults:
+    """The board's results as far as they may be shown, for the coordinator's pages."""
+    return board_results(
+        principles=principles_with_questions(assessment),
+        results=results_of(assessment),
+        targets=targets_of(assessment) if targets is None else targets,
+        positions=positions_of(assessment) if positions is None else positions,
+        publication=publication(assessment),
+    )
+
+
 @requires_on_trust(Permission.ASSESSMENT_RUN)
 @with_assessment
 @require_http_methods(["GET"])
 def assessment_detail(request, assessment: Assessment):
-    members = member_statuses(
-        list(board_members(assessment.trust)), responses_by_member(assessment)
-    )
-    principles = principles_with_questions(assessment)
+    members = members_of(assessment)
+    targets, positions = targets_of(assessment), positions_of(assessment)
     return render(
         request,
         "assessments/assessment_detail.html",
@@ -55,16 +87,106 @@ def assessment_detail(request, assessment: Assessment):
             "assessment": assessment,
             "members": members,
             "counts": status_counts(members),
-            "undelivered": emails_about(assessment).filter(status=Email.Status.FAILED),
-            "results": board_results(
-                principles=principles,
-                results=results_of(assessment),
-                targets=targets_of(assessment),
-                positions={p.principle_id: p for p in assessment.positions.all()},
-                publication=publication(assessment),
+            "checklist": quarter_checklist(
+                assessment,
+                members=members,
+                targets=len(targets),
+                positions=len(positions),
+                reminded_today=reminded_today(assessment),
+                actions=action_counts(assessment.trust),
             ),
+            "undelivered": emails_about(assessment).filter(status=Email.Status.FAILED),
+            "results": results_for(assessment, targets=targets, positions=positions),
         },
     )
+
+
+def quarter_checklist(
+    assessment: Assessment, *, members, targets, positions, reminded_today, actions
+) -> list[Task]:
+    """The coordinator's quarter as an NHS.UK task list, in the order it is done."""
+    trust, slug, today = assessment.trust.ods_code, assessment.cycle.slug, timezone.localdate()
+    principles = principle_count(assessment)
+    waiting = not_submitted(members)
+    to_remind = [m for m in waiting if m.user_id not in reminded_today]
+    open_, closed = assessment.is_open, assessment.is_closed
+
+    def on_this(name: str) -> str:
+        return reverse(name, kwargs={"ods_code": trust, "cycle": slug})
+
+    return [
+        Task(
+            "Board members",
+            reverse("board-people", kwargs={"ods_code": trust}),
+            f"{len(members)} on the board" if members else "Nobody yet",
+            done=bool(members),
+            colour="red",
+        ),
+        Task(
+            "Set the board's targets",
+            on_this("assessment-targets") if not closed else "",
+            "Completed" if targets == principles else f"{targets} of {principles} set",
+            done=targets == principles,
+            colour="blue" if targets else "white",
+        ),
+        Task(
+            "Open the questionnaire",
+            on_this("assessment-open") if assessment.status == "draft" else "",
+            f"Opened {assessment.opened_at:%-d %B %Y}" if assessment.opened_at else "Not opened",
+            done=assessment.opened_at is not None,
+            colour="white",
+        ),
+        Task(
+            "Who has answered",
+            "#who-has-answered",
+            f"{len(members) - len(waiting)} of {len(members)} submitted",
+            done=not waiting,
+            colour="blue",
+        ),
+        Task(
+            "Remind those who have not answered",
+            on_this("assessment-remind") if open_ and to_remind else "",
+            "Nobody to remind"
+            if not waiting
+            else (f"{len(to_remind)} not reminded today" if to_remind else "Reminded today"),
+            done=not to_remind,
+            colour="blue",
+            hint="Each person gets at most one reminder a day, however it is sent.",
+        ),
+        Task(
+            "Close the questionnaire",
+            on_this("assessment-close") if open_ else "",
+            f"Closed {assessment.closed_at:%-d %B %Y}"
+            if closed and assessment.closed_at
+            else ("Closed" if closed else f"Closes {assessment.cycle.closes_on:%-d %B %Y}"),
+            done=closed,
+            colour="white",
+        ),
+        Task(
+            "Record the board's agreed position",
+            on_this("assessment-positions"),
+            "Completed"
+            if positions == principles
+            else (f"{positions} of {principles} recorded" if positions else "Not started"),
+            done=positions == principles,
+            colour="blue" if positions else "white",
+        ),
+        Task(
+            "Update the action log",
+            reverse("board-actions", kwargs={"ods_code": trust}),
+            f"{actions.overdue} overdue" if actions.overdue else f"{actions.open} open",
+            done=not actions.overdue,
+            colour="red",
+            hint=f"As at {today:%-d %B %Y}",
+        ),
+        Task(
+            "Download the board paper",
+            on_this("paper"),
+            "Ready" if closed else "Draft until the questionnaire closes",
+            done=closed,
+            colour="white",
+        ),
+    ]
 
 
 @requires_on_trust(Permission.ASSESSMENT_RUN)
@@ -104,12 +226,62 @@ def assessment_open_view(request, trust: Trust, cycle: str):
 @requires_on_trust(Permission.ASSESSMENT_RUN)
 @with_assessment
 @require_http_methods(["GET", "POST"])
+def assessment_remind_view(request, assessment: Assessment):
+    """Asks first, naming who will be emailed; then emails each of them once today."""
+    if request.method == "GET":
+        members = members_of(assessment)
+        reminded = reminded_today(assessment)
+        waiting = not_submitted(members)
+        to_remind = [m.name for m in waiting if m.user_id not in reminded]
+        if not assessment.is_open or not to_remind:
+            messages.info(request, "Nobody needs a reminder today.")
+            return redirect(assessment_url(assessment))
+        already = len(waiting) - len(to_remind)
+        return render(
+            request,
+            "confirm.html",
+            {
+                "caption": assessment.trust.name,
+                "heading": "Remind those who have not answered?",
+                "paragraphs": [
+                    f"We will email the {len(to_remind)} board member"
+                    f"{'s' if len(to_remind) != 1 else ''} below a link to the "
+                    f"questionnaire, reminding them to answer by "
+                    f"{assessment.cycle.closes_on:%A %-d %B %Y}. The email never says who "
+                    "else has or has not answered.",
+                    *(
+                        [f"{already} other{'s' if already != 1 else ''} had a reminder today."]
+                        if already
+                        else []
+                    ),
+                ],
+                "people_heading": "Who will be emailed",
+                "people": to_remind,
+                "button": "Send the reminders",
+                "cancel_url": assessment_url(assessment),
+            },
+        )
+    try:
+        sent = board_remind(assessment=assessment, by=request.user)
+    except AssessmentError as problem:
+        messages.error(request, str(problem))
+    else:
+        messages.success(
+            request,
+            f"We emailed a reminder to {len(sent)} board member{'s' if len(sent) != 1 else ''}."
+            if sent
+            else "Nobody needed a reminder: each has had one today or has submitted.",
+        )
+    return redirect(assessment_url(assessment))
+
+
+@requires_on_trust(Permission.ASSESSMENT_RUN)
+@with_assessment
+@require_http_methods(["GET", "POST"])
 def assessment_close_view(request, assessment: Assessment):
     if request.method == "GET":
-        members = member_statuses(
-            list(board_members(assessment.trust)), responses_by_member(assessment)
-        )
-        waiting = [m.name for m in members if m.status != "Submitted"]
+        members = members_of(assessment)
+        waiting = [m.name for m in not_submitted(members)]
         return render(
             request,
             "confirm.html",
@@ -168,7 +340,8 @@ def targets_edit(request, assessment: Assessment):
         messages.error(request, "The quarter is closed, so its targets are fixed: reopen it first.")
         return redirect(assessment_url(assessment))
     principles = list(principles_with_questions(assessment))
-    form = TargetsForm(typed(request), principles=principles, targets=targets_of(assessment))
+    targets, carried_from = targets_to_start_from(assessment)
+    form = TargetsForm(typed(request), principles=principles, targets=targets)
     if request.method == "POST" and form.is_valid():
         try:
             targets_set(assessment=assessment, levels=form.levels(), by=request.user)
@@ -178,5 +351,7 @@ def targets_edit(request, assessment: Assessment):
             messages.success(request, "The board's targets are saved.")
             return redirect(assessment_url(assessment))
     return render(
-        request, "assessments/targets_edit.html", {"assessment": assessment, "form": form}
+        request,
+        "assessments/targets_edit.html",
+        {"assessment": assessment, "form": form, "carried_from": carried_from},
     )

@@ -12,7 +12,21 @@ from django.forms.boundfield import BoundField
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from core.widgets import DayMonthYear
+
 register = template.Library()
+
+
+DATE_BOXES = (("day", "Day", 2), ("month", "Month", 2), ("year", "Year", 4))
+
+
+@register.filter
+def date_boxes(field: BoundField) -> list[tuple[str, str, int, str]]:
+    """Each box of an NHS.UK date input (part, label, width) with what it shows: the
+    value, or what was typed."""
+    parts = DayMonthYear.parts(field.value())
+    return [(part, label, width, parts[part]) for part, label, width in DATE_BOXES]
+
 
 WIDGET_CLASSES = {
     "input": ("nhsuk-input", "nhsuk-input--error"),
@@ -30,6 +44,8 @@ def component(field: BoundField) -> str:
         return "checkboxes"
     if isinstance(widget, forms.RadioSelect):
         return "radios"
+    if isinstance(widget, DayMonthYear):
+        return "date"
     if isinstance(widget, forms.CheckboxInput):
         return "checkbox"
     if isinstance(widget, forms.Textarea):
@@ -47,6 +63,8 @@ def error_anchor(field: BoundField) -> str:
     checkboxes, the control itself otherwise."""
     if component(field) in {"radios", "checkboxes"}:
         return f"{field.auto_id}_0"
+    if component(field) == "date":
+        return f"{field.auto_id}_day"
     return field.auto_id
 
 
