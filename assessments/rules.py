@@ -18,6 +18,9 @@ LEVELS = (1, 2, 3, 4, 5)
 RED_GAP = Decimal("1.0")  # printed gap at or above this: red
 AMBER_GAP = Decimal("0.5")  # printed gap at or above this: amber
 VIEWS_DIFFER_SD = Fraction(1)  # population SD of a question's scores at or above: views differ
+# Fewer trusts in a group: no spread (quartiles of two trusts say nothing, and a range
+# of one is that trust's score).
+MIN_TRUSTS_FOR_SPREAD = 5
 MIN_SCORES_TO_JUDGE = 3  # fewer scores on a question: too few to say whether views differ
 DONT_KNOW_FLAG = Fraction(1, 4)  # this share of "don't know" answers or more is high
 PEER_MINIMUM = 5  # trusts in a peer group before its median is shown

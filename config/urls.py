@@ -66,6 +66,9 @@ urlpatterns = [
     path("trusts/<str:ods_code>/", include(trust_urls)),
     path("programme/", programme_views.programme_home, name="programme-home"),
     path(
+        "programme/trusts/<str:ods_code>/", programme_views.programme_trust, name="programme-trust"
+    ),
+    path(
         "programme/cycles/<str:cycle>/completion/",
         programme_views.completion_view,
         name="programme-completion",

@@ -34,6 +34,7 @@ class DemoTrust:
     ods_code: str
     name: str
     region: Region
+    icb_code: str  # invented, like the trust: no real ICB has a code starting ZZ
     trust_type: TrustType
     domain: str
     coordinator: str  # the digital lead, who also sits on the board as an executive
@@ -46,6 +47,7 @@ DEMO_TRUSTS = (
         "ZZA",
         "Wessex Vale Hospitals NHS Foundation Trust",
         Region.SOUTH_WEST,
+        "ZZ1",
         TrustType.ACUTE,
         "wessexvale.example",
         "Priya Shah",
@@ -56,6 +58,7 @@ DEMO_TRUSTS = (
         "ZZB",
         "Pennine Moors Mental Health NHS Trust",
         Region.NORTH_EAST_AND_YORKSHIRE,
+        "ZZ2",
         TrustType.MENTAL_HEALTH,
         "penninemoors.example",
         "Owen Fairclough",
@@ -66,6 +69,7 @@ DEMO_TRUSTS = (
         "ZZC",
         "Saltmarsh Coast Community Health NHS Trust",
         Region.EAST_OF_ENGLAND,
+        "ZZ3",
         TrustType.COMMUNITY,
         "saltmarsh.example",
         "Kemi Ade",
@@ -172,6 +176,7 @@ def _trust_and_people(demo: DemoTrust) -> tuple[Trust, list[User]]:
         name=demo.name,
         region=demo.region,
         trust_type=demo.trust_type,
+        icb_code=demo.icb_code,
         origin=DataOrigin.DEMO,
         by=None,
     )

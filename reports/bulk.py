@@ -90,6 +90,21 @@ class Progress:
         total = self.export.total
         return round(100 * self.finished / total) if total else 100
 
+    @property
+    def ready(self) -> bool:
+        return self.export.status == BulkExport.Status.DONE
+
+    @property
+    def headline(self) -> str:
+        """Where the ZIP has got, in plain words."""
+        return {
+            BulkExport.Status.QUEUED: "Starting to make the papers",
+            BulkExport.Status.RUNNING: f"Making the papers: {self.finished} of "
+            f"{self.export.total} done",
+            BulkExport.Status.ZIPPING: "Putting the papers into one ZIP",
+            BulkExport.Status.DONE: "Your ZIP is ready",
+        }[self.export.status]
+
 
 def progress_of(export: BulkExport) -> Progress:
     items = list(

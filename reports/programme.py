@@ -5,7 +5,7 @@ for assessments that closed with at least MIN_RESPONSES submitted."""
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from assessments import rules, scoring
@@ -205,6 +205,7 @@ def heat_cells(trust: TrustScores) -> list[Cell]:
 class DistributionRow:
     label: str
     values: tuple[str, ...]  # n, min, lower quartile, median, upper quartile, max
+    shown: bool = True  # False: too few trusts for a spread to mean anything (n only)
 
 
 def distribution_rows(trusts: list[TrustScores], principle: int) -> list[DistributionRow]:
@@ -219,7 +220,9 @@ def distribution_rows(trusts: list[TrustScores], principle: int) -> list[Distrib
     rows = []
     for label in sorted(groups, key=lambda g: (g != "All trusts", not g.startswith("Type"), g)):
         spread = scoring.distribution(groups[label])
-        if spread:
+        if spread and spread.n < rules.MIN_TRUSTS_FOR_SPREAD:
+            rows.append(DistributionRow(label, (str(spread.n),), shown=False))
+        elif spread:
             rows.append(
                 DistributionRow(
                     label,
@@ -236,7 +239,79 @@ def distribution_rows(trusts: list[TrustScores], principle: int) -> list[Distrib
     return rows
 
 
+# One trust's quarters, for its page in the national view
+
+
+@dataclass(frozen=True)
+class TrustQuarter:
+    label: str
+    slug: str
+    status: str  # the assessment's status code ("open", "closed"), for its tag
+    status_label: str
+    submitted: int
+    overall: str  # "–" until closed with enough responses to publish
+
+
+def trust_quarters(trust: Trust) -> list[TrustQuarter]:
+    """Every quarter the trust's board has been asked, newest first: how many submitted,
+    and the overall score where the results are published (two queries)."""
+    assessments = (
+        trust.assessments.exclude(status=AssessmentStatus.DRAFT)
+        .select_related("cycle")
+        .annotate(
+            submitted=Count("responses", filter=Q(responses__status=ResponseStatus.SUBMITTED))
+        )
+        .order_by("-cycle__year", "-cycle__quarter")
+    )
+    scores: dict[int, list] = defaultdict(list)
+    for assessment_id, score in PrincipleResult.objects.filter(
+        assessment__trust=trust,
+        assessment__status=AssessmentStatus.CLOSED,
+        respondents__gte=rules.minimum_group(),
+    ).values_list("assessment_id", "score"):
+        scores[assessment_id].append(score)
+    return [
+        TrustQuarter(
+            label=a.cycle.label,
+            slug=a.cycle.slug,
+            status=a.status,
+            status_label=a.get_status_display(),
+            submitted=a.submitted,
+            overall=one_decimal(scoring.overall_score(scores[a.pk])) if a.pk in scores else "–",
+        )
+        for a in assessments
+    ]
+
+
 # One trust's trend beside its peers
+
+
+@dataclass(frozen=True)
+class TrustSearch:
+    typed: str
+    chosen: Trust | None = None
+    suggestions: tuple[Trust, ...] = ()  # several trusts matched: the person picks one
+
+
+SUGGESTIONS = 10
+
+
+def trust_search(typed: str) -> TrustSearch:
+    """A trust by its ODS code or its name, exactly; otherwise the trusts whose name has
+    every word typed, to choose from ("Wessex Vale" finds Wessex Vale Hospitals)."""
+    typed = " ".join(typed.split())[:200]
+    if not typed:
+        return TrustSearch(typed)
+    exact = Trust.objects.filter(Q(ods_code__iexact=typed) | Q(name__iexact=typed)).first()
+    if exact is not None:
+        return TrustSearch(typed, chosen=exact)
+    matches = Trust.objects.order_by("name")
+    for word in typed.split():
+        matches = matches.filter(name__icontains=word)
+    found = list(matches[: SUGGESTIONS + 1])
+    if len(found) == 1:
+        return TrustSearch(typed, chosen=found[0])
+    return TrustSearch(typed, suggestions=tuple(found[:SUGGESTIONS]))
 
 
 @dataclass(frozen=True)

@@ -13,19 +13,24 @@ from reports.bulk import bulk_export_start, progress_of
 from reports.exports import Column, as_csv, as_xlsx
 from reports.models import BulkExport
 from reports.views import CONTENT_TYPES
-from trusts.models import Region, Trust, TrustType
+from trusts.models import Region, Role, Trust, TrustType
 from trusts.permissions import Permission, requires
 
 
 def _filter_context(filters: programme.Filters) -> dict:
-    icbs = (
-        Trust.objects.exclude(icb_code="").order_by("icb_code").values_list("icb_code", flat=True)
+    """The filters' choices, from the trusts there are (one query): no region, ICB or type
+    is offered that would match nothing; and every trust's name for the search."""
+    trusts = list(
+        Trust.objects.order_by("name").values_list("name", "region", "trust_type", "icb_code")
     )
+    regions = {region for _, region, _, _ in trusts}
+    types = {trust_type for _, _, trust_type, _ in trusts}
     return {
         "filters": filters,
-        "regions": Region.choices,
-        "trust_types": TrustType.choices,
-        "icbs": list(dict.fromkeys(icbs)),
+        "regions": [(code, label) for code, label in Region.choices if code in regions],
+        "trust_types": [(code, label) for code, label in TrustType.choices if code in types],
+        "icbs": sorted({icb for *_, icb in trusts if icb}),
+        "trust_names": [name for name, *_ in trusts],  # the trend search's suggestions
     }
 
 
@@ -65,9 +70,7 @@ def comparison_view(request, cycle: str):
     descending = request.GET.get("order") == "desc"
     principle = request.GET.get("principle", "1")
     principle = int(principle) if principle in {str(n) for n in programme.PRINCIPLES} else 1
-    chosen = None
-    if code := request.GET.get("trust", "").strip().upper():
-        chosen = Trust.objects.filter(ods_code=code).first()
+    search = programme.trust_search(request.GET.get("trust", ""))
     sort = sort if sort in programme.SORT_KEYS else "name"
     return render(
         request,
@@ -85,9 +88,30 @@ def comparison_view(request, cycle: str):
             "principle": principle,
             "principles": framework_titles(found),
             "distribution": programme.distribution_rows(trusts, principle),
-            "chosen": chosen,
-            "trend": programme.trust_trend(chosen, filters) if chosen else None,
+            "search": search,
+            "chosen": search.chosen,
+            "trend": programme.trust_trend(search.chosen, filters) if search.chosen else None,
             **_filter_context(filters),
+        },
+    )
+
+
+@requires(Permission.NATIONAL_VIEW)
+@require_GET
+def programme_trust(request, ods_code: str):
+    """One trust as the programme sees it: its quarters, how many answered, its published
+    scores and its board papers; never a person's answers."""
+    trust = get_object_or_404(Trust, ods_code=ods_code.upper())
+    quarters = programme.trust_quarters(trust)
+    latest_closed = next((q for q in quarters if q.status == "closed"), None)
+    return render(
+        request,
+        "reports/programme_trust.html",
+        {
+            "trust": trust,
+            "quarters": quarters,
+            "board_size": trust.memberships.filter(role=Role.BOARD_MEMBER).count(),
+            "latest_closed": latest_closed,
         },
     )
 

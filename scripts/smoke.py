@@ -498,6 +498,8 @@ def journey(deployment: Deployment, tally: Tally) -> None:
     staff.visit("programme-home", "/programme/", expect=(302,))
     staff.visit("trust-list", "/trusts/")
     staff.visit("trust-detail", "/trusts/ZZB/")
+    staff.visit("programme-trust", "/programme/trusts/ZZA/")
+    staff.visit("programme-trust", "/programme/trusts/NOPE/", expect=(404,))
     staff.visit("audit-trail", "/trusts/ZZB/audit/")
     staff.visit("cycle-list", "/programme/cycles/")
     staff.visit("cycle-new", "/programme/cycles/new/")
@@ -515,6 +517,10 @@ def journey(deployment: Deployment, tally: Tally) -> None:
     for cycle in (now, before):
         staff.visit("programme-completion", f"/programme/cycles/{cycle}/completion/")
         staff.visit("programme-comparison", f"/programme/cycles/{cycle}/comparison/")
+        staff.visit(
+            "programme-comparison",
+            f"/programme/cycles/{cycle}/comparison/?trust=wessex+vale&region=Y58",
+        )
         for extension in ("csv", "xlsx"):
             staff.visit(
                 "programme-comparison-export", f"/programme/cycles/{cycle}/comparison.{extension}"

@@ -77,3 +77,21 @@ function timeoutWarning (dialog) {
 
 const warning = document.querySelector('[data-module="qd-timeout-warning"]')
 if (warning && typeof warning.showModal === 'function') timeoutWarning(warning)
+
+// A part of the page marked data-qd-refresh="N" (the bulk ZIP's progress) is fetched
+// again every N seconds and swapped in, until the fresh copy no longer asks to refresh.
+function refreshing (part) {
+  const seconds = Number(part.dataset.qdRefresh)
+  setTimeout(async () => {
+    const response = await fetch(window.location.href, { headers: { Accept: 'text/html' } })
+    if (!response.ok) return
+    const fresh = new DOMParser()
+      .parseFromString(await response.text(), 'text/html')
+      .getElementById(part.id)
+    if (!fresh) return
+    part.replaceWith(fresh)
+    if (fresh.dataset.qdRefresh) refreshing(fresh)
+    else window.location.reload() // finished: the whole page now offers the download
+  }, seconds * 1000)
+}
+document.querySelectorAll('[data-qd-refresh]').forEach(refreshing)

@@ -4,13 +4,20 @@ import hypothesis
 import pytest
 from django.core.cache import cache
 
-from assessments.actions import assessment_open
+from assessments.actions import assessment_close, assessment_open
+from assessments.models import AssessmentStatus
 from principles.actions import framework_load
 from principles.content import forget_framework_content
 from principles.loader import read_framework, shipped_framework_files
-from tests.factories import MembershipFactory, TrustFactory, UserFactory
-from tests.helpers import quarter_of_year
-from trusts.models import Role, SeatGroup
+from tests.factories import (
+    AssessmentFactory,
+    MembershipFactory,
+    PrincipleResultFactory,
+    TrustFactory,
+    UserFactory,
+)
+from tests.helpers import answer_everything, quarter_of_year
+from trusts.models import Region, Role, SeatGroup, TrustType
 
 
 @pytest.fixture(autouse=True)
@@ -128,3 +135,48 @@ def _hypothesis_profile():
     # The same examples on every run, so that CI never fails by chance.
     hypothesis.settings.register_profile("quarterdeck", derandomize=True, database=None)
     hypothesis.settings.load_profile("quarterdeck")
+
+
+# The national view's hand-made data, shared by its tests and the programme pages'.
+
+# Hand-made results: (code, region, type, score for every principle, respondents)
+TRUSTS = [
+    ("QN1", Region.LONDON, TrustType.ACUTE, 2.0, 5),
+    ("QN2", Region.LONDON, TrustType.MENTAL_HEALTH, 3.0, 5),
+    ("QN3", Region.NORTH_WEST, TrustType.ACUTE, 4.0, 5),
+    ("QN4", Region.NORTH_WEST, TrustType.ACUTE, 5.0, 5),
+    ("QN5", Region.LONDON, TrustType.ACUTE, 1.0, 2),  # too few responses: left out
+]
+
+
+@pytest.fixture
+def national(cycle, framework):
+    principles = list(framework.principles.order_by("number"))
+    for code, region, trust_type, score, respondents in TRUSTS:
+        trust = TrustFactory(
+            ods_code=code, name=f"Trust {code}", region=region, trust_type=trust_type
+        )
+        assessment = AssessmentFactory(trust=trust, cycle=cycle, status=AssessmentStatus.CLOSED)
+        for principle in principles:
+            # principle 1 a level below the trust's usual score, to tell the columns apart
+            PrincipleResultFactory(
+                assessment=assessment,
+                principle=principle,
+                respondents=respondents,
+                score=score - 1 if principle.number == 1 and score > 1 else score,
+            )
+    return cycle
+
+
+@pytest.fixture
+def closed_pair(cycle, framework, settings):
+    settings.MIN_RESPONSES = 1
+    assessments = []
+    for code in ("QP1", "QP2"):
+        trust = TrustFactory(ods_code=code, name=f"Paper Trust {code}")
+        assessment = AssessmentFactory(trust=trust, cycle=cycle, status=AssessmentStatus.OPEN)
+        answer_everything(
+            assessment, MembershipFactory(trust=trust, role=Role.BOARD_MEMBER).user, 3
+        )
+        assessments.append(assessment_close(assessment=assessment, by=None))
+    return assessments

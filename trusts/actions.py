@@ -94,13 +94,26 @@ def trusts_import(
 
 @transaction.atomic
 def trust_add(
-    *, ods_code: str, name: str, region: str, trust_type: str, origin: DataOrigin, by: User | None
+    *,
+    ods_code: str,
+    name: str,
+    region: str,
+    trust_type: str,
+    origin: DataOrigin,
+    by: User | None,
+    icb_code: str = "",
 ) -> Trust:
     """A trust that is not in an ODS file (the demo's fictional ones); an existing code is
     left as it is."""
     trust, created = Trust.objects.get_or_create(
         ods_code=ods_code,
-        defaults={"name": name, "region": region, "trust_type": trust_type, "origin": origin},
+        defaults={
+            "name": name,
+            "region": region,
+            "trust_type": trust_type,
+            "origin": origin,
+            "icb_code": icb_code,
+        },
     )
     if created:
         Trust.forget_invented_data()

@@ -61,6 +61,8 @@ PROGRAMME_PERMISSIONS = frozenset(
         Permission.AUDIT_VIEW,
         Permission.NATIONAL_VIEW,
         Permission.PAPERS_BULK,
+        # Each trust's board paper, as in the bulk ZIP: aggregates only (decision 0019).
+        Permission.PAPER_VIEW,
     }
 )
 

@@ -48,6 +48,7 @@ def trust_detail(request, trust: Trust):
             "cycles": cycles,
             "current": current,
             "can_audit": has_permission(request.user, Permission.AUDIT_VIEW, trust=trust),
+            "can_compare": has_permission(request.user, Permission.NATIONAL_VIEW),
         },
     )
 
