@@ -51,4 +51,4 @@ def test_cookies_page_lists_every_cookie_the_service_sets(client, board_member):
     assert set_here  # the flow above sets them
     page = client.get(reverse("cookies")).content.decode()
     for name in set_here:
-        assert f'<td class="nhsuk-table__cell">{name}</td>' in page
+        assert f'aria-hidden="true">Name </span>{name}</td>' in page

@@ -74,10 +74,16 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture
-def page(browser, live_server):
+# Every journey runs on a desktop and on the narrowest phone WCAG's reflow asks for.
+WIDTHS = {"desktop": 1280, "phone": 320}
+
+
+@pytest.fixture(params=list(WIDTHS))
+def page(browser, live_server, request):
     context = browser.new_context(
-        base_url=live_server.url, viewport={"width": 1100, "height": 900}, accept_downloads=True
+        base_url=live_server.url,
+        viewport={"width": WIDTHS[request.param], "height": 900},
+        accept_downloads=True,
     )
     page = context.new_page()
     page.add_init_script(COUNT_ACTIONS)
@@ -89,8 +95,18 @@ def page(browser, live_server):
             "Content Security Policy" in message.text and page.csp_violations.append(message.text)
         ),
     )
+    page.width_name = request.param
     yield page
     context.close()
+
+
+# The first few elements sticking out past the screen's right edge, to name in a failure.
+WIDER_THAN_THE_SCREEN = """
+() => [...document.querySelectorAll('body *')]
+  .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+  .slice(0, 4)
+  .map(e => `${e.tagName}.${e.className}: ${e.textContent.trim().slice(0, 30)}`)
+"""
 
 
 def check(page, name: str) -> None:
@@ -108,10 +124,22 @@ def check(page, name: str) -> None:
         for v in result["violations"]
     ]
     assert violations == [], f"{name} ({page.url}): " + "; ".join(violations)
-    checked_pages.append(name)
+    # Reflow (WCAG 1.4.10): nothing pushes the page sideways, however narrow the screen.
+    scroll = page.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    wider = page.evaluate(WIDER_THAN_THE_SCREEN) if scroll > 0 else []
+    message = f"{name} at {page.width_name} scrolls sideways by {scroll}px: {wider}"
+    if os.environ.get("QD_REFLOW_REPORT"):  # list every page that fails, then go on
+        if scroll > 0:
+            print("REFLOW", message)
+    else:
+        assert scroll <= 0, message
+    checked_pages.append(f"{name} ({page.width_name})")
     if SCREENSHOTS:
         Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"), full_page=True)
+        suffix = "" if page.width_name == "desktop" else f"-{page.width_name}"
+        page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}{suffix}.png"), full_page=True)
 
 
 def journey_summary(page, name: str, started: float) -> dict:
