@@ -108,6 +108,36 @@ def test_board_member_answers_every_page_by_keyboard_with_a_break(page, quarter)
     assert response.answers.count() == 24
 
 
+def test_board_member_with_two_tabs_chooses_which_answers_to_keep(page, quarter):
+    trust, cycle = quarter
+    coordinator = person(trust, Role.COORDINATOR, "cora@journey.example", "Cora Ordinator")
+    member = person(trust, Role.BOARD_MEMBER, "bea@journey.example", "Bea Member")
+    assessment_open(trust=trust, cycle=cycle, by=coordinator, notify=False)
+    sign_in(page, member.email)
+    first_page = "/trusts/QJA/assessments/2026-27-q3/questionnaire/principles/1/"
+    page.goto(first_page)
+    other_tab = page.context.new_page()
+    other_tab.goto(first_page)
+    other_tab.locator("fieldset").first.locator("input[value='5']").check()
+    other_tab.click("button:has-text('Save and continue')")
+    other_tab.wait_for_url("**/principles/2/")
+
+    page.locator("fieldset").first.locator("input[value='1']").check()
+    page.fill("textarea >> nth=0", "We have barely started")
+    page.click("button:has-text('Save and continue')")
+    callout = page.locator(".nhsuk-warning-callout")
+    expect(callout).to_contain_text("These answers changed in another tab")
+    expect(callout).to_contain_text("5 – ")
+    expect(callout).to_contain_text("We have barely started")
+    check(page, "questionnaire-changed-in-another-tab")
+    assert Response.objects.get(respondent=member).answers.get(question__order=1).score == 5
+
+    page.click("button:has-text('Save and continue')")  # keep what was typed here
+    page.wait_for_url("**/principles/2/")
+    kept = Response.objects.get(respondent=member).answers.get(question__order=1)
+    assert (kept.score, kept.comment) == (1, "We have barely started")
+
+
 def test_error_summary_takes_focus_and_links_to_its_field(page, quarter):
     page.goto("/sign-in/")
     check(page, "sign-in")
@@ -202,6 +232,7 @@ def test_coordinator_runs_the_quarter(page, quarter):
     page.fill("#id_due_date_month", "2")
     page.fill("#id_due_date_year", "2027")
     page.click("button:has-text('Save action')")
+    expect(page.locator("main")).to_contain_text("from the due date")  # its RAG, worked out
     check(page, "action-log")
 
     page.goto(f"/trusts/{trust.ods_code}/assessments/2026-27-q3/")
@@ -249,11 +280,18 @@ def test_programme_staff_compare_filter_and_export(page, quarter):
     page.click("button:has-text('Apply filters')")
     expect(page.locator("table.qd-heat tbody tr")).to_have_count(2)
     check(page, "national-comparison-filtered")
+    page.click("text=Clear filters")
+    expect(page.locator("table.qd-heat tbody tr")).to_have_count(4)
     page.click("th >> text=P1")
     page.select_option("#principle", "3")
     page.click("button:has-text('Show the spread')")
-    page.fill("#trust-code", "QJ0")
+    expect(page.locator("main")).to_contain_text("Too few trusts to show a spread")
+    page.fill("#trust-code", "peer")  # part of a name: several match
     page.click("button:has-text('Show the trend')")
+    expect(page.locator("main")).to_contain_text("4 trusts match")
+    check(page, "national-trend-choose-a-trust")
+    page.click("a:has-text('Peer 0 NHS Trust (QJ0)')")
+    expect(page.locator("caption")).to_contain_text(["Peer 0 NHS Trust: overall score"])
     check(page, "national-trend")
     with page.expect_download() as download:
         page.click("a:has-text('CSV')")
@@ -261,6 +299,17 @@ def test_programme_staff_compare_filter_and_export(page, quarter):
         assert csv.readline().startswith("trust_ods_code")
     page.click("text=All board papers")
     check(page, "national-board-papers")
+    page.click("button:has-text('Make the ZIP of all board papers')")
+    expect(page.locator("main")).to_contain_text("4 papers")
+    check(page, "national-board-papers-started")
+
+    page.goto("/trusts/")
+    page.click("a:has-text('Peer 2 NHS Trust')")
+    expect(page.locator("h1")).to_have_text("Peer 2 NHS Trust")
+    expect(page.locator("main")).to_contain_text("4.0")  # its published overall score
+    check(page, "programme-trust")
+    page.click("a:has-text('paper')")
+    check(page, "programme-trust-paper")
     page.goto("/programme/cycles/")
     check(page, "quarters")
     page.click("text=Create a quarter")
