@@ -77,7 +77,11 @@ screenshots: setup browser
 SCREENSHOT_PAGES := sign-in-with-errors board-member-home questionnaire-principle-1 \
 	questionnaire-check-answers assessment-completion board-members agreed-position \
 	board-paper national-comparison-filtered national-completion timeout-warning \
-	typed-input-shown-back
+	typed-input-shown-back questionnaire-task-list questionnaire-answer-changed \
+	questionnaire-changed-in-another-tab assessment-remind-confirm programme-trust \
+	national-trend-choose-a-trust national-board-papers-started action-log \
+	board-members-phone questionnaire-principle-1-phone board-paper-phone \
+	assessment-completion-phone national-comparison-filtered-phone programme-trust-phone
 
 check: setup
 	$(VENV)/bin/ruff check .

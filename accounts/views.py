@@ -25,6 +25,8 @@ from accounts.throttle import locked_out, reset_request_allowed
 from trusts.permissions import Permission, public, requires
 
 RECOVERY_CODES_SESSION_KEY = "quarterdeck.recovery_codes"
+# Where to carry on after the new recovery codes have been shown (set at sign-in).
+AFTER_RECOVERY_CODES = "quarterdeck.after_codes"
 
 
 def _password_sign_in_only(view):
@@ -141,7 +143,7 @@ def two_factor_set_up(request):
         if codes is not None:
             two_factor.mark_done(request)
             request.session[RECOVERY_CODES_SESSION_KEY] = codes
-            request.session["quarterdeck.after_codes"] = _next_or_home(request)
+            request.session[AFTER_RECOVERY_CODES] = _next_or_home(request)
             return redirect("two-factor-recovery-codes")
         form.add_error("code", "The code is not right: enter the code the app shows now")
     return render(
@@ -172,7 +174,7 @@ def two_factor_recovery_codes(request):
         "accounts/two_factor_recovery_codes.html",
         {
             "codes": request.session.pop(RECOVERY_CODES_SESSION_KEY, None),
-            "carry_on": request.session.pop("quarterdeck.after_codes", reverse("account")),
+            "carry_on": request.session.pop(AFTER_RECOVERY_CODES, reverse("account")),
             "left": two_factor.recovery_codes_left(request.user),
         },
     )

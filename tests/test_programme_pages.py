@@ -167,3 +167,13 @@ def test_spread_is_hidden_for_small_groups_but_counts_them(signed_in, programme_
     assert by_label["Type: Acute"].shown
     assert not by_label["Region: London"].shown
     assert by_label["Region: London"].values == ("2",)
+
+
+def test_programme_staff_never_see_a_draft_paper_or_the_data(
+    signed_in, programme_staff, assessment, national
+):
+    client = signed_in(programme_staff)
+    draft = reverse("paper", args=[assessment.trust.ods_code, assessment.cycle.slug])
+    assert client.get(draft).status_code == 403  # still open: its paper is the board's draft
+    export = reverse("paper-export", args=["QN3", national.slug, "principles", "csv"])
+    assert client.get(export).status_code == 403

@@ -152,8 +152,21 @@ def membership_remove_view(request, trust: Trust, pk: int):
             f"{membership.user.full_name} is no longer a {membership.get_role_display().lower()}.",
         )
         return redirect("board-people", ods_code=trust.ods_code)
+    name, role = membership.user.full_name, membership.get_role_display().lower()
     return render(
-        request, "trusts/membership_remove.html", {"trust": trust, "membership": membership}
+        request,
+        "confirm.html",
+        {
+            "caption": trust.name,
+            "heading": f"Remove {name} as {role}?",
+            "paragraphs": [
+                f"They will no longer see this trust in Quarterdeck as a {role}. Answers they "
+                "have already submitted stay in the results they were part of."
+            ],
+            "button": f"Remove {name}",
+            "warning": True,
+            "cancel_url": reverse("board-people", kwargs={"ods_code": trust.ods_code}),
+        },
     )
 
 
