@@ -152,18 +152,19 @@ def dont_know_high(share: Fraction | None) -> bool:
     return share is not None and share >= DONT_KNOW_FLAG
 
 
-# Level of assurance (what the board can take from its own answers)
+# Confidence in these results: how far the board can rely on its own answers. Not an
+# audit opinion, which the app cannot give.
 
-ASSURANCE_LEVELS = ("Substantial", "Reasonable", "Limited")
+CONFIDENCE_LEVELS = ("High", "Moderate", "Low")
 
 
-def assurance(*, submitted: int, board: int, high_dont_know: int, differ: int) -> str:
+def confidence(*, submitted: int, board: int, high_dont_know: int, differ: int) -> str:
     rate = Fraction(submitted, board) if board else Fraction(0)
     if rate >= Fraction(3, 4) and high_dont_know == 0 and differ <= 1:
-        return ASSURANCE_LEVELS[0]
+        return CONFIDENCE_LEVELS[0]
     if rate < Fraction(1, 2) or high_dont_know >= 3:
-        return ASSURANCE_LEVELS[2]
-    return ASSURANCE_LEVELS[1]
+        return CONFIDENCE_LEVELS[2]
+    return CONFIDENCE_LEVELS[1]
 
 
 # Change since an earlier quarter
@@ -261,11 +262,12 @@ def methodology(minimum: int | None = None) -> tuple[tuple[str, str], ...]:
             "named or ranked.",
         ),
         (
-            "Level of assurance",
-            f"{ASSURANCE_LEVELS[0]} when at least three quarters of the board answered, no "
+            "Confidence in these results",
+            "How far the board can rely on its own answers (not an audit opinion). "
+            f"{CONFIDENCE_LEVELS[0]} when at least three quarters of the board answered, no "
             'principle has a high share of "don\'t know" and views differ on at most one; '
-            f"{ASSURANCE_LEVELS[2].lower()} when fewer than half answered or three or more "
+            f"{CONFIDENCE_LEVELS[2].lower()} when fewer than half answered or three or more "
             f'principles have a high share of "don\'t know"; otherwise '
-            f"{ASSURANCE_LEVELS[1].lower()}. Results need at least {n} submitted responses.",
+            f"{CONFIDENCE_LEVELS[1].lower()}. Results need at least {n} submitted responses.",
         ),
     )

@@ -97,8 +97,8 @@ class Cover:
     title: str
     report_from: str
     purpose: str
-    assurance: str
-    assurance_reason: str
+    confidence: str  # confidence in these results: rules.CONFIDENCE_LEVELS
+    confidence_reason: str
     asks: tuple[str, ...]
     summary: tuple[str, ...]
 
@@ -135,6 +135,25 @@ class BoardPaper:
     methodology: tuple[tuple[str, str], ...]
     level_key: str = LEVEL_KEY
     disclosure_rule: str = ""
+
+    @property
+    def score_chart_caption(self) -> str:
+        """What the score chart shows, exactly: target lines and peer dots only where the
+        chart draws them."""
+        words = ["Each bar is the board's score for a principle, from 0 to 5."]
+        if any(row.target_value is not None for row in self.rows):
+            words.append("A vertical line marks the board's target, where one is set.")
+        else:
+            words.append("No targets are set, so no target lines are drawn.")
+        if any(row.peer_median_value is not None for row in self.rows):
+            words.append("A dot marks the median score of other trusts this quarter.")
+        else:
+            words.append(
+                f"There are no dots for other trusts: fewer than {self.peer_minimum} other "
+                "trusts have closed results this quarter."
+            )
+        words.append("The gap analysis table below gives the same figures.")
+        return " ".join(words)
 
     @property
     def more_needed(self) -> int:
@@ -382,22 +401,16 @@ def _principles(count: int) -> str:
     return "no principle" if not count else f"{count} principle{'s' if count != 1 else ''}"
 
 
-def _assurance(rows, submitted: int, board_size: int) -> tuple[str, str]:
-    """How much assurance the board can take from its own answers (rules.assurance)."""
+def _confidence(rows, submitted: int, board_size: int) -> tuple[str, str]:
+    """How far the board can rely on its own answers (rules.confidence), and why."""
     gaps = sum(row.assurance_gap for row in rows)
     differ = sum(row.views_differ for row in rows)
-    principles = "principle" if gaps == 1 else "principles"
-    differ_words = (
-        "no principle"
-        if differ == 0
-        else f"{differ} {'principle' if differ == 1 else 'principles'}"
-    )
     reason = (
         f"{submitted} of {board_size} board members answered; "
-        f'{gaps} {principles} with a high share of "don\'t know" answers; '
-        f"views differ on {differ_words}."
+        f"{_principles(gaps)} {'has' if gaps <= 1 else 'have'} a high share of "
+        f'"don\'t know" answers; views differ on {_principles(differ)}.'
     )
-    level = rules.assurance(
+    level = rules.confidence(
         submitted=submitted, board=board_size, high_dont_know=gaps, differ=differ
     )
     return level, reason
@@ -420,8 +433,8 @@ def _cover(inputs, rows, priorities, overall, overall_change, submitted, shown) 
             title=title,
             report_from=report_from,
             purpose="For information",
-            assurance="Not yet available",
-            assurance_reason=f"Fewer than {rules.minimum_group()} board members have submitted.",
+            confidence="Not yet available",
+            confidence_reason=f"Fewer than {rules.minimum_group()} board members have submitted.",
             asks=("note that too few board members have answered to report results",),
             summary=(
                 f"{submitted} of {inputs.board_size} board members have submitted. Results are "
@@ -429,7 +442,7 @@ def _cover(inputs, rows, priorities, overall, overall_change, submitted, shown) 
                 "can be worked out.",
             ),
         )
-    assurance, reason = _assurance(rows, submitted, inputs.board_size)
+    confidence, reason = _confidence(rows, submitted, inputs.board_size)
     summary = [
         f"The board's overall score is {one_decimal(overall)} out of 5" + f", {overall_change}.",
         _largest_gaps_sentence(rows, priorities),
@@ -452,8 +465,8 @@ def _cover(inputs, rows, priorities, overall, overall_change, submitted, shown) 
         title=title,
         report_from=report_from,
         purpose="For assurance and discussion",
-        assurance=assurance,
-        assurance_reason=reason,
+        confidence=confidence,
+        confidence_reason=reason,
         asks=asks,
         summary=tuple(summary),
     )

@@ -137,9 +137,14 @@ def test_paper_executive_summary_is_written_from_the_data(published, previous_qu
     assert summary[4] == "3 of 4 board members submitted their answers."
 
 
-def test_paper_assurance_is_reasonable_with_an_assurance_gap(published):
+def test_paper_confidence_is_moderate_with_an_assurance_gap(published):
     # 3 of 4 answered (75%), but one principle has many "don't know" answers
-    assert board_paper(published).cover.assurance == "Reasonable"
+    cover = board_paper(published).cover
+    assert cover.confidence == "Moderate"
+    assert cover.confidence_reason.startswith(
+        '3 of 4 board members answered; 1 principle has a high share of "don\'t know" answers;'
+    )
+    assert "views differ on 0" not in cover.confidence_reason
 
 
 def test_paper_first_quarter_has_no_change(published):
@@ -157,7 +162,7 @@ def test_paper_published_below_minimum_shows_no_aggregates(assessment, coordinat
     assert paper.appendix == ()
     assert paper.score_chart is None
     assert (paper.submitted, paper.more_needed) == (1, 2)
-    assert paper.cover.assurance == "Not yet available"
+    assert paper.cover.confidence == "Not yet available"
 
 
 def test_draft_paper_of_an_open_quarter_shows_no_figures_however_many_submitted(scored):
@@ -176,10 +181,16 @@ def test_paper_peer_median_needs_five_other_trusts(published, coordinator, setti
         answer_everything(peer_assessment, MembershipFactory(trust=peer).user, 1 + n % 5)
         if n < 4:
             assessment_close(assessment=peer_assessment, by=None)
-    assert board_paper(published).rows[0].peer_median == "–"  # 4 closed peers only
+    paper = board_paper(published)
+    assert paper.rows[0].peer_median == "–"  # 4 closed peers only
+    assert "There are no dots for other trusts" in paper.score_chart_caption
+    assert "A dot marks" not in paper.score_chart_caption
     last = published.cycle.assessments.exclude(trust=published.trust).filter(status="open").get()
     assessment_close(assessment=last, by=None)
-    row = board_paper(published).rows[0]
+    paper = board_paper(published)
+    row = paper.rows[0]
+    assert "A dot marks the median score of other trusts" in paper.score_chart_caption
+    assert "no dots" not in paper.score_chart_caption
     assert row.peer_median == "3.0"  # median of 1, 2, 3, 4, 5
     assert row.type_median == "3.0"
 
