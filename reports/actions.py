@@ -10,36 +10,53 @@ from core.audit import audit
 from reports.documents import PaperFile, paper_filename, paper_pdf
 from reports.models import FrozenPaper
 from reports.presenters import board_paper
+from reports.word import paper_docx
+
+FORMATS = {"pdf": paper_pdf, "docx": paper_docx}
 
 
 class TooFewResponses(Exception):
     pass
 
 
-def paper_file(*, assessment: Assessment, by, require_results: bool = False) -> PaperFile:
-    """The PDF for an assessment: the frozen paper of a closed one while its data is
-    unchanged, otherwise made now (and frozen, if closed). Open assessments get a draft."""
+def paper_file(
+    *, assessment: Assessment, by, require_results: bool = False, extension: str = "pdf"
+) -> PaperFile:
+    """The PDF (or the Word file, ``extension="docx"``) for an assessment: the frozen paper
+    of a closed one while its data is unchanged, otherwise made now (and frozen, if
+    closed). Open assessments get a draft. The PDF is frozen at close; the Word file the
+    first time someone asks for it, with the same fingerprint."""
     paper = board_paper(assessment)
     if require_results and not paper.shown:
         raise TooFewResponses(
             f"Only {paper.submitted} board members have submitted; a paper needs {paper.minimum}."
         )
-    filename = paper_filename(ods_code=paper.ods_code, quarter=paper.quarter, draft=paper.draft)
+    filename = paper_filename(
+        ods_code=paper.ods_code, quarter=paper.quarter, draft=paper.draft, extension=extension
+    )
+    make = FORMATS[extension]
     if paper.draft:
-        return PaperFile(paper_pdf(paper), filename, made_now=True)
+        return PaperFile(make(paper), filename, made_now=True)
     fingerprint = paper.fingerprint()
     frozen = FrozenPaper.objects.filter(assessment=assessment, fingerprint=fingerprint).first()
-    if frozen is not None:
-        return PaperFile(bytes(frozen.pdf), filename, made_now=False)
-    content = paper_pdf(paper)  # rendered outside the transaction: it takes a while
-    _freeze(assessment=assessment, fingerprint=fingerprint, content=content, by=by)
+    if frozen is not None and getattr(frozen, extension):
+        return PaperFile(bytes(getattr(frozen, extension)), filename, made_now=False)
+    content = make(paper)  # rendered outside the transaction: it takes a while
+    if frozen is not None:  # the PDF is frozen; the Word file joins it
+        FrozenPaper.objects.filter(pk=frozen.pk, fingerprint=fingerprint).update(
+            **{extension: content}
+        )
+    else:
+        _freeze(assessment=assessment, fingerprint=fingerprint, files={extension: content}, by=by)
     return PaperFile(content, filename, made_now=True)
 
 
 @transaction.atomic
-def _freeze(*, assessment: Assessment, fingerprint: str, content: bytes, by) -> FrozenPaper:
+def _freeze(*, assessment: Assessment, fingerprint: str, files: dict[str, bytes], by):
+    """A new fingerprint: the files made for it, and none kept from the old one."""
     frozen, created = FrozenPaper.objects.update_or_create(
-        assessment=assessment, defaults={"fingerprint": fingerprint, "pdf": content}
+        assessment=assessment,
+        defaults={"fingerprint": fingerprint, "pdf": b"", "docx": b""} | files,
     )
     audit(
         action="paper.frozen" if created else "paper.refrozen",

@@ -5,7 +5,8 @@ from assessments.models import Assessment
 
 
 class FrozenPaper(models.Model):
-    """The published PDF of a closed assessment, with a fingerprint of the figures it shows.
+    """The published PDF and Word file of a closed assessment, with a fingerprint of the
+    figures they show.
 
     Downloads serve this file; it is made again only when the fingerprint of the data no
     longer matches (after a reopen and a changed answer, say).
@@ -15,7 +16,8 @@ class FrozenPaper(models.Model):
         Assessment, on_delete=models.CASCADE, related_name="frozen_paper"
     )
     fingerprint = models.CharField(max_length=64)
-    pdf = models.BinaryField()
+    pdf = models.BinaryField(blank=True, default=b"")
+    docx = models.BinaryField(blank=True, default=b"")  # made on first download
     made_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

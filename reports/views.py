@@ -18,6 +18,7 @@ CONTENT_TYPES = {
     "pdf": "application/pdf",
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
 
 
@@ -64,6 +65,16 @@ def paper_pdf_download(request, assessment: Assessment):
     _may_see(request, assessment)
     document = paper_file(assessment=assessment, by=request.user)
     return _download(document.content, document.filename, "pdf")
+
+
+@requires_on_trust(Permission.PAPER_VIEW)
+@with_assessment
+@require_GET
+def paper_docx_download(request, assessment: Assessment):
+    """The same paper as a Word file, for a board pack assembled in Word."""
+    _may_see(request, assessment)
+    document = paper_file(assessment=assessment, by=request.user, extension="docx")
+    return _download(document.content, document.filename, "docx")
 
 
 @requires_on_trust(Permission.DATA_EXPORT)

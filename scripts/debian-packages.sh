@@ -3,10 +3,11 @@
 # such as chromium for the browser tests), only where they are missing.
 # WeasyPrint needs Pango and HarfBuzz's subsetter (fast font subsetting); fonts-liberation2
 # gives Liberation Sans, metric-compatible with Arial, the NHS.UK fallback font; poppler-utils
-# gives pdftotext and pdftoppm, which the tests and docs use to read papers back.
+# gives pdftotext and pdftoppm, which the tests and docs use to read papers back; libcairo2
+# draws the charts as pictures for the Word paper (CairoSVG).
 set -euo pipefail
 
-packages=(libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation2 fonts-dejavu-core poppler-utils "$@")
+packages=(libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 libcairo2 fonts-liberation2 fonts-dejavu-core poppler-utils "$@")
 
 missing=()
 for package in "${packages[@]}"; do

@@ -450,6 +450,7 @@ def journey(deployment: Deployment, tally: Tally) -> None:
         lead.visit("assessment-positions", f"{assessment}positions/")
         lead.visit("paper", f"{assessment}paper/")
         lead.visit("paper-pdf", f"{assessment}paper.pdf")
+        lead.visit("paper-docx", f"{assessment}paper.docx")
         # An open quarter has no published results to export yet (decision 0015).
         exports(lead.on(b), assessment, expect=(409,) if cycle == now else (200,))
     lead.visit("assessment-reopen", f"/trusts/ZZA/assessments/{before}/reopen/")

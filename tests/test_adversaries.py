@@ -133,14 +133,27 @@ def completion_table(world, client):
     return text.split("<h2>Board results</h2>")[0]
 
 
-@output("paper page", ("coordinator", "board member"))
+@output("paper page", ("coordinator", "board member", "programme staff"))
 def paper_page(world, client):
     return page(client, assessment_url(world, "paper"))
 
 
-@output("paper PDF", ("coordinator", "board member"))
+@output("paper PDF", ("coordinator", "board member", "programme staff"))
 def paper_pdf(world, client):
     return download(client, assessment_url(world, "paper-pdf"), pdf_text)
+
+
+@output("paper Word", ("coordinator", "board member", "programme staff"))
+def paper_word(world, client):
+    return download(client, assessment_url(world, "paper-docx"), docx_text)
+
+
+def docx_text(content: bytes) -> str:
+    import docx
+
+    document = docx.Document(io.BytesIO(content))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
 
 
 for _level in ("principles", "questions"):

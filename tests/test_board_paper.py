@@ -536,9 +536,10 @@ def test_static_path_refuses_everything_else(url):
 # The command line
 
 
-def test_board_paper_command_writes_the_pdf(scored, coordinator, tmp_path):
+@pytest.mark.parametrize(("name", "start"), [("paper.pdf", b"%PDF-"), ("paper.docx", b"PK")])
+def test_board_paper_command_writes_the_pdf_or_word(scored, coordinator, tmp_path, name, start):
     close(scored, coordinator)  # the command reads the assessment afresh
-    output = tmp_path / "paper.pdf"
+    output = tmp_path / name
     out = io.StringIO()
     call_command(
         "board_paper",
@@ -550,8 +551,23 @@ def test_board_paper_command_writes_the_pdf(scored, coordinator, tmp_path):
         str(output),
         stdout=out,
     )
-    assert output.read_bytes().startswith(b"%PDF-")
+    assert output.read_bytes().startswith(start)
     assert "Wrote" in out.getvalue()
+
+
+def test_board_paper_command_refuses_other_file_types(scored, coordinator, tmp_path):
+    close(scored, coordinator)
+    with pytest.raises(CommandError, match=r"Write the paper to a \.pdf or \.docx file"):
+        call_command(
+            "board_paper",
+            "--trust",
+            "QAA",
+            "--cycle",
+            "2026/27 Q3",
+            "--output",
+            str(tmp_path / "x.txt"),
+        )
+    assert not (tmp_path / "x.txt").exists()
 
 
 @pytest.mark.parametrize(
@@ -582,3 +598,128 @@ def test_board_paper_command_too_few_responses(assessment, tmp_path, settings):
             "--output",
             str(tmp_path / "x.pdf"),
         )
+
+
+# The Word paper: read back, it says what the web page says, in the same order
+
+
+def html_outline(paper) -> list[tuple]:
+    """Headings, tables (every cell's text) and figures (alternative text) of the paper's
+    HTML, in reading order."""
+    from django.template.loader import render_to_string
+    from lxml import html
+
+    root = html.fragment_fromstring(
+        render_to_string("reports/paper_content.html", {"paper": paper}), create_parent="div"
+    )
+    outline = []
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        tag = element.tag.split("}")[-1]
+        if tag in {"h1", "h2", "h3", "h4"}:
+            outline.append(("heading", int(tag[1]), squash(element.text_content())))
+        elif tag == "table":
+            rows = element.findall("thead/tr") + element.findall("tbody/tr")
+            cells = [
+                [squash(c.text_content()) for c in row if c.tag in {"th", "td"}] for row in rows
+            ]
+            outline.append(("table", cells))
+        elif tag == "svg":
+            outline.append(("figure", squash(element.find("{*}title").text_content())))
+    return outline
+
+
+def docx_outline(content: bytes) -> list[tuple]:
+    import docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    document = docx.Document(io.BytesIO(content))
+    outline = []
+    for block in document.iter_inner_content():
+        if isinstance(block, Table):
+            outline.append(("table", [[squash(c.text) for c in row.cells] for row in block.rows]))
+        elif isinstance(block, Paragraph):
+            style = block.style.name
+            if style.startswith("Heading "):
+                outline.append(("heading", int(style.split()[1]), squash(block.text)))
+            for drawing in block._p.iter("{*}docPr"):
+                outline.append(("figure", drawing.get("descr")))
+    return outline
+
+
+def squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize("with_history", [False, True])
+def test_word_paper_has_the_htmls_headings_tables_and_figures_in_order(
+    published, coordinator, request, with_history
+):
+    from reports.word import paper_docx
+
+    if with_history:
+        request.getfixturevalue("previous_quarter")
+    paper = board_paper(published)
+    content = paper_docx(paper)
+    expected = html_outline(paper)
+    assert docx_outline(content) == expected
+    kinds = [item[0] for item in expected]
+    assert kinds.count("figure") == 2  # the score chart and the trend
+    assert kinds.count("table") >= 5
+
+
+def test_word_paper_uses_word_headings_repeating_header_rows_and_alt_text(published):
+    import docx
+
+    from reports.word import paper_docx
+
+    document = docx.Document(io.BytesIO(paper_docx(board_paper(published))))
+    assert document.core_properties.language == "en-GB"
+    assert document.paragraphs[0].style.name != "Heading 1"  # the trust's name first
+    headings = [p for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert headings[0].style.name == "Heading 1"
+    gaps = next(t for t in document.tables if t.rows[0].cells[0].text == "Principle")
+    assert gaps._tbl.tblPr.find("{*}tblCaption") is not None
+    header = gaps.rows[0]._tr.trPr
+    assert header.find("{*}tblHeader") is not None  # repeated on every page
+    assert all(row._tr.trPr.find("{*}cantSplit") is not None for row in gaps.rows)
+    for shape in document.inline_shapes:
+        assert shape._inline.docPr.get("descr")
+
+
+def test_word_paper_of_too_few_responses_says_so(assessment, coordinator, settings):
+    from reports.word import paper_docx
+
+    settings.MIN_RESPONSES = 3
+    answer_everything(assessment, new_board_member(assessment.trust), 4)
+    paper = board_paper(close(assessment, coordinator))
+    outline = docx_outline(paper_docx(paper))
+    assert outline == html_outline(paper)
+    assert not [item for item in outline if item[0] == "figure"]
+
+
+def test_word_paper_downloads_beside_the_pdf_and_is_frozen_with_it(
+    signed_in, coordinator, published
+):
+    client = signed_in(coordinator)
+    args = [published.trust.ods_code, published.cycle.slug]
+    page = client.get(reverse("paper", args=args)).content.decode()
+    assert reverse("paper-docx", args=args) in page
+    response = client.get(reverse("paper-docx", args=args))
+    assert response.status_code == 200
+    assert response["Content-Type"].endswith("wordprocessingml.document")
+    assert response["Content-Disposition"].endswith('.docx"')
+    assert response.content[:2] == b"PK"
+    frozen = FrozenPaper.objects.get(assessment=published)
+    assert bytes(frozen.docx) == response.content
+    again = paper_file(assessment=published, by=coordinator, extension="docx")
+    assert not again.made_now
+    assert again.content == response.content
+    assert paper_file(assessment=published, by=coordinator).content[:5] == b"%PDF-"
+
+
+def test_word_paper_of_another_trust_is_404(signed_in, coordinator, other_assessment):
+    args = [other_assessment.trust.ods_code, other_assessment.cycle.slug]
+    assert signed_in(coordinator).get(reverse("paper-docx", args=args)).status_code == 404

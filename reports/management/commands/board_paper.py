@@ -9,14 +9,16 @@ from trusts.models import Trust
 
 class Command(BaseCommand):
     help = (
-        "Write a trust's board paper for a quarter as a PDF: the frozen paper of a closed "
-        "quarter, or a draft of an open one."
+        "Write a trust's board paper for a quarter as a PDF, or as a Word file when the "
+        "output ends .docx: the frozen paper of a closed quarter, or a draft of an open one."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--trust", required=True, help="the trust's ODS code, e.g. RAL")
         parser.add_argument("--cycle", required=True, help='the quarter, e.g. "2026/27 Q3"')
-        parser.add_argument("--output", required=True, type=Path, help="the PDF file to write")
+        parser.add_argument(
+            "--output", required=True, type=Path, help="the file to write: .pdf or .docx"
+        )
 
     def handle(self, *args, trust: str, cycle: str, output: Path, **options):
         found = Trust.objects.filter(ods_code=trust.strip().upper()).first()
@@ -33,8 +35,13 @@ class Command(BaseCommand):
         )
         if assessment is None:
             raise CommandError(f"{found.name} has no opened assessment for {cycle.strip()}.")
+        extension = output.suffix.lower().lstrip(".")
+        if extension not in {"pdf", "docx"}:
+            raise CommandError(f"Write the paper to a .pdf or .docx file, not {output.name!r}.")
         try:
-            document = paper_file(assessment=assessment, by=None, require_results=True)
+            document = paper_file(
+                assessment=assessment, by=None, require_results=True, extension=extension
+            )
         except TooFewResponses as error:
             raise CommandError(str(error)) from error
         output.write_bytes(document.content)
