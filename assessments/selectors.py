@@ -114,6 +114,13 @@ def targets_of(assessment: Assessment) -> dict[int, Target]:
     return {target.principle_id: target for target in assessment.targets.all()}
 
 
+def before(cycle: Cycle, path: str = "") -> Q:
+    """Quarters before ``cycle``, for a query reaching the cycle through ``path``."""
+    return Q(**{f"{path}year__lt": cycle.year}) | Q(
+        **{f"{path}year": cycle.year, f"{path}quarter__lt": cycle.quarter}
+    )
+
+
 def targets_to_start_from(assessment: Assessment) -> tuple[dict[int, Target], Cycle | None]:
     """The quarter's targets by principle id; where none are set yet, the trust's latest
     earlier targets as a starting point (matched by principle number, which every framework
@@ -124,10 +131,7 @@ def targets_to_start_from(assessment: Assessment) -> tuple[dict[int, Target], Cy
     cycle = assessment.cycle
     earlier = (
         Target.objects.filter(assessment__trust_id=assessment.trust_id)
-        .filter(
-            Q(assessment__cycle__year__lt=cycle.year)
-            | Q(assessment__cycle__year=cycle.year, assessment__cycle__quarter__lt=cycle.quarter)
-        )
+        .filter(before(cycle, "assessment__cycle__"))
         .select_related("principle", "assessment__cycle")
         .order_by("-assessment__cycle__year", "-assessment__cycle__quarter")
     )
@@ -156,6 +160,12 @@ def reminded_today(assessment: Assessment) -> set[int]:
             "member_id", flat=True
         )
     )
+
+
+def has_cover_sheet(assessment: Assessment) -> bool:
+    """Whether the digital lead has filled in the paper's cover sheet (reports keeps it;
+    asked by its related name, so this app imports nothing from reports)."""
+    return type(assessment).objects.filter(pk=assessment.pk, cover_sheet__isnull=False).exists()
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ assessment_urls = [
     path("paper/", report_views.paper_page, name="paper"),
     path("paper.pdf", report_views.paper_pdf_download, name="paper-pdf"),
     path("paper.docx", report_views.paper_docx_download, name="paper-docx"),
+    path("paper/cover/", report_views.cover_sheet_edit, name="cover-sheet"),
     path("export/<str:level>.<str:extension>", report_views.paper_export, name="paper-export"),
 ]
 

@@ -8,7 +8,7 @@ from django.tasks import task
 from assessments.models import Assessment
 from core.audit import audit
 from reports.documents import PaperFile, paper_filename, paper_pdf
-from reports.models import FrozenPaper
+from reports.models import CoverSheet, FrozenPaper
 from reports.presenters import board_paper
 from reports.word import paper_docx
 
@@ -17,6 +17,23 @@ FORMATS = {"pdf": paper_pdf, "docx": paper_docx}
 
 class TooFewResponses(Exception):
     pass
+
+
+@transaction.atomic
+def cover_sheet_save(*, assessment: Assessment, values: dict, by) -> CoverSheet:
+    """The quarter's cover sheet, as the digital lead typed it. Every format of the paper
+    shows it; a frozen paper is made again at its next download (its fingerprint changes)."""
+    sheet, created = CoverSheet.objects.update_or_create(
+        assessment=assessment, defaults={name: values[name] for name in CoverSheet.FIELDS}
+    )
+    audit(
+        action="cover_sheet.saved",
+        by=by,
+        trust=assessment.trust,
+        target=assessment,
+        detail={"meeting": sheet.meeting, "created": created},
+    )
+    return sheet
 
 
 def paper_file(

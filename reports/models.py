@@ -64,3 +64,48 @@ class BulkExportItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.export}: {self.assessment}"
+
+
+class CoverPurpose(models.TextChoices):
+    DECISION = "decision", "For decision"
+    ASSURANCE = "assurance", "For assurance"
+    DISCUSSION = "discussion", "For discussion"
+    INFORMATION = "information", "For information"
+
+
+class CoverSheet(models.Model):
+    """What an NHS board cover sheet says about the paper, entered once a quarter by the
+    digital lead (starting from last quarter's) and shown on the cover of every format."""
+
+    assessment = models.OneToOneField(
+        Assessment, on_delete=models.CASCADE, related_name="cover_sheet"
+    )
+    meeting = models.CharField(max_length=150)
+    meeting_date = models.DateField(null=True, blank=True)
+    agenda_item = models.CharField(max_length=20, blank=True)
+    executive_sponsor = models.CharField(max_length=150, blank=True)
+    author = models.CharField(max_length=150, blank=True)
+    purpose = models.CharField(max_length=12, choices=CoverPurpose, default=CoverPurpose.ASSURANCE)
+    recommendation = models.TextField(blank=True, max_length=1000)
+    previous_considerations = models.TextField(blank=True, max_length=1000)
+    strategy_title = models.CharField(max_length=150, blank=True)
+    strategy_url = models.URLField(max_length=500, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    FIELDS = (
+        "meeting",
+        "meeting_date",
+        "agenda_item",
+        "executive_sponsor",
+        "author",
+        "purpose",
+        "recommendation",
+        "previous_considerations",
+        "strategy_title",
+        "strategy_url",
+    )
+    # A new quarter's sheet starts from the last one, but never with its meeting.
+    CARRIED_FORWARD = tuple(name for name in FIELDS if name not in {"meeting_date", "agenda_item"})
+
+    def __str__(self) -> str:
+        return f"Cover sheet for {self.assessment}"

@@ -5,7 +5,7 @@ table; rounding and wording happen here and nowhere else."""
 import datetime
 import hashlib
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
 
@@ -101,6 +101,14 @@ class Cover:
     confidence_reason: str
     asks: tuple[str, ...]
     summary: tuple[str, ...]
+    # From the digital lead's cover sheet ("" where not given).
+    meeting_date: str = ""
+    agenda_item: str = ""
+    executive_sponsor: str = ""
+    recommendation: str = ""
+    previous_considerations: str = ""
+    strategy_title: str = ""
+    strategy_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -417,6 +425,27 @@ def _confidence(rows, submitted: int, board_size: int) -> tuple[str, str]:
 
 
 def _cover(inputs, rows, priorities, overall, overall_change, submitted, shown) -> Cover:
+    """The cover: the digital lead's cover sheet where given, and what the data says."""
+    cover = _cover_from_data(inputs, rows, priorities, overall, overall_change, submitted, shown)
+    sheet = inputs.cover_sheet
+    if sheet is None:
+        return cover
+    return replace(
+        cover,
+        meeting=sheet.meeting,
+        meeting_date=_long_date(sheet.meeting_date),
+        agenda_item=sheet.agenda_item,
+        executive_sponsor=sheet.executive_sponsor,
+        report_from=sheet.author or cover.report_from,
+        purpose=sheet.get_purpose_display(),
+        recommendation=sheet.recommendation,
+        previous_considerations=sheet.previous_considerations,
+        strategy_title=sheet.strategy_title or sheet.strategy_url,
+        strategy_url=sheet.strategy_url,
+    )
+
+
+def _cover_from_data(inputs, rows, priorities, overall, overall_change, submitted, shown) -> Cover:
     assessment = inputs.assessment
     title = "Digital delivery: the board's quarterly self-assessment"
     report_from = "Digital lead" + (

@@ -20,8 +20,10 @@ from assessments.models import (
     Target,
 )
 from assessments.presenters import NOT_PUBLISHED, Publication, publication_of
+from assessments.selectors import before
 from principles.content import FrameworkContent, framework_content
 from principles.models import Question
+from reports.models import CoverSheet
 from trusts.models import Membership, Role
 
 TREND_QUARTERS = 8
@@ -60,6 +62,28 @@ class PaperInputs:
     respondents: list[Respondent] = field(default_factory=list)  # the release, by member
     peers_all: dict[int, list[float]] = field(default_factory=dict)  # principle number
     peers_type: dict[int, list[float]] = field(default_factory=dict)
+    cover_sheet: CoverSheet | None = None  # as the digital lead typed it, if they have
+
+
+def cover_sheet_start(assessment: Assessment) -> tuple[CoverSheet | None, Assessment | None]:
+    """What the cover sheet form starts from: the quarter's own sheet; where there is none
+    yet, the trust's latest earlier one (its meeting date and agenda item left out), with
+    the assessment it comes from."""
+    own = CoverSheet.objects.filter(assessment=assessment).first()
+    if own is not None:
+        return own, None
+    cycle = assessment.cycle
+    earlier = (
+        CoverSheet.objects.filter(assessment__trust_id=assessment.trust_id)
+        .filter(before(cycle, "assessment__cycle__"))
+        .select_related("assessment__cycle")
+        .order_by("-assessment__cycle__year", "-assessment__cycle__quarter")
+        .first()
+    )
+    if earlier is None:
+        return None, None
+    carried = {name: getattr(earlier, name) for name in CoverSheet.CARRIED_FORWARD}
+    return CoverSheet(**carried), earlier.assessment
 
 
 def paper_inputs(assessment: Assessment) -> PaperInputs:
@@ -90,6 +114,7 @@ def paper_inputs(assessment: Assessment) -> PaperInputs:
         as_at=as_at,
         actions=assessment.action_log if assessment.is_closed else action_log(assessment),
         publication=publication_of(assessment, release),
+        cover_sheet=CoverSheet.objects.filter(assessment=assessment).first(),
     )
     if release is not None and release.figures_shown:
         inputs.answers = _answers(release)

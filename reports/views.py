@@ -1,17 +1,22 @@
 """The board paper on the web, as a PDF, and its data exports."""
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.keeping import typed
 from assessments.models import Assessment
 from assessments.selectors import publication
 from assessments.views import with_assessment
-from reports.actions import paper_file
+from reports.actions import cover_sheet_save, paper_file
 from reports.documents import paper_filename
 from reports.exports import EXPORTS, as_csv, as_xlsx
+from reports.forms import CoverSheetForm
+from reports.models import CoverSheet
 from reports.presenters import board_paper
+from reports.selectors import cover_sheet_start
 from trusts.permissions import Permission, has_permission, requires_on_trust
 
 CONTENT_TYPES = {
@@ -101,3 +106,24 @@ def paper_export(request, assessment: Assessment, level: str, extension: str):
         extension=extension,
     )
     return _download(content, filename, extension)
+
+
+@requires_on_trust(Permission.ASSESSMENT_RUN)
+@with_assessment
+@require_http_methods(["GET", "POST"])
+def cover_sheet_edit(request, assessment: Assessment):
+    """The board paper's cover sheet, once a quarter, starting from last quarter's."""
+    sheet, carried_from = cover_sheet_start(assessment)
+    initial = {name: getattr(sheet, name) for name in CoverSheet.FIELDS} if sheet else {}
+    form = CoverSheetForm(typed(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        cover_sheet_save(assessment=assessment, values=form.cleaned_data, by=request.user)
+        messages.success(request, "The cover sheet is saved. Every format of the paper shows it.")
+        return redirect(
+            "assessment-detail", ods_code=assessment.trust.ods_code, cycle=assessment.cycle.slug
+        )
+    return render(
+        request,
+        "reports/cover_sheet_edit.html",
+        {"assessment": assessment, "form": form, "carried_from": carried_from},
+    )

@@ -451,9 +451,17 @@ def journey(deployment: Deployment, tally: Tally) -> None:
         lead.visit("paper", f"{assessment}paper/")
         lead.visit("paper-pdf", f"{assessment}paper.pdf")
         lead.visit("paper-docx", f"{assessment}paper.docx")
+        lead.visit("cover-sheet", f"{assessment}paper/cover/")
         # An open quarter has no published results to export yet (decision 0015).
         exports(lead.on(b), assessment, expect=(409,) if cycle == now else (200,))
     lead.visit("assessment-reopen", f"/trusts/ZZA/assessments/{before}/reopen/")
+    lead.visit(
+        "cover-sheet",
+        f"/trusts/ZZA/assessments/{now}/paper/cover/",
+        method="POST",
+        data={"meeting": "Trust board (held in public)", "purpose": "assurance"},
+        expect=(302,),
+    )
     # Remind whoever has not answered (the page asks first, or says nobody needs one).
     remind = f"/trusts/ZZA/assessments/{now}/remind/"
     lead.visit("assessment-remind", remind, expect=(200, 302))

@@ -130,13 +130,13 @@ def test_targets_start_from_the_last_quarter_set(signed_in, coordinator, assessm
     set_targets(earlier, coordinator, {1: "3.5", 4: "4.0"})
     client = signed_in(coordinator)
     page = client.get(url(assessment, "assessment-targets")).content.decode()
-    assert "targets from 2026/27 Q2, as a starting point" in page
+    assert "starts from the board's targets for 2026/27 Q2" in page
     assert re.search(r'<option value="3.5" selected>', page)
     assert re.search(r'<option value="4.0" selected>', page)
     assert not assessment.targets.exists()  # nothing is set until the coordinator saves
     set_targets(assessment, coordinator, {1: "2.0"})
     page = client.get(url(assessment, "assessment-targets")).content.decode()
-    assert "as a starting point" not in page
+    assert "This page starts from" not in page
     assert re.search(r'<option value="2.0" selected>', page)
     assert not re.search(r'<option value="3.5" selected>', page)
 
@@ -149,7 +149,7 @@ def test_targets_of_a_later_quarter_are_never_carried_back(
     )
     set_targets(later, coordinator, {1: "3.5"})
     page = signed_in(coordinator).get(url(assessment, "assessment-targets")).content.decode()
-    assert "as a starting point" not in page
+    assert "This page starts from" not in page
 
 
 # Members' scores beside the agreed position

@@ -180,8 +180,8 @@ def test_assessment_detail_queries_are_constant(
     client.get(url(assessment, "detail"))  # warm the process caches
     # session, user, memberships with trusts, assessment, board members, responses,
     # targets, agreed positions, who was reminded today, the open actions counted,
-    # results, the latest release, emails that could not be sent
-    with django_assert_num_queries(13):
+    # whether the cover sheet is filled in, results, the latest release, emails not sent
+    with django_assert_num_queries(14):
         assert client.get(url(assessment, "detail")).status_code == 200
 
 

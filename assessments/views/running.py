@@ -28,6 +28,7 @@ from assessments.selectors import (
     action_counts,
     board_members,
     cycle_by_slug,
+    has_cover_sheet,
     positions_of,
     principle_count,
     principles_with_questions,
@@ -94,6 +95,7 @@ def assessment_detail(request, assessment: Assessment):
                 positions=len(positions),
                 reminded_today=reminded_today(assessment),
                 actions=action_counts(assessment.trust),
+                cover_sheet=has_cover_sheet(assessment),
             ),
             "undelivered": emails_about(assessment).filter(status=Email.Status.FAILED),
             "results": results_for(assessment, targets=targets, positions=positions),
@@ -102,7 +104,7 @@ def assessment_detail(request, assessment: Assessment):
 
 
 def quarter_checklist(
-    assessment: Assessment, *, members, targets, positions, reminded_today, actions
+    assessment: Assessment, *, members, targets, positions, reminded_today, actions, cover_sheet
 ) -> list[Task]:
     """The coordinator's quarter as an NHS.UK task list, in the order it is done."""
     trust, slug, today = assessment.trust.ods_code, assessment.cycle.slug, timezone.localdate()
@@ -178,6 +180,14 @@ def quarter_checklist(
             done=not actions.overdue,
             colour="red",
             hint=f"As at {today:%-d %B %Y}",
+        ),
+        Task(
+            "Fill in the paper's cover sheet",
+            on_this("cover-sheet"),
+            "Completed" if cover_sheet else "Not started",
+            done=cover_sheet,
+            colour="white",
+            hint="Meeting, date, agenda item, sponsor and recommendation",
         ),
         Task(
             "Download the board paper",
