@@ -1,0 +1,85 @@
+"""The PDF laid out for print, on boards of 5, 10 and 15 members with long comments: no
+table row split across pages, no heading left alone at the foot of a page, and no page
+more than a third empty except the last. Read from WeasyPrint's own layout of the paper."""
+
+import pytest
+from django.template.loader import render_to_string
+from weasyprint import HTML
+
+from assessments.actions import AnswerInput, answers_save, assessment_close, response_submit
+from principles.models import Question
+from reports.pdf import BASE_URL, _fetcher
+from reports.presenters import board_paper
+from tests.helpers import new_board_member, set_targets
+
+LONG_COMMENT = " ".join(
+    ["The board has started this work, but it is uneven across our services and sites."] * 4
+)
+HEADINGS = {"h1", "h2", "h3", "h4"}
+
+
+def laid_out(paper):
+    html = render_to_string("reports/paper_document.html", {"paper": paper})
+    return HTML(string=html, base_url=BASE_URL, url_fetcher=_fetcher()).render()
+
+
+def descendants(box):
+    yield box
+    for child in getattr(box, "children", None) or ():
+        yield from descendants(child)
+
+
+def page_facts(page) -> tuple[float, list, str]:
+    """How much of the page's content area is empty, the body rows on it, and the element
+    its last line of text belongs to."""
+    root = page._page_box
+    top, bottom, rows, last = root.content_box_y(), root.content_box_y(), [], ""
+    for child in root.children:
+        if type(child).__name__ == "MarginBox":  # running header and page number
+            continue
+        for box in descendants(child):
+            kind = type(box).__name__
+            if kind in {"TextBox", "InlineReplacedBox", "BlockReplacedBox"} or (
+                box.element_tag == "svg"
+            ):
+                bottom = max(bottom, box.position_y + box.margin_height())
+            if kind == "TextBox":
+                last = box.element_tag
+            if kind == "TableRowGroupBox" and not box.is_header:  # headers repeat, by design
+                rows.extend(id(row.element) for row in box.children)
+    return 1 - (bottom - top) / root.height, rows, last
+
+
+def board_of(assessment, coordinator, members: int):
+    questions = list(Question.objects.filter(framework=assessment.cycle.framework))
+    for index in range(members):
+        member = new_board_member(assessment.trust)
+        answers = {
+            question: AnswerInput(
+                score=1 + (index + question.pk) % 5,
+                comment=LONG_COMMENT if (index + question.pk) % 3 == 0 else "",
+            )
+            for question in questions
+        }
+        response = answers_save(
+            assessment=assessment, respondent=member, answers=answers, by=member
+        )
+        response_submit(response=response, by=member)
+    set_targets(assessment, coordinator, {1: "4.0", 2: "3.5", 5: "4.5"})
+    return board_paper(assessment_close(assessment=assessment, by=coordinator))
+
+
+@pytest.mark.parametrize("members", [5, 10, 15])
+def test_paper_pages_break_well(assessment, coordinator, members):
+    document = laid_out(board_of(assessment, coordinator, members))
+    facts = [page_facts(page) for page in document.pages]
+    emptiness = [round(empty, 2) for empty, _, _ in facts]
+    assert len(facts) > 5
+    assert all(empty <= 1 / 3 for empty in emptiness[:-1]), emptiness
+    seen: dict[int, int] = {}
+    for number, (_, rows, _) in enumerate(facts, start=1):
+        for row in set(rows):
+            assert row not in seen, f"a table row runs from page {seen[row]} onto page {number}"
+            seen[row] = number
+    orphans = [n for n, (_, _, last) in enumerate(facts[:-1], start=1) if last in HEADINGS]
+    assert orphans == [], f"a heading ends pages {orphans}"
