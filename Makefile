@@ -8,7 +8,7 @@ MANAGE := $(PY) manage.py
 PG_URL ?= postgres://postgres@127.0.0.1:5432/quarterdeck
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run serve setup debian-packages browser screenshots test test-sqlite test-postgres smoke check format bench clean
+.PHONY: run serve setup debian-packages browser screenshots paper-images test test-sqlite test-postgres smoke check format bench clean
 
 run: setup
 	$(MANAGE) migrate --noinput
@@ -67,6 +67,11 @@ smoke: setup
 # first; `make run` is the local demo).
 serve: setup
 	$(VENV)/bin/gunicorn -c config/gunicorn.py
+
+# Page images of the demo board paper (PDF, and the Word file as LibreOffice opens it).
+paper-images: setup
+	scripts/debian-packages.sh libreoffice-writer-nogui
+	$(PY) scripts/paper_images.py
 
 # Screenshots of every page the browser journeys visit, into docs/screenshots.
 screenshots: setup browser

@@ -92,6 +92,26 @@ class AppendixSection:
 
 
 @dataclass(frozen=True)
+class NextLevelQuestion:
+    question: str
+    mean: str  # the question's score as printed
+    level: int  # the next whole level above that score
+    level_label: str
+    descriptor: str  # the framework's own words for that level
+
+
+@dataclass(frozen=True)
+class NextLevel:
+    """For a priority principle: what its lowest-scoring questions look like one level up,
+    and what the board is already doing about it."""
+
+    number: int
+    title: str
+    questions: tuple[NextLevelQuestion, ...]
+    actions: tuple[str, ...]  # the open actions against the principle, in words
+
+
+@dataclass(frozen=True)
 class Cover:
     meeting: str
     title: str
@@ -134,6 +154,7 @@ class BoardPaper:
     trend_table: tuple[tuple[str, str], ...]
     framework_changed: bool
     appendix: tuple[AppendixSection, ...]
+    next_levels: tuple[NextLevel, ...]
     peer_minimum: int
     groups_shown: bool
     positions_recorded: bool
@@ -202,6 +223,7 @@ def present(inputs: PaperInputs) -> BoardPaper:
     )
     overall_change = _change_words(changes.get("overall"), previous, lower=True) if shown else ""
     priorities = _priorities(rows)
+    appendix = _appendix(inputs) if shown else ()
     trend_series = [
         (q.label, scoring.overall_score(q.scores.values()) if q.respondents >= minimum else None)
         for q in inputs.history
@@ -245,7 +267,8 @@ def present(inputs: PaperInputs) -> BoardPaper:
         trend_chart_alt=_trend_alt(trend_series),
         trend_table=tuple((label, one_decimal(value)) for label, value in trend_series),
         framework_changed=bool(versions),
-        appendix=_appendix(inputs) if shown else (),
+        appendix=appendix,
+        next_levels=_next_levels(inputs, priorities, appendix),
         peer_minimum=rules.PEER_MINIMUM,
         groups_shown=with_groups,
         positions_recorded=bool(inputs.positions),
@@ -530,6 +553,58 @@ def _score_chart_alt(rows) -> str:
 def _trend_alt(series) -> str:
     known = [f"{label} {one_decimal(value)}" for label, value in series if value is not None]
     return "Line chart of the board's overall score by quarter: " + "; ".join(known) + "."
+
+
+NEXT_LEVEL_QUESTIONS = 2  # at most this many lowest-scoring questions per priority
+
+
+def _next_levels(inputs: PaperInputs, priorities, appendix) -> tuple[NextLevel, ...]:
+    """What closing each priority's gap would look like: the level above the score of its
+    lowest-scoring questions, described by the rubric, beside the actions already open."""
+    sections = {section.number: section for section in appendix}
+    principles = {principle.number: principle for principle in inputs.content.principles}
+    steps = []
+    for row in priorities:
+        questions = zip(
+            sections[row.number].questions, principles[row.number].questions.all(), strict=True
+        )
+        scored = [(shown, q) for shown, q in questions if shown.mean_value is not None]
+        if not scored:
+            continue
+        lowest = min(shown.mean_value for shown, _ in scored)
+        if lowest >= LEVELS[-1]:
+            continue  # already at the top level: nothing above to describe
+        level = int(lowest) + 1
+        actions = tuple(
+            f"{action['title']} ({action['owner']}, due {_long_date(_day(action['due_date']))})"
+            for action in inputs.actions
+            if action["principle_number"] == row.number and not action["completed_on"]
+        )
+        lowest_questions = [pair for pair in scored if pair[0].mean_value == lowest]
+        steps.append(
+            NextLevel(
+                number=row.number,
+                title=row.title,
+                questions=tuple(
+                    NextLevelQuestion(
+                        question=shown.text,
+                        mean=shown.mean,
+                        level=level,
+                        level_label=LEVEL_LABELS[level],
+                        descriptor=next(
+                            (d.descriptor for d in question.levels.all() if d.level == level), ""
+                        ),
+                    )
+                    for shown, question in lowest_questions[:NEXT_LEVEL_QUESTIONS]
+                ),
+                actions=actions,
+            )
+        )
+    return tuple(steps)
+
+
+def _day(iso: str) -> datetime.date:
+    return datetime.date.fromisoformat(iso)
 
 
 def _appendix(inputs: PaperInputs) -> tuple[AppendixSection, ...]:

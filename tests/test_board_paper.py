@@ -8,6 +8,7 @@ from unittest import mock
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.template.loader import render_to_string
 from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
@@ -723,3 +724,53 @@ def test_word_paper_downloads_beside_the_pdf_and_is_frozen_with_it(
 def test_word_paper_of_another_trust_is_404(signed_in, coordinator, other_assessment):
     args = [other_assessment.trust.ods_code, other_assessment.cycle.slug]
     assert signed_in(coordinator).get(reverse("paper-docx", args=args)).status_code == 404
+
+
+# What the next level looks like
+
+
+def test_next_level_for_each_priority_quotes_the_rubric_above_its_lowest_question(
+    scored, coordinator
+):
+    from assessments.decisions import ActionInput, board_action_save
+    from principles.models import LevelDescriptor
+
+    first = board_paper(close(scored, coordinator)).priorities[0]
+    assessment_reopen(assessment=scored, reason="An action was agreed", by=coordinator)
+    board_action_save(
+        trust=scored.trust,
+        action=None,
+        values=ActionInput(
+            title="Hire a product manager",
+            principle_number=first.number,
+            owner="Chief Digital Officer",
+            due_date=scored.cycle.closes_on,
+            status="in_progress",
+            rag="",
+            notes="",
+        ),
+        by=coordinator,
+    )
+    published = close(scored, coordinator)  # the action log is kept as it was at closing
+    paper = board_paper(published)
+    assert [step.number for step in paper.next_levels] == [r.number for r in paper.priorities]
+    for step in paper.next_levels:
+        section = next(s for s in paper.appendix if s.number == step.number)
+        lowest = min(q.mean_value for q in section.questions if q.mean_value is not None)
+        for item in step.questions:
+            question = next(q for q in section.questions if q.text == item.question)
+            assert question.mean_value == lowest
+            assert item.level == int(lowest) + 1
+            assert (
+                item.descriptor
+                == LevelDescriptor.objects.get(
+                    question__text=item.question,
+                    question__framework=published.cycle.framework,
+                    level=item.level,
+                ).descriptor
+            )
+    assert paper.next_levels[0].actions[0].startswith("Hire a product manager (Chief Digital")
+    assert all(step.actions == () for step in paper.next_levels[1:])
+    page = render_to_string("reports/paper_content.html", {"paper": paper})
+    assert "What the next level looks like" in page
+    assert "No open action in the log for this principle yet." in page
