@@ -23,6 +23,7 @@ from assessments.models import (
 from principles.actions import framework_load
 from principles.loader import read_framework, shipped_framework_files
 from principles.models import Framework, Principle
+from reports.actions import cover_sheet_save
 from trusts.actions import membership_add, trust_add, user_create
 from trusts.models import DataOrigin, Region, Role, SeatGroup, Trust, TrustType, User
 
@@ -229,6 +230,23 @@ def _run_quarter(
             assessment_actions.response_submit(response=response, by=member)
     if close:
         assessment_actions.assessment_close(assessment=assessment, by=coordinator)
+        cover_sheet_save(
+            assessment=assessment,
+            values={
+                "meeting": "Trust board (held in public)",
+                "meeting_date": cycle.closes_on + datetime.timedelta(days=15),
+                "agenda_item": "9.1",
+                "executive_sponsor": "Chief Digital Information Officer",
+                "author": f"{coordinator.full_name}, digital lead",
+                "purpose": "assurance",
+                "recommendation": "The board is asked to note its own assessment and agree "
+                "actions for the two largest gaps.",
+                "previous_considerations": "Digital and data committee",
+                "strategy_title": "",
+                "strategy_url": "",
+            },
+            by=coordinator,
+        )
 
 
 DEMO_ACTIONS = (
