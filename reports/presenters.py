@@ -32,8 +32,9 @@ class GapRow(ResultRow):
     trend: str  # "+0.3", "-0.2", "+0.0" or "–"
     trend_text: str  # the same in words
     peer_median: str
-    peer_range: str
+    peer_range: str  # the middle half of other trusts' scores: "2.8 to 3.6", or ""
     type_median: str
+    type_range: str
     trend_value: Fraction | None = None
     peer_median_value: Fraction | None = None
 
@@ -164,6 +165,11 @@ class BoardPaper:
     methodology: tuple[tuple[str, str], ...]
     level_key: str = LEVEL_KEY
     disclosure_rule: str = ""
+
+    @property
+    def compared(self) -> bool:
+        """Whether enough other trusts closed this quarter to compare with at all."""
+        return any(row.peer_median != "–" or row.type_median != "–" for row in self.rows)
 
     @property
     def score_chart_caption(self) -> str:
@@ -346,6 +352,12 @@ def _peer(groups: dict[int, list], number: int) -> Fraction | None:
     return summary.median if summary else None
 
 
+def _middle_half(summary) -> str:
+    if summary is None:
+        return ""
+    return f"{one_decimal(summary.lower_quartile)} to {one_decimal(summary.upper_quartile)}"
+
+
 def _gap_row(inputs: PaperInputs, principle, previous, change, with_groups: bool) -> GapRow:
     result = inputs.results.get(principle.pk)
     peers = scoring.peer_summary(inputs.peers_all.get(principle.number, ()))
@@ -364,10 +376,9 @@ def _gap_row(inputs: PaperInputs, principle, previous, change, with_groups: bool
         trend=rules.shown_signed(value) if value is not None else "–",
         trend_text=_change_words(change, previous),
         peer_median=one_decimal(peers.median) if peers else "–",
-        peer_range=f"{one_decimal(peers.lower_quartile)} to {one_decimal(peers.upper_quartile)}"
-        if peers
-        else "",
+        peer_range=_middle_half(peers),
         type_median=one_decimal(same_type.median) if same_type else "–",
+        type_range=_middle_half(same_type),
         trend_value=value,
         peer_median_value=peers.median if peers else None,
     )

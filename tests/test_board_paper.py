@@ -184,6 +184,10 @@ def test_paper_peer_median_needs_five_other_trusts(published, coordinator, setti
             assessment_close(assessment=peer_assessment, by=None)
     paper = board_paper(published)
     assert paper.rows[0].peer_median == "–"  # 4 closed peers only
+    assert not paper.compared
+    assert "Too few other trusts closed 2026/27 Q3 with results" in render_to_string(
+        "reports/paper_content.html", {"paper": paper}
+    )
     assert "There are no dots for other trusts" in paper.score_chart_caption
     assert "A dot marks" not in paper.score_chart_caption
     last = published.cycle.assessments.exclude(trust=published.trust).filter(status="open").get()
@@ -193,7 +197,12 @@ def test_paper_peer_median_needs_five_other_trusts(published, coordinator, setti
     assert "A dot marks the median score of other trusts" in paper.score_chart_caption
     assert "no dots" not in paper.score_chart_caption
     assert row.peer_median == "3.0"  # median of 1, 2, 3, 4, 5
+    assert row.peer_range == "2.0 to 4.0"  # quartiles (inclusive) of 1, 2, 3, 4, 5
     assert row.type_median == "3.0"
+    assert row.type_range == "2.0 to 4.0"
+    page = render_to_string("reports/paper_content.html", {"paper": paper})
+    assert "Compared with other trusts" in page
+    assert "Too few other trusts closed" not in page
 
 
 def test_paper_appendix_counts_and_comments_without_names(scored, coordinator, board_member):
