@@ -5,10 +5,12 @@ is on a reserved domain that never resolves, and the fetcher refuses every other
 a paper can never fetch anything over the network or read any other file.
 """
 
+import io
 import mimetypes
 from functools import cache
 from pathlib import PurePosixPath
 
+import pikepdf
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
@@ -63,8 +65,39 @@ def _fetcher() -> StaticFilesOnly:
 
 def render_pdf(html: str) -> bytes:
     try:
-        return HTML(string=html, base_url=BASE_URL, url_fetcher=_fetcher()).write_pdf(
+        content = HTML(string=html, base_url=BASE_URL, url_fetcher=_fetcher()).write_pdf(
             pdf_variant=PDF_VARIANT
         )
     except FatalURLFetchingError as problem:
         raise PaperRenderError(str(problem)) from problem
+    return with_header_scopes(content)
+
+
+def with_header_scopes(content: bytes) -> bytes:
+    """Each table header cell in the structure tree says what it heads, as PDF/UA asks:
+    /Scope /Column in a table's head, /Row for a row's own heading. WeasyPrint tags the
+    cells as TH but leaves the scope out."""
+    with pikepdf.open(io.BytesIO(content)) as pdf:
+        tree = pdf.Root.get("/StructTreeRoot")
+        if tree is None:
+            return content
+        _scope_headers(tree, in_head=False)
+        out = io.BytesIO()
+        pdf.save(out, deterministic_id=True)
+        return out.getvalue()
+
+
+def _scope_headers(node, *, in_head: bool) -> None:
+    kind = node.get("/S")
+    in_head = in_head or kind == "/THead"
+    if kind == "/TH":
+        attributes = node.get("/A")
+        table = attributes if isinstance(attributes, pikepdf.Dictionary) else None
+        if table is None:
+            table = pikepdf.Dictionary(O=pikepdf.Name.Table)
+            node.A = table if attributes is None else pikepdf.Array([*attributes, table])
+        table.Scope = pikepdf.Name.Column if in_head else pikepdf.Name.Row
+    kids = node.get("/K")
+    for kid in kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []:
+        if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+            _scope_headers(kid, in_head=in_head)

@@ -71,3 +71,26 @@ def test_pdf_declares_its_language_and_is_marked(paper_pdf):
     assert root["/Lang"] == "en-GB"
     assert bool(root["/MarkInfo"]["/Marked"])
     assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"])
+
+
+def test_pdf_header_cells_say_what_they_head(paper_pdf):
+    """PDF/UA: every TH carries a /Scope, Column in a table's head and Row in its body."""
+    scopes = {"THead": set(), "TBody": set()}
+
+    def walk(node, group=""):
+        node = node.get_object()
+        if not isinstance(node, dict):
+            return
+        kind = str(node.get("/S", "")).lstrip("/")
+        group = kind if kind in scopes else group
+        if kind == "TH":
+            attributes = node["/A"].get_object()
+            tables = attributes if isinstance(attributes, list) else [attributes]
+            scopes[group].update(str(a.get_object().get("/Scope")) for a in tables)
+        kids = node.get("/K")
+        for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
+            if hasattr(kid, "get_object"):
+                walk(kid, group)
+
+    walk(paper_pdf.trailer["/Root"]["/StructTreeRoot"])
+    assert scopes == {"THead": {"/Column"}, "TBody": {"/Row"}}
