@@ -7,7 +7,8 @@ a paper can never fetch anything over the network or read any other file.
 
 import io
 import mimetypes
-from functools import cache
+import re
+from functools import cache, partial
 from pathlib import PurePosixPath
 
 import pikepdf
@@ -70,21 +71,92 @@ def render_pdf(html: str) -> bytes:
         )
     except FatalURLFetchingError as problem:
         raise PaperRenderError(str(problem)) from problem
-    return with_header_scopes(content)
+    return tagged_for_pdf_ua(content)
 
 
-def with_header_scopes(content: bytes) -> bytes:
-    """Each table header cell in the structure tree says what it heads, as PDF/UA asks:
-    /Scope /Column in a table's head, /Row for a row's own heading. WeasyPrint tags the
-    cells as TH but leaves the scope out."""
+def tagged_for_pdf_ua(content: bytes) -> bytes:
+    """The structure tree as PDF/UA asks, where WeasyPrint's falls short: each table
+    header cell says what it heads (/Scope /Column in a table's head, /Row for a row's
+    own heading), the Span and NonStruct wrappers WeasyPrint puts around each line of a
+    block are removed, their content given to the block itself, and the running header and
+    page number, which WeasyPrint tags outside the tree, become pagination artifacts."""
     with pikepdf.open(io.BytesIO(content)) as pdf:
         tree = pdf.Root.get("/StructTreeRoot")
         if tree is None:
             return content
         _scope_headers(tree, in_head=False)
+        moved: dict[tuple[int, int], pikepdf.Dictionary] = {}
+        _unwrap(tree, moved)
+        _repoint_parent_tree(pdf, tree, moved)
+        _margins_as_artifacts(pdf, tree)
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True)
         return out.getvalue()
+
+
+WRAPPERS = {"/Span", "/NonStruct"}
+# A wrapper with any of these says something of its own, and is kept.
+MEANINGFUL = {"/A", "/Alt", "/ActualText", "/Lang", "/E", "/C", "/ID"}
+
+
+def _kids(node) -> list:
+    kids = node.get("/K")
+    if kids is None:
+        return []
+    return list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+
+
+def _unwrap(node, moved: dict) -> None:
+    """Splices each plain wrapper's content into ``node``, depth first. Its marked
+    content goes as references naming their page, recorded in ``moved`` (page object and
+    MCID to the element that now holds it) for the parent tree."""
+    kept = []
+    for kid in _kids(node):
+        if not (isinstance(kid, pikepdf.Dictionary) and "/S" in kid):
+            kept.append(kid)
+            continue
+        _unwrap(kid, moved)
+        plain = kid.get("/S") in WRAPPERS and not MEANINGFUL & set(kid.keys())
+        if not plain or "/S" not in node:  # never onto the tree's root
+            kept.append(kid)
+            continue
+        for inner in _kids(kid):
+            if isinstance(inner, int) or (isinstance(inner, pikepdf.Object) and _is_int(inner)):
+                page = kid.get("/Pg") or node.get("/Pg")
+                inner = pikepdf.Dictionary(Type=pikepdf.Name.MCR, Pg=page, MCID=int(inner))
+            if isinstance(inner, pikepdf.Dictionary) and inner.get("/Type") == "/MCR":
+                moved[(inner.Pg.objgen, int(inner.MCID))] = node
+            elif isinstance(inner, pikepdf.Dictionary) and "/S" in inner:
+                inner.P = node
+            kept.append(inner)
+    if kept or "/K" in node:
+        node.K = pikepdf.Array(kept)
+
+
+def _is_int(value) -> bool:
+    try:
+        int(value)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def _repoint_parent_tree(pdf, tree, moved: dict) -> None:
+    """The parent tree maps each page's marked content to its element: point what moved
+    at the element that holds it now."""
+    numbers = tree.ParentTree.get("/Nums")
+    if numbers is None or not moved:
+        return
+    by_key = {int(numbers[i]): numbers[i + 1] for i in range(0, len(numbers), 2)}
+    for page in pdf.pages:
+        key = page.obj.get("/StructParents")
+        parents = by_key.get(int(key)) if key is not None else None
+        if not isinstance(parents, pikepdf.Array):
+            continue
+        for mcid in range(len(parents)):
+            holder = moved.get((page.obj.objgen, mcid))
+            if holder is not None:
+                parents[mcid] = holder
 
 
 def _scope_headers(node, *, in_head: bool) -> None:
@@ -101,3 +173,53 @@ def _scope_headers(node, *, in_head: bool) -> None:
     for kid in kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []:
         if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
             _scope_headers(kid, in_head=in_head)
+
+
+MARKED_CONTENT = re.compile(rb"/\w+\s*<<\s*/MCID\s+(\d+)\s*>>\s*BDC")
+ARTIFACT = b"/Artifact <</Type /Pagination>> BDC"
+
+
+def _as_artifact(match: re.Match, *, outside: set[int]) -> bytes:
+    return ARTIFACT if int(match.group(1)) in outside else match.group(0)
+
+
+def _margins_as_artifacts(pdf, tree) -> None:
+    """Marked content whose element the tree never reaches (WeasyPrint's page margin
+    boxes: the running header and "Page N of M") is marked as a pagination artifact, as
+    PDF/UA asks of decoration, and leaves the parent tree."""
+    reachable = set()
+
+    def reach(node):
+        for kid in _kids(node):
+            if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+                reachable.add(kid.objgen)
+                reach(kid)
+
+    reach(tree)
+    numbers = tree.ParentTree.get("/Nums")
+    if numbers is None:
+        return
+    by_key = {int(numbers[i]): numbers[i + 1] for i in range(0, len(numbers), 2)}
+    for page in pdf.pages:
+        key = page.obj.get("/StructParents")
+        parents = by_key.get(int(key)) if key is not None else None
+        if not isinstance(parents, pikepdf.Array):
+            continue
+        outside = {
+            mcid
+            for mcid, element in enumerate(parents)
+            if isinstance(element, pikepdf.Dictionary) and element.objgen not in reachable
+        }
+        if not outside:
+            continue
+        # A byte-level edit of the one kind of mark WeasyPrint writes (/Tag <</MCID n>>
+        # BDC): parsing every page's operators would take a quarter of the render again.
+        contents = page.obj.Contents
+        streams = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
+        for stream in streams:
+            data = stream.read_bytes()
+            marked = MARKED_CONTENT.sub(partial(_as_artifact, outside=outside), data)
+            if marked != data:
+                stream.write(marked)
+        for mcid in outside:
+            parents[mcid] = None

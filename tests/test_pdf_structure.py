@@ -94,3 +94,43 @@ def test_pdf_header_cells_say_what_they_head(paper_pdf):
 
     walk(paper_pdf.trailer["/Root"]["/StructTreeRoot"])
     assert scopes == {"THead": {"/Column"}, "TBody": {"/Row"}}
+
+
+def test_pdf_blocks_hold_their_own_text_and_the_parent_tree_agrees(paper_pdf):
+    """No Span or NonStruct wrapped around each line (WeasyPrint's; removed after
+    rendering), and each page's marked content still leads to the element holding it."""
+    elements = structure(paper_pdf)
+    tags = [tag for tag, _ in elements]
+    assert "Span" not in tags
+    assert "NonStruct" not in tags
+    in_tree = {node.indirect_reference.idnum for _, node in elements if node.indirect_reference}
+    root = paper_pdf.trailer["/Root"]["/StructTreeRoot"]
+    numbers = root["/ParentTree"]["/Nums"]
+    parents = {int(numbers[i]): numbers[i + 1].get_object() for i in range(0, len(numbers), 2)}
+    checked = 0
+    for page in paper_pdf.pages:
+        key = page.get("/StructParents")
+        if key is None:
+            continue
+        for mcid, reference in enumerate(parents[int(key)]):
+            if not hasattr(reference, "idnum"):
+                continue  # null: an artifact (the page's running header and number)
+            assert reference.idnum in in_tree  # an element still in the tree
+            holder = reference.get_object()
+            kids = holder["/K"] if isinstance(holder["/K"], list) else [holder["/K"]]
+            marks = set()
+            for kid in kids:
+                kid = kid.get_object() if hasattr(kid, "get_object") else kid
+                if isinstance(kid, int):
+                    marks.add((holder["/Pg"].indirect_reference.idnum, kid))
+                elif isinstance(kid, dict) and kid.get("/Type") == "/MCR":
+                    marks.add((kid["/Pg"].indirect_reference.idnum, int(kid["/MCID"])))
+            assert (page.indirect_reference.idnum, mcid) in marks
+            checked += 1
+    assert checked > 100
+
+
+def test_pdf_running_header_and_page_numbers_are_artifacts(paper_pdf):
+    for page in paper_pdf.pages:
+        content = b" ".join(page.get_contents().get_data().split())
+        assert re.search(rb"/Artifact ?<< ?/Type ?/Pagination ?>> ?BDC", content), content[:200]
