@@ -83,3 +83,36 @@ def test_paper_pages_break_well(assessment, coordinator, members):
             seen[row] = number
     orphans = [n for n, (_, _, last) in enumerate(facts[:-1], start=1) if last in HEADINGS]
     assert orphans == [], f"a heading ends pages {orphans}"
+    tags = list(tags_in_cells(document))
+    assert tags  # the gap analysis has RAG tags
+    assert all(tag_right <= cell_right + 0.01 for tag_right, cell_right in tags), tags
+
+
+def tags_in_cells(document):
+    """(right edge of each RAG tag, right edge of its cell's content) on every page."""
+    for page in document.pages:
+        for cell in descendants(page._page_box):
+            if type(cell).__name__ != "TableCellBox":
+                continue
+            for box in descendants(cell):
+                if box is not cell and "nhsuk-tag" in (box.element.get("class") or ""):
+                    right = box.position_x + box.margin_width()
+                    yield right, cell.content_box_x() + cell.width
+
+
+@pytest.mark.parametrize("members", [5, 15])
+def test_paper_passes_the_pdf_ua_checker(assessment, coordinator, members, tmp_path):
+    """pdfua checks the machine-checkable part of PDF/UA-1 (12 rules: structure tree,
+    tagged content or artifacts, language, alternative text, table headers, title...).
+    WeasyPrint's own output fails its table rule; ours passes every rule it has."""
+    from pdfua import validate
+
+    from reports.actions import paper_file
+
+    published = board_of(assessment, coordinator, members)
+    assert published.shown
+    path = tmp_path / "paper.pdf"
+    path.write_bytes(paper_file(assessment=assessment, by=None).content)
+    report = validate(str(path))
+    assert [(f.rule_id, f.message) for f in report.findings] == []
+    assert report.exit_code == 0
