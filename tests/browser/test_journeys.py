@@ -223,6 +223,16 @@ def test_coordinator_runs_the_quarter(page, quarter):
     expect(page.locator("main")).to_contain_text("The board's agreed position is saved")
     expect(page.locator("#quarter-7-status")).to_have_text("1 of 8 recorded")
 
+    page.click("a.nhsuk-task-list__link:has-text('Fill in the paper')")
+    check(page, "cover-sheet")
+    page.fill("#id_meeting", "Trust board (held in public)")
+    page.fill("#id_meeting_date_day", "14")
+    page.fill("#id_meeting_date_month", "1")
+    page.fill("#id_meeting_date_year", "2027")
+    page.fill("#id_agenda_item", "7.2")
+    page.click("button:has-text('Save the cover sheet')")
+    expect(page.locator("#quarter-9-status")).to_have_text("Completed")
+
     page.goto(f"/trusts/{trust.ods_code}/actions/new/")
     check(page, "action-new")
     page.fill("#id_title", "Appoint a head of product")
@@ -248,6 +258,10 @@ def test_coordinator_runs_the_quarter(page, quarter):
         page.click("text=Board paper (PDF)")
     with open(download.value.path(), "rb") as pdf:
         assert pdf.read(5) == b"%PDF-"
+    with page.expect_download() as download:
+        page.click("text=Board paper (Word)")
+    with open(download.value.path(), "rb") as word:
+        assert word.read(2) == b"PK"
     page.goto(f"/trusts/{trust.ods_code}/audit/")
     check(page, "audit-trail")
 
