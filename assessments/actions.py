@@ -233,7 +233,8 @@ def answers_save(
         )
         .first()
     )
-    if response is None:
+    started = response is None
+    if started:
         response = _response_start(assessment, respondent)
     elif version is not None:
         _refuse_overwrite(response, answers, version)
@@ -261,7 +262,8 @@ def answers_save(
         unique_fields=["response", "question"],
         update_fields=["score", "dont_know", "comment", "updated_at"],
     )
-    response.save(update_fields=["updated_at"])
+    if not started:  # a new response was stamped when it was made
+        response.save(update_fields=["updated_at"])
     return response
 
 
