@@ -17,14 +17,16 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
+import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-SQLITE_URL = "sqlite:////tmp/quarterdeck-bench-national.sqlite3"
-POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/quarterdeck_bench"
+POSTGRES_SERVER = "postgres://postgres@127.0.0.1:5432"
 RAW_SQL = """
 SELECT t.id, t.name, t.ods_code, t.region, t.trust_type, p.number, r.score
 FROM assessments_principleresult r
@@ -35,26 +37,34 @@ WHERE a.cycle_id = %s AND a.status = 'closed' AND r.respondents >= %s
 """
 
 
-def fresh_database(url: str) -> None:
-    if url.startswith("sqlite:"):
-        Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
+@contextmanager
+def fresh_database(kind: str, folder: Path):
+    """A database of its own for one run, named for it and removed afterwards, so two
+    runs at once (or a stray earlier one) never share or drop each other's data."""
+    if kind == "sqlite":
+        yield f"sqlite:///{folder / 'national.sqlite3'}"
         return
     import psycopg2
 
-    connection = psycopg2.connect(host="127.0.0.1", port=5432, user="postgres", dbname="postgres")
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute("DROP DATABASE IF EXISTS quarterdeck_bench")
-        cursor.execute("CREATE DATABASE quarterdeck_bench")
-    connection.close()
+    name = f"quarterdeck_bench_{uuid.uuid4().hex[:12]}"
+    admin = psycopg2.connect(host="127.0.0.1", port=5432, user="postgres", dbname="postgres")
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f"CREATE DATABASE {name}")
+    try:
+        yield f"{POSTGRES_SERVER}/{name}"
+    finally:
+        with admin.cursor() as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin.close()
 
 
-def inner(url: str, quarters: int, bulk: bool) -> dict:
+def inner(url: str, media: str, quarters: int, bulk: bool) -> dict:
     """Runs in its own process, with DATABASE_URL pointing at a fresh database."""
     os.environ["DATABASE_URL"] = url
     os.environ["DEBUG"] = "false"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ["MEDIA_ROOT"] = "/tmp/quarterdeck-bench-media"
+    os.environ["MEDIA_ROOT"] = media
     import django
 
     django.setup()
@@ -114,16 +124,21 @@ def inner(url: str, quarters: int, bulk: bool) -> dict:
     return result
 
 
-def run(url: str, quarters: int, bulk: bool) -> dict:
-    fresh_database(url)
-    output = subprocess.run(
-        [sys.executable, __file__, "--inner", url, "--quarters", str(quarters)]
-        + (["--bulk"] if bulk else []),
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+def run(kind: str, quarters: int, bulk: bool) -> dict:
+    """One database's run, in a fresh process, database and temporary folder."""
+    with (
+        tempfile.TemporaryDirectory(prefix="quarterdeck-bench-national-") as folder,
+        fresh_database(kind, Path(folder)) as url,
+    ):
+        output = subprocess.run(
+            [sys.executable, __file__, "--inner", url, "--media", str(Path(folder) / "media")]
+            + ["--quarters", str(quarters)]
+            + (["--bulk"] if bulk else []),
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
     return json.loads(output.strip().splitlines()[-1])
 
 
@@ -154,20 +169,21 @@ def report(result: dict) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--inner")
+    parser.add_argument("--media")
     parser.add_argument("--quarters", type=int, default=23, help="23 gives over a million answers")
     parser.add_argument("--bulk", action="store_true")
     parser.add_argument("--skip-postgres", action="store_true")
     parser.add_argument("--skip-bulk", action="store_true")
     options = parser.parse_args()
     if options.inner:
-        print(json.dumps(inner(options.inner, options.quarters, options.bulk)))
+        print(json.dumps(inner(options.inner, options.media, options.quarters, options.bulk)))
         return
     use_postgres = not options.skip_postgres and postgres_reachable()
-    sqlite = run(SQLITE_URL, options.quarters, bulk=not options.skip_bulk and not use_postgres)
+    sqlite = run("sqlite", options.quarters, bulk=not options.skip_bulk and not use_postgres)
     report(sqlite)
     postgres = None
     if use_postgres:
-        postgres = run(POSTGRES_URL, options.quarters, bulk=not options.skip_bulk)
+        postgres = run("postgres", options.quarters, bulk=not options.skip_bulk)
         report(postgres)
     bulk = (postgres or sqlite).get("bulk_s")
     print(
