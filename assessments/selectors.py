@@ -165,7 +165,7 @@ def reminded_today(assessment: Assessment) -> set[int]:
 def has_cover_sheet(assessment: Assessment) -> bool:
     """Whether the digital lead has filled in the paper's cover sheet (reports keeps it;
     asked by its related name, so this app imports nothing from reports)."""
-    return type(assessment).objects.filter(pk=assessment.pk, cover_sheet__isnull=False).exists()
+    return Assessment.objects.filter(pk=assessment.pk, cover_sheet__isnull=False).exists()
 
 
 @dataclass(frozen=True)

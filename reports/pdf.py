@@ -141,18 +141,26 @@ def _is_int(value) -> bool:
     return True
 
 
-def _repoint_parent_tree(pdf, tree, moved: dict) -> None:
-    """The parent tree maps each page's marked content to its element: point what moved
-    at the element that holds it now."""
+def _page_parents(pdf, tree):
+    """Each page with its entry of the parent tree: the element of each marked-content id
+    on the page, by id."""
     numbers = tree.ParentTree.get("/Nums")
-    if numbers is None or not moved:
+    if numbers is None:
         return
     by_key = {int(numbers[i]): numbers[i + 1] for i in range(0, len(numbers), 2)}
     for page in pdf.pages:
         key = page.obj.get("/StructParents")
         parents = by_key.get(int(key)) if key is not None else None
-        if not isinstance(parents, pikepdf.Array):
-            continue
+        if isinstance(parents, pikepdf.Array):
+            yield page, parents
+
+
+def _repoint_parent_tree(pdf, tree, moved: dict) -> None:
+    """The parent tree maps each page's marked content to its element: point what moved
+    at the element that holds it now."""
+    if not moved:
+        return
+    for page, parents in _page_parents(pdf, tree):
         for mcid in range(len(parents)):
             holder = moved.get((page.obj.objgen, mcid))
             if holder is not None:
@@ -196,15 +204,7 @@ def _margins_as_artifacts(pdf, tree) -> None:
                 reach(kid)
 
     reach(tree)
-    numbers = tree.ParentTree.get("/Nums")
-    if numbers is None:
-        return
-    by_key = {int(numbers[i]): numbers[i + 1] for i in range(0, len(numbers), 2)}
-    for page in pdf.pages:
-        key = page.obj.get("/StructParents")
-        parents = by_key.get(int(key)) if key is not None else None
-        if not isinstance(parents, pikepdf.Array):
-            continue
+    for page, parents in _page_parents(pdf, tree):
         outside = {
             mcid
             for mcid, element in enumerate(parents)
