@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from accounts.erasure import sign_in_records_erase
@@ -37,6 +37,7 @@ from core.fields import fraction_text
 from core.models import AuditEvent, Email
 from principles.models import Framework, Principle, Question
 from trusts.models import Invitation, Membership, Role, SeatGroup, Trust, User
+from trusts.permissions import memberships_read
 
 
 @dataclass(frozen=True)
@@ -220,19 +221,10 @@ def answers_save(
     at, a save over answers changed since (in another tab) is refused with both versions,
     unless what was typed matches what is saved.
     """
-    assessment = _locked(assessment)
+    response = _locked_with_response(assessment, respondent, list(answers))
     if not assessment.is_open:
         raise AssessmentNotOpen("This assessment is closed, so answers can no longer change.")
     _check_answers(assessment, answers)
-    on_page = Q(answers__question__in=list(answers))
-    response = (
-        Response.objects.filter(assessment=assessment, respondent=respondent)
-        .annotate(
-            page_count=Count("answers", filter=on_page),
-            page_changed=Max("answers__updated_at", filter=on_page),
-        )
-        .first()
-    )
     started = response is None
     if started:
         response = _response_start(assessment, respondent)
@@ -279,15 +271,47 @@ def _refuse_overwrite(response: Response, answers: dict[Question, AnswerInput], 
         raise AnswersChanged({q: saved.get(q.pk) for q in answers}, version=current)
 
 
-def _response_start(assessment: Assessment, respondent: User) -> Response:
-    membership = Membership.objects.filter(
-        trust_id=assessment.trust_id, user=respondent, role=Role.BOARD_MEMBER
-    ).first()
-    if membership is None:
-        raise AssessmentError("Only the trust's board members answer the questionnaire.")
-    return Response.objects.create(
-        assessment=assessment, respondent=respondent, seat_group=membership.seat_group
+def _locked_with_response(
+    assessment: Assessment, respondent: User, questions: list[Question]
+) -> Response | None:
+    """The respondent's response, read with the assessment locked in one query, and the
+    caller's assessment refreshed in place (as ``_locked``); with how many answers the
+    page has and when the last changed, for its version. Before the first save, the
+    assessment alone is locked."""
+    on_page = Answer.objects.filter(response=OuterRef("pk"), question__in=questions).order_by()
+    response = (
+        Response.objects.filter(assessment=assessment, respondent=respondent)
+        .select_related("assessment")  # the caller has its cycle and trust already
+        .select_for_update(of=("assessment",))
+        .annotate(
+            page_count=Subquery(on_page.values("response").annotate(n=Count("pk")).values("n")[:1]),
+            page_changed=Subquery(on_page.order_by("-updated_at").values("updated_at")[:1]),
+        )
+        .first()
     )
+    if response is None:
+        _locked(assessment)
+        return None
+    fresh = response.assessment
+    for field in Assessment._meta.concrete_fields:
+        setattr(assessment, field.attname, getattr(fresh, field.attname))
+    response.assessment = assessment
+    response.page_count = response.page_count or 0
+    return response
+
+
+def _response_start(assessment: Assessment, respondent: User) -> Response:
+    # The seat comes with the memberships the request read to check permission, if it did.
+    read = memberships_read(respondent)
+    seat = read.seats.get(assessment.trust_id) if read else None
+    if seat is None:
+        membership = Membership.objects.filter(
+            trust_id=assessment.trust_id, user=respondent, role=Role.BOARD_MEMBER
+        ).first()
+        if membership is None:
+            raise AssessmentError("Only the trust's board members answer the questionnaire.")
+        seat = membership.seat_group
+    return Response.objects.create(assessment=assessment, respondent=respondent, seat_group=seat)
 
 
 def _check_answers(assessment: Assessment, answers: dict[Question, AnswerInput]) -> None:

@@ -16,6 +16,8 @@ def setup_django() -> None:
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ["DEBUG"] = "false"
+    # One request line per request, for floor and subject alike: kept out of the output.
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
     import django
     from django.conf import settings
 

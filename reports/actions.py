@@ -10,6 +10,7 @@ from core.audit import audit
 from reports.documents import PaperFile, paper_filename, paper_pdf
 from reports.models import CoverSheet, FrozenPaper
 from reports.presenters import board_paper
+from reports.selectors import paper_inputs_key
 from reports.word import paper_docx
 
 FORMATS = {"pdf": paper_pdf, "docx": paper_docx}
@@ -42,7 +43,28 @@ def paper_file(
     """The PDF (or the Word file, ``extension="docx"``) for an assessment: the frozen paper
     of a closed one while its data is unchanged, otherwise made now (and frozen, if
     closed). Open assessments get a draft. The PDF is frozen at close; the Word file the
-    first time someone asks for it, with the same fingerprint."""
+    first time someone asks for it, with the same fingerprint.
+
+    A closed paper whose inputs' stamp still matches is served straight from storage; when
+    the stamp has moved, the paper is worked out again and made again only if what it
+    shows has changed (its fingerprint)."""
+    key = ""
+    if assessment.is_closed:
+        key = paper_inputs_key(assessment)  # before the inputs are read: never too new
+        if not require_results:
+            stored = (
+                FrozenPaper.objects.filter(assessment=assessment, inputs_key=key)
+                .values_list(extension, flat=True)
+                .first()
+            )
+            if stored:
+                filename = paper_filename(
+                    ods_code=assessment.trust.ods_code,
+                    quarter=assessment.cycle.label,
+                    draft=False,
+                    extension=extension,
+                )
+                return PaperFile(bytes(stored), filename, made_now=False)
     paper = board_paper(assessment)
     if require_results and not paper.shown:
         raise TooFewResponses(
@@ -57,23 +79,34 @@ def paper_file(
     fingerprint = paper.fingerprint()
     frozen = FrozenPaper.objects.filter(assessment=assessment, fingerprint=fingerprint).first()
     if frozen is not None and getattr(frozen, extension):
+        if frozen.inputs_key != key:  # the stamp moved, but nothing the paper shows did
+            FrozenPaper.objects.filter(pk=frozen.pk).update(inputs_key=key)
         return PaperFile(bytes(getattr(frozen, extension)), filename, made_now=False)
     content = make(paper)  # rendered outside the transaction: it takes a while
     if frozen is not None:  # the PDF is frozen; the Word file joins it
         FrozenPaper.objects.filter(pk=frozen.pk, fingerprint=fingerprint).update(
-            **{extension: content}
+            **{extension: content, "inputs_key": key}
         )
     else:
-        _freeze(assessment=assessment, fingerprint=fingerprint, files={extension: content}, by=by)
+        _freeze(
+            assessment=assessment,
+            fingerprint=fingerprint,
+            inputs_key=key,
+            files={extension: content},
+            by=by,
+        )
     return PaperFile(content, filename, made_now=True)
 
 
 @transaction.atomic
-def _freeze(*, assessment: Assessment, fingerprint: str, files: dict[str, bytes], by):
+def _freeze(
+    *, assessment: Assessment, fingerprint: str, inputs_key: str, files: dict[str, bytes], by
+):
     """A new fingerprint: the files made for it, and none kept from the old one."""
     frozen, created = FrozenPaper.objects.update_or_create(
         assessment=assessment,
-        defaults={"fingerprint": fingerprint, "pdf": b"", "docx": b""} | files,
+        defaults={"fingerprint": fingerprint, "inputs_key": inputs_key, "pdf": b"", "docx": b""}
+        | files,
     )
     audit(
         action="paper.frozen" if created else "paper.refrozen",

@@ -1,10 +1,12 @@
 """What a board paper is made from, read in a fixed number of queries."""
 
 import datetime
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
@@ -24,9 +26,12 @@ from assessments.selectors import before
 from principles.content import FrameworkContent, framework_content
 from principles.models import Question
 from reports.models import CoverSheet
-from trusts.models import Membership, Role
+from trusts.models import Membership, Role, Trust, User
 
 TREND_QUARTERS = 8
+# Raise when the paper's figures or wording change in code, so that papers frozen before
+# are made again (their inputs have not changed, so nothing else would tell).
+PAPER_EDITION = 1
 
 
 Respondent = dict[str, int | None]  # one member's released answers: question key -> score
@@ -210,3 +215,51 @@ def _peers(assessment: Assessment) -> tuple[dict[int, list[float]], dict[int, li
         if trust_type and peer_type == trust_type:
             same_type[number].append(score)
     return every, same_type
+
+
+def _inputs_key_sql() -> str:
+    tables = {
+        "assessment": Assessment._meta.db_table,
+        "trust": Trust._meta.db_table,
+        "position": AgreedPosition._meta.db_table,
+        "cover": CoverSheet._meta.db_table,
+        "membership": Membership._meta.db_table,
+        "user": User._meta.db_table,
+    }
+    return """
+SELECT * FROM
+ (SELECT COUNT(*), MAX(a.closed_at), MAX(t.updated_at) FROM {assessment} a
+  JOIN {trust} t ON t.id = a.trust_id
+  WHERE (a.cycle_id = %s OR a.trust_id = %s) AND a.status = %s) closed,
+ (SELECT COUNT(*), MAX(p.recorded_at) FROM {position} p WHERE p.assessment_id = %s) positions,
+ (SELECT MAX(c.updated_at) FROM {cover} c WHERE c.assessment_id = %s) cover,
+ (SELECT COUNT(*), MAX(m.created_at), MAX(u.updated_at) FROM {membership} m
+  JOIN {user} u ON u.id = m.user_id WHERE m.trust_id = %s) people
+""".format(**{name: connection.ops.quote_name(table) for name, table in tables.items()})
+
+
+def paper_inputs_key(assessment: Assessment) -> str:
+    """A cheap stamp of everything a closed assessment's paper is made from, in one query,
+    kept with its frozen paper: while it is unchanged the frozen paper is served as it is,
+    without working out the paper again (docs/decisions/0021-measured-budgets.md).
+
+    It changes with any close or reopen in the same quarter (peers) or of the same trust
+    (its trend and its own results), any change to a trust involved (name, type), the
+    agreed position, the cover sheet, the trust's people (who the digital lead is, the
+    board's size, a name corrected), the minimum group size and the paper's edition. A
+    closed quarter's answers, targets and action log cannot change until it reopens."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _inputs_key_sql(),
+            [
+                assessment.cycle_id,
+                assessment.trust_id,
+                AssessmentStatus.CLOSED,
+                assessment.pk,
+                assessment.pk,
+                assessment.trust_id,
+            ],
+        )
+        stamps = cursor.fetchone()
+    text = repr((PAPER_EDITION, rules.minimum_group(), assessment.pk, *map(str, stamps)))
+    return hashlib.sha256(text.encode()).hexdigest()

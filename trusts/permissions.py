@@ -69,27 +69,38 @@ PROGRAMME_PERMISSIONS = frozenset(
 
 @dataclass(frozen=True)
 class Memberships:
-    """A user's roles by trust id, and their trusts by ODS code, read in one query."""
+    """A user's roles by trust id, their trusts by ODS code and their board seat by trust
+    id, read in one query."""
 
     roles: dict[int, frozenset[Role]]
     trusts: dict[str, Trust]
+    seats: dict[int, str]  # trust id -> seat group, where they sit on the board
 
 
 def memberships_of(user) -> Memberships:
     """Read once per request and kept on the user object."""
-    cached = getattr(user, "_quarterdeck_memberships", None)
+    cached = memberships_read(user)
     if cached is None:
         roles: dict[int, set[Role]] = {}
         trusts: dict[str, Trust] = {}
+        seats: dict[int, str] = {}
         for membership in Membership.objects.filter(user=user).select_related("trust").order_by():
             roles.setdefault(membership.trust_id, set()).add(Role(membership.role))
             trusts[membership.trust.ods_code] = membership.trust
+            if membership.role == Role.BOARD_MEMBER:
+                seats[membership.trust_id] = membership.seat_group
         cached = Memberships(
             roles={trust_id: frozenset(found) for trust_id, found in roles.items()},
             trusts=trusts,
+            seats=seats,
         )
         user._quarterdeck_memberships = cached
     return cached
+
+
+def memberships_read(user) -> Memberships | None:
+    """The memberships already read for this request, if any (never a query)."""
+    return getattr(user, "_quarterdeck_memberships", None)
 
 
 def trust_roles(user) -> dict[int, frozenset[Role]]:

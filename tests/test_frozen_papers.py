@@ -1,0 +1,197 @@
+"""A closed quarter's paper is served from storage while the stamp of its inputs holds,
+and worked out again after any write that changes what it is made from (DESIGN.md §6, §8:
+a frozen paper download in a few queries, without the presenter)."""
+
+import datetime
+from decimal import Decimal
+from unittest import mock
+
+import pytest
+from django.urls import reverse
+
+from assessments.actions import assessment_close, assessment_open, assessment_reopen
+from assessments.decisions import PositionInput, positions_record
+from principles.models import Principle
+from reports.actions import cover_sheet_save, paper_file
+from reports.models import CoverSheet, FrozenPaper
+from reports.selectors import paper_inputs_key
+from tests.factories import MembershipFactory, TrustFactory, UserFactory
+from tests.helpers import answer_everything, new_board_member, quarter_of_year, submitted_board
+from trusts.actions import membership_add, membership_remove
+from trusts.models import Role
+
+
+@pytest.fixture
+def frozen(assessment, coordinator):
+    """The trust's quarter, closed with three answers and its paper frozen."""
+    submitted_board(assessment, 3)
+    closed = assessment_close(assessment=assessment, by=coordinator)
+    paper_file(assessment=closed, by=coordinator)
+    return closed
+
+
+def pdf_url(assessment):
+    return reverse("paper-pdf", args=[assessment.trust.ods_code, assessment.cycle.slug])
+
+
+def not_worked_out_again():
+    return mock.patch(
+        "reports.actions.board_paper", side_effect=AssertionError("the paper was worked out")
+    )
+
+
+# session, user, memberships, assessment, the inputs' stamp, the frozen file
+FROZEN_DOWNLOAD_QUERIES = 6
+
+
+def test_frozen_paper_download_serves_the_stored_file_without_working_out_the_paper(
+    signed_in, coordinator, frozen, django_assert_num_queries
+):
+    client = signed_in(coordinator)
+    client.get(pdf_url(frozen))  # warm the process caches
+    with not_worked_out_again(), django_assert_num_queries(FROZEN_DOWNLOAD_QUERIES):
+        response = client.get(pdf_url(frozen))
+    assert response.status_code == 200
+    assert response.content == bytes(FrozenPaper.objects.get(assessment=frozen).pdf)
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="board-paper-{frozen.trust.ods_code.lower()}-202627-q3.pdf"'
+    )
+
+
+def test_frozen_word_file_is_served_from_storage_once_made(signed_in, coordinator, frozen):
+    client = signed_in(coordinator)
+    url = reverse("paper-docx", args=[frozen.trust.ods_code, frozen.cycle.slug])
+    made = client.get(url)
+    with not_worked_out_again():
+        again = client.get(url)
+    assert again.status_code == 200
+    assert again.content == made.content == bytes(FrozenPaper.objects.get().docx)
+
+
+def _position(assessment, coordinator, settings):
+    principle = Principle.objects.get(framework=assessment.cycle.framework, number=1)
+    positions_record(
+        assessment=assessment,
+        positions={principle: PositionInput(level=Decimal("3.0"), rationale="As discussed")},
+        meeting_date=datetime.date(2026, 12, 1),
+        by=coordinator,
+    )
+
+
+def _cover_sheet(assessment, coordinator, settings):
+    values = dict.fromkeys(CoverSheet.FIELDS, "") | {
+        "meeting": "Trust board in public",
+        "meeting_date": None,
+        "purpose": "assurance",
+    }
+    cover_sheet_save(assessment=assessment, values=values, by=coordinator)
+
+
+def _peer_closes(assessment, coordinator, settings):
+    peer = TrustFactory()
+    opened = assessment_open(trust=peer, cycle=assessment.cycle, by=coordinator, notify=False)
+    submitted_board(opened, 3)
+    assessment_close(assessment=opened, by=None)
+    return peer
+
+
+def _earlier_quarter_closes(assessment, coordinator, settings):
+    earlier = quarter_of_year(assessment.cycle.framework, 2026, 2)
+    opened = assessment_open(trust=assessment.trust, cycle=earlier, by=coordinator, notify=False)
+    for membership in assessment.trust.memberships.filter(role=Role.BOARD_MEMBER):
+        answer_everything(opened, membership.user, 2)
+    assessment_close(assessment=opened, by=coordinator)
+
+
+def _reopened_and_closed(assessment, coordinator, settings):
+    reopened = assessment_reopen(assessment=assessment, reason="A late answer", by=coordinator)
+    assessment_close(assessment=reopened, by=coordinator)
+
+
+def _coordinator_added(assessment, coordinator, settings):
+    membership_add(
+        trust=assessment.trust, user=UserFactory(), role=Role.COORDINATOR, by=coordinator
+    )
+
+
+def _member_removed(assessment, coordinator, settings):
+    membership = assessment.trust.memberships.filter(role=Role.BOARD_MEMBER).first()
+    membership_remove(membership=membership, by=coordinator)
+
+
+def _name_corrected(assessment, coordinator, settings):
+    coordinator.full_name = "Dr Corrected Name"
+    coordinator.save()  # as the people admin saves it
+
+
+def _trust_renamed(assessment, coordinator, settings):
+    assessment.trust.name = "Renamed NHS Trust"
+    assessment.trust.save()
+
+
+def _minimum_raised(assessment, coordinator, settings):
+    settings.MIN_RESPONSES += 1
+
+
+CHANGES = {
+    "agreed position recorded": _position,
+    "cover sheet saved": _cover_sheet,
+    "another trust closes the same quarter": _peer_closes,
+    "an earlier quarter of the trust closes": _earlier_quarter_closes,
+    "reopened and closed again": _reopened_and_closed,
+    "a coordinator added": _coordinator_added,
+    "a board member removed": _member_removed,
+    "a person's name corrected": _name_corrected,
+    "the trust renamed": _trust_renamed,
+    "the minimum group size raised": _minimum_raised,
+}
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_paper_inputs_key_moves_with_every_write_a_closed_paper_is_made_from(
+    frozen, coordinator, settings, change
+):
+    before = paper_inputs_key(frozen)
+    CHANGES[change](frozen, coordinator, settings)
+    frozen.refresh_from_db()
+    assert paper_inputs_key(frozen) != before
+
+
+def test_paper_inputs_key_moves_when_a_peer_trust_changes_type(frozen, coordinator, settings):
+    peer = _peer_closes(frozen, coordinator, settings)
+    before = paper_inputs_key(frozen)
+    peer.trust_type = "ambulance" if peer.trust_type != "ambulance" else "community"
+    peer.save()
+    assert paper_inputs_key(frozen) != before
+
+
+def test_paper_inputs_key_holds_while_nothing_the_paper_uses_changes(frozen, coordinator):
+    before = paper_inputs_key(frozen)
+    other = TrustFactory()
+    MembershipFactory(trust=other, role=Role.BOARD_MEMBER)
+    quarter_of_year(frozen.cycle.framework, 2027, 1)
+    new_board_member(other)
+    assert paper_inputs_key(frozen) == before
+
+
+def test_moved_stamp_with_the_same_figures_serves_the_stored_file_and_keeps_the_new_stamp(
+    frozen, coordinator
+):
+    stored = bytes(FrozenPaper.objects.get().pdf)
+    member = frozen.trust.memberships.filter(role=Role.BOARD_MEMBER).first().user
+    member.full_name = "A Board Member Renamed"  # never named in the paper
+    member.save()
+    again = paper_file(assessment=frozen, by=coordinator)
+    assert not again.made_now
+    assert again.content == stored
+    with not_worked_out_again():
+        assert paper_file(assessment=frozen, by=coordinator).content == stored
+
+
+def test_cover_sheet_change_makes_the_frozen_paper_again(frozen, coordinator, settings):
+    stored = bytes(FrozenPaper.objects.get().pdf)
+    _cover_sheet(frozen, coordinator, settings)
+    again = paper_file(assessment=frozen, by=coordinator)
+    assert again.made_now
+    assert again.content != stored
+    assert FrozenPaper.objects.get().inputs_key == paper_inputs_key(frozen)
