@@ -98,7 +98,7 @@ format: $(VENV)/.installed
 	$(VENV)/bin/ruff format .
 
 bench: setup
-	@for script in bench/*.py; do $(PY) $$script || exit 1; done
+	$(PY) bench/run.py
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor staticfiles

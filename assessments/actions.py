@@ -26,6 +26,7 @@ from assessments.models import (
     Assessment,
     AssessmentStatus,
     Cycle,
+    OverallResult,
     PrincipleResult,
     Release,
     Response,
@@ -396,6 +397,7 @@ def results_refresh(*, assessment: Assessment) -> list[PrincipleResult]:
     release = disclosure.latest_release(assessment)
     if release is None:
         PrincipleResult.objects.filter(assessment=assessment).delete()
+        OverallResult.objects.filter(assessment=assessment).delete()
         return []
     return results_write(release=release)
 
@@ -439,6 +441,15 @@ def results_write(*, release: Release) -> list[PrincipleResult]:
                 else {},
             )
         )
+    overall = scoring.overall_score(row.score for row in rows)
+    OverallResult.objects.update_or_create(
+        assessment=assessment,
+        defaults={
+            "respondents": release.respondents,
+            "score": overall,
+            "score_order": None if overall is None else float(overall),
+        },
+    )
     return PrincipleResult.objects.bulk_create(
         rows,
         update_conflicts=True,

@@ -25,6 +25,11 @@ def quarter_dates(year: int, quarter: int) -> tuple[datetime.date, datetime.date
     return start, following - datetime.timedelta(days=1)
 
 
+def quarter_label(year: int, quarter: int) -> str:
+    """ "2026/27 Q3": the quarter as the NHS writes it."""
+    return f"{year}/{(year + 1) % 100:02d} Q{quarter}"
+
+
 def quarter_of(day: datetime.date) -> tuple[int, int]:
     """(year, quarter) of the NHS financial year that ``day`` falls in."""
     if day.month >= 4:
@@ -77,7 +82,7 @@ class Cycle(models.Model):
 
     @property
     def label(self) -> str:
-        return f"{self.year}/{(self.year + 1) % 100:02d} Q{self.quarter}"
+        return quarter_label(self.year, self.quarter)
 
     @property
     def slug(self) -> str:
@@ -272,6 +277,24 @@ class PrincipleResult(models.Model):
 
     def group_score(self, group: str) -> Fraction | None:
         return from_text(self.group_scores.get(group, {}).get("score"))
+
+
+class OverallResult(models.Model):
+    """The board's overall score in one assessment (the mean of its principle scores),
+    written with the principle rows from the same release, so that a trend across every
+    trust and quarter reads one row per assessment and the database can order them."""
+
+    assessment = models.OneToOneField(
+        Assessment, on_delete=models.CASCADE, related_name="overall_result"
+    )
+    respondents = models.PositiveSmallIntegerField()
+    score = FractionField(null=True, help_text="Exact: the mean of the principle scores.")
+    score_order = models.FloatField(
+        null=True, help_text="The score as a float, only for the database to sort by."
+    )
+
+    def __str__(self) -> str:
+        return f"{self.assessment}: overall"
 
 
 class AgreedPosition(models.Model):

@@ -167,6 +167,18 @@ def change_interval(
     return intervals
 
 
+def exactly_sorted(scores: Iterable[Fraction | float | None]) -> list[Fraction]:
+    """The scores given, lowest first. Ordered by their floats and only ties compared
+    exactly: the same order as comparing fractions (a float never reverses two values),
+    in a fraction of the time."""
+    present = [
+        score if isinstance(score, Fraction) else Fraction(score)
+        for score in scores
+        if score is not None
+    ]
+    return sorted(present, key=lambda score: (float(score), score))
+
+
 @dataclass(frozen=True)
 class PeerSummary:
     trusts: int
@@ -178,11 +190,20 @@ class PeerSummary:
 def peer_summary(scores: Iterable[Fraction | float | None]) -> PeerSummary | None:
     """Median and inter-quartile range of other trusts' principle scores, or None when
     fewer than PEER_MINIMUM trusts have one (too few to compare, and too easy to identify)."""
-    present = sorted(Fraction(score) for score in scores if score is not None)
+    present = exactly_sorted(scores)
     if len(present) < PEER_MINIMUM:
         return None
     lower, _, upper = quantiles(present, n=4, method="inclusive")
     return PeerSummary(len(present), Fraction(median(present)), Fraction(lower), Fraction(upper))
+
+
+def median_of_middle(middle: Sequence[Fraction]) -> Fraction:
+    """The median of a group from its middle value (an odd count) or its middle two (an
+    even one), as the database picks them out of an ordered group: the same value as
+    ``statistics.median`` of the whole group."""
+    if len(middle) not in (1, 2):
+        raise ValueError(f"The middle of a group is one or two values, not {len(middle)}.")
+    return Fraction(sum(middle, Fraction(0)), len(middle))
 
 
 @dataclass(frozen=True)
@@ -198,7 +219,7 @@ class Distribution:
 def distribution(scores: Iterable[Fraction | float | None]) -> Distribution | None:
     """Median, quartiles and range of trusts' scores, for programme staff (who see every
     trust); None when there are none. One or two scores make their own quartiles."""
-    present = sorted(Fraction(score) for score in scores if score is not None)
+    present = exactly_sorted(scores)
     if not present:
         return None
     if len(present) == 1:

@@ -1,94 +1,96 @@
-"""Board paper rendering against a trivial one-page document, memory, and frozen serving.
+"""The board paper's PDF against WeasyPrint's trivial one-page render, and the frozen
+paper's download against a bare view.
 
-DESIGN.md §8: a 12-member board's PDF in well under a second on one core. Measured in one
-run: the demo trust's closed-quarter paper (median of several renders), WeasyPrint's time
-for a trivial one-page document (the floor), their per-page ratio (goal <= 1.5), the peak
-memory of a process that renders the paper (goal <= 150 MB), and the time to serve the
-frozen paper through the app.
+DESIGN.md §8: the PDF at most 1.5 times the trivial render per page, tagging kept, on the
+demo paper and on a 15-member paper with long comments; a frozen paper served in at most
+20 ms (median) and at most 5 times a bare view. Interleaved round by round
+(bench/harness.py).
 
     .venv/bin/python bench/board_paper.py     (DATABASE_URL=postgres://... for PostgreSQL)
 """
 
 import io
-import multiprocessing
-import resource
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import median_seconds, ms, setup_django, teardown_django
+from bench.common import setup_django, teardown_django
+from bench.harness import Budget, emit, interleave, result
 
 TRIVIAL = (
     '<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>One page</title>'
     "</head><body><h1>One page</h1><p>A trivial document, the floor for any PDF.</p></body></html>"
 )
+PDF_ROUNDS = 5
+DOWNLOAD_ROUNDS = 100
 
 
-def render_in_child(html: str, queue) -> None:
-    """Runs in a fresh process: render once, report peak resident memory."""
-    import os
+def bare(request):
+    from django.http import HttpResponse
 
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
-
-    django.setup()
-    from reports.pdf import render_pdf
-
-    render_pdf(html)
-    queue.put(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)  # KiB to MiB
+    return HttpResponse(f"ok {request.user.pk}")
 
 
-def peak_memory_mb(html: str) -> float:
-    context = multiprocessing.get_context("spawn")
-    queue = context.Queue()
-    process = context.Process(target=render_in_child, args=(html, queue))
-    process.start()
-    peak = queue.get(timeout=120)
-    process.join()
-    return peak
+urlpatterns: list = []
 
 
-def main() -> None:
-    setup_django()
-    try:
-        run()
-    finally:
-        teardown_django()
-
-
-def run() -> None:
-    from django.template.loader import render_to_string
-    from django.test import Client
-    from django.urls import reverse
-    from pypdf import PdfReader
-
+def papers():
+    """The demo trust's closed quarter and a closed 15-member quarter with long comments."""
+    from assessments.actions import assessment_open
     from assessments.models import Assessment, AssessmentStatus
     from core.demo import seed_demo
-    from principles.actions import framework_load
-    from principles.loader import read_framework, shipped_framework_files
-    from reports.actions import paper_file
-    from reports.pdf import render_pdf
-    from reports.presenters import board_paper
-    from trusts.models import Membership, Role
+    from tests.factories import MembershipFactory, TrustFactory
+    from tests.helpers import board_with_long_comments
+    from trusts.models import Role
 
-    framework_load(spec=read_framework(shipped_framework_files()[0]))
     seed_demo()
-    assessment = Assessment.objects.select_related("trust", "cycle__framework").get(
+    demo = Assessment.objects.select_related("trust", "cycle__framework").get(
         trust__ods_code="ZZA", status=AssessmentStatus.CLOSED
     )
-    paper = board_paper(assessment)
-    html = render_to_string("reports/paper_document.html", {"paper": paper})
-    render_pdf(TRIVIAL)  # load fonts once, as a running server would have
+    trust = TrustFactory(name="Long Comments NHS Trust")
+    coordinator = MembershipFactory(trust=trust, role=Role.COORDINATOR, seat_group="").user
+    opened = assessment_open(trust=trust, cycle=demo.cycle, by=coordinator, notify=False)
+    heavy = board_with_long_comments(opened, coordinator, 15)
+    return {"demo paper": demo, "15 members, long comments": heavy}
+
+
+def measure_pdf(name: str, assessment) -> list:
+    from django.template.loader import render_to_string
+    from pypdf import PdfReader
+
+    from reports.pdf import render_pdf
+    from reports.presenters import board_paper
+
+    html = render_to_string("reports/paper_document.html", {"paper": board_paper(assessment)})
     pdf = render_pdf(html)
     pages = len(PdfReader(io.BytesIO(pdf)).pages)
+    sample = interleave(
+        lambda: render_pdf(html),
+        lambda: render_pdf(TRIVIAL),
+        rounds=PDF_ROUNDS,
+        warmup=1,
+        count_queries=False,
+    )
+    return [
+        result(
+            sample,
+            budget="board paper PDF, per page",
+            size=f"{name}, {pages} pages",
+            limit=Budget(ratio=1.5),
+            floor="trivial one-page PDF",
+            per_unit=pages,
+            note="tagged (PDF/UA-1)",
+        )
+    ]
 
-    trivial_s = median_seconds(lambda: render_pdf(TRIVIAL), repeat=15, warmup=2)
-    paper_s = median_seconds(lambda: render_pdf(html), repeat=5, warmup=1)
-    present_s = median_seconds(lambda: board_paper(assessment), repeat=20, warmup=2)
-    per_page_ratio = (paper_s / pages) / trivial_s
-    peak_mb = peak_memory_mb(html)
+
+def measure_frozen(assessment) -> list:
+    from django.test import Client
+    from django.urls import reverse
+
+    from reports.actions import paper_file
+    from trusts.models import Membership, Role
 
     paper_file(assessment=assessment, by=None)  # freeze it
     coordinator = Membership.objects.filter(trust=assessment.trust, role=Role.COORDINATOR).first()
@@ -96,25 +98,49 @@ def run() -> None:
     client.force_login(coordinator.user)
     url = reverse("paper-pdf", args=[assessment.trust.ods_code, assessment.cycle.slug])
 
-    def serve_frozen():
+    def download():
         response = client.get(url)
         assert response.status_code == 200
         assert response.content.startswith(b"%PDF")
 
-    frozen_s = median_seconds(serve_frozen, repeat=20, warmup=2)
+    def bare_view():
+        assert client.get("/bench/bare/").status_code == 200
 
-    print(f"paper: {assessment.trust.name}, {assessment.cycle.label}, {paper.submitted} responses")
-    print(f"figures for the paper (presenter):     {ms(present_s)}")
-    print(f"render the paper:                      {ms(paper_s)} for {pages} pages")
-    print(f"per page:                              {ms(paper_s / pages)}")
-    print(f"trivial one-page document:             {ms(trivial_s)}")
-    print(f"per-page ratio to the trivial page:    {per_page_ratio:.2f} (goal <= 1.5)")
-    print(f"peak memory of a rendering process:    {peak_mb:.0f} MB (goal <= 150 MB)")
-    print(f"serve the frozen paper (whole request): {ms(frozen_s)}")
-    print(
-        f"bench board_paper: per_page_ratio={per_page_ratio:.2f} pages={pages} "
-        f"frozen_ms={frozen_s * 1000:.1f}"
-    )
+    return [
+        result(
+            interleave(download, bare_view, rounds=DOWNLOAD_ROUNDS),
+            budget="frozen paper download",
+            size="demo paper",
+            limit=Budget(ratio=5, ms=20),
+            floor="bare view",
+        )
+    ]
+
+
+def main() -> None:
+    global urlpatterns
+    setup_django()
+    from django.conf import settings
+    from django.urls import path
+
+    from config.urls import urlpatterns as app_urls
+    from principles.actions import framework_load
+    from principles.loader import read_framework, shipped_framework_files
+    from reports.pdf import render_pdf
+
+    urlpatterns = [*app_urls, path("bench/bare/", bare)]
+    settings.ROOT_URLCONF = __name__
+    try:
+        framework_load(spec=read_framework(shipped_framework_files()[0]))
+        render_pdf(TRIVIAL)  # load fonts once, as a running server would have
+        chosen = papers()
+        results = []
+        for name, assessment in chosen.items():
+            results += measure_pdf(name, assessment)
+        results += measure_frozen(chosen["demo paper"])
+        emit(results)
+    finally:
+        teardown_django()
 
 
 if __name__ == "__main__":

@@ -1,10 +1,8 @@
-"""Shared set-up for benchmark scripts: Django on a throw-away test database, and timing."""
+"""Shared set-up for benchmark scripts: Django on a throw-away test database (timing is
+bench/harness.py's)."""
 
 import os
-import statistics
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,18 +31,3 @@ def teardown_django() -> None:
     from django.db import connection
 
     connection.creation.destroy_test_db(connection.settings_dict["NAME"], verbosity=0)
-
-
-def median_seconds(action: Callable[[], object], *, repeat: int, warmup: int = 5) -> float:
-    for _ in range(warmup):
-        action()
-    timings = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        action()
-        timings.append(time.perf_counter() - start)
-    return statistics.median(timings)
-
-
-def ms(seconds: float) -> str:
-    return f"{seconds * 1000:.2f} ms"

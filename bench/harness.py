@@ -77,10 +77,11 @@ class Result:
     queries: tuple[int, ...] = ()  # the distinct query counts seen over the rounds
     rounds: int = 0
     note: str = ""
+    problems: tuple[str, ...] = ()  # what the script found wrong (errors, answers lost)
 
     @property
     def misses(self) -> list[str]:
-        missed = []
+        missed = list(self.problems)
         if self.limit.ratio is not None and self.ratio and self.ratio.median > self.limit.ratio:
             missed.append("ratio")
         if self.limit.ms is not None and self.subject_ms.median > self.limit.ms:
@@ -156,7 +157,8 @@ def interleave(
             if number >= warmup:
                 sample.subject_s.append(subject_s)
                 sample.floor_s.append(floor_s)
-                sample.queries.append(queries)
+                if counter:
+                    sample.queries.append(queries)
     return sample
 
 
@@ -200,10 +202,18 @@ def result(
 
 
 def single(
-    seconds: list[float], *, budget: str, size: str, limit: Budget, database: str, note: str = ""
+    seconds: list[float],
+    *,
+    budget: str,
+    size: str,
+    limit: Budget,
+    database: str,
+    note: str = "",
+    problems: tuple[str, ...] = (),
 ) -> Result:
     """A measure with no floor to divide by (a whole bulk run, a load test)."""
     return Result(
+        problems=problems,
         budget=budget,
         size=size,
         database=database,
@@ -227,9 +237,10 @@ def describe(item: Result) -> str:
     ratio = f"ratio {item.ratio.text()}" if item.ratio else "no floor"
     queries = f", queries {'/'.join(map(str, item.queries))}" if item.queries else ""
     verdict = "met" if item.met else f"MISSED ({', '.join(item.misses)})"
+    note = f" ({item.note})" if item.note else ""
     return (
         f"{item.database}: {item.budget}, {item.size}: {item.subject_ms.text(digits=1)} ms, "
-        f"{ratio}{queries}; budget {item.limit.text()}: {verdict}"
+        f"{ratio}{queries}; budget {item.limit.text() or 'as noted'}: {verdict}{note}"
     )
 
 
@@ -243,5 +254,6 @@ def load(line: str) -> list[Result]:
             if item[name] is not None:
                 item[name] = Spread(**item[name])
         item["queries"] = tuple(item["queries"])
+        item["problems"] = tuple(item["problems"])
         loaded.append(Result(**item))
     return loaded

@@ -22,6 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.harness import Budget, emit, single  # noqa: E402
 from scripts.smoke import PASSWORD, Browser, Deployment, Tally  # noqa: E402
 
 USERS = int(os.environ.get("LOAD_USERS", "50"))
@@ -188,7 +189,26 @@ def main() -> int:
         f"bench load: users={USERS} errors={len(tally.errors)} sent={sum(sent)} "
         f"stored={stored} p95_ms={percentile(everything, 0.95) * 1000:.0f}"
     )
-    return 1 if tally.errors or sum(sent) != stored else 0
+    problems = []
+    if tally.errors:
+        problems.append(f"{len(tally.errors)} errors")
+    if sum(sent) != stored:
+        problems.append(f"{sum(sent)} answers sent, {stored} stored")
+    sign_in = statistics.median(timings["sign in"]) * 1000
+    emit(
+        [
+            single(
+                everything,
+                budget="board members at once on the production stack",
+                size=f"{USERS} members, every page",
+                limit=Budget(),
+                database="postgresql",
+                note=f"0 errors, answers sent = stored; sign-in p50 {sign_in:.0f} ms",
+                problems=tuple(problems),
+            )
+        ]
+    )
+    return 1 if problems else 0
 
 
 if __name__ == "__main__":

@@ -3,8 +3,14 @@ exactly as it was worked out, on SQLite and PostgreSQL alike (a float would turn
 2.5000000000000004 along the way, and a decimal column on SQLite is a float too)."""
 
 from fractions import Fraction
+from functools import lru_cache
 
 from django.db import models
+
+# Scores repeat across trusts and quarters (means of a few small integers), and parsing
+# one is most of the cost of reading a summary row; a Fraction never changes, so one
+# parsed value can serve every row that holds it.
+_parsed = lru_cache(maxsize=16384)(Fraction)
 
 
 class FractionField(models.CharField):
@@ -21,7 +27,7 @@ class FractionField(models.CharField):
         return name, path, args, kwargs
 
     def from_db_value(self, value, expression, connection):
-        return None if value in (None, "") else Fraction(value)
+        return None if value in (None, "") else _parsed(value)
 
     def to_python(self, value):
         if value is None or isinstance(value, Fraction):

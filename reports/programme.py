@@ -4,18 +4,21 @@ for assessments that closed with at least MIN_RESPONSES submitted."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models.functions import Coalesce, RowNumber
 
 from assessments import rules, scoring
 from assessments.models import (
     Assessment,
     AssessmentStatus,
     Cycle,
+    OverallResult,
     PrincipleResult,
     Response,
     ResponseStatus,
+    quarter_label,
 )
 from assessments.presenters import one_decimal
 from trusts.models import Membership, Region, Role, Trust, TrustType
@@ -140,7 +143,7 @@ class TrustScores:
     trust_type: str
     scores: dict[int, float | None] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def overall(self) -> float | None:
         return scoring.overall_score(self.scores.get(n) for n in PRINCIPLES)
 
@@ -324,52 +327,48 @@ class TrendRow:
 
 def trust_trend(trust: Trust, filters: Filters) -> list[TrendRow]:
     """The trust's overall score in each closed quarter beside the median of the other
-    trusts in the filter that quarter."""
-    rows = filters.apply(
-        PrincipleResult.objects.filter(
-            assessment__status=AssessmentStatus.CLOSED,
-            respondents__gte=rules.minimum_group(),
-        ),
-        prefix="assessment__trust__",
-    ).values_list(
-        "assessment__cycle__year",
-        "assessment__cycle__quarter",
-        "assessment__trust_id",
-        "principle__number",
-        "score",
+    trusts in the filter that quarter. The database ranks each quarter's overall scores
+    and returns only the one or two in the middle, with how many there are; the exact
+    median is worked out from those (two queries, however many trusts and quarters)."""
+    published = OverallResult.objects.filter(
+        assessment__status=AssessmentStatus.CLOSED, respondents__gte=rules.minimum_group()
     )
-    scores: dict[tuple[int, int], dict[int, dict[int, float | None]]] = defaultdict(
-        lambda: defaultdict(dict)
+    quarter = ("assessment__cycle__year", "assessment__cycle__quarter")
+    mine = {
+        (year, number): score
+        for year, number, score in published.filter(assessment__trust=trust).values_list(
+            *quarter, "score"
+        )
+    }
+    by_quarter = F("assessment__cycle_id")
+    middle = (
+        filters.apply(published, prefix="assessment__trust__")
+        .exclude(assessment__trust=trust)
+        .filter(score_order__isnull=False)
+        .annotate(
+            rank=Window(RowNumber(), partition_by=by_quarter, order_by=F("score_order").asc()),
+            peers=Window(Count("pk"), partition_by=by_quarter),
+        )
+        # The middle one of an odd count, the middle two of an even one: 2 × rank within
+        # one of the count + 1 (a single condition, as the database filters on windows).
+        .annotate(twice=F("rank") * 2)
+        .filter(twice__gte=F("peers"), twice__lte=F("peers") + 2)
+        .values_list(*quarter, "score", "peers")
     )
-    for year, quarter, trust_id, number, score in rows:
-        scores[(year, quarter)][trust_id][number] = score
-    own = PrincipleResult.objects.filter(
-        assessment__trust=trust,
-        assessment__status=AssessmentStatus.CLOSED,
-        respondents__gte=rules.minimum_group(),
-    ).values_list(
-        "assessment__cycle__year", "assessment__cycle__quarter", "principle__number", "score"
-    )
-    mine: dict[tuple[int, int], dict[int, float | None]] = defaultdict(dict)
-    for year, quarter, number, score in own:
-        mine[(year, quarter)][number] = score
+    middles: dict[tuple[int, int], list] = defaultdict(list)
+    counts: dict[tuple[int, int], int] = {}
+    for year, number, score, peers in middle:
+        middles[(year, number)].append(score)
+        counts[(year, number)] = peers
     trend = []
-    for key in sorted(set(scores) | set(mine)):
-        peers = [
-            scoring.overall_score(by_principle.values())
-            for trust_id, by_principle in scores[key].items()
-            if trust_id != trust.pk
-        ]
-        spread = scoring.distribution(peers)
-        year, quarter = key
+    for key in sorted(set(middles) | set(mine)):
+        peer_median = scoring.median_of_middle(middles[key]) if key in middles else None
         trend.append(
             TrendRow(
-                quarter=f"{year}/{(year + 1) % 100:02d} Q{quarter}",
-                trust=one_decimal(scoring.overall_score(mine[key].values()))
-                if key in mine
-                else "–",
-                peers=one_decimal(spread.median) if spread else "–",
-                peer_count=spread.n if spread else 0,
+                quarter=quarter_label(*key),
+                trust=one_decimal(mine.get(key)),
+                peers=one_decimal(peer_median),
+                peer_count=counts.get(key, 0),
             )
         )
     return trend

@@ -4,6 +4,7 @@ import hypothesis
 import pytest
 from django.core.cache import cache
 
+from assessments import scoring
 from assessments.actions import assessment_close, assessment_open
 from assessments.models import AssessmentStatus
 from principles.actions import framework_load
@@ -12,6 +13,7 @@ from principles.loader import read_framework, shipped_framework_files
 from tests.factories import (
     AssessmentFactory,
     MembershipFactory,
+    OverallResultFactory,
     PrincipleResultFactory,
     TrustFactory,
     UserFactory,
@@ -165,6 +167,10 @@ def national(cycle, framework):
                 respondents=respondents,
                 score=score - 1 if principle.number == 1 and score > 1 else score,
             )
+        scores = [result.score for result in assessment.results.all()]
+        OverallResultFactory(
+            assessment=assessment, respondents=respondents, score=scoring.overall_score(scores)
+        )
     return cycle
 
 

@@ -1,6 +1,7 @@
 """One factory per model. People and memberships are made through the actions layer."""
 
 from decimal import Decimal
+from fractions import Fraction
 
 import factory
 from factory.django import DjangoModelFactory
@@ -10,6 +11,7 @@ from assessments.models import (
     Assessment,
     AssessmentStatus,
     Cycle,
+    OverallResult,
     PrincipleResult,
     Response,
     ResponseStatus,
@@ -169,6 +171,16 @@ class AnswerFactory(DjangoModelFactory):
     response = factory.SubFactory(ResponseFactory)
     question = factory.SubFactory(QuestionFactory)
     score = 3
+
+
+class OverallResultFactory(DjangoModelFactory):
+    class Meta:
+        model = OverallResult
+
+    assessment = factory.SubFactory(AssessmentFactory)
+    respondents = 3
+    score = Fraction(3)
+    score_order = factory.LazyAttribute(lambda row: float(row.score))
 
 
 class PrincipleResultFactory(DjangoModelFactory):

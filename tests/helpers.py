@@ -106,3 +106,31 @@ def page_data(
         data[f"{prefix}-level"] = level
         data[f"{prefix}-comment"] = comment
     return data
+
+
+LONG_COMMENT = " ".join(
+    ["The board has started this work, but it is uneven across our services and sites."] * 4
+)
+
+
+def board_with_long_comments(assessment: Assessment, coordinator, members: int) -> Assessment:
+    """A board of ``members`` whose scores spread over every level, a long comment on a
+    third of the answers and three targets, closed: the heaviest paper a board makes."""
+    from assessments.actions import assessment_close
+
+    questions = list(Question.objects.filter(framework=assessment.cycle.framework))
+    for index in range(members):
+        member = new_board_member(assessment.trust)
+        answers = {
+            question: AnswerInput(
+                score=1 + (index + question.pk) % 5,
+                comment=LONG_COMMENT if (index + question.pk) % 3 == 0 else "",
+            )
+            for question in questions
+        }
+        response = answers_save(
+            assessment=assessment, respondent=member, answers=answers, by=member
+        )
+        response_submit(response=response, by=member)
+    set_targets(assessment, coordinator, {1: "4.0", 2: "3.5", 5: "4.5"})
+    return assessment_close(assessment=assessment, by=coordinator)

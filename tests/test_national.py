@@ -2,7 +2,9 @@
 exports, the synthetic data set and bulk board papers."""
 
 import io
+import statistics
 import zipfile
+from fractions import Fraction as F
 from io import StringIO
 from unittest import mock
 
@@ -12,12 +14,15 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from assessments import rules
-from assessments.models import AssessmentStatus, PrincipleResult
+from assessments.models import AssessmentStatus, OverallResult, PrincipleResult
 from core.national import seed_national
+from reports import programme
 from reports.models import BulkExport, BulkExportItem
 from tests.factories import (
     AssessmentFactory,
+    CycleFactory,
     MembershipFactory,
+    OverallResultFactory,
     PrincipleResultFactory,
     TrustFactory,
 )
@@ -90,6 +95,36 @@ def test_comparison_trust_trend_beside_peers(signed_in, programme_staff, nationa
     assert quarter.quarter == "2026/27 Q3"
     assert quarter.trust == "1.9"  # (1 + 7 x 2) / 8
     assert (quarter.peers, quarter.peer_count) == ("3.9", 3)  # median of 2.875, 3.875, 4.875
+
+
+def test_trust_trend_peer_medians_match_every_other_trusts_scores_in_each_quarter(national):
+    """The database's middle rows give the median of the whole group: odd and even groups,
+    two quarters ranked apart, a filter, and a group with too few responses left out."""
+    later = CycleFactory(year=2027, quarter=1, framework=national.framework)
+    for code, score in [("QN1", F(9, 4)), ("QN2", F(7, 2)), ("QN3", F(13, 4)), ("QN4", F(3))]:
+        assessment = AssessmentFactory(
+            trust=Trust.objects.get(ods_code=code), cycle=later, status=AssessmentStatus.CLOSED
+        )
+        OverallResultFactory(assessment=assessment, respondents=5, score=score)
+    extra = AssessmentFactory(
+        trust=TrustFactory(region=Region.LONDON), cycle=later, status=AssessmentStatus.CLOSED
+    )
+    OverallResultFactory(assessment=extra, respondents=5, score=F(41, 10))
+    for code in ("QN1", "QN3"):
+        trust = Trust.objects.get(ods_code=code)
+        for filters in (programme.Filters(), programme.Filters(region=Region.LONDON)):
+            trend = programme.trust_trend(trust, filters)
+            assert [row.quarter for row in trend] == ["2026/27 Q3", "2027/28 Q1"]
+            for row, cycle in zip(trend, (national, later), strict=True):
+                others = filters.apply(
+                    OverallResult.objects.filter(
+                        assessment__cycle=cycle, respondents__gte=rules.minimum_group()
+                    ).exclude(assessment__trust=trust),
+                    prefix="assessment__trust__",
+                )
+                scores = [other.score for other in others]
+                assert row.peer_count == len(scores)
+                assert row.peers == (rules.shown(statistics.median(scores)) if scores else "–")
 
 
 @pytest.mark.parametrize("role_fixture", ["board_member", "coordinator"])

@@ -6,15 +6,10 @@ import pytest
 from django.template.loader import render_to_string
 from weasyprint import HTML
 
-from assessments.actions import AnswerInput, answers_save, assessment_close, response_submit
-from principles.models import Question
 from reports.pdf import BASE_URL, _fetcher
 from reports.presenters import board_paper
-from tests.helpers import new_board_member, set_targets
+from tests.helpers import board_with_long_comments
 
-LONG_COMMENT = " ".join(
-    ["The board has started this work, but it is uneven across our services and sites."] * 4
-)
 HEADINGS = {"h1", "h2", "h3", "h4"}
 
 
@@ -50,28 +45,9 @@ def page_facts(page) -> tuple[float, list, str]:
     return 1 - (bottom - top) / root.height, rows, last
 
 
-def board_of(assessment, coordinator, members: int):
-    questions = list(Question.objects.filter(framework=assessment.cycle.framework))
-    for index in range(members):
-        member = new_board_member(assessment.trust)
-        answers = {
-            question: AnswerInput(
-                score=1 + (index + question.pk) % 5,
-                comment=LONG_COMMENT if (index + question.pk) % 3 == 0 else "",
-            )
-            for question in questions
-        }
-        response = answers_save(
-            assessment=assessment, respondent=member, answers=answers, by=member
-        )
-        response_submit(response=response, by=member)
-    set_targets(assessment, coordinator, {1: "4.0", 2: "3.5", 5: "4.5"})
-    return board_paper(assessment_close(assessment=assessment, by=coordinator))
-
-
 @pytest.mark.parametrize("members", [5, 10, 15])
 def test_paper_pages_break_well(assessment, coordinator, members):
-    document = laid_out(board_of(assessment, coordinator, members))
+    document = laid_out(board_paper(board_with_long_comments(assessment, coordinator, members)))
     facts = [page_facts(page) for page in document.pages]
     emptiness = [round(empty, 2) for empty, _, _ in facts]
     assert len(facts) > 5
@@ -109,7 +85,7 @@ def test_paper_passes_the_pdf_ua_checker(assessment, coordinator, members, tmp_p
 
     from reports.actions import paper_file
 
-    published = board_of(assessment, coordinator, members)
+    published = board_paper(board_with_long_comments(assessment, coordinator, members))
     assert published.shown
     path = tmp_path / "paper.pdf"
     path.write_bytes(paper_file(assessment=assessment, by=None).content)

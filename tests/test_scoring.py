@@ -1,5 +1,6 @@
 """The scoring module against hand-computed cases, and its invariants as properties."""
 
+import statistics
 from decimal import Decimal
 from fractions import Fraction as F
 
@@ -285,3 +286,34 @@ def test_property_peer_median_sits_within_its_quartiles(scores):
     assert peers.lower_quartile <= peers.median <= peers.upper_quartile
     assert min(scores) <= peers.lower_quartile
     assert peers.upper_quartile <= max(scores)
+
+
+@given(st.lists(st.fractions(min_value=1, max_value=5, max_denominator=60), min_size=1))
+def test_median_of_middle_equals_the_median_of_the_whole_group(scores):
+    ordered = sorted(scores)
+    n = len(ordered)
+    middle = ordered[(n - 1) // 2 : n // 2 + 1]  # what the database returns: 2 × rank in [n, n + 2]
+    assert middle == [s for rank, s in enumerate(ordered, 1) if n <= 2 * rank <= n + 2]
+    assert scoring.median_of_middle(middle) == F(statistics.median(ordered))
+
+
+def test_median_of_middle_refuses_more_than_the_middle_two():
+    with pytest.raises(ValueError, match="one or two values"):
+        scoring.median_of_middle([F(1), F(2), F(3)])
+
+
+@given(st.fractions(min_value=-10, max_value=10, max_denominator=2000), st.integers(0, 2))
+def test_rounded_is_half_up_from_the_exact_value(value, places):
+    whole = int(abs(value) * 10**places + F(1, 2))  # the definition, in Fraction arithmetic
+    expected = Decimal(whole).scaleb(-places)
+    assert rules.rounded(value, places) == (-expected if value < 0 and whole else expected)
+
+
+@given(st.lists(st.fractions(min_value=1, max_value=5, max_denominator=10**6)))
+def test_exactly_sorted_orders_as_fractions_compare(scores):
+    assert scoring.exactly_sorted(scores) == sorted(scores)
+
+
+@given(st.fractions(min_value=-10, max_value=10, max_denominator=2000), st.integers(0, 2))
+def test_shown_prints_the_rounded_value(value, places):
+    assert rules.shown(value, places) == f"{rules.rounded(value, places):.{places}f}"
