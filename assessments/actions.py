@@ -8,8 +8,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import transaction
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db import connection, transaction
+from django.db.models import DateTimeField, IntegerField, Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from accounts.erasure import sign_in_records_erase
@@ -279,26 +280,46 @@ def _locked_with_response(
     caller's assessment refreshed in place (as ``_locked``); with how many answers the
     page has and when the last changed, for its version. Before the first save, the
     assessment alone is locked."""
-    on_page = Answer.objects.filter(response=OuterRef("pk"), question__in=questions).order_by()
     response = (
         Response.objects.filter(assessment=assessment, respondent=respondent)
         .select_related("assessment")  # the caller has its cycle and trust already
         .select_for_update(of=("assessment",))
         .annotate(
-            page_count=Subquery(on_page.values("response").annotate(n=Count("pk")).values("n")[:1]),
-            page_changed=Subquery(on_page.order_by("-updated_at").values("updated_at")[:1]),
+            page_count=_on_page("COUNT(*)", questions, IntegerField()),
+            page_changed=_on_page("MAX(x.updated_at)", questions, DateTimeField()),
         )
         .first()
     )
     if response is None:
-        _locked(assessment)
+        fresh = Assessment.objects.select_for_update().filter(pk=assessment.pk).order_by()
+        _refresh_in_place(assessment, fresh.get())
         return None
-    fresh = response.assessment
-    for field in Assessment._meta.concrete_fields:
-        setattr(assessment, field.attname, getattr(fresh, field.attname))
+    _refresh_in_place(assessment, response.assessment)
     response.assessment = assessment
     response.page_count = response.page_count or 0
     return response
+
+
+def _refresh_in_place(assessment: Assessment, fresh: Assessment) -> None:
+    """The caller's assessment takes the values just read under the lock, keeping the
+    cycle and trust it already holds (neither can change)."""
+    for field in Assessment._meta.concrete_fields:
+        setattr(assessment, field.attname, getattr(fresh, field.attname))
+
+
+def _on_page(aggregate: str, questions: list[Question], output_field) -> RawSQL:
+    """An aggregate over the response's answers to the page's questions. Written as SQL
+    because the same subquery built by the ORM takes longer to compile than the rest of
+    the save together (it is on every save, bench/questionnaire.py)."""
+    quote = connection.ops.quote_name
+    marks = ", ".join(["%s"] * len(questions)) or "NULL"
+    return RawSQL(
+        f"SELECT {aggregate} FROM {quote(Answer._meta.db_table)} x "
+        f"WHERE x.response_id = {quote(Response._meta.db_table)}.id "
+        f"AND x.question_id IN ({marks})",
+        [question.pk for question in questions],
+        output_field=output_field,
+    )
 
 
 def _response_start(assessment: Assessment, respondent: User) -> Response:

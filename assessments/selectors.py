@@ -22,7 +22,7 @@ from assessments.models import (
 )
 from assessments.presenters import Publication, publication_of
 from principles.content import framework_content
-from principles.models import Principle
+from principles.models import Principle, Question
 from trusts.models import Membership, Role, Trust
 
 
@@ -86,6 +86,16 @@ def own_answers(assessment: Assessment, user) -> tuple[Response | None, dict[int
     if not answers:
         return response_of(assessment, user), {}
     return answers[0].response, {answer.question_id: answer for answer in answers}
+
+
+def page_answers(assessment: Assessment, user, questions: list[Question]) -> dict[int, Answer]:
+    """The user's own answers to one page's questions, by question id (one query)."""
+    return {
+        answer.question_id: answer
+        for answer in Answer.objects.filter(
+            response__assessment=assessment, response__respondent=user, question__in=questions
+        ).order_by()
+    }
 
 
 def board_members(trust: Trust) -> QuerySet[Membership]:

@@ -26,6 +26,7 @@ from assessments.presenters import (
 )
 from assessments.selectors import (
     own_answers,
+    page_answers,
     principle_count,
     principle_page,
     principles_with_questions,
@@ -113,7 +114,7 @@ def questionnaire_page(request, assessment: Assessment, number: int):
     # A bound form shows what was posted (or kept when the session ended), so it reads no
     # earlier answers.
     data = typed(request)
-    answers = own_answers(assessment, request.user)[1] if data is None else {}
+    answers = page_answers(assessment, request.user, questions) if data is None else {}
     form = PrinciplePageForm(data, questions=questions, answers=answers)
     context = {"assessment": assessment, "principle": principle, "number": number}
     if request.method == "POST":
