@@ -76,7 +76,7 @@ def test_busy_page_for_a_read_asks_to_try_again(signed_in, board_member, assessm
     def stuck(*args, **kwargs):
         raise OperationalError("database is locked")
 
-    monkeypatch.setattr("assessments.views.questionnaire.own_answers", stuck)
+    monkeypatch.setattr("assessments.views.questionnaire.page_answers", stuck)
     response = signed_in(board_member).get(url(assessment, "page", number=1))
     assert response.status_code == 503
     assert "Try again in a few seconds" in response.content.decode()
