@@ -55,6 +55,12 @@ def rounded(value: Fraction | Decimal | int | None, places: int = PLACES) -> Dec
     return -result if negative else result
 
 
+def nearest_level(value) -> int:
+    """The whole level nearest the exact value, half up (for a heat map's colour)."""
+    negative, whole = _half_up(value, 0)
+    return -whole if negative else whole
+
+
 def shown(value, places: int = PLACES) -> str:
     """The figure as printed: "2.5", or "–" for none."""
     if value is None:

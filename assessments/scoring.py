@@ -10,7 +10,7 @@ exact ``Fraction``: rounding is for display only, once, in ``rules.rounded``.
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from statistics import median, quantiles
+from statistics import median
 
 from assessments import rules
 from assessments.rules import LEVELS, PEER_MINIMUM, Agreement
@@ -179,6 +179,28 @@ def exactly_sorted(scores: Iterable[Fraction | float | None]) -> list[Fraction]:
     return sorted(present, key=lambda score: (float(score), score))
 
 
+def median_of_sorted(ordered: Sequence[Fraction]) -> Fraction:
+    """The median of values already in order (``statistics.median`` without sorting them
+    again, which compares every pair of fractions anew)."""
+    half = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[half]
+    return (ordered[half - 1] + ordered[half]) / 2
+
+
+def quartiles(ordered: Sequence[Fraction]) -> tuple[Fraction, Fraction, Fraction]:
+    """Lower quartile, median and upper quartile of two or more values already in order,
+    by the "inclusive" method of ``statistics.quantiles`` (linear between the nearest
+    ranks), exactly."""
+    last = len(ordered) - 1
+    cuts = []
+    for quarter in (1, 2, 3):
+        rank, part = divmod(quarter * last, 4)
+        low = ordered[rank]
+        cuts.append(low if not part else (low * (4 - part) + ordered[rank + 1] * part) / 4)
+    return cuts[0], cuts[1], cuts[2]
+
+
 @dataclass(frozen=True)
 class PeerSummary:
     trusts: int
@@ -193,8 +215,8 @@ def peer_summary(scores: Iterable[Fraction | float | None]) -> PeerSummary | Non
     present = exactly_sorted(scores)
     if len(present) < PEER_MINIMUM:
         return None
-    lower, _, upper = quantiles(present, n=4, method="inclusive")
-    return PeerSummary(len(present), Fraction(median(present)), Fraction(lower), Fraction(upper))
+    lower, middle, upper = quartiles(present)
+    return PeerSummary(len(present), middle, lower, upper)
 
 
 def median_of_middle(middle: Sequence[Fraction]) -> Fraction:
@@ -225,7 +247,7 @@ def distribution(scores: Iterable[Fraction | float | None]) -> Distribution | No
     if len(present) == 1:
         lower = upper = present[0]
     else:
-        lower, _, upper = (Fraction(q) for q in quantiles(present, n=4, method="inclusive"))
+        lower, _, upper = quartiles(present)
     return Distribution(
-        len(present), present[0], lower, Fraction(median(present)), upper, present[-1]
+        len(present), present[0], lower, median_of_sorted(present), upper, present[-1]
     )

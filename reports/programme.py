@@ -4,7 +4,7 @@ for assessments that closed with at least MIN_RESPONSES submitted."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cached_property
+from fractions import Fraction
 
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Window
 from django.db.models.functions import Coalesce, RowNumber
@@ -141,15 +141,13 @@ class TrustScores:
     ods_code: str
     region: str
     trust_type: str
-    scores: dict[int, float | None] = field(default_factory=dict)
-
-    @cached_property
-    def overall(self) -> float | None:
-        return scoring.overall_score(self.scores.get(n) for n in PRINCIPLES)
+    scores: dict[int, Fraction | None] = field(default_factory=dict)
+    overall: Fraction | None = None  # from the summary table, worked out at publication
 
 
 def closed_results(cycle: Cycle, filters: Filters) -> list[TrustScores]:
-    """Each trust's principle scores for the quarter, in one query of the summary table."""
+    """Each trust's principle and overall scores for the quarter, in one query of the
+    summary table."""
     rows = filters.apply(
         PrincipleResult.objects.filter(
             assessment__cycle=cycle,
@@ -163,12 +161,16 @@ def closed_results(cycle: Cycle, filters: Filters) -> list[TrustScores]:
         "assessment__trust__ods_code",
         "assessment__trust__region",
         "assessment__trust__trust_type",
+        "assessment__overall_result__score",
         "principle__number",
         "score",
     )
     by_trust: dict[int, TrustScores] = {}
-    for trust_id, name, code, region, trust_type, number, score in rows:
-        entry = by_trust.setdefault(trust_id, TrustScores(trust_id, name, code, region, trust_type))
+    for trust_id, name, code, region, trust_type, overall, number, score in rows:
+        entry = by_trust.get(trust_id)
+        if entry is None:
+            entry = TrustScores(trust_id, name, code, region, trust_type, overall=overall)
+            by_trust[trust_id] = entry
         entry.scores[number] = score
     return list(by_trust.values())
 
@@ -199,7 +201,7 @@ class Cell:
 def heat_cells(trust: TrustScores) -> list[Cell]:
     values = [trust.scores.get(n) for n in PRINCIPLES] + [trust.overall]
     return [
-        Cell(one_decimal(v), 0 if v is None else max(1, min(5, int(rules.rounded(v, 0)))))
+        Cell(one_decimal(v), 0 if v is None else max(1, min(5, rules.nearest_level(v))))
         for v in values
     ]
 

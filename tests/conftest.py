@@ -4,7 +4,6 @@ import hypothesis
 import pytest
 from django.core.cache import cache
 
-from assessments import scoring
 from assessments.actions import assessment_close, assessment_open
 from assessments.models import AssessmentStatus
 from principles.actions import framework_load
@@ -13,12 +12,10 @@ from principles.loader import read_framework, shipped_framework_files
 from tests.factories import (
     AssessmentFactory,
     MembershipFactory,
-    OverallResultFactory,
-    PrincipleResultFactory,
     TrustFactory,
     UserFactory,
 )
-from tests.helpers import answer_everything, quarter_of_year
+from tests.helpers import answer_everything, quarter_of_year, summary_rows
 from trusts.models import Region, Role, SeatGroup, TrustType
 
 
@@ -159,18 +156,12 @@ def national(cycle, framework):
             ods_code=code, name=f"Trust {code}", region=region, trust_type=trust_type
         )
         assessment = AssessmentFactory(trust=trust, cycle=cycle, status=AssessmentStatus.CLOSED)
-        for principle in principles:
-            # principle 1 a level below the trust's usual score, to tell the columns apart
-            PrincipleResultFactory(
-                assessment=assessment,
-                principle=principle,
-                respondents=respondents,
-                score=score - 1 if principle.number == 1 and score > 1 else score,
-            )
-        scores = [result.score for result in assessment.results.all()]
-        OverallResultFactory(
-            assessment=assessment, respondents=respondents, score=scoring.overall_score(scores)
-        )
+        # principle 1 a level below the trust's usual score, to tell the columns apart
+        scores = {
+            principle: score - 1 if principle.number == 1 and score > 1 else score
+            for principle in principles
+        }
+        summary_rows(assessment, scores, respondents)
     return cycle
 
 

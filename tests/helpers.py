@@ -134,3 +134,19 @@ def board_with_long_comments(assessment: Assessment, coordinator, members: int) 
         response_submit(response=response, by=member)
     set_targets(assessment, coordinator, {1: "4.0", 2: "3.5", 5: "4.5"})
     return assessment_close(assessment=assessment, by=coordinator)
+
+
+def summary_rows(assessment: Assessment, scores: dict, respondents: int) -> None:
+    """A closed assessment's summary table as a release would have written it: a score
+    for each principle (by principle) and the overall score worked out from them."""
+    from fractions import Fraction
+
+    from assessments import scoring
+    from tests.factories import OverallResultFactory, PrincipleResultFactory
+
+    for principle, score in scores.items():
+        PrincipleResultFactory(
+            assessment=assessment, principle=principle, respondents=respondents, score=score
+        )
+    overall = scoring.overall_score(Fraction(score) for score in scores.values())
+    OverallResultFactory(assessment=assessment, respondents=respondents, score=overall)

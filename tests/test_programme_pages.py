@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from assessments.models import AssessmentStatus
 from reports.models import BulkExport
-from tests.factories import AssessmentFactory, CycleFactory, PrincipleResultFactory, TrustFactory
-from tests.helpers import answer_everything, new_board_member
+from tests.factories import AssessmentFactory, CycleFactory, TrustFactory
+from tests.helpers import answer_everything, new_board_member, summary_rows
 from tests.test_national import compare
 from trusts.models import Region, Trust, TrustType
 
@@ -157,10 +157,7 @@ def test_spread_is_hidden_for_small_groups_but_counts_them(signed_in, programme_
             ods_code=f"QX{n}", region=Region.NORTH_WEST, trust_type=TrustType.ACUTE
         )
         assessment = AssessmentFactory(trust=trust, cycle=national, status=AssessmentStatus.CLOSED)
-        for principle in national.framework.principles.all():
-            PrincipleResultFactory(
-                assessment=assessment, principle=principle, respondents=5, score=3.0
-            )
+        summary_rows(assessment, dict.fromkeys(national.framework.principles.all(), 3.0), 5)
     rows = compare(signed_in(programme_staff), national).context["distribution"]
     by_label = {row.label: row for row in rows}
     assert by_label["All trusts"].shown

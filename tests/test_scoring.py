@@ -317,3 +317,11 @@ def test_exactly_sorted_orders_as_fractions_compare(scores):
 @given(st.fractions(min_value=-10, max_value=10, max_denominator=2000), st.integers(0, 2))
 def test_shown_prints_the_rounded_value(value, places):
     assert rules.shown(value, places) == f"{rules.rounded(value, places):.{places}f}"
+
+
+@given(st.lists(st.fractions(min_value=1, max_value=5, max_denominator=500), min_size=2))
+def test_quartiles_of_sorted_scores_match_the_statistics_module(scores):
+    ordered = sorted(scores)
+    expected = statistics.quantiles(ordered, n=4, method="inclusive")
+    assert scoring.quartiles(ordered) == tuple(F(q) for q in expected)
+    assert scoring.median_of_sorted(ordered) == F(statistics.median(ordered))

@@ -10,11 +10,10 @@ from assessments.models import AssessmentStatus, Response, ResponseStatus
 from tests.browser.conftest import PASSWORD, check, journey_summary, person, sign_in
 from tests.factories import (
     AssessmentFactory,
-    PrincipleResultFactory,
     TrustFactory,
     UserFactory,
 )
-from tests.helpers import answer_everything, new_board_member
+from tests.helpers import answer_everything, new_board_member, summary_rows
 from trusts.models import Region, Role
 
 
@@ -280,10 +279,7 @@ def test_programme_staff_compare_filter_and_export(page, quarter):
     ):
         peer = TrustFactory(ods_code=f"QJ{n}", name=f"Peer {n} NHS Trust", region=region)
         closed = AssessmentFactory(trust=peer, cycle=cycle, status=AssessmentStatus.CLOSED)
-        for principle in principles:
-            PrincipleResultFactory(
-                assessment=closed, principle=principle, score=score, respondents=5
-            )
+        summary_rows(closed, dict.fromkeys(principles, score), 5)
     sign_in(page, staff.email)
     check(page, "programme-home")
     page.click("text=National view")
