@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import setup_django, teardown_django
+from bench.common import BARE_URL, app_with_bare_view
 from bench.harness import Budget, emit, interleave, result
 
 TRIVIAL = (
@@ -26,13 +26,7 @@ PDF_ROUNDS = 5
 DOWNLOAD_ROUNDS = 100
 
 
-def bare(request):
-    from django.http import HttpResponse
-
-    return HttpResponse(f"ok {request.user.pk}")
-
-
-urlpatterns: list = []
+urlpatterns: list = []  # set by app_with_bare_view
 
 
 def papers():
@@ -104,7 +98,7 @@ def measure_frozen(assessment) -> list:
         assert response.content.startswith(b"%PDF")
 
     def bare_view():
-        assert client.get("/bench/bare/").status_code == 200
+        assert client.get(BARE_URL).status_code == 200
 
     return [
         result(
@@ -118,20 +112,9 @@ def measure_frozen(assessment) -> list:
 
 
 def main() -> None:
-    global urlpatterns
-    setup_django()
-    from django.conf import settings
-    from django.urls import path
-
-    from config.urls import urlpatterns as app_urls
-    from principles.actions import framework_load
-    from principles.loader import read_framework, shipped_framework_files
     from reports.pdf import render_pdf
 
-    urlpatterns = [*app_urls, path("bench/bare/", bare)]
-    settings.ROOT_URLCONF = __name__
-    try:
-        framework_load(spec=read_framework(shipped_framework_files()[0]))
+    with app_with_bare_view(sys.modules[__name__]):
         render_pdf(TRIVIAL)  # load fonts once, as a running server would have
         chosen = papers()
         results = []
@@ -139,8 +122,6 @@ def main() -> None:
             results += measure_pdf(name, assessment)
         results += measure_frozen(chosen["demo paper"])
         emit(results)
-    finally:
-        teardown_django()
 
 
 if __name__ == "__main__":

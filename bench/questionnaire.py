@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import setup_django, teardown_django
+from bench.common import BARE_URL, app_with_bare_view
 from bench.harness import Budget, emit, interleave, result
 
 ROUNDS = 120
@@ -21,14 +21,7 @@ PAGE = 3  # the principle whose page is read and saved
 LIMIT = Budget(ratio=5, queries=10)
 
 
-def bare(request):
-    """The least a signed-in page can do: load the session and the user, and answer."""
-    from django.http import HttpResponse
-
-    return HttpResponse(f"ok {request.user.pk}")
-
-
-urlpatterns: list = []
+urlpatterns: list = []  # set by app_with_bare_view
 
 
 def build(board_size: int, year: int):
@@ -99,7 +92,7 @@ def measure(board_size: int, year: int) -> list:
     size = f"board of {board_size}"
 
     def bare_view():
-        assert floor_client.get("/bench/bare/").status_code == 200
+        assert floor_client.get(BARE_URL).status_code == 200
 
     def saving(kind, levels_by_turn):
         turn = iter(range(10**9))
@@ -153,25 +146,11 @@ def measure(board_size: int, year: int) -> list:
 
 
 def main() -> None:
-    global urlpatterns
-    setup_django()
-    from django.conf import settings
-    from django.urls import path
-
-    from config.urls import urlpatterns as app_urls
-    from principles.actions import framework_load
-    from principles.loader import read_framework, shipped_framework_files
-
-    urlpatterns = [*app_urls, path("bench/bare/", bare)]
-    settings.ROOT_URLCONF = __name__
-    try:
-        framework_load(spec=read_framework(shipped_framework_files()[0]))
+    with app_with_bare_view(sys.modules[__name__]):
         results = []
         for offset, board_size in enumerate(BOARDS):
             results += measure(board_size, 2026 + offset)
         emit(results)
-    finally:
-        teardown_django()
 
 
 if __name__ == "__main__":
