@@ -75,11 +75,9 @@ def note_at_sign_in(request, user) -> None:
         request.session[SESSION_KEY] = paths
 
 
-def typed(request) -> QueryDict | None:
-    """The data a form view binds: what was posted now, else what this person sent to
-    this page after their session ended (once, with a note), else None."""
-    if request.method == "POST":
-        return request.POST
+def restore(request) -> QueryDict | None:
+    """What this person sent to this page after their session ended (once, with a note),
+    else None: ``request.kept_input`` for core.kept.typed."""
     waiting = request.session.get(SESSION_KEY, [])
     if request.path not in waiting or not request.user.is_authenticated:
         return None

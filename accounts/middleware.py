@@ -1,6 +1,7 @@
 """Sessions that end when idle without losing what was typed, and the second factor."""
 
 import time
+from functools import partial
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -53,6 +54,8 @@ class IdleTimeout:
         self.get_response = get_response
 
     def __call__(self, request):
+        # Read only when a form view asks for it (core.kept.typed).
+        request.kept_input = partial(keeping.restore, request)
         return self.get_response(request)
 
     def process_view(self, request, view, args, kwargs):

@@ -33,7 +33,7 @@ def papers():
     """The demo trust's closed quarter and a closed 15-member quarter with long comments."""
     from assessments.actions import assessment_open
     from assessments.models import Assessment, AssessmentStatus
-    from core.demo import seed_demo
+    from seeders.demo import seed_demo
     from tests.factories import MembershipFactory, TrustFactory
     from tests.helpers import board_with_long_comments
     from trusts.models import Role

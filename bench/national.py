@@ -117,7 +117,7 @@ def inner(trusts: int, quarters: int, bulk: bool) -> None:
     settings.ROOT_URLCONF = __name__
 
     from assessments.models import AssessmentStatus, Cycle
-    from core.national import seed_national
+    from seeders.national import seed_national
     from trusts.actions import user_create
     from trusts.models import Trust
 

@@ -57,13 +57,19 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # Our apps in the order data flows (config/layers.py): each imports only those above it.
     "core",
-    "accounts",
     "principles",
     "trusts",
+    "accounts",
     "assessments",
     "reports",
+    "seeders",
 ]
+
+# What apps higher up do when a quarter closes (assessments.hooks): the published board
+# paper is frozen by a task once the close commits.
+ASSESSMENT_CLOSED_HOOKS = ["reports.actions.paper_freeze_later"]
 
 MIDDLEWARE = [
     # First, so that its one line per request (with the request id) covers everything.
@@ -106,7 +112,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "core.context_processors.data_banner",
+                "trusts.context_processors.data_banner",
                 "accounts.context_processors.session_timeout",
                 "django.template.context_processors.csp",
             ],

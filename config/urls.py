@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from accounts.views import admin_sign_in
 from assessments.views import cycles, decisions, questionnaire, running
+from assessments.views import home as home_views
 from core.views import healthz, public_page
 from reports import views as report_views
 from reports import views_programme as programme_views
@@ -34,7 +35,7 @@ assessment_urls = [
 ]
 
 trust_urls = [
-    path("", trust_views.trust_detail, name="trust-detail"),
+    path("", home_views.trust_detail, name="trust-detail"),
     path("people/", trust_views.board_people, name="board-people"),
     path(
         "people/invitations/<int:pk>/resend/",
@@ -56,7 +57,7 @@ trust_urls = [
 ]
 
 urlpatterns = [
-    path("", trust_views.home, name="home"),
+    path("", home_views.home, name="home"),
     path("", include("accounts.urls")),
     path("about/", public_page("pages/about.html"), name="about"),
     path("accessibility/", public_page("pages/accessibility.html"), name="accessibility"),

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from trusts.permissions import public
+from core.access import public
 
 # A file every page links to: if the static manifest cannot name it, no page renders.
 PAGE_STYLESHEET = "quarterdeck.css"

@@ -6,10 +6,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.keeping import typed
 from assessments.models import Assessment
 from assessments.selectors import publication
 from assessments.views import with_assessment
+from core.kept import typed
 from reports.actions import cover_sheet_save, paper_file
 from reports.documents import paper_filename
 from reports.exports import EXPORTS, as_csv, as_xlsx

@@ -1,8 +1,8 @@
 from django.core.management import call_command
 from django.urls import reverse
 
-from core.demo import DEMO_PASSWORD, DEMO_TRUSTS, seed_demo
 from core.models import AuditEvent
+from seeders.demo import DEMO_PASSWORD, DEMO_TRUSTS, seed_demo
 from trusts.models import DataOrigin, Membership, Role, Trust, User
 
 

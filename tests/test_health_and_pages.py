@@ -4,7 +4,7 @@ from django.contrib.staticfiles import finders
 from django.db import DatabaseError
 from django.urls import reverse
 
-from core.demo import seed_demo
+from seeders.demo import seed_demo
 
 
 def test_healthz_reports_database_migrations_and_static_ok(client, db):

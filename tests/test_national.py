@@ -15,9 +15,9 @@ from openpyxl import load_workbook
 
 from assessments import rules
 from assessments.models import AssessmentStatus, OverallResult, PrincipleResult
-from core.national import seed_national
 from reports import programme
 from reports.models import BulkExport, BulkExportItem
+from seeders.national import seed_national
 from tests.factories import (
     AssessmentFactory,
     CycleFactory,

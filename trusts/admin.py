@@ -1,8 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.template.defaultfilters import pluralize
 
-from accounts.two_factor import two_factor_reset
 from trusts.models import Membership, Trust, User
 
 
@@ -40,21 +38,8 @@ class UserAdmin(DjangoUserAdmin):
     ]
     filter_horizontal = ["groups"]
 
-    actions = ["reset_two_factor"]
-
-    @admin.action(description="Reset two-factor authentication")
-    def reset_two_factor(self, request, queryset):
-        """For someone who has lost their phone and their recovery codes: they set it up
-        again when they next sign in. Each reset is in the audit trail."""
-        for user in queryset:
-            two_factor_reset(user=user, by=request.user)
-        count = queryset.count()
-        self.message_user(
-            request,
-            f"Two-factor authentication reset for {count} {pluralize(count, 'person,people')}.",
-        )
-
     def has_delete_permission(self, request, obj=None):
         # Deleting a person would take their answers out of results without a trace:
-        # the "erase" action (assessments.admin) does it through the erasure action.
+        # the "erase" action (assessments.admin) does it through the erasure action. The
+        # two-factor reset is accounts.admin's: each app adds the actions on its own data.
         return False

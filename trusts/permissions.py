@@ -15,6 +15,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
+from core.access import declare
+from core.access import public as public  # declared here too, beside the other declarations
 from trusts.models import Membership, Role, Trust
 
 
@@ -140,16 +142,6 @@ def visible_trust(user, ods_code: str) -> Trust | None:
     return memberships_of(user).trusts.get(ods_code)
 
 
-def _declare(view, permission: Permission | None):
-    view.required_permission = permission
-    return view
-
-
-def public(view):
-    """Declares a view open to everyone (sign-in, health check)."""
-    return _declare(view, None)
-
-
 def requires(permission: Permission):
     """Declares a view that needs ``permission`` of a signed-in user, not tied to a trust."""
 
@@ -162,7 +154,7 @@ def requires(permission: Permission):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
-        return _declare(wrapped, permission)
+        return declare(wrapped, permission)
 
     return decorator
 
@@ -185,6 +177,6 @@ def requires_on_trust(permission: Permission):
                 raise PermissionDenied
             return view(request, *args, trust=trust, **kwargs)
 
-        return _declare(wrapped, permission)
+        return declare(wrapped, permission)
 
     return decorator

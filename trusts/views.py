@@ -6,8 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.keeping import typed
-from assessments.selectors import current_assessments, trust_cycles
+from core.kept import typed
 from trusts.actions import (
     InvitationError,
     invitation_accept,
@@ -22,35 +21,6 @@ from trusts.audit_trail import trail_entry
 from trusts.forms import AcceptInvitationForm, InviteForm
 from trusts.models import Region, Trust, normalise_email
 from trusts.permissions import Permission, has_permission, public, requires, requires_on_trust
-from trusts.presenters import trust_cards
-
-
-@requires(Permission.SERVICE_USE)
-def home(request):
-    return render(request, "trusts/home.html", {"cards": trust_cards(request.user)})
-
-
-@requires_on_trust(Permission.TRUST_VIEW)
-def trust_detail(request, trust: Trust):
-    members = cycles = current = None
-    if has_permission(request.user, Permission.MEMBERS_VIEW, trust=trust):
-        members = trust.memberships.select_related("user").order_by("role", "user__full_name")
-    if has_permission(request.user, Permission.ASSESSMENT_RUN, trust=trust):
-        cycles = trust_cycles(trust)
-    if has_permission(request.user, Permission.QUESTIONNAIRE_ANSWER, trust=trust):
-        current = current_assessments([trust.pk]).get(trust.pk)
-    return render(
-        request,
-        "trusts/trust_detail.html",
-        {
-            "trust": trust,
-            "members": members,
-            "cycles": cycles,
-            "current": current,
-            "can_audit": has_permission(request.user, Permission.AUDIT_VIEW, trust=trust),
-            "can_compare": has_permission(request.user, Permission.NATIONAL_VIEW),
-        },
-    )
 
 
 @requires(Permission.TRUSTS_VIEW_ALL)

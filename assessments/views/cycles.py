@@ -4,10 +4,10 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from accounts.keeping import typed
 from assessments.actions import AssessmentError, cycle_create
 from assessments.forms import CycleForm
 from assessments.models import Cycle, quarter_dates
+from core.kept import typed
 from trusts.permissions import Permission, requires
 
 

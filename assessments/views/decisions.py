@@ -5,7 +5,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from accounts.keeping import typed
 from assessments.decisions import board_action_save, positions_record
 from assessments.errors import AssessmentError
 from assessments.forms import BoardActionForm, PositionsForm
@@ -14,6 +13,7 @@ from assessments.presenters import action_rag_shown
 from assessments.selectors import current_assessments, principles_with_questions
 from assessments.views import with_assessment
 from assessments.views.running import assessment_url, results_for
+from core.kept import typed
 from principles.content import framework_content
 from principles.models import Framework
 from trusts.models import Trust

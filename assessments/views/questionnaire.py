@@ -6,7 +6,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from accounts.keeping import typed
 from assessments.actions import (
     AnswersChanged,
     AnswersIncomplete,
@@ -33,6 +32,7 @@ from assessments.selectors import (
     response_of,
 )
 from assessments.views import with_assessment
+from core.kept import typed
 from core.tasks import Task
 from trusts.permissions import Permission, requires_on_trust
 

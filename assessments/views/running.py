@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from accounts.keeping import typed
+from assessments import hooks
 from assessments.actions import (
     AssessmentError,
     assessment_close,
@@ -40,10 +40,10 @@ from assessments.selectors import (
     targets_to_start_from,
 )
 from assessments.views import with_assessment
+from core.kept import typed
 from core.mail import emails_about
 from core.models import Email
 from core.tasks import Task
-from reports.actions import paper_freeze_later
 from trusts.models import Trust
 from trusts.permissions import Permission, requires_on_trust
 
@@ -316,9 +316,9 @@ def assessment_close_view(request, assessment: Assessment):
     except AssessmentError as problem:
         messages.error(request, str(problem))
     else:
-        # The published paper is frozen by a task once the close commits (reports depend
-        # on assessments, never the other way, so the view brings the two together).
-        paper_freeze_later(assessment=assessment)
+        # The published paper is frozen by a task once the close commits (reports, above
+        # this app, is named in settings.ASSESSMENT_CLOSED_HOOKS).
+        hooks.assessment_closed(assessment=assessment)
         messages.success(request, f"The {assessment.cycle.label} assessment is closed.")
     return redirect(assessment_url(assessment))
 

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from core.management.arguments import whole_number
-from core.national import seed_national
+from seeders.national import seed_national
 from trusts.ods import OdsFileError
 
 

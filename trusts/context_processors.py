@@ -1,8 +1,8 @@
 from django.utils.functional import SimpleLazyObject
 
+from trusts.models import Trust
+
 
 def data_banner(request):
     """Tell every page whether invented data is loaded, so nobody mistakes it for real scores."""
-    from trusts.models import Trust
-
     return {"invented_data": SimpleLazyObject(Trust.invented_data_origins)}

@@ -1,4 +1,6 @@
-"""What the home page shows each person: their trusts, their roles there, and what next."""
+"""What the home page shows each person: their trusts, their roles there, and what next
+(this quarter's questionnaire, the quarter to run). Here rather than in trusts because it
+speaks of quarters: pages that show something of a higher app live with that app."""
 
 from dataclasses import dataclass
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from core.demo import DEMO_PASSWORD, seed_demo
+from seeders.demo import DEMO_PASSWORD, seed_demo
 
 
 class Command(BaseCommand):
