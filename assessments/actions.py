@@ -62,7 +62,7 @@ class AnswerInput:
 
 @transaction.atomic
 def cycle_create(
-    *, year: int, quarter: int, opens_on, closes_on, framework: Framework, by: User | None
+    *, year: int, quarter: int, opens_on, closes_on, framework: Framework, by
 ) -> Cycle:
     """A new quarter, with an assessment (not yet opened) for every trust."""
     if not framework.published:
@@ -218,7 +218,7 @@ def answers_save(
 ) -> Response:
     """Saves one page of answers, starting the response if this is the first save.
 
-    A blank input removes an earlier answer. A submitted response stays complete: every
+    A blank input clears an earlier answer. A submitted response stays complete: every
     question must keep a score or "don't know". With the ``version`` the page was loaded
     at, a save over answers changed since (in another tab) is refused with both versions,
     unless what was typed matches what is saved.
@@ -236,10 +236,9 @@ def answers_save(
         unanswered = [question for question, answer in answers.items() if not answer.is_answered]
         if unanswered:
             raise AnswersIncomplete(unanswered)
-    Answer.objects.filter(
-        response=response,
-        question__in=[question for question, answer in answers.items() if answer.is_blank],
-    ).delete()
+    # Once the page has answers, a blank input is saved as a blank answer (no level, no
+    # comment: unanswered), in the same statement as the rest of the page.
+    clears = not started and response.page_count > 0
     Answer.objects.bulk_create(
         [
             Answer(
@@ -250,7 +249,7 @@ def answers_save(
                 comment=answer.comment,
             )
             for question, answer in answers.items()
-            if not answer.is_blank
+            if clears or not answer.is_blank
         ],
         update_conflicts=True,
         unique_fields=["response", "question"],
@@ -276,27 +275,25 @@ def _refuse_overwrite(response: Response, answers: dict[Question, AnswerInput], 
 def _locked_with_response(
     assessment: Assessment, respondent: User, questions: list[Question]
 ) -> Response | None:
-    """The respondent's response, read with the assessment locked in one query, and the
-    caller's assessment refreshed in place (as ``_locked``); with how many answers the
-    page has and when the last changed, for its version. Before the first save, the
-    assessment alone is locked."""
+    """The assessment locked (and the caller's copy refreshed in place), then the
+    respondent's response, if any, with how many answers the page has and when the last
+    changed, for its version. Two statements, in that order: read after the lock is
+    granted, the response sees whatever a save that held the lock before committed (a
+    second tab's first save, or its newer answers). One statement would read both from the
+    moment it began, before it waited."""
+    fresh = Assessment.objects.select_for_update().filter(pk=assessment.pk).order_by()
+    _refresh_in_place(assessment, fresh.get())
     response = (
         Response.objects.filter(assessment=assessment, respondent=respondent)
-        .select_related("assessment")  # the caller has its cycle and trust already
-        .select_for_update(of=("assessment",))
         .annotate(
             page_count=_on_page("COUNT(*)", questions, IntegerField()),
             page_changed=_on_page("MAX(x.updated_at)", questions, DateTimeField()),
         )
+        .order_by()
         .first()
     )
-    if response is None:
-        fresh = Assessment.objects.select_for_update().filter(pk=assessment.pk).order_by()
-        _refresh_in_place(assessment, fresh.get())
-        return None
-    _refresh_in_place(assessment, response.assessment)
-    response.assessment = assessment
-    response.page_count = response.page_count or 0
+    if response is not None:
+        response.assessment = assessment
     return response
 
 
@@ -387,7 +384,8 @@ def unanswered_questions(response: Response) -> list[Question]:
 # The summary table
 
 
-def results_publish(*, assessment: Assessment, by: User | None) -> Release | None:
+@transaction.atomic
+def results_publish(*, assessment: Assessment, by) -> Release | None:
     """Publishes the assessment's results as a new release, if the disclosure rule allows
     (assessments.disclosure), and writes the summary rows from it. Otherwise the last
     release stays published, and the audit trail says why."""
@@ -534,7 +532,7 @@ ERASED_NAME = "Erased person"
 
 
 @transaction.atomic
-def person_erase(*, user: User, by: User | None) -> int:
+def person_erase(*, user: User, by) -> int:
     """A right-to-erasure request: deletes the person's answers in every quarter, their
     roles, invitations and emails, removes their address from the audit trail, and leaves
     an account with no name, address or password (so audit rows keep an actor), and none of
@@ -553,6 +551,7 @@ def person_erase(*, user: User, by: User | None) -> int:
     Email.objects.filter(to__iexact=email).delete()
     sign_in_records_erase(user=user, email=email)
     _scrub_address_from_audit(email)
+    AuditEvent.objects.filter(actor=user).update(actor_name=ERASED_NAME)
     user.email = f"erased-{user.pk}@erased.invalid"
     user.full_name = ERASED_NAME
     user.is_active = False

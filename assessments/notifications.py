@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from assessments.models import Assessment, AssessmentStatus, Reminder, ResponseStatus
-from core.audit import audit
+from core.audit import SystemActor, audit
 from core.mail import absolute, send
 from trusts.models import Role, User
 
@@ -71,9 +71,12 @@ def reminders_for(assessment: Assessment, *, today: datetime.date) -> list[DueRe
     ]
 
 
-def reminder_send(*, reminder: DueReminder, today: datetime.date, by: User | None = None) -> bool:
-    """Logs and queues one reminder (sent by ``by``, or by the daily run when None); False
-    if one was already sent today."""
+DAILY_REMINDERS = SystemActor("send_reminders, the daily run")
+
+
+def reminder_send(*, reminder: DueReminder, today: datetime.date, by=DAILY_REMINDERS) -> bool:
+    """Logs and queues one reminder (sent by ``by``: a coordinator who pressed the button,
+    or the daily run); False if one was already sent today."""
     try:
         with transaction.atomic():
             Reminder.objects.create(

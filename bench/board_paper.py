@@ -17,6 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import BARE_URL, app_with_bare_view
 from bench.harness import Budget, emit, interleave, result
+from core.audit import SystemActor
 
 TRIVIAL = (
     '<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>One page</title>'
@@ -86,7 +87,7 @@ def measure_frozen(assessment) -> list:
     from reports.actions import paper_file
     from trusts.models import Membership, Role
 
-    paper_file(assessment=assessment, by=None)  # freeze it
+    paper_file(assessment=assessment, by=SystemActor("benchmark"))  # freeze it
     coordinator = Membership.objects.filter(trust=assessment.trust, role=Role.COORDINATOR).first()
     client = Client()
     client.force_login(coordinator.user)

@@ -12,10 +12,20 @@ class AuditEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Who, in words, as they were named then ("Quarterdeck (seed_demo)" for the system):
+    # the entry reads the same after the person's account is gone.
+    actor_name = models.CharField(max_length=150, blank=True)
     action = models.CharField(max_length=60)
+    # The trust's entries outlive the trust: its name and code are kept with each.
     trust = models.ForeignKey(
-        "trusts.Trust", null=True, blank=True, on_delete=models.CASCADE, related_name="audit_events"
+        "trusts.Trust",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="audit_events",
     )
+    trust_name = models.CharField(max_length=200, blank=True)
+    trust_code = models.CharField(max_length=5, blank=True)
     target_type = models.CharField(max_length=60, blank=True)
     target_id = models.CharField(max_length=60, blank=True)
     detail = models.JSONField(default=dict, blank=True)

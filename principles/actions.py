@@ -4,10 +4,13 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from core.audit import audit
+from core.audit import SystemActor, audit
 from principles.content import forget_framework_content
 from principles.loader import FrameworkFileError, FrameworkSpec
 from principles.models import Framework, LevelDescriptor, Principle, Question
+
+# Framework content is data loaded from the repository, usually by load_framework.
+FRAMEWORK_LOADER = SystemActor("load_framework")
 
 
 class FrameworkLocked(Exception):
@@ -21,7 +24,7 @@ class LoadOutcome:
 
 
 @transaction.atomic
-def framework_load(*, spec: FrameworkSpec, by=None) -> LoadOutcome:
+def framework_load(*, spec: FrameworkSpec, by=FRAMEWORK_LOADER) -> LoadOutcome:
     existing = (
         Framework.objects.select_for_update().filter(slug=spec.slug, version=spec.version).first()
     )

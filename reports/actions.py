@@ -6,7 +6,7 @@ from django.db import transaction
 from django.tasks import task
 
 from assessments.models import Assessment
-from core.audit import audit
+from core.audit import SystemActor, audit
 from reports.documents import PaperFile, paper_filename, paper_pdf
 from reports.models import CoverSheet, FrozenPaper
 from reports.presenters import board_paper
@@ -132,5 +132,5 @@ def freeze(assessment_id: int) -> str:
     )
     if not assessment.is_closed:
         return "reopened since"
-    paper_file(assessment=assessment, by=None)
+    paper_file(assessment=assessment, by=SystemActor("the task that freezes a closed paper"))
     return "frozen"

@@ -17,7 +17,7 @@ from django.tasks import task
 from django.utils import timezone
 
 from assessments.models import Assessment, AssessmentStatus, Cycle
-from core.audit import audit
+from core.audit import SystemActor, audit, person
 from reports.actions import paper_file
 from reports.documents import paper_filename
 from reports.models import BulkExport, BulkExportItem, FrozenPaper
@@ -34,7 +34,9 @@ def closed_assessments(cycle: Cycle):
 @transaction.atomic
 def bulk_export_start(*, cycle: Cycle, by) -> BulkExport:
     assessment_ids = list(closed_assessments(cycle).values_list("pk", flat=True))
-    export = BulkExport.objects.create(cycle=cycle, requested_by=by, total=len(assessment_ids))
+    export = BulkExport.objects.create(
+        cycle=cycle, requested_by=person(by), total=len(assessment_ids)
+    )
     audit(
         action="papers.bulk_started", by=by, detail={"cycle": cycle.label, "papers": export.total}
     )
@@ -56,7 +58,7 @@ def make_paper(export_id: int, assessment_id: int) -> None:
     )
     error = ""
     try:
-        paper_file(assessment=assessment, by=None)
+        paper_file(assessment=assessment, by=SystemActor("bulk papers"))
     except Exception as problem:  # one trust's failure must not stop the rest
         error = f"{type(problem).__name__}: {problem}"
     with transaction.atomic():

@@ -25,6 +25,7 @@ def main() -> None:
         from django.core.management import call_command
 
         from assessments.models import Assessment, AssessmentStatus
+        from core.audit import SystemActor
         from reports.actions import paper_file
 
         for command in ("migrate", "load_framework", "seed_demo"):
@@ -34,7 +35,9 @@ def main() -> None:
         ).select_related("trust", "cycle__framework")
         assessment = closed.order_by("-cycle__year", "-cycle__quarter").first()
         for extension in ("pdf", "docx"):
-            content = paper_file(assessment=assessment, by=None, extension=extension).content
+            content = paper_file(
+                assessment=assessment, by=SystemActor("paper_images"), extension=extension
+            ).content
             (work / f"paper.{extension}").write_bytes(content)
         pages(work / "paper.pdf", DOCS / "board-paper-page", PDF_PAGES)
         subprocess.run(

@@ -20,12 +20,15 @@ from assessments.models import (
     quarter_dates,
     quarter_of,
 )
+from core.audit import SystemActor
 from principles.actions import framework_load
 from principles.loader import read_framework, shipped_framework_files
 from principles.models import Framework, Principle
 from reports.actions import cover_sheet_save
 from trusts.actions import membership_add, trust_add, user_create
 from trusts.models import DataOrigin, Region, Role, SeatGroup, Trust, TrustType, User
+
+SEEDER = SystemActor("seed_demo")  # who made the invented data, in the audit trail
 
 DEMO_PASSWORD = "demo-quarterdeck-2026"
 
@@ -165,7 +168,7 @@ def _cycle(quarter: tuple[int, int], framework: Framework) -> Cycle:
             opens_on=opens_on,
             closes_on=closes_on,
             framework=framework,
-            by=None,
+            by=SEEDER,
         )
     return cycle
 
@@ -179,10 +182,10 @@ def _trust_and_people(demo: DemoTrust) -> tuple[Trust, list[User]]:
         trust_type=demo.trust_type,
         icb_code=demo.icb_code,
         origin=DataOrigin.DEMO,
-        by=None,
+        by=SEEDER,
     )
     coordinator = _user(demo.coordinator, demo.domain)
-    membership_add(trust=trust, user=coordinator, role=Role.COORDINATOR, by=None)
+    membership_add(trust=trust, user=coordinator, role=Role.COORDINATOR, by=SEEDER)
     seats = [(demo.coordinator, SeatGroup.EXECUTIVE)]
     seats += [(name, SeatGroup.EXECUTIVE) for name in demo.executives]
     seats += [(name, SeatGroup.NON_EXECUTIVE) for name in demo.non_executives]
@@ -190,7 +193,7 @@ def _trust_and_people(demo: DemoTrust) -> tuple[Trust, list[User]]:
     for name, seat_group in seats:
         member = _user(name, demo.domain)
         membership_add(
-            trust=trust, user=member, role=Role.BOARD_MEMBER, seat_group=seat_group, by=None
+            trust=trust, user=member, role=Role.BOARD_MEMBER, seat_group=seat_group, by=SEEDER
         )
         people.append(member)
     return trust, people
@@ -329,5 +332,5 @@ def _user(name: str, domain_or_email: str, **flags) -> User:
     email = domain_or_email if "@" in domain_or_email else email_for(name, domain_or_email)
     existing = User.objects.filter(email__iexact=email).first()
     return existing or user_create(
-        email=email, full_name=name, password=DEMO_PASSWORD, by=None, **flags
+        email=email, full_name=name, password=DEMO_PASSWORD, by=SEEDER, **flags
     )

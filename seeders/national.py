@@ -29,11 +29,14 @@ from assessments.models import (
     quarter_dates,
     quarter_of,
 )
+from core.audit import SystemActor
 from principles.actions import framework_load
 from principles.loader import read_framework, shipped_framework_files
 from principles.models import Framework, Question
 from trusts.models import DataOrigin, Membership, Region, Role, SeatGroup, Trust, TrustType, User
 from trusts.ods import read_etr, type_from_name
+
+SEEDER = SystemActor("seed_national")  # who made the invented data, in the audit trail
 
 Progress = Callable[[str, int, int], None]
 ANSWER_BATCH = 1_000  # rows per INSERT: 6,000 parameters, well inside SQLite's limit
@@ -127,7 +130,7 @@ def seed_national(
     )
     for index, assessment in enumerate(assessments, start=1):
         with transaction.atomic():
-            results_publish(assessment=assessment, by=None)
+            results_publish(assessment=assessment, by=SEEDER)
         progress("results published", index, len(assessments))
     Trust.forget_invented_data()
     return report
@@ -233,7 +236,7 @@ def _cycles(framework: Framework, count: int, today: datetime.date) -> list[Cycl
                 opens_on=opens_on,
                 closes_on=closes_on,
                 framework=framework,
-                by=None,
+                by=SEEDER,
             )
         cycles.append(cycle)
     return cycles

@@ -10,6 +10,7 @@ from principles.actions import framework_load
 from principles.content import forget_framework_content
 from principles.loader import read_framework, shipped_framework_files
 from tests.factories import (
+    SETUP,
     AssessmentFactory,
     MembershipFactory,
     TrustFactory,
@@ -175,5 +176,5 @@ def closed_pair(cycle, framework, settings):
         answer_everything(
             assessment, MembershipFactory(trust=trust, role=Role.BOARD_MEMBER).user, 3
         )
-        assessments.append(assessment_close(assessment=assessment, by=None))
+        assessments.append(assessment_close(assessment=assessment, by=SETUP))
     return assessments

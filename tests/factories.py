@@ -18,10 +18,14 @@ from assessments.models import (
     Target,
     quarter_dates,
 )
+from core.audit import SystemActor
 from core.models import AuditEvent
 from principles.models import LEVELS, Framework, LevelDescriptor, Principle, Question
 from trusts import actions
 from trusts.models import Membership, Region, Role, SeatGroup, Trust, TrustType, User
+
+# Who makes test data, in the audit trail (every entry names a person or a system actor).
+SETUP = SystemActor("test set-up")
 
 
 class TrustFactory(DjangoModelFactory):
@@ -46,7 +50,7 @@ class UserFactory(DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
-        return actions.user_create(by=None, **kwargs)
+        return actions.user_create(by=SETUP, **kwargs)
 
 
 class MembershipFactory(DjangoModelFactory):
@@ -62,7 +66,7 @@ class MembershipFactory(DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
-        return actions.membership_add(by=None, **kwargs)
+        return actions.membership_add(by=SETUP, **kwargs)
 
 
 class FrameworkFactory(DjangoModelFactory):

@@ -7,7 +7,7 @@ from django.urls import reverse
 from assessments.actions import AnswerInput, answers_save, response_submit
 from assessments.models import Assessment, Response
 from principles.models import Question
-from tests.factories import MembershipFactory
+from tests.factories import SETUP, MembershipFactory
 from trusts.models import Role, SeatGroup
 
 
@@ -53,7 +53,7 @@ def quarter_of_year(framework, year: int = 2026, quarter: int = 3):
         opens_on=opens_on,
         closes_on=closes_on,
         framework=framework,
-        by=None,
+        by=SETUP,
     )
 
 

@@ -40,7 +40,7 @@ from assessments.actions import (
 )
 from assessments.models import Answer, Response, ResponseStatus
 from principles.models import Question
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import SETUP, MembershipFactory, UserFactory
 from trusts.actions import membership_remove
 from trusts.models import Role, SeatGroup
 
@@ -355,7 +355,7 @@ def run_quarter(world: World, coordinator) -> tuple[list[Snapshot], list]:
         assessment_reopen(assessment=assessment, reason="People leaving", by=coordinator)
         membership_remove(membership=b.memberships.get(), by=coordinator)
         moment("an executive who submitted left the board")
-        person_erase(user=c, by=None)
+        person_erase(user=c, by=SETUP)
         refresh()
         moment("an executive was erased")
         assessment_close(assessment=assessment, by=coordinator)

@@ -30,7 +30,7 @@ from reports.exports import PRINCIPLE_COLUMNS, QUESTION_COLUMNS
 from reports.models import FrozenPaper
 from reports.pdf import BASE_URL, PaperRenderError, render_pdf, static_path
 from reports.presenters import board_paper
-from tests.factories import MembershipFactory, TrustFactory
+from tests.factories import SETUP, MembershipFactory, TrustFactory
 from tests.helpers import (
     answer_everything,
     new_board_member,
@@ -178,10 +178,10 @@ def test_paper_peer_median_needs_five_other_trusts(published, coordinator, setti
     settings.MIN_RESPONSES = 1
     for n in range(5):
         peer = TrustFactory(trust_type=published.trust.trust_type)
-        peer_assessment = assessment_open(trust=peer, cycle=published.cycle, by=None)
+        peer_assessment = assessment_open(trust=peer, cycle=published.cycle, by=SETUP)
         answer_everything(peer_assessment, MembershipFactory(trust=peer).user, 1 + n % 5)
         if n < 4:
-            assessment_close(assessment=peer_assessment, by=None)
+            assessment_close(assessment=peer_assessment, by=SETUP)
     paper = board_paper(published)
     assert paper.rows[0].peer_median == "–"  # 4 closed peers only
     assert not paper.compared
@@ -191,7 +191,7 @@ def test_paper_peer_median_needs_five_other_trusts(published, coordinator, setti
     assert "There are no dots for other trusts" in paper.score_chart_caption
     assert "A dot marks" not in paper.score_chart_caption
     last = published.cycle.assessments.exclude(trust=published.trust).filter(status="open").get()
-    assessment_close(assessment=last, by=None)
+    assessment_close(assessment=last, by=SETUP)
     paper = board_paper(published)
     row = paper.rows[0]
     assert "A dot marks the median score of other trusts" in paper.score_chart_caption
@@ -267,7 +267,7 @@ def test_pdf_is_tagged_titled_in_english_and_shows_every_figure(scored, coordina
 
 
 def test_pdf_charts_carry_text_alternatives(published):
-    reader, _ = pdf_text(paper_file(assessment=published, by=None).content)
+    reader, _ = pdf_text(paper_file(assessment=published, by=SETUP).content)
     alts = []
 
     def walk(node):
@@ -290,7 +290,7 @@ def test_pdf_charts_carry_text_alternatives(published):
 
 
 def test_pdf_of_an_open_assessment_is_marked_draft_and_not_stored(scored):
-    document = paper_file(assessment=scored, by=None)
+    document = paper_file(assessment=scored, by=SETUP)
     _, text = pdf_text(document.content)
     assert "DRAFT" in text
     assert document.filename.endswith("-draft.pdf")
@@ -300,7 +300,7 @@ def test_pdf_of_an_open_assessment_is_marked_draft_and_not_stored(scored):
 def test_pdf_below_minimum_says_so(assessment, coordinator, settings):
     settings.MIN_RESPONSES = 3
     answer_everything(assessment, new_board_member(assessment.trust), 4)
-    _, text = pdf_text(paper_file(assessment=close(assessment, coordinator), by=None).content)
+    _, text = pdf_text(paper_file(assessment=close(assessment, coordinator), by=SETUP).content)
     flat = " ".join(text.split())
     assert "Figures are shown only from at least 3" in flat
     assert "Gap analysis" not in flat

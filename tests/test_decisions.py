@@ -22,7 +22,7 @@ from principles.actions import framework_load
 from principles.loader import read_framework, shipped_framework_files
 from reports.actions import paper_file
 from reports.presenters import board_paper
-from tests.factories import MembershipFactory
+from tests.factories import SETUP, MembershipFactory
 from tests.helpers import answer_everything, new_board_member, quarter_of_year, submitted_board
 from trusts.models import Role, SeatGroup
 
@@ -202,7 +202,7 @@ def test_action_of_another_trust_is_404(signed_in, coordinator, other_trust):
         trust=other_trust,
         action=None,
         values=ActionInput(5, "Theirs", "Them", datetime.date(2027, 1, 1), "not_started", "green"),
-        by=None,
+        by=SETUP,
     )
     response = signed_in(coordinator).post(
         reverse("board-action-edit", args=[coordinator.memberships.get().trust.ods_code, other.pk]),
@@ -220,7 +220,7 @@ def test_action_log_board_member_is_403(signed_in, board_member, trust):
     )
 
 
-def add_action(trust, title, due, status=ActionStatus.NOT_STARTED, by=None):
+def add_action(trust, title, due, status=ActionStatus.NOT_STARTED, by=SETUP):
     return board_action_save(
         trust=trust,
         action=None,

@@ -15,7 +15,7 @@ from principles.models import Principle
 from reports.actions import cover_sheet_save, paper_file
 from reports.models import CoverSheet, FrozenPaper
 from reports.selectors import paper_inputs_key
-from tests.factories import MembershipFactory, TrustFactory, UserFactory
+from tests.factories import SETUP, MembershipFactory, TrustFactory, UserFactory
 from tests.helpers import answer_everything, new_board_member, quarter_of_year, submitted_board
 from trusts.actions import membership_add, membership_remove
 from trusts.models import Role
@@ -91,7 +91,7 @@ def _peer_closes(assessment, coordinator, settings):
     peer = TrustFactory()
     opened = assessment_open(trust=peer, cycle=assessment.cycle, by=coordinator, notify=False)
     submitted_board(opened, 3)
-    assessment_close(assessment=opened, by=None)
+    assessment_close(assessment=opened, by=SETUP)
     return peer
 
 

@@ -8,6 +8,7 @@ from weasyprint import HTML
 
 from reports.pdf import BASE_URL, _fetcher
 from reports.presenters import board_paper
+from tests.factories import SETUP
 from tests.helpers import board_with_long_comments
 
 HEADINGS = {"h1", "h2", "h3", "h4"}
@@ -88,7 +89,7 @@ def test_paper_passes_the_pdf_ua_checker(assessment, coordinator, members, tmp_p
     published = board_paper(board_with_long_comments(assessment, coordinator, members))
     assert published.shown
     path = tmp_path / "paper.pdf"
-    path.write_bytes(paper_file(assessment=assessment, by=None).content)
+    path.write_bytes(paper_file(assessment=assessment, by=SETUP).content)
     report = validate(str(path))
     assert [(f.rule_id, f.message) for f in report.findings] == []
     assert report.exit_code == 0

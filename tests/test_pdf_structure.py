@@ -10,6 +10,7 @@ from pypdf import PdfReader
 from assessments.actions import assessment_close
 from reports.actions import paper_file
 from reports.presenters import board_paper
+from tests.factories import SETUP
 from tests.helpers import submitted_board
 
 
@@ -18,7 +19,7 @@ def paper_pdf(assessment, coordinator, settings):
     settings.MIN_RESPONSES = 1
     submitted_board(assessment, 2, score=3)
     assessment_close(assessment=assessment, by=coordinator)
-    return PdfReader(io.BytesIO(paper_file(assessment=assessment, by=None).content))
+    return PdfReader(io.BytesIO(paper_file(assessment=assessment, by=SETUP).content))
 
 
 def structure(reader: PdfReader) -> list[tuple[str, dict]]:

@@ -22,6 +22,7 @@ from assessments.models import Answer, Response
 from core.models import AuditEvent, Email
 from reports.actions import paper_file
 from reports.presenters import board_paper
+from tests.factories import SETUP
 from tests.helpers import answer_everything, new_board_member, submitted_board
 from trusts.actions import membership_remove
 from trusts.models import Invitation, Role, SeatGroup
@@ -74,7 +75,7 @@ def test_erasure_removes_the_persons_answers_roles_invitations_emails_address_an
     AccessAttempt.objects.create(
         username=email, ip_address="192.0.2.1", user_agent="", failures_since_start=2
     )
-    assert person_erase(user=person, by=None) == 1
+    assert person_erase(user=person, by=SETUP) == 1
     person.refresh_from_db()
     assert (person.full_name, person.is_active, person.has_usable_password()) == (
         ERASED_NAME,
@@ -100,7 +101,7 @@ def test_erasure_leaves_the_published_paper_as_it_was_with_a_note(
     before = paper_file(assessment=published, by=coordinator)
     fingerprint = board_paper(published).fingerprint()
     person = Response.objects.filter(assessment=published).first().respondent
-    person_erase(user=person, by=None)
+    person_erase(user=person, by=SETUP)
     assert board_paper(published).fingerprint() == fingerprint
     again = paper_file(assessment=published, by=coordinator)
     assert not again.made_now
@@ -116,7 +117,7 @@ def test_erased_answers_are_left_out_of_the_next_release_only_with_enough_other_
 ):
     person = Response.objects.filter(assessment=published).first().respondent
     reopened = assessment_reopen(assessment=published, reason="Erasure", by=coordinator)
-    person_erase(user=person, by=None)
+    person_erase(user=person, by=SETUP)
     again = assessment_close(assessment=reopened, by=coordinator)
     assert board_paper(again).submitted == 4  # one removal alone is not published
     reopened = assessment_reopen(assessment=again, reason="Late answers", by=coordinator)

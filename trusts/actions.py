@@ -10,7 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from core.audit import audit
+from core.audit import SystemActor, audit
 from core.mail import absolute, send
 from trusts.models import (
     DataOrigin,
@@ -34,9 +34,7 @@ class ImportReport:
 
 
 @transaction.atomic
-def trusts_import(
-    *, records: list[TrustRecord], trust_types: dict[str, str], by: User | None
-) -> ImportReport:
+def trusts_import(*, records: list[TrustRecord], trust_types: dict[str, str], by) -> ImportReport:
     """Creates or updates open English trusts from ODS records; reports the rest as skipped.
 
     A trust type from ``trust_types`` wins; else one the name gives away (ambulance); else
@@ -100,7 +98,7 @@ def trust_add(
     region: str,
     trust_type: str,
     origin: DataOrigin,
-    by: User | None,
+    by,
     icb_code: str = "",
 ) -> Trust:
     """A trust that is not in an ODS file (the demo's fictional ones); an existing code is
@@ -127,7 +125,7 @@ def user_create(
     email: str,
     full_name: str,
     password: str | None,
-    by: User | None,
+    by,
     is_programme_staff: bool = False,
     is_superuser: bool = False,
 ) -> User:
@@ -151,7 +149,7 @@ def user_create(
 
 @transaction.atomic
 def membership_add(
-    *, trust: Trust, user: User, role: Role, seat_group: SeatGroup | str = "", by: User | None
+    *, trust: Trust, user: User, role: Role, seat_group: SeatGroup | str = "", by
 ) -> Membership:
     membership, created = Membership.objects.get_or_create(
         trust=trust,
@@ -276,7 +274,10 @@ def invitation_accept(*, token: str, password: str | None, user: User | None = N
         raise InvitationError("Sign in to your account to accept this invitation.")
     else:
         user = account_for(invitation) or user_create(
-            email=invitation.email, full_name=invitation.full_name, password=None, by=None
+            email=invitation.email,
+            full_name=invitation.full_name,
+            password=None,
+            by=SystemActor("an invitation accepted"),
         )
         user.set_password(password)  # None: no password, single sign-on only
         user.save(update_fields=["password"])

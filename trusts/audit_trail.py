@@ -64,7 +64,7 @@ def trail_entry(
     if event.action in NAMED_FOR_THE_TRUST_ONLY and not names_of_members:
         who = "A board member"
     else:
-        who = event.actor.full_name if event.actor else "Quarterdeck"
+        who = event.actor_name or "Quarterdeck"
     detail = "; ".join(
         f"{key.replace('_', ' ')}: {event.detail[key]}"
         for key in SHOWN_DETAIL

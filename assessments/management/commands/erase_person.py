@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from assessments.actions import person_erase
+from core.audit import SystemActor
 from trusts.models import User
 
 
@@ -22,7 +23,7 @@ class Command(BaseCommand):
             answer = input(f"Erase {user.full_name} <{user.email}> for good? Type yes: ")
             if answer.strip().lower() != "yes":
                 raise CommandError("Nothing was erased.")
-        erased = person_erase(user=user, by=None)
+        erased = person_erase(user=user, by=SystemActor("erase_person"))
         self.stdout.write(
             self.style.SUCCESS(f"Erased: {erased} responses; the account is now anonymous.")
         )

@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from assessments.models import Assessment, AssessmentStatus, parse_quarter
+from core.audit import SystemActor
 from reports.actions import TooFewResponses, paper_file
 from trusts.models import Trust
 
@@ -40,7 +41,10 @@ class Command(BaseCommand):
             raise CommandError(f"Write the paper to a .pdf or .docx file, not {output.name!r}.")
         try:
             document = paper_file(
-                assessment=assessment, by=None, require_results=True, extension=extension
+                assessment=assessment,
+                by=SystemActor("board_paper"),
+                require_results=True,
+                extension=extension,
             )
         except TooFewResponses as error:
             raise CommandError(str(error)) from error

@@ -7,6 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from assessments.models import Cycle, parse_quarter
+from core.audit import SystemActor
 from reports.bulk import Progress, bulk_export_start, progress_of
 from reports.models import BulkExport
 
@@ -41,7 +42,7 @@ class Command(BaseCommand):
         )
         if found is None:
             raise CommandError(f"No quarter {cycle!r}: write it like 2026/27 Q3.")
-        export = bulk_export_start(cycle=found, by=None)
+        export = bulk_export_start(cycle=found, by=SystemActor("bulk_papers"))
         self.stdout.write(f"{export.total} closed board papers for {found.label}")
         started = time.perf_counter()
         running: list[subprocess.Popen] = []

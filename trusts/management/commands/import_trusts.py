@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.audit import SystemActor
 from trusts.actions import trusts_import
 from trusts.ods import OdsFileError, read_etr, read_trust_types
 
@@ -23,7 +24,9 @@ class Command(BaseCommand):
     def handle(self, *args, path: Path, types: Path | None, **options):
         records = self._read(read_etr, path)
         trust_types = self._read(read_trust_types, types) if types else {}
-        report = trusts_import(records=records, trust_types=trust_types, by=None)
+        report = trusts_import(
+            records=records, trust_types=trust_types, by=SystemActor("import_trusts")
+        )
         for code, reason in report.skipped:
             self.stdout.write(f"Skipped {code}: {reason}")
         self.stdout.write(
