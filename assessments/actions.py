@@ -33,6 +33,7 @@ from assessments.models import (
     Response,
     ResponseStatus,
     Target,
+    quarter_dates,
 )
 from core.audit import audit
 from core.fields import fraction_text
@@ -79,6 +80,23 @@ def cycle_create(
     )
     audit(action="cycle.created", by=by, target=cycle, detail={"cycle": cycle.label})
     return cycle
+
+
+def cycle_for_quarter(*, year: int, quarter: int, framework: Framework, by) -> Cycle:
+    """The quarter's cycle, made with its NHS financial-year dates if there is none yet
+    (for seeders and tests; programme staff choose the dates in the form)."""
+    found = Cycle.objects.filter(year=year, quarter=quarter).first()
+    if found is not None:
+        return found
+    opens_on, closes_on = quarter_dates(year, quarter)
+    return cycle_create(
+        year=year,
+        quarter=quarter,
+        opens_on=opens_on,
+        closes_on=closes_on,
+        framework=framework,
+        by=by,
+    )
 
 
 @transaction.atomic

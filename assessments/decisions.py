@@ -100,6 +100,11 @@ def board_action_save(
     its completion; opening it again clears that date."""
     if action is not None and action.trust_id != trust.pk:
         raise AssessmentError("That action belongs to another trust.")
+    # Principles are numbered by the framework, not by this code: any published version's.
+    if not Principle.objects.filter(
+        number=values.principle_number, framework__published=True
+    ).exists():
+        raise AssessmentError(f"No published framework has a principle {values.principle_number}.")
     created = action is None
     action = action or BoardAction(trust=trust)
     was_open = created or action.is_open

@@ -342,9 +342,8 @@ class BoardAction(models.Model):
     framework version keeps."""
 
     trust = models.ForeignKey(Trust, on_delete=models.CASCADE, related_name="board_actions")
-    principle_number = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(1), MaxValueValidator(8)]
-    )
+    # Checked against the published frameworks' principles by board_action_save.
+    principle_number = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
     title = models.CharField(max_length=200)
     owner = models.CharField(max_length=150)
     due_date = models.DateField()

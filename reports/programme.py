@@ -23,24 +23,12 @@ from assessments.models import (
 from assessments.presenters import one_decimal
 from trusts.models import Membership, Region, Role, Trust, TrustType
 
-PRINCIPLES = range(1, 9)
-
 
 @dataclass(frozen=True)
 class Filters:
     region: str = ""
     icb: str = ""
     trust_type: str = ""
-
-    @classmethod
-    def from_query(cls, query) -> "Filters":
-        region = query.get("region", "")
-        trust_type = query.get("type", "")
-        return cls(
-            region=region if region in Region.values else "",
-            icb=query.get("icb", "").strip().upper()[:5],
-            trust_type=trust_type if trust_type in TrustType.values else "",
-        )
 
     def apply(self, trusts: QuerySet, prefix: str = "") -> QuerySet:
         conditions = {}
@@ -175,12 +163,13 @@ def closed_results(cycle: Cycle, filters: Filters) -> list[TrustScores]:
     return list(by_trust.values())
 
 
-SORT_KEYS = {"name", "overall", *(f"p{n}" for n in PRINCIPLES)}
+def sort_keys(numbers: tuple[int, ...]) -> list[str]:
+    """The columns the comparison can be sorted by: name, each principle, overall."""
+    return ["name", *(f"p{n}" for n in numbers), "overall"]
 
 
 def sorted_trusts(trusts: list[TrustScores], sort: str, descending: bool) -> list[TrustScores]:
-    if sort not in SORT_KEYS:
-        sort = "name"
+    """By name, "overall" or a principle ("p3"), as NationalQuery has checked."""
     if sort == "name":
         return sorted(trusts, key=lambda t: t.name, reverse=descending)
 
@@ -198,8 +187,9 @@ class Cell:
     heat: int  # 0 (no score) to 5, for the colour; the value is always there as text
 
 
-def heat_cells(trust: TrustScores) -> list[Cell]:
-    values = [trust.scores.get(n) for n in PRINCIPLES] + [trust.overall]
+def heat_cells(trust: TrustScores, numbers: tuple[int, ...]) -> list[Cell]:
+    """One cell for each of the framework's principles, then the overall score."""
+    values = [trust.scores.get(n) for n in numbers] + [trust.overall]
     return [
         Cell(one_decimal(v), 0 if v is None else max(1, min(5, rules.nearest_level(v))))
         for v in values

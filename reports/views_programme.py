@@ -11,6 +11,7 @@ from assessments.selectors import cycle_by_slug
 from reports import programme
 from reports.bulk import bulk_export_start, progress_of
 from reports.exports import Column, as_csv, as_xlsx
+from reports.forms import NationalQuery
 from reports.models import BulkExport
 from reports.views import CONTENT_TYPES
 from trusts.models import Region, Role, Trust, TrustType
@@ -47,7 +48,7 @@ def programme_home(request):
 @require_GET
 def completion_view(request, cycle: str):
     found = cycle_by_slug(cycle)
-    filters = programme.Filters.from_query(request.GET)
+    filters = NationalQuery(request.GET).filters
     return render(
         request,
         "reports/programme_completion.html",
@@ -64,30 +65,30 @@ def completion_view(request, cycle: str):
 @require_GET
 def comparison_view(request, cycle: str):
     found = cycle_by_slug(cycle)
-    filters = programme.Filters.from_query(request.GET)
+    titles = framework_titles(found)
+    numbers = tuple(number for number, _ in titles)
+    query = NationalQuery(request.GET, numbers=numbers)
+    filters, sort, descending = query.filters, query.sort_by, query.descending
     trusts = programme.closed_results(found, filters)
-    sort = request.GET.get("sort", "name")
-    descending = request.GET.get("order") == "desc"
-    principle = request.GET.get("principle", "1")
-    principle = int(principle) if principle in {str(n) for n in programme.PRINCIPLES} else 1
-    search = programme.trust_search(request.GET.get("trust", ""))
-    sort = sort if sort in programme.SORT_KEYS else "name"
+    search = programme.trust_search(query.typed_trust)
     return render(
         request,
         "reports/programme_comparison.html",
         {
             "cycle": found,
             "cycles": Cycle.objects.all(),
-            "headers": _sort_headers(filters, sort, descending),
+            "headers": _sort_headers(filters, numbers, sort, descending),
             "trust_link": f"?{filters.as_query}&trust=" if filters.as_query else "?trust=",
             "keep": [("sort", sort), ("order", "desc" if descending else "asc")],
             "rows": [
-                (trust, programme.heat_cells(trust))
+                (trust, programme.heat_cells(trust, numbers))
                 for trust in programme.sorted_trusts(trusts, sort, descending)
             ],
-            "principle": principle,
-            "principles": framework_titles(found),
-            "distribution": programme.distribution_rows(trusts, principle),
+            "principle": query.shown_principle,
+            "principles": titles,
+            "distribution": programme.distribution_rows(trusts, query.shown_principle)
+            if query.shown_principle
+            else [],
             "search": search,
             "chosen": search.chosen,
             "trend": programme.trust_trend(search.chosen, filters) if search.chosen else None,
@@ -116,12 +117,11 @@ def programme_trust(request, ods_code: str):
     )
 
 
-def _sort_headers(filters: programme.Filters, sort: str, descending: bool):
+def _sort_headers(
+    filters: programme.Filters, numbers: tuple[int, ...], sort: str, descending: bool
+):
     """Column headings that sort the table by following a link: no JavaScript needed."""
-    headers = []
-    for key, label in [("name", "Trust"), *((f"p{n}", f"P{n}") for n in programme.PRINCIPLES)]:
-        headers.append((key, label))
-    headers.append(("overall", "Overall"))
+    headers = [("name", "Trust"), *((f"p{n}", f"P{n}") for n in numbers), ("overall", "Overall")]
     result = []
     for key, label in headers:
         active = key == sort
@@ -138,17 +138,21 @@ def framework_titles(cycle: Cycle) -> list[tuple[int, str]]:
     return [(p.number, p.title) for p in framework_content(cycle.framework).principles]
 
 
-COMPARISON_COLUMNS = (
-    Column("trust_ods_code", "The trust's NHS ODS code"),
-    Column("trust_name", "The trust's name"),
-    Column("region", "NHS England region"),
-    Column("trust_type", "Trust type"),
-    *(
-        Column(f"principle_{n}", f"Score for principle {n}, 1 to 5, {rules.EXPORT_PLACES} places")
-        for n in programme.PRINCIPLES
-    ),
-    Column("overall", f"Mean of the principle scores, {rules.EXPORT_PLACES} places"),
-)
+def comparison_columns(numbers: tuple[int, ...]) -> tuple[Column, ...]:
+    """The comparison export's columns, one for each of the framework's principles."""
+    return (
+        Column("trust_ods_code", "The trust's NHS ODS code"),
+        Column("trust_name", "The trust's name"),
+        Column("region", "NHS England region"),
+        Column("trust_type", "Trust type"),
+        *(
+            Column(
+                f"principle_{n}", f"Score for principle {n}, 1 to 5, {rules.EXPORT_PLACES} places"
+            )
+            for n in numbers
+        ),
+        Column("overall", f"Mean of the principle scores, {rules.EXPORT_PLACES} places"),
+    )
 
 
 @requires(Permission.NATIONAL_VIEW)
@@ -157,14 +161,15 @@ def comparison_export(request, cycle: str, extension: str):
     if extension not in ("csv", "xlsx"):
         raise Http404("No such export.")
     found = cycle_by_slug(cycle)
-    filters = programme.Filters.from_query(request.GET)
+    numbers = tuple(number for number, _ in framework_titles(found))
+    filters = NationalQuery(request.GET, numbers=numbers).filters
     rows = [
         [
             trust.ods_code,
             trust.name,
             Region(trust.region).label,
             TrustType(trust.trust_type).label if trust.trust_type else "",
-            *(_exported(trust.scores.get(n)) for n in programme.PRINCIPLES),
+            *(_exported(trust.scores.get(n)) for n in numbers),
             _exported(trust.overall),
         ]
         for trust in programme.sorted_trusts(
@@ -172,9 +177,9 @@ def comparison_export(request, cycle: str, extension: str):
         )
     ]
     if extension == "csv":
-        content = as_csv(COMPARISON_COLUMNS, rows)
+        content = as_csv(comparison_columns(numbers), rows)
     else:
-        content = as_xlsx(COMPARISON_COLUMNS, rows, title="Comparison")
+        content = as_xlsx(comparison_columns(numbers), rows, title="Comparison")
     response = HttpResponse(content, content_type=CONTENT_TYPES[extension])
     response["Content-Disposition"] = f'attachment; filename="comparison-{found.slug}.{extension}"'
     return response

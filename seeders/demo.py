@@ -17,7 +17,6 @@ from assessments.models import (
     AssessmentStatus,
     Cycle,
     previous_quarter,
-    quarter_dates,
     quarter_of,
 )
 from core.audit import SystemActor
@@ -159,18 +158,9 @@ def _published_frameworks() -> list[Framework]:
 
 def _cycle(quarter: tuple[int, int], framework: Framework) -> Cycle:
     year, number = quarter
-    cycle = Cycle.objects.filter(year=year, quarter=number).first()
-    if cycle is None:
-        opens_on, closes_on = quarter_dates(year, number)
-        cycle = assessment_actions.cycle_create(
-            year=year,
-            quarter=number,
-            opens_on=opens_on,
-            closes_on=closes_on,
-            framework=framework,
-            by=SEEDER,
-        )
-    return cycle
+    return assessment_actions.cycle_for_quarter(
+        year=year, quarter=number, framework=framework, by=SEEDER
+    )
 
 
 def _trust_and_people(demo: DemoTrust) -> tuple[Trust, list[User]]:

@@ -17,7 +17,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.utils import timezone
 
-from assessments.actions import cycle_create, results_publish
+from assessments.actions import cycle_for_quarter, results_publish
 from assessments.models import (
     Answer,
     Assessment,
@@ -26,7 +26,6 @@ from assessments.models import (
     Response,
     ResponseStatus,
     previous_quarter,
-    quarter_dates,
     quarter_of,
 )
 from core.audit import SystemActor
@@ -225,21 +224,10 @@ def _cycles(framework: Framework, count: int, today: datetime.date) -> list[Cycl
     keys = [quarter_of(today)]
     while len(keys) < count:
         keys.append(previous_quarter(*keys[-1]))
-    cycles = []
-    for year, quarter in reversed(keys):
-        cycle = Cycle.objects.filter(year=year, quarter=quarter).first()
-        if cycle is None:
-            opens_on, closes_on = quarter_dates(year, quarter)
-            cycle = cycle_create(
-                year=year,
-                quarter=quarter,
-                opens_on=opens_on,
-                closes_on=closes_on,
-                framework=framework,
-                by=SEEDER,
-            )
-        cycles.append(cycle)
-    return cycles
+    return [
+        cycle_for_quarter(year=year, quarter=quarter, framework=framework, by=SEEDER)
+        for year, quarter in reversed(keys)
+    ]
 
 
 def _board_members(trusts: list[Trust], rng: random.Random) -> dict[int, list[tuple[int, str]]]:

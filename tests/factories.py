@@ -1,25 +1,19 @@
 """One factory per model. People and memberships are made through the actions layer."""
 
-from decimal import Decimal
 from fractions import Fraction
 
 import factory
 from factory.django import DjangoModelFactory
 
 from assessments.models import (
-    Answer,
     Assessment,
     AssessmentStatus,
     Cycle,
     OverallResult,
     PrincipleResult,
-    Response,
-    ResponseStatus,
-    Target,
     quarter_dates,
 )
 from core.audit import SystemActor
-from core.models import AuditEvent
 from principles.models import LEVELS, Framework, LevelDescriptor, Principle, Question
 from trusts import actions
 from trusts.models import Membership, Region, Role, SeatGroup, Trust, TrustType, User
@@ -120,13 +114,6 @@ class LevelDescriptorFactory(DjangoModelFactory):
     descriptor = factory.LazyAttribute(lambda d: f"What level {d.level} looks like.")
 
 
-class AuditEventFactory(DjangoModelFactory):
-    class Meta:
-        model = AuditEvent
-
-    action = "test.happened"
-
-
 class CycleFactory(DjangoModelFactory):
     class Meta:
         model = Cycle
@@ -147,34 +134,6 @@ class AssessmentFactory(DjangoModelFactory):
     trust = factory.SubFactory(TrustFactory)
     cycle = factory.SubFactory(CycleFactory)
     status = AssessmentStatus.OPEN
-
-
-class TargetFactory(DjangoModelFactory):
-    class Meta:
-        model = Target
-
-    assessment = factory.SubFactory(AssessmentFactory)
-    principle = factory.SubFactory(PrincipleFactory)
-    level = Decimal("4.0")
-
-
-class ResponseFactory(DjangoModelFactory):
-    class Meta:
-        model = Response
-
-    assessment = factory.SubFactory(AssessmentFactory)
-    respondent = factory.SubFactory(UserFactory)
-    seat_group = SeatGroup.NON_EXECUTIVE
-    status = ResponseStatus.IN_PROGRESS
-
-
-class AnswerFactory(DjangoModelFactory):
-    class Meta:
-        model = Answer
-
-    response = factory.SubFactory(ResponseFactory)
-    question = factory.SubFactory(QuestionFactory)
-    score = 3
 
 
 class OverallResultFactory(DjangoModelFactory):

@@ -43,18 +43,9 @@ def submitted_board(assessment: Assessment, count: int, score=3) -> list:
 
 def quarter_of_year(framework, year: int = 2026, quarter: int = 3):
     """A quarter with its NHS financial-year dates, made through the action."""
-    from assessments.actions import cycle_create
-    from assessments.models import quarter_dates
+    from assessments.actions import cycle_for_quarter
 
-    opens_on, closes_on = quarter_dates(year, quarter)
-    return cycle_create(
-        year=year,
-        quarter=quarter,
-        opens_on=opens_on,
-        closes_on=closes_on,
-        framework=framework,
-        by=SETUP,
-    )
+    return cycle_for_quarter(year=year, quarter=quarter, framework=framework, by=SETUP)
 
 
 def run_waiting_tasks() -> int:

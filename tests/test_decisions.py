@@ -16,6 +16,7 @@ from assessments.actions import (
     assessment_reopen,
 )
 from assessments.decisions import ActionInput, board_action_save
+from assessments.errors import AssessmentError
 from assessments.models import ActionStatus, AgreedPosition, BoardAction, PrincipleResult
 from core.models import AuditEvent
 from principles.actions import framework_load
@@ -197,7 +198,7 @@ def test_action_bad_input_is_an_error_and_saves_nothing(
     assert not BoardAction.objects.exists()
 
 
-def test_action_of_another_trust_is_404(signed_in, coordinator, other_trust):
+def test_action_of_another_trust_is_404(signed_in, coordinator, other_trust, framework):
     other = board_action_save(
         trust=other_trust,
         action=None,
@@ -457,3 +458,12 @@ def test_positions_anonymous_redirects_to_sign_in(client, assessment):
     response = client.post(url(assessment, "assessment-positions"), positions_data(p1=("3.0", "x")))
     assert response.status_code == 302
     assert not AgreedPosition.objects.exists()
+
+
+def test_action_names_a_principle_the_published_framework_has(trust, coordinator, framework):
+    values = ActionInput(
+        9, "Beyond the eight", "Them", datetime.date(2027, 1, 1), "not_started", ""
+    )
+    with pytest.raises(AssessmentError, match="No published framework has a principle 9"):
+        board_action_save(trust=trust, action=None, values=values, by=coordinator)
+    assert not BoardAction.objects.exists()
