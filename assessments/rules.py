@@ -37,6 +37,12 @@ def minimum_group() -> int:
     return settings.MIN_RESPONSES
 
 
+def figures_shown(respondents: int) -> bool:
+    """Whether figures resting on this many submitted responses may be shown at all (the
+    release rule, assessments.disclosure, decides which responses those are)."""
+    return respondents >= minimum_group()
+
+
 def _half_up(value: Fraction | Decimal | int, places: int) -> tuple[bool, int]:
     """(negative, |value| × 10^places rounded half up), in whole numbers: a table of 2,000
     figures is rounded in a millisecond, not in the tens that Fraction arithmetic takes."""

@@ -13,6 +13,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from config.layers import LAYERS
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -57,14 +59,9 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
-    # Our apps in the order data flows (config/layers.py): each imports only those above it.
-    "core",
-    "principles",
-    "trusts",
-    "accounts",
-    "assessments",
-    "reports",
-    "seeders",
+    # Our apps in the order data flows (config/layers.py): each imports only those before
+    # it, and each adds its own actions to the people admin that trusts registers.
+    *(app for app in LAYERS if app != "config"),
 ]
 
 # What apps higher up do when a quarter closes (assessments.hooks): the published board

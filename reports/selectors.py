@@ -180,8 +180,7 @@ def _history(assessment: Assessment) -> list[PastQuarter]:
 
 def comparison_quarter(history: list[PastQuarter]) -> PastQuarter | None:
     """The latest earlier quarter with results: what "since last quarter" compares with."""
-    minimum = rules.minimum_group()
-    return next((q for q in reversed(history) if q.respondents >= minimum), None)
+    return next((q for q in reversed(history) if rules.figures_shown(q.respondents)), None)
 
 
 def _add_released_answers(quarter: PastQuarter) -> None:

@@ -1,0 +1,140 @@
+"""The board paper's cover sheet: the digital lead's own words where given, and the
+executive summary written from the figures (reports.presenters puts the paper together)."""
+
+from dataclasses import dataclass, replace
+
+from assessments import rules
+from assessments.presenters import one_decimal
+from reports.paper_sections import long_date
+
+
+@dataclass(frozen=True)
+class Cover:
+    meeting: str
+    title: str
+    report_from: str
+    purpose: str
+    confidence: str  # confidence in these results: rules.CONFIDENCE_LEVELS
+    confidence_reason: str
+    asks: tuple[str, ...]
+    summary: tuple[str, ...]
+    # From the digital lead's cover sheet ("" where not given).
+    meeting_date: str = ""
+    agenda_item: str = ""
+    executive_sponsor: str = ""
+    recommendation: str = ""
+    previous_considerations: str = ""
+    strategy_title: str = ""
+    strategy_url: str = ""
+
+
+def _principles(count: int) -> str:
+    """ "no principle", "1 principle", "3 principles"."""
+    return "no principle" if not count else f"{count} principle{'s' if count != 1 else ''}"
+
+
+def _confidence(rows, submitted: int, board_size: int) -> tuple[str, str]:
+    """How far the board can rely on its own answers (rules.confidence), and why."""
+    gaps = sum(row.assurance_gap for row in rows)
+    differ = sum(row.views_differ for row in rows)
+    reason = (
+        f"{submitted} of {board_size} board members answered; "
+        f"{_principles(gaps)} {'has' if gaps <= 1 else 'have'} a high share of "
+        f'"don\'t know" answers; views differ on {_principles(differ)}.'
+    )
+    level = rules.confidence(
+        submitted=submitted, board=board_size, high_dont_know=gaps, differ=differ
+    )
+    return level, reason
+
+
+def cover_of(inputs, rows, priorities, overall, overall_change, submitted, shown) -> Cover:
+    """The cover: the digital lead's cover sheet where given, and what the data says."""
+    cover = _cover_from_data(inputs, rows, priorities, overall, overall_change, submitted, shown)
+    sheet = inputs.cover_sheet
+    if sheet is None:
+        return cover
+    return replace(
+        cover,
+        meeting=sheet.meeting,
+        meeting_date=long_date(sheet.meeting_date),
+        agenda_item=sheet.agenda_item,
+        executive_sponsor=sheet.executive_sponsor,
+        report_from=sheet.author or cover.report_from,
+        purpose=sheet.get_purpose_display(),
+        recommendation=sheet.recommendation,
+        previous_considerations=sheet.previous_considerations,
+        strategy_title=sheet.strategy_title or sheet.strategy_url,
+        strategy_url=sheet.strategy_url,
+    )
+
+
+def _cover_from_data(inputs, rows, priorities, overall, overall_change, submitted, shown) -> Cover:
+    assessment = inputs.assessment
+    title = "Digital delivery: the board's quarterly self-assessment"
+    report_from = "Digital lead" + (
+        f" ({', '.join(inputs.coordinators)})" if inputs.coordinators else ""
+    )
+    asks = (
+        "note the board's own assessment against the eight digital delivery principles",
+        "discuss the principles where views differ and where members said they did not know",
+        "agree the board's position and actions for the largest gaps against target",
+    )
+    if not shown:
+        return Cover(
+            meeting=f"Trust board, {assessment.cycle.label}",
+            title=title,
+            report_from=report_from,
+            purpose="For information",
+            confidence="Not yet available",
+            confidence_reason=f"Fewer than {rules.minimum_group()} board members have submitted.",
+            asks=("note that too few board members have answered to report results",),
+            summary=(
+                f"{submitted} of {inputs.board_size} board members have submitted. Results are "
+                f"shown once at least {rules.minimum_group()} have, so that no one's answers "
+                "can be worked out.",
+            ),
+        )
+    confidence, reason = _confidence(rows, submitted, inputs.board_size)
+    summary = [
+        f"The board's overall score is {one_decimal(overall)} out of 5" + f", {overall_change}.",
+        _largest_gaps_sentence(rows, priorities),
+        _list_sentence(
+            [r for r in rows if r.views_differ],
+            "Views differ most on",
+            "Board members broadly agree on every principle."
+            if all(r.judged for r in rows)
+            else "Views do not differ on any principle where there were enough scores to say.",
+        ),
+        _list_sentence(
+            [r for r in rows if r.assurance_gap],
+            'Many members answered "don\'t know" on',
+            'No principle has a high share of "don\'t know" answers.',
+        ),
+        f"{submitted} of {inputs.board_size} board members submitted their answers.",
+    ]
+    return Cover(
+        meeting=f"Trust board, {assessment.cycle.label}",
+        title=title,
+        report_from=report_from,
+        purpose="For assurance and discussion",
+        confidence=confidence,
+        confidence_reason=reason,
+        asks=asks,
+        summary=tuple(summary),
+    )
+
+
+def _largest_gaps_sentence(rows, priorities) -> str:
+    if not any(row.target != "–" for row in rows):
+        return "The board has not set targets yet, so there are no gaps to report."
+    if not priorities:
+        return "Every principle is at or above the board's target."
+    gaps = "; ".join(f"{row.number}. {row.title} (gap {row.gap})" for row in priorities)
+    return f"The largest gaps against target are: {gaps}."
+
+
+def _list_sentence(rows, lead: str, none: str) -> str:
+    if not rows:
+        return none
+    return f"{lead}: " + "; ".join(f"{row.number}. {row.title}" for row in rows) + "."
