@@ -6,10 +6,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from assessments import rules, scoring
-from assessments.presenters import (
-    RAG_TAGS,
-    one_decimal,
-)
+from assessments.presenters import RAG_TAGS, one_decimal
 from principles.models import LEVEL_LABELS, LEVELS
 from reports.selectors import PaperInputs
 
