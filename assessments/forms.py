@@ -180,7 +180,19 @@ class PrinciplePageForm(forms.Form):
         return typed
 
 
-TARGET_CHOICES = [("", "No target")] + [(str(level), str(level)) for level in HALF_LEVELS]
+def half_level_field(*, label: str, blank: str, level, help_text: str = "") -> forms.Field:
+    """A level from 1 to 5 in halves for one principle (a target, an agreed level), or the
+    blank choice (``blank`` names it); ``level`` is the one saved, if any."""
+    return forms.TypedChoiceField(
+        label=label,
+        help_text=help_text,
+        choices=[("", blank)] + [(str(half), str(half)) for half in HALF_LEVELS],
+        coerce=Decimal,
+        empty_value=None,
+        required=False,
+        initial=str(level) if level is not None else "",
+        error_messages={"invalid_choice": "Choose a level from 1 to 5, in halves"},
+    )
 
 
 class TargetsForm(forms.Form):
@@ -189,14 +201,10 @@ class TargetsForm(forms.Form):
         self.principles = principles
         for principle in principles:
             target = targets.get(principle.pk)
-            self.fields[f"principle-{principle.number}"] = forms.TypedChoiceField(
+            self.fields[f"principle-{principle.number}"] = half_level_field(
                 label=f"{principle.number}. {principle.title}",
-                choices=TARGET_CHOICES,
-                coerce=Decimal,
-                empty_value=None,
-                required=False,
-                initial=str(target.level) if target else "",
-                error_messages={"invalid_choice": "Choose a level from 1 to 5, in halves"},
+                blank="No target",
+                level=target.level if target else None,
             )
         self.helper = FormHelper()
         self.helper.add_input(Button("save", "Save targets"))
@@ -276,9 +284,6 @@ class CycleForm(forms.Form):
         return cleaned
 
 
-LEVEL_CHOICES_HALVES = [("", "Not recorded")] + [(str(level), str(level)) for level in HALF_LEVELS]
-
-
 class PositionsForm(forms.Form):
     """The board's agreed level and reason for each principle, from one meeting."""
 
@@ -296,17 +301,13 @@ class PositionsForm(forms.Form):
             self.initial.setdefault("meeting_date", max(dates))
         for principle in principles:
             position = positions.get(principle.pk)
-            self.fields[f"level-{principle.number}"] = forms.TypedChoiceField(
+            self.fields[f"level-{principle.number}"] = half_level_field(
                 label=f"{principle.number}. {principle.title}: agreed level",
+                blank="Not recorded",
+                level=position.level if position else None,
                 help_text=f"The board members' score: {scores[principle.number]}"
                 if principle.number in scores
                 else "",
-                choices=LEVEL_CHOICES_HALVES,
-                coerce=Decimal,
-                empty_value=None,
-                required=False,
-                initial=str(position.level) if position else "",
-                error_messages={"invalid_choice": "Choose a level from 1 to 5, in halves"},
             )
             self.fields[f"rationale-{principle.number}"] = text_field(
                 AgreedPosition,

@@ -74,13 +74,8 @@ def board_people(request, trust: Trust):
 @require_POST
 def invitation_resend_view(request, trust: Trust, pk: int):
     invitation = get_object_or_404(trust.invitations, pk=pk)
-    try:
-        invitation_resend(invitation=invitation, by=request.user)
-    except InvitationError as problem:
-        messages.error(request, str(problem))
-    else:
-        messages.success(request, f"We have emailed {invitation.email} a new link.")
-    return redirect("board-people", ods_code=trust.ods_code)
+    done = f"We have emailed {invitation.email} a new link."
+    return _invitation_changed(request, trust, invitation_resend, invitation, done)
 
 
 @requires_on_trust(Permission.MEMBERS_MANAGE)
@@ -102,12 +97,19 @@ def invitation_revoke_view(request, trust: Trust, pk: int):
                 "cancel_url": reverse("board-people", kwargs={"ods_code": trust.ods_code}),
             },
         )
+    done = f"The invitation to {invitation.email} no longer works."
+    return _invitation_changed(request, trust, invitation_revoke, invitation, done)
+
+
+def _invitation_changed(request, trust: Trust, change, invitation, done: str):
+    """Makes one change to an invitation (an action), says how it went, and goes back to
+    the board's people."""
     try:
-        invitation_revoke(invitation=invitation, by=request.user)
+        change(invitation=invitation, by=request.user)
     except InvitationError as problem:
         messages.error(request, str(problem))
     else:
-        messages.success(request, f"The invitation to {invitation.email} no longer works.")
+        messages.success(request, done)
     return redirect("board-people", ods_code=trust.ods_code)
 
 
