@@ -48,6 +48,12 @@ def paper_file(
     A closed paper whose inputs' stamp still matches is served straight from storage; when
     the stamp has moved, the paper is worked out again and made again only if what it
     shows has changed (its fingerprint)."""
+    filename = paper_filename(
+        ods_code=assessment.trust.ods_code,
+        quarter=assessment.cycle.label,
+        draft=not assessment.is_closed,
+        extension=extension,
+    )
     key = ""
     if assessment.is_closed:
         key = paper_inputs_key(assessment)  # before the inputs are read: never too new
@@ -58,21 +64,12 @@ def paper_file(
                 .first()
             )
             if stored:
-                filename = paper_filename(
-                    ods_code=assessment.trust.ods_code,
-                    quarter=assessment.cycle.label,
-                    draft=False,
-                    extension=extension,
-                )
                 return PaperFile(bytes(stored), filename, made_now=False)
     paper = board_paper(assessment)
     if require_results and not paper.shown:
         raise TooFewResponses(
             f"Only {paper.submitted} board members have submitted; a paper needs {paper.minimum}."
         )
-    filename = paper_filename(
-        ods_code=paper.ods_code, quarter=paper.quarter, draft=paper.draft, extension=extension
-    )
     make = FORMATS[extension]
     if paper.draft:
         return PaperFile(make(paper), filename, made_now=True)
