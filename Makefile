@@ -9,7 +9,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/quarterdeck
 HOST ?= 127.0.0.1:8000
 COVERAGE_FLOOR := 94
 
-.PHONY: run serve setup debian-packages browser screenshots paper-images test test-sqlite test-postgres smoke check format bench clean
+.PHONY: run serve setup debian-packages browser screenshots paper-images test test-sqlite test-postgres smoke bench-smoke check format bench clean
 
 run: setup
 	$(MANAGE) migrate --noinput
@@ -43,7 +43,7 @@ static/vendor/nhsuk/.installed: package.json package-lock.json
 	cp -r node_modules/nhsuk-frontend/dist/nhsuk/assets static/vendor/nhsuk/assets
 	@touch $@
 
-test: setup browser test-sqlite test-postgres smoke
+test: setup browser test-sqlite test-postgres smoke bench-smoke
 
 # The browser tests drive Debian's Chromium (no browser download).
 browser:
@@ -105,6 +105,11 @@ format: $(VENV)/.installed
 
 bench: setup
 	$(PY) bench/run.py
+
+# Every benchmark script at its smallest size, two rounds, so they keep running against
+# today's code (budgets are judged only by `make bench`).
+bench-smoke: setup
+	$(PY) bench/run.py --smoke
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor staticfiles

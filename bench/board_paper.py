@@ -17,7 +17,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import BARE_URL, app_with_bare_view
 from bench.harness import Budget, emit, interleave, result
-from core.audit import SystemActor
 
 TRIVIAL = (
     '<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>One page</title>'
@@ -84,6 +83,7 @@ def measure_frozen(assessment) -> list:
     from django.test import Client
     from django.urls import reverse
 
+    from core.audit import SystemActor
     from reports.actions import paper_file
     from trusts.models import Membership, Role
 

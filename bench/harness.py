@@ -13,12 +13,21 @@ and prints them as one table.
 """
 
 import json
+import os
 import statistics
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
 RESULT_PREFIX = "bench-results: "
+# ``make bench-smoke`` (part of ``make test``): every script at its smallest size with two
+# rounds and no warm-up, to prove the scripts still run. Its figures judge nothing.
+SMOKE = os.environ.get("BENCH_SMOKE") == "1"
+
+
+def smallest(full, smoke):
+    """What a script measures: ``full`` for ``make bench``, ``smoke`` for the smoke run."""
+    return smoke if SMOKE else full
 
 
 @dataclass(frozen=True)
@@ -144,6 +153,7 @@ def interleave(
 
     counter = QueryCounter() if count_queries else None
     sample = Sample()
+    rounds, warmup = smallest((rounds, warmup), (2, 0))
     with connection.execute_wrapper(counter) if counter else _nothing():
         for number in range(warmup + rounds):
             if prepare:

@@ -22,10 +22,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench.harness import Budget, emit, single  # noqa: E402
+from bench.harness import Budget, emit, single, smallest  # noqa: E402
 from scripts.smoke import PASSWORD, Browser, Deployment, Tally  # noqa: E402
 
-USERS = int(os.environ.get("LOAD_USERS", "50"))
+USERS = int(os.environ.get("LOAD_USERS", smallest("50", "2")))
 TRUST = "ZZA"
 
 
@@ -51,14 +51,15 @@ def add_members(deployment: Deployment) -> list[str]:
     deployment.manage(
         "shell",
         "-c",
+        "from core.audit import SystemActor\n"
         "from trusts.actions import user_create, membership_add\n"
         "from trusts.models import Trust, Role, SeatGroup\n"
         f"trust = Trust.objects.get(ods_code='{TRUST}')\n"
         f"for email in {emails!r}:\n"
         "    user = user_create(email=email, full_name='Load Member',"
-        f" password='{PASSWORD}', by=None)\n"
+        f" password='{PASSWORD}', by=SystemActor('load test'))\n"
         "    membership_add(trust=trust, user=user, role=Role.BOARD_MEMBER,"
-        " seat_group=SeatGroup.EXECUTIVE, by=None)\n",
+        " seat_group=SeatGroup.EXECUTIVE, by=SystemActor('load test'))\n",
     )
     return emails
 

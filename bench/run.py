@@ -7,6 +7,11 @@ measured ratio (median and interquartile range), the time and the queries, met o
 ends with ``bench: budgets=<n> met=<m>``; it exits non-zero if any budget is missed.
 
     .venv/bin/python bench/run.py [--only questionnaire,board_paper,national,load] [--sqlite-only]
+                                  [--smoke]
+
+``--smoke`` (``make bench-smoke``, part of ``make test``) runs every script at its smallest
+size with two rounds: it proves the scripts still run against today's code, and fails only
+when one does not (or finds errors or lost answers); two rounds judge no budget.
 """
 
 import argparse
@@ -39,9 +44,11 @@ def postgres_reachable() -> bool:
     )
 
 
-def run_script(name: str, arguments: list[str], database: str) -> list[Result]:
+def run_script(name: str, arguments: list[str], database: str, smoke: bool) -> list[Result]:
     environment = dict(os.environ)
     environment.pop("DATABASE_URL", None)
+    if smoke:
+        environment["BENCH_SMOKE"] = "1"
     if database == "postgresql":
         environment["DATABASE_URL"] = POSTGRES
     print(f"running bench/{name}.py {' '.join(arguments)} on {database} ...", flush=True)
@@ -96,6 +103,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--only", default="", help="comma-separated script names")
     parser.add_argument("--sqlite-only", action="store_true")
+    parser.add_argument("--smoke", action="store_true", help="smallest sizes, two rounds")
     options = parser.parse_args()
     chosen = set(filter(None, options.only.split(",")))
     with_postgres = not options.sqlite_only and postgres_reachable()
@@ -107,9 +115,13 @@ def main() -> None:
             if database == "postgresql" and not with_postgres:
                 print(f"skipping bench/{name}.py on PostgreSQL: not reachable", file=sys.stderr)
                 continue
-            results += run_script(name, arguments, database)
+            results += run_script(name, arguments, database, options.smoke)
     print()
     print(table(results))
+    if options.smoke:
+        problems = [problem for item in results for problem in item.problems]
+        print(f"bench smoke: results={len(results)} problems={len(problems)}")
+        raise SystemExit(1 if problems else 0)
     met = sum(item.met for item in results)
     print(f"bench: budgets={len(results)} met={met}")
     raise SystemExit(0 if met == len(results) else 1)

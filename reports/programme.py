@@ -5,6 +5,7 @@ for assessments that closed with at least MIN_RESPONSES submitted."""
 from collections import defaultdict
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import lru_cache
 
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Window
 from django.db.models.functions import Coalesce, RowNumber
@@ -187,13 +188,18 @@ class Cell:
     heat: int  # 0 (no score) to 5, for the colour; the value is always there as text
 
 
+@lru_cache(maxsize=4096)
+def heat_cell(value: Fraction | None) -> Cell:
+    """A score's cell. Boards' means take few distinct values, so a table of 2,000 cells
+    rounds each value once (kept per process; a value's cell never changes)."""
+    return Cell(
+        one_decimal(value), 0 if value is None else max(1, min(5, rules.nearest_level(value)))
+    )
+
+
 def heat_cells(trust: TrustScores, numbers: tuple[int, ...]) -> list[Cell]:
     """One cell for each of the framework's principles, then the overall score."""
-    values = [trust.scores.get(n) for n in numbers] + [trust.overall]
-    return [
-        Cell(one_decimal(v), 0 if v is None else max(1, min(5, rules.nearest_level(v))))
-        for v in values
-    ]
+    return [heat_cell(trust.scores.get(n)) for n in numbers] + [heat_cell(trust.overall)]
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from decimal import Decimal
 from fractions import Fraction as F
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from assessments import rules, scoring
@@ -325,3 +325,43 @@ def test_quartiles_of_sorted_scores_match_the_statistics_module(scores):
     expected = statistics.quantiles(ordered, n=4, method="inclusive")
     assert scoring.quartiles(ordered) == tuple(F(q) for q in expected)
     assert scoring.median_of_sorted(ordered) == F(statistics.median(ordered))
+
+
+@given(st.lists(st.lists(st.one_of(scores, st.none()), min_size=4, max_size=4), max_size=15))
+def test_property_mean_of_column_means_in_whole_numbers_is_the_definition(rows):
+    expected = scoring.mean_of(scoring.mean_of(column) for column in zip(*rows, strict=True))
+    assert scoring.mean_of_column_means(rows) == expected
+
+
+def _change_interval_by_definition(before, after, keys_by_principle, seed):
+    def statistic_for(keys):
+        return lambda sample: scoring.mean_of(
+            scoring.mean_of(answers.get(key) for answers in sample) for key in keys
+        )
+
+    intervals = {
+        number: rules.bootstrap_interval(
+            statistic_for(keys), before, after, seed=f"{seed}:{number}"
+        )
+        for number, keys in keys_by_principle.items()
+    }
+    overall = lambda sample: scoring.mean_of(  # noqa: E731
+        statistic_for(keys)(sample) for keys in keys_by_principle.values()
+    )
+    intervals["overall"] = rules.bootstrap_interval(overall, before, after, seed=f"{seed}:all")
+    return intervals
+
+
+boards = st.lists(
+    st.dictionaries(st.sampled_from(["1a", "1b", "2a"]), st.one_of(scores, st.none())),
+    min_size=2,
+    max_size=8,
+)
+
+
+@settings(max_examples=20, deadline=None)
+@given(boards, boards)
+def test_property_change_interval_is_the_bootstrap_of_the_definition(before, after):
+    keys = {1: ["1a", "1b"], 2: ["2a"]}
+    expected = _change_interval_by_definition(before, after, keys, "s")
+    assert scoring.change_interval(before, after, keys, seed="s") == expected

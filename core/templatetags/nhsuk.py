@@ -189,10 +189,20 @@ def css_string(value) -> str:
 
 
 @register.simple_tag
-def heat_row(trust, cells, trust_link: str) -> str:
-    """A row of the national comparison: the trust, then each score as text with its heat
-    as a colour class. Built here because the table has thousands of cells; the scores are
-    our own figures ("3.1" or "–"), and the trust's name and code are escaped."""
+def heat_rows(rows, trust_link: str) -> str:
+    """The rows of the national comparison: each trust, then each score as text with its
+    heat as a colour class. Built here in one go because the table has thousands of cells
+    (a template loop costs more than the figures); the scores are our own figures ("3.1"
+    or "–"), and the trust's name and code are escaped."""
+    if not rows:
+        return mark_safe(
+            '<tr class="nhsuk-table__row"><td class="nhsuk-table__cell" colspan="10">'
+            "No closed results match these filters.</td></tr>"
+        )
+    return mark_safe("".join(_heat_row(trust, cells, trust_link) for trust, cells in rows))
+
+
+def _heat_row(trust, cells, trust_link: str) -> str:
     scores = "".join(
         f'<td class="nhsuk-table__cell nhsuk-table__cell--numeric qd-heat--{cell.heat}">'
         f"{cell.value}</td>"
@@ -204,4 +214,4 @@ def heat_row(trust, cells, trust_link: str) -> str:
         trust.ods_code,
         trust.name,
     )
-    return mark_safe(f'<tr class="nhsuk-table__row">{name}{scores}</tr>')
+    return f'<tr class="nhsuk-table__row">{name}{scores}</tr>'
