@@ -418,10 +418,6 @@ def test_paper_page_board_member_waits_for_close(signed_in, board_member, scored
     assert paper_url(scored, "paper-export", "principles", "csv") not in response.content.decode()
 
 
-def test_paper_page_wrong_trust_is_404(signed_in, coordinator, other_assessment):
-    assert signed_in(coordinator).get(paper_url(other_assessment)).status_code == 404
-
-
 def test_paper_page_programme_staff_is_403(signed_in, programme_staff, scored):
     assert signed_in(programme_staff).get(paper_url(scored)).status_code == 403
 
@@ -448,10 +444,6 @@ def test_paper_pdf_download_is_an_attachment(signed_in, coordinator, scored):
 
 def test_paper_pdf_board_member_before_close_is_403(signed_in, board_member, scored):
     assert signed_in(board_member).get(paper_url(scored, "paper-pdf")).status_code == 403
-
-
-def test_paper_pdf_wrong_trust_is_404(signed_in, coordinator, other_assessment):
-    assert signed_in(coordinator).get(paper_url(other_assessment, "paper-pdf")).status_code == 404
 
 
 # Exports
@@ -728,11 +720,6 @@ def test_word_paper_downloads_beside_the_pdf_and_is_frozen_with_it(
     assert not again.made_now
     assert again.content == response.content
     assert paper_file(assessment=published, by=coordinator).content[:5] == b"%PDF-"
-
-
-def test_word_paper_of_another_trust_is_404(signed_in, coordinator, other_assessment):
-    args = [other_assessment.trust.ods_code, other_assessment.cycle.slug]
-    assert signed_in(coordinator).get(reverse("paper-docx", args=args)).status_code == 404
 
 
 # What the next level looks like

@@ -127,12 +127,6 @@ def test_positions_board_member_is_403(signed_in, board_member, assessment):
     assert response.status_code == 403
 
 
-def test_positions_wrong_trust_is_404(signed_in, coordinator, other_assessment):
-    assert (
-        signed_in(coordinator).get(url(other_assessment, "assessment-positions")).status_code == 404
-    )
-
-
 # Action log
 
 
@@ -405,13 +399,6 @@ def test_audit_trail_board_member_is_403(signed_in, board_member, trust):
     assert (
         signed_in(board_member).get(reverse("audit-trail", args=[trust.ods_code])).status_code
         == 403
-    )
-
-
-def test_audit_trail_wrong_trust_is_404(signed_in, coordinator, other_trust):
-    assert (
-        signed_in(coordinator).get(reverse("audit-trail", args=[other_trust.ods_code])).status_code
-        == 404
     )
 
 

@@ -261,10 +261,6 @@ def test_people_page_board_member_is_403(signed_in, board_member, trust):
     assert invite(signed_in(board_member), trust).status_code == 403
 
 
-def test_people_page_wrong_trust_is_404(signed_in, coordinator, other_trust):
-    assert signed_in(coordinator).get(people_url(other_trust)).status_code == 404
-
-
 def test_people_page_anonymous_redirects(client, trust):
     assert client.get(people_url(trust)).status_code == 302
 

@@ -6,9 +6,11 @@ so a page added later is covered without a test of its own."""
 import re
 
 import pytest
+from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from assessments.decisions import ActionInput, board_action_save
+from config.layers import LAYERS
 from tests.factories import MembershipFactory
 from trusts.actions import invitation_send
 from trusts.models import Role, SeatGroup
@@ -67,6 +69,17 @@ def objects(trust, assessment, coordinator, board_member):
     }
 
 
+def everything_stored() -> dict:
+    """Every row of every model of ours, to show that a refused request changed nothing
+    (no answer, closed quarter, removed member or audit entry)."""
+    return {
+        model._meta.label: list(model.objects.order_by("pk").values())
+        for config in apps.get_app_configs()
+        if config.name in LAYERS
+        for model in config.get_models()
+    }
+
+
 def url_for(route: str, name: str, *, ods_code: str, assessment, objects) -> str:
     values = {
         "ods_code": ods_code,
@@ -91,8 +104,10 @@ def test_trust_page_is_404_for_someone_of_another_trust(
     ).user
     client = signed_in(outsider)
     url = url_for(route, name, ods_code=trust.ods_code, assessment=assessment, objects=objects)
+    before = everything_stored()
     assert client.get(url).status_code == 404
-    assert client.post(url).status_code == 404
+    assert client.post(url, {"confirm": "yes", "level": "3"}).status_code == 404
+    assert everything_stored() == before
 
 
 @pytest.mark.parametrize(("route", "name"), TRUST_ROUTES)

@@ -115,10 +115,6 @@ def test_trust_detail_board_member_sees_trust_but_not_people(
     assert coordinator.email not in response.content.decode()
 
 
-def test_trust_detail_wrong_trust_is_404(signed_in, coordinator, other_trust):
-    assert signed_in(coordinator).get(trust_url(other_trust)).status_code == 404
-
-
 def test_trust_detail_unknown_trust_is_404(signed_in, coordinator):
     response = signed_in(coordinator).get(reverse("trust-detail", kwargs={"ods_code": "XYZ"}))
     assert response.status_code == 404
