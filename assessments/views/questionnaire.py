@@ -116,50 +116,66 @@ def questionnaire_page(request, assessment: Assessment, number: int):
     data = typed(request)
     answers = page_answers(assessment, request.user, questions) if data is None else {}
     form = PrinciplePageForm(data, questions=questions, answers=answers)
-    context = {"assessment": assessment, "principle": principle, "number": number}
     if request.method == "POST":
-        if assessment.is_closed:
-            return _closed(request, assessment, form.typed_answers(), status=409)
-        if form.is_valid():
-            try:
-                answers_save(
-                    assessment=assessment,
-                    respondent=request.user,
-                    answers=form.answer_inputs(),
-                    by=request.user,
-                    version=form.cleaned_data["version"] or None,
-                )
-            except AssessmentNotOpen:
-                return _closed(request, assessment, form.typed_answers(), status=409)
-            except AnswersChanged as changed:
-                form = form.over_version(changed.version)
-                context["changed"] = form.changes_from(changed.saved)
-            except AnswersIncomplete as incomplete:
-                form.add_missing_errors(incomplete.questions)
-            else:
-                return _after_save(request, assessment, principle, form, from_check)
+        response, form, shown = _save_page(request, assessment, principle, form, from_check)
+        if response is not None:
+            return response
     elif assessment.is_closed:
         return _closed(request, assessment)
     else:
-        context["unanswered"] = questionnaire_progress([principle], answers)[0]
-    if from_check:
-        back_url = questionnaire_url(assessment, "check")
-    elif number > 1:
-        back_url = _page_url(assessment, number - 1)
-    else:
-        back_url = questionnaire_url(assessment, "start")
+        shown = {"unanswered": questionnaire_progress([principle], answers)[0]}
     return render(
         request,
         "assessments/questionnaire_page.html",
-        context
-        | {
+        {
+            "assessment": assessment,
+            "principle": principle,
+            "number": number,
             "form": form,
             "total": principle_count(assessment),
-            "back_url": back_url,
+            "back_url": _back_url(assessment, number, from_check),
             "from_check": from_check,
+            **shown,
         },
-        status=409 if "changed" in context else 200,
+        status=409 if "changed" in shown else 200,
     )
+
+
+def _save_page(request, assessment: Assessment, principle, form, from_check: bool):
+    """A posted page saved: the response to send (the next page, or the quarter closed
+    with what was typed), or none, with the form to show again and what to say above it
+    (what another tab saved meanwhile)."""
+    if assessment.is_closed:
+        return _closed(request, assessment, form.typed_answers(), status=409), form, {}
+    if not form.is_valid():
+        return None, form, {}
+    try:
+        answers_save(
+            assessment=assessment,
+            respondent=request.user,
+            answers=form.answer_inputs(),
+            by=request.user,
+            version=form.cleaned_data["version"] or None,
+        )
+    except AssessmentNotOpen:
+        return _closed(request, assessment, form.typed_answers(), status=409), form, {}
+    except AnswersChanged as changed:
+        form = form.over_version(changed.version)
+        return None, form, {"changed": form.changes_from(changed.saved)}
+    except AnswersIncomplete as incomplete:
+        form.add_missing_errors(incomplete.questions)
+        return None, form, {}
+    return _after_save(request, assessment, principle, form, from_check), form, {}
+
+
+def _back_url(assessment: Assessment, number: int, from_check: bool) -> str:
+    """Back to check answers when the page was opened from there, else the page before
+    (the task list before the first)."""
+    if from_check:
+        return questionnaire_url(assessment, "check")
+    if number > 1:
+        return _page_url(assessment, number - 1)
+    return questionnaire_url(assessment, "start")
 
 
 def _after_save(request, assessment: Assessment, principle, form, from_check: bool):
