@@ -1,11 +1,12 @@
-"""What programme staff see across trusts: completion, comparison, distributions and one
-trust's trend beside its peers. Read from the summary table, never from answers, and only
-for assessments that closed with at least MIN_RESPONSES submitted."""
+"""What programme staff may read across trusts: completion, each trust's scores, one
+trust's quarters and its trend beside its peers, as exact values. Read from the summary
+table, never from answers, and only for assessments that closed with at least
+MIN_RESPONSES submitted. How the national view shows them (words, rounded figures,
+colours, spreads) is ``reports.programme_rows``."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from fractions import Fraction
-from functools import lru_cache
 
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Window
 from django.db.models.functions import Coalesce, RowNumber
@@ -19,10 +20,8 @@ from assessments.models import (
     PrincipleResult,
     Response,
     ResponseStatus,
-    quarter_label,
 )
-from assessments.presenters import one_decimal
-from trusts.models import Membership, Region, Role, Trust, TrustType
+from trusts.models import Membership, Role, Trust
 
 
 @dataclass(frozen=True)
@@ -51,33 +50,16 @@ class Filters:
 
 
 @dataclass(frozen=True)
-class CompletionRow:
+class TrustCompletion:
     trust: Trust
-    status: str
+    status: AssessmentStatus  # DRAFT where the quarter has no assessment yet
     submitted: int
     board_size: int
 
-    @property
-    def rate(self) -> str:
-        return f"{self.submitted / self.board_size:.0%}" if self.board_size else "–"
 
-
-@dataclass(frozen=True)
-class Completion:
-    rows: list[CompletionRow]
-    opened: int
-    closed: int
-    not_opened: int
-    submitted: int
-    board_places: int
-
-    @property
-    def rate(self) -> str:
-        return f"{self.submitted / self.board_places:.0%}" if self.board_places else "–"
-
-
-def completion(cycle: Cycle, filters: Filters) -> Completion:
-    """Every trust in the filter, its assessment's status and its response rate."""
+def completion_counts(cycle: Cycle, filters: Filters) -> list[TrustCompletion]:
+    """Every trust in the filter, by name: its assessment's status, how many of its board
+    submitted and how many sit on it (one query)."""
     submitted = (
         Response.objects.filter(
             assessment__cycle=cycle,
@@ -100,24 +82,15 @@ def completion(cycle: Cycle, filters: Filters) -> Completion:
         board_size=Coalesce(Subquery(board), 0),
         assessment_status=Subquery(status),
     )
-    rows = [
-        CompletionRow(
+    return [
+        TrustCompletion(
             trust=trust,
-            status=AssessmentStatus(trust.assessment_status or AssessmentStatus.DRAFT).label,
+            status=AssessmentStatus(trust.assessment_status or AssessmentStatus.DRAFT),
             submitted=trust.submitted,
             board_size=trust.board_size,
         )
         for trust in trusts.order_by("name")
     ]
-    statuses = [trust_row.status for trust_row in rows]
-    return Completion(
-        rows=rows,
-        opened=statuses.count(AssessmentStatus.OPEN.label),
-        closed=statuses.count(AssessmentStatus.CLOSED.label),
-        not_opened=statuses.count(AssessmentStatus.DRAFT.label),
-        submitted=sum(row.submitted for row in rows),
-        board_places=sum(row.board_size for row in rows),
-    )
 
 
 # Comparison
@@ -182,80 +155,13 @@ def sorted_trusts(trusts: list[TrustScores], sort: str, descending: bool) -> lis
     return sorted(trusts, key=value)
 
 
-@dataclass(frozen=True)
-class Cell:
-    value: str
-    heat: int  # 0 (no score) to 5, for the colour; the value is always there as text
-
-
-@lru_cache(maxsize=4096)
-def heat_cell(value: Fraction | None) -> Cell:
-    """A score's cell. Boards' means take few distinct values, so a table of 2,000 cells
-    rounds each value once (kept per process; a value's cell never changes)."""
-    return Cell(
-        one_decimal(value), 0 if value is None else max(1, min(5, rules.nearest_level(value)))
-    )
-
-
-def heat_cells(trust: TrustScores, numbers: tuple[int, ...]) -> list[Cell]:
-    """One cell for each of the framework's principles, then the overall score."""
-    return [heat_cell(trust.scores.get(n)) for n in numbers] + [heat_cell(trust.overall)]
-
-
-@dataclass(frozen=True)
-class DistributionRow:
-    label: str
-    values: tuple[str, ...]  # n, min, lower quartile, median, upper quartile, max
-    shown: bool = True  # False: too few trusts for a spread to mean anything (n only)
-
-
-def distribution_rows(trusts: list[TrustScores], principle: int) -> list[DistributionRow]:
-    """The spread of one principle's scores: all trusts, then by type, then by region."""
-    groups: dict[str, list[float | None]] = defaultdict(list)
-    for trust in trusts:
-        score = trust.scores.get(principle)
-        groups["All trusts"].append(score)
-        if trust.trust_type:
-            groups[f"Type: {TrustType(trust.trust_type).label}"].append(score)
-        groups[f"Region: {Region(trust.region).label}"].append(score)
-    rows = []
-    for label in sorted(groups, key=lambda g: (g != "All trusts", not g.startswith("Type"), g)):
-        spread = scoring.distribution(groups[label])
-        if spread and spread.n < rules.MIN_TRUSTS_FOR_SPREAD:
-            rows.append(DistributionRow(label, (str(spread.n),), shown=False))
-        elif spread:
-            rows.append(
-                DistributionRow(
-                    label,
-                    (
-                        str(spread.n),
-                        one_decimal(spread.minimum),
-                        one_decimal(spread.lower_quartile),
-                        one_decimal(spread.median),
-                        one_decimal(spread.upper_quartile),
-                        one_decimal(spread.maximum),
-                    ),
-                )
-            )
-    return rows
-
-
 # One trust's quarters, for its page in the national view
 
 
-@dataclass(frozen=True)
-class TrustQuarter:
-    label: str
-    slug: str
-    status: str  # the assessment's status code ("open", "closed"), for its tag
-    status_label: str
-    submitted: int
-    overall: str  # "–" until closed with enough responses to publish
-
-
-def trust_quarters(trust: Trust) -> list[TrustQuarter]:
-    """Every quarter the trust's board has been asked, newest first: how many submitted,
-    and the overall score where the results are published (two queries)."""
+def trust_quarters(trust: Trust) -> list[tuple[Assessment, Fraction | None]]:
+    """Every quarter the trust's board has been asked, newest first, each assessment with
+    how many submitted (``submitted``) and its overall score where the results are
+    published, else None (two queries)."""
     assessments = (
         trust.assessments.exclude(status=AssessmentStatus.DRAFT)
         .select_related("cycle")
@@ -272,15 +178,7 @@ def trust_quarters(trust: Trust) -> list[TrustQuarter]:
     ).values_list("assessment_id", "score"):
         scores[assessment_id].append(score)
     return [
-        TrustQuarter(
-            label=a.cycle.label,
-            slug=a.cycle.slug,
-            status=a.status,
-            status_label=a.get_status_display(),
-            submitted=a.submitted,
-            overall=one_decimal(scoring.overall_score(scores[a.pk])) if a.pk in scores else "–",
-        )
-        for a in assessments
+        (a, scoring.overall_score(scores[a.pk]) if a.pk in scores else None) for a in assessments
     ]
 
 
@@ -316,14 +214,15 @@ def trust_search(typed: str) -> TrustSearch:
 
 
 @dataclass(frozen=True)
-class TrendRow:
-    quarter: str
-    trust: str
-    peers: str
+class TrendPoint:
+    year: int
+    quarter: int
+    trust: Fraction | None  # the chosen trust's overall score, if published that quarter
+    peers: Fraction | None  # the median of the other trusts in the filter
     peer_count: int
 
 
-def trust_trend(trust: Trust, filters: Filters) -> list[TrendRow]:
+def trust_trend(trust: Trust, filters: Filters) -> list[TrendPoint]:
     """The trust's overall score in each closed quarter beside the median of the other
     trusts in the filter that quarter. The database ranks each quarter's overall scores
     and returns only the one or two in the middle, with how many there are; the exact
@@ -358,15 +257,12 @@ def trust_trend(trust: Trust, filters: Filters) -> list[TrendRow]:
     for year, number, score, peers in middle:
         middles[(year, number)].append(score)
         counts[(year, number)] = peers
-    trend = []
-    for key in sorted(set(middles) | set(mine)):
-        peer_median = scoring.median_of_middle(middles[key]) if key in middles else None
-        trend.append(
-            TrendRow(
-                quarter=quarter_label(*key),
-                trust=one_decimal(mine.get(key)),
-                peers=one_decimal(peer_median),
-                peer_count=counts.get(key, 0),
-            )
+    return [
+        TrendPoint(
+            *key,
+            trust=mine.get(key),
+            peers=scoring.median_of_middle(middles[key]) if key in middles else None,
+            peer_count=counts.get(key, 0),
         )
-    return trend
+        for key in sorted(set(middles) | set(mine))
+    ]

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from assessments import rules
 from assessments.models import Cycle
 from assessments.selectors import cycle_by_slug
-from reports import programme
+from reports import programme, programme_rows
 from reports.bulk import bulk_export_start, progress_of
 from reports.exports import Column, as_csv, as_xlsx
 from reports.forms import NationalQuery
@@ -55,7 +55,7 @@ def completion_view(request, cycle: str):
         {
             "cycle": found,
             "cycles": Cycle.objects.all(),
-            "completion": programme.completion(found, filters),
+            "completion": programme_rows.completion(programme.completion_counts(found, filters)),
             **_filter_context(filters),
         },
     )
@@ -81,17 +81,19 @@ def comparison_view(request, cycle: str):
             "trust_link": f"?{filters.as_query}&trust=" if filters.as_query else "?trust=",
             "keep": [("sort", sort), ("order", "desc" if descending else "asc")],
             "rows": [
-                (trust, programme.heat_cells(trust, numbers))
+                (trust, programme_rows.heat_cells(trust, numbers))
                 for trust in programme.sorted_trusts(trusts, sort, descending)
             ],
             "principle": query.shown_principle,
             "principles": titles,
-            "distribution": programme.distribution_rows(trusts, query.shown_principle)
+            "distribution": programme_rows.distribution_rows(trusts, query.shown_principle)
             if query.shown_principle
             else [],
             "search": search,
             "chosen": search.chosen,
-            "trend": programme.trust_trend(search.chosen, filters) if search.chosen else None,
+            "trend": programme_rows.trend_rows(programme.trust_trend(search.chosen, filters))
+            if search.chosen
+            else None,
             **_filter_context(filters),
         },
     )
@@ -103,7 +105,7 @@ def programme_trust(request, ods_code: str):
     """One trust as the programme sees it: its quarters, how many answered, its published
     scores and its board papers; never a person's answers."""
     trust = get_object_or_404(Trust, ods_code=ods_code.upper())
-    quarters = programme.trust_quarters(trust)
+    quarters = programme_rows.quarter_rows(programme.trust_quarters(trust))
     latest_closed = next((q for q in quarters if q.status == "closed"), None)
     return render(
         request,

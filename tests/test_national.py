@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 
 from assessments import rules
 from assessments.models import AssessmentStatus, OverallResult, PrincipleResult
-from reports import programme
+from reports import programme, programme_rows
 from reports.models import BulkExport, BulkExportItem
 from seeders.national import seed_national
 from tests.factories import (
@@ -113,9 +113,10 @@ def test_trust_trend_peer_medians_match_every_other_trusts_scores_in_each_quarte
     for code in ("QN1", "QN3"):
         trust = Trust.objects.get(ods_code=code)
         for filters in (programme.Filters(), programme.Filters(region=Region.LONDON)):
-            trend = programme.trust_trend(trust, filters)
+            points = programme.trust_trend(trust, filters)
+            trend = programme_rows.trend_rows(points)
             assert [row.quarter for row in trend] == ["2026/27 Q3", "2027/28 Q1"]
-            for row, cycle in zip(trend, (national, later), strict=True):
+            for point, row, cycle in zip(points, trend, (national, later), strict=True):
                 others = filters.apply(
                     OverallResult.objects.filter(
                         assessment__cycle=cycle, respondents__gte=rules.minimum_group()
@@ -124,6 +125,7 @@ def test_trust_trend_peer_medians_match_every_other_trusts_scores_in_each_quarte
                 )
                 scores = [other.score for other in others]
                 assert row.peer_count == len(scores)
+                assert point.peers == (statistics.median(scores) if scores else None)  # exactly
                 assert row.peers == (rules.shown(statistics.median(scores)) if scores else "–")
 
 
