@@ -38,6 +38,7 @@ from tests.helpers import (
     run_waiting_tasks,
     set_targets,
 )
+from tests.pages import forbidden, not_found, to_sign_in
 from trusts.models import Role
 
 # Board members' scores by member: A gives 2, B 3, C 4; on principle 2, A gives 1 and C 5
@@ -419,16 +420,16 @@ def test_paper_page_board_member_waits_for_close(signed_in, board_member, scored
 
 
 def test_paper_page_programme_staff_is_403(signed_in, programme_staff, scored):
-    assert signed_in(programme_staff).get(paper_url(scored)).status_code == 403
+    forbidden(signed_in(programme_staff).get(paper_url(scored)))
 
 
 def test_paper_page_anonymous_redirects(client, scored):
-    assert client.get(paper_url(scored)).status_code == 302
+    to_sign_in(client.get(paper_url(scored)), paper_url(scored))
 
 
 def test_paper_page_draft_assessment_is_404(signed_in, coordinator, trust, cycle):
     draft = trust.assessments.get(cycle=cycle)
-    assert signed_in(coordinator).get(paper_url(draft)).status_code == 404
+    not_found(signed_in(coordinator).get(paper_url(draft)))
 
 
 def test_paper_pdf_download_is_an_attachment(signed_in, coordinator, scored):
@@ -443,7 +444,7 @@ def test_paper_pdf_download_is_an_attachment(signed_in, coordinator, scored):
 
 
 def test_paper_pdf_board_member_before_close_is_403(signed_in, board_member, scored):
-    assert signed_in(board_member).get(paper_url(scored, "paper-pdf")).status_code == 403
+    forbidden(signed_in(board_member).get(paper_url(scored, "paper-pdf")))
 
 
 # Exports
@@ -498,12 +499,12 @@ def test_export_below_minimum_is_refused(signed_in, coordinator, assessment, set
 def test_export_board_member_is_403(signed_in, board_member, scored, coordinator):
     close(scored, coordinator)
     url = paper_url(scored, "paper-export", "principles", "csv")
-    assert signed_in(board_member).get(url).status_code == 403
+    forbidden(signed_in(board_member).get(url))
 
 
 def test_export_unknown_kind_is_404(signed_in, coordinator, scored):
     url = paper_url(scored, "paper-export", "answers", "csv")
-    assert signed_in(coordinator).get(url).status_code == 404
+    not_found(signed_in(coordinator).get(url))
 
 
 def test_export_columns_are_documented_in_the_readme():

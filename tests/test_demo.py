@@ -29,6 +29,7 @@ def test_seed_demo_users_can_sign_in_with_the_printed_password(client, db):
             reverse("sign-in"), {"username": login.email, "password": DEMO_PASSWORD}
         )
         assert response.status_code == 302, login.email
+        assert client.session.get("_auth_user_id"), login.email
         client.post(reverse("sign-out"))
 
 

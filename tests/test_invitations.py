@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from core.models import AuditEvent
 from tests.factories import MembershipFactory, UserFactory
+from tests.pages import forbidden, to_sign_in
 from trusts.models import Invitation, Membership, Role, SeatGroup, User
 
 
@@ -98,7 +99,9 @@ def test_invitation_link_expires(
 
 
 def test_invitation_unknown_token_is_410(client, db):
-    assert client.get(reverse("invitation-accept", kwargs={"token": "nonsense"})).status_code == 410
+    response = client.get(reverse("invitation-accept", kwargs={"token": "nonsense"}))
+    assert response.status_code == 410
+    assert "<h1>This link no longer works</h1>" in response.content.decode()
 
 
 def test_invitation_accept_weak_or_mismatched_password_is_an_error(
@@ -257,12 +260,12 @@ def test_invite_bad_input_is_an_error_and_sends_nothing(coordinator_client, trus
 
 
 def test_people_page_board_member_is_403(signed_in, board_member, trust):
-    assert signed_in(board_member).get(people_url(trust)).status_code == 403
-    assert invite(signed_in(board_member), trust).status_code == 403
+    forbidden(signed_in(board_member).get(people_url(trust)))
+    forbidden(invite(signed_in(board_member), trust))
 
 
 def test_people_page_anonymous_redirects(client, trust):
-    assert client.get(people_url(trust)).status_code == 302
+    to_sign_in(client.get(people_url(trust)), people_url(trust))
 
 
 def test_invitation_of_another_trust_is_404(

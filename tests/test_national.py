@@ -27,6 +27,7 @@ from tests.factories import (
     TrustFactory,
 )
 from tests.helpers import answer_everything, run_waiting_tasks
+from tests.pages import forbidden, not_found, to_sign_in
 from trusts.models import DataOrigin, Region, Role, Trust, TrustType
 
 
@@ -133,17 +134,18 @@ def test_trust_trend_peer_medians_match_every_other_trusts_scores_in_each_quarte
 @pytest.mark.parametrize("name", ["programme-completion", "programme-comparison", "bulk-papers"])
 def test_national_pages_trust_roles_are_403(signed_in, request, role_fixture, name, cycle):
     user = request.getfixturevalue(role_fixture)
-    assert signed_in(user).get(reverse(name, args=[cycle.slug])).status_code == 403
+    forbidden(signed_in(user).get(reverse(name, args=[cycle.slug])))
 
 
 @pytest.mark.parametrize("name", ["programme-completion", "programme-comparison", "bulk-papers"])
 def test_national_pages_anonymous_redirects(client, name, cycle):
-    assert client.get(reverse(name, args=[cycle.slug])).status_code == 302
+    url = reverse(name, args=[cycle.slug])
+    to_sign_in(client.get(url), url)
 
 
 def test_national_pages_unknown_quarter_is_404(signed_in, programme_staff, cycle):
     url = reverse("programme-comparison", args=["2030-31-q1"])
-    assert signed_in(programme_staff).get(url).status_code == 404
+    not_found(signed_in(programme_staff).get(url))
 
 
 def test_comparison_queries_stay_constant(
@@ -187,7 +189,7 @@ def test_comparison_xlsx_export(signed_in, programme_staff, national):
 
 def test_comparison_export_coordinator_is_403(signed_in, coordinator, national):
     url = reverse("programme-comparison-export", args=[national.slug, "csv"])
-    assert signed_in(coordinator).get(url).status_code == 403
+    forbidden(signed_in(coordinator).get(url))
 
 
 # Completion
@@ -356,7 +358,7 @@ def test_bulk_papers_download_before_ready_is_404(signed_in, programme_staff, cl
 
     export = bulk.bulk_export_start(cycle=closed_pair[0].cycle, by=programme_staff)
     response = signed_in(programme_staff).get(reverse("bulk-papers-download", args=[export.pk]))
-    assert response.status_code == 404
+    not_found(response)
 
 
 def test_bulk_papers_command_reports_progress_and_the_zip(closed_pair, tmp_path):

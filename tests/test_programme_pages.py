@@ -11,6 +11,7 @@ from assessments.models import AssessmentStatus
 from reports.models import BulkExport
 from tests.factories import AssessmentFactory, CycleFactory, TrustFactory
 from tests.helpers import answer_everything, new_board_member, summary_rows
+from tests.pages import forbidden, not_found
 from tests.test_national import compare
 from trusts.models import Region, Trust, TrustType
 
@@ -49,17 +50,19 @@ def test_trust_page_hides_scores_below_the_minimum(signed_in, programme_staff, n
 
 def test_programme_staff_open_a_closed_trusts_paper(signed_in, programme_staff, national):
     paper = reverse("paper", args=["QN3", national.slug])
-    assert signed_in(programme_staff).get(paper).status_code == 200
+    response = signed_in(programme_staff).get(paper)
+    assert response.status_code == 200
+    assert Trust.objects.get(ods_code="QN3").name in response.content.decode()
 
 
 @pytest.mark.parametrize("role", ["board_member", "coordinator"])
 def test_trust_page_is_for_programme_staff_only(signed_in, request, role, trust):
     user = request.getfixturevalue(role)
-    assert trust_page(signed_in(user), trust.ods_code).status_code == 403
+    forbidden(trust_page(signed_in(user), trust.ods_code))
 
 
 def test_trust_page_of_no_such_trust_is_404(signed_in, programme_staff, db):
-    assert trust_page(signed_in(programme_staff), "NOPE").status_code == 404
+    not_found(trust_page(signed_in(programme_staff), "NOPE"))
 
 
 def test_trust_list_leads_to_the_trust_page(signed_in, programme_staff, national):
@@ -171,6 +174,6 @@ def test_programme_staff_never_see_a_draft_paper_or_the_data(
 ):
     client = signed_in(programme_staff)
     draft = reverse("paper", args=[assessment.trust.ods_code, assessment.cycle.slug])
-    assert client.get(draft).status_code == 403  # still open: its paper is the board's draft
+    forbidden(client.get(draft))  # still open: its paper is the board's draft
     export = reverse("paper-export", args=["QN3", national.slug, "principles", "csv"])
-    assert client.get(export).status_code == 403
+    forbidden(client.get(export))

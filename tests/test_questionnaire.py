@@ -15,6 +15,7 @@ from tests.factories import (
 )
 from tests.helpers import answer_everything, new_board_member, page_data
 from tests.helpers import questionnaire_url as url
+from tests.pages import forbidden, not_found, to_sign_in
 from trusts.models import Role
 
 
@@ -55,11 +56,11 @@ def test_questionnaire_start_anonymous_redirects_to_sign_in(client, assessment):
 
 
 def test_questionnaire_start_coordinator_only_is_403(signed_in, coordinator, assessment):
-    assert signed_in(coordinator).get(url(assessment, "start")).status_code == 403
+    forbidden(signed_in(coordinator).get(url(assessment, "start")))
 
 
 def test_questionnaire_start_programme_staff_is_403(signed_in, programme_staff, assessment):
-    assert signed_in(programme_staff).get(url(assessment, "start")).status_code == 403
+    forbidden(signed_in(programme_staff).get(url(assessment, "start")))
 
 
 def test_questionnaire_start_draft_assessment_is_404(signed_in, board_member, cycle, trust):
@@ -70,7 +71,7 @@ def test_questionnaire_start_draft_assessment_is_404(signed_in, board_member, cy
 
 def test_questionnaire_start_unknown_quarter_is_404(signed_in, board_member, trust):
     bad = reverse("questionnaire-start", kwargs={"ods_code": trust.ods_code, "cycle": "2026-28-q3"})
-    assert signed_in(board_member).get(bad).status_code == 404
+    not_found(signed_in(board_member).get(bad))
 
 
 def test_questionnaire_start_closed_says_so(signed_in, board_member, assessment, coordinator):
@@ -183,7 +184,7 @@ def test_questionnaire_page_overlong_comment_is_an_error_and_keeps_the_text(
 
 
 def test_questionnaire_page_unknown_principle_is_404(signed_in, board_member, assessment):
-    assert signed_in(board_member).get(url(assessment, "page", number=9)).status_code == 404
+    not_found(signed_in(board_member).get(url(assessment, "page", number=9)))
 
 
 def test_questionnaire_page_anonymous_post_saves_nothing(client, assessment):
@@ -344,7 +345,7 @@ def test_questionnaire_check_closed_assessment_refuses_submit(
 
 
 def test_questionnaire_check_coordinator_only_is_403(signed_in, coordinator, assessment):
-    assert signed_in(coordinator).get(url(assessment, "check")).status_code == 403
+    forbidden(signed_in(coordinator).get(url(assessment, "check")))
 
 
 def test_questionnaire_submitted_confirms(signed_in, board_member, assessment):
@@ -361,7 +362,7 @@ def test_questionnaire_submitted_before_submitting_goes_to_check(
 
 
 def test_questionnaire_submitted_anonymous_redirects(client, assessment):
-    assert client.get(url(assessment, "submitted")).status_code == 302
+    to_sign_in(client.get(url(assessment, "submitted")), url(assessment, "submitted"))
 
 
 # Query counts stay constant as boards and questionnaires grow

@@ -10,6 +10,7 @@ from assessments.models import Assessment, AssessmentStatus, Cycle, Target
 from core.models import AuditEvent
 from principles.models import Principle
 from tests.helpers import answer_everything, new_board_member, submitted_board
+from tests.pages import forbidden, not_found, redirected, to_sign_in
 
 
 def url(assessment, name):
@@ -70,11 +71,12 @@ def test_assessment_open_board_member_is_403(signed_in, board_member, trust, cyc
 
 def test_assessment_open_unknown_quarter_is_404(signed_in, coordinator, trust, cycle):
     bad = reverse("assessment-open", kwargs={"ods_code": trust.ods_code, "cycle": "2031-32-q1"})
-    assert signed_in(coordinator).post(bad).status_code == 404
+    not_found(signed_in(coordinator).post(bad))
 
 
 def test_assessment_open_anonymous_redirects(client, trust, cycle):
-    assert client.post(open_url(trust, cycle)).status_code == 302
+    to_sign_in(client.post(open_url(trust, cycle)), open_url(trust, cycle))
+    assert not trust.assessments.filter(cycle=cycle).exclude(status="draft").exists()
 
 
 # The coordinator's page: completion, never answers
@@ -152,15 +154,15 @@ def test_assessment_detail_in_progress_answers_never_count(
 
 
 def test_assessment_detail_board_member_is_403(signed_in, board_member, assessment):
-    assert signed_in(board_member).get(url(assessment, "detail")).status_code == 403
+    forbidden(signed_in(board_member).get(url(assessment, "detail")))
 
 
 def test_assessment_detail_programme_staff_is_403(signed_in, programme_staff, assessment):
-    assert signed_in(programme_staff).get(url(assessment, "detail")).status_code == 403
+    forbidden(signed_in(programme_staff).get(url(assessment, "detail")))
 
 
 def test_assessment_detail_anonymous_redirects(client, assessment):
-    assert client.get(url(assessment, "detail")).status_code == 302
+    to_sign_in(client.get(url(assessment, "detail")), url(assessment, "detail"))
 
 
 @pytest.mark.parametrize("board_size", [2, 12])
@@ -246,11 +248,13 @@ def test_assessment_reopen_with_reason_is_audited(signed_in, coordinator, assess
 
 def test_assessment_reopen_an_open_assessment_is_refused(signed_in, coordinator, assessment):
     response = signed_in(coordinator).get(url(assessment, "reopen"))
-    assert response.status_code == 302
+    redirected(response, url(assessment, "detail"))
+    assessment.refresh_from_db()
+    assert assessment.is_open
 
 
 def test_assessment_reopen_board_member_is_403(signed_in, board_member, assessment):
-    assert signed_in(board_member).get(url(assessment, "reopen")).status_code == 403
+    forbidden(signed_in(board_member).get(url(assessment, "reopen")))
 
 
 # Targets
@@ -296,7 +300,7 @@ def test_targets_edit_bad_level_is_an_error_and_saves_nothing(
 
 
 def test_targets_edit_board_member_is_403(signed_in, board_member, assessment):
-    assert signed_in(board_member).post(url(assessment, "targets"), {}).status_code == 403
+    forbidden(signed_in(board_member).post(url(assessment, "targets"), {}))
 
 
 def test_targets_from_another_framework_are_refused(assessment, coordinator):
@@ -377,4 +381,4 @@ def test_cycle_list_shows_quarters(signed_in, programme_staff, cycle):
 
 
 def test_cycle_list_anonymous_redirects(client, db):
-    assert client.get(reverse("cycle-list")).status_code == 302
+    to_sign_in(client.get(reverse("cycle-list")), reverse("cycle-list"))

@@ -9,6 +9,7 @@ from accounts.middleware import LAST_SEEN
 from accounts.models import KeptInput
 from assessments.models import Answer
 from tests.helpers import new_board_member, page_data, questionnaire_url
+from tests.pages import page, to_sign_in
 
 
 def idle_for(client, minutes: int) -> None:
@@ -49,7 +50,8 @@ def test_timeout_is_a_setting(signed_in, board_member, assessment, settings):
     settings.SESSION_IDLE_MINUTES = 10
     client = signed_in(board_member)
     idle_for(client, 11)
-    assert client.get(questionnaire_url(assessment, "start")).status_code == 302
+    start = questionnaire_url(assessment, "start")
+    to_sign_in(client.get(start), start)
 
 
 def test_answers_sent_after_timeout_are_kept_and_shown_back_after_sign_in(
@@ -144,4 +146,7 @@ def test_pages_carry_the_timeout_warning_for_signed_in_people(
 def test_session_within_the_timeout_stays_signed_in(signed_in, board_member, assessment, minutes):
     client = signed_in(board_member)
     idle_for(client, minutes)
-    assert client.get(questionnaire_url(assessment, "start")).status_code == 200
+    page(
+        client.get(questionnaire_url(assessment, "start")),
+        f"{assessment.cycle.label} board questionnaire",
+    )

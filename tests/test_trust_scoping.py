@@ -12,6 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from assessments.decisions import ActionInput, board_action_save
 from config.layers import LAYERS
 from tests.factories import MembershipFactory
+from tests.pages import not_found
 from trusts.actions import invitation_send
 from trusts.models import Role, SeatGroup
 
@@ -105,8 +106,8 @@ def test_trust_page_is_404_for_someone_of_another_trust(
     client = signed_in(outsider)
     url = url_for(route, name, ods_code=trust.ods_code, assessment=assessment, objects=objects)
     before = everything_stored()
-    assert client.get(url).status_code == 404
-    assert client.post(url, {"confirm": "yes", "level": "3"}).status_code == 404
+    not_found(client.get(url))
+    not_found(client.post(url, {"confirm": "yes", "level": "3"}))
     assert everything_stored() == before
 
 
@@ -115,4 +116,4 @@ def test_trust_page_of_a_trust_that_does_not_exist_is_404(
     signed_in, coordinator, assessment, objects, route, name
 ):
     url = url_for(route, name, ods_code="QZZ", assessment=assessment, objects=objects)
-    assert signed_in(coordinator).get(url).status_code == 404
+    not_found(signed_in(coordinator).get(url))

@@ -4,6 +4,7 @@ from django.urls import reverse
 from assessments.actions import assessment_open
 from tests.factories import SETUP, MembershipFactory, TrustFactory
 from tests.helpers import answer_everything
+from tests.pages import forbidden, not_found, page, to_sign_in
 from trusts.models import Region, Role
 
 
@@ -117,12 +118,12 @@ def test_trust_detail_board_member_sees_trust_but_not_people(
 
 def test_trust_detail_unknown_trust_is_404(signed_in, coordinator):
     response = signed_in(coordinator).get(reverse("trust-detail", kwargs={"ods_code": "XYZ"}))
-    assert response.status_code == 404
+    not_found(response)
 
 
 def test_trust_detail_lower_case_code_finds_trust(signed_in, coordinator, trust):
     url = reverse("trust-detail", kwargs={"ods_code": trust.ods_code.lower()})
-    assert signed_in(coordinator).get(url).status_code == 200
+    page(signed_in(coordinator).get(url), trust.name)
 
 
 def test_trust_detail_programme_staff_sees_any_trust_without_people(
@@ -137,13 +138,13 @@ def test_trust_detail_programme_staff_sees_any_trust_without_people(
 
 
 def test_trust_list_anonymous_redirects_to_sign_in(client, db):
-    assert client.get(reverse("trust-list")).status_code == 302
+    to_sign_in(client.get(reverse("trust-list")), reverse("trust-list"))
 
 
 @pytest.mark.parametrize("role_fixture", ["board_member", "coordinator"])
 def test_trust_list_trust_roles_are_forbidden(signed_in, request, role_fixture):
     user = request.getfixturevalue(role_fixture)
-    assert signed_in(user).get(reverse("trust-list")).status_code == 403
+    forbidden(signed_in(user).get(reverse("trust-list")))
 
 
 def test_trust_list_programme_staff_sees_all(signed_in, programme_staff, trust, other_trust):

@@ -10,6 +10,7 @@ from accounts import two_factor
 from core.models import AuditEvent
 from tests.factories import MembershipFactory, UserFactory
 from tests.oidc.conftest import provider_mode
+from tests.pages import not_found
 from trusts.actions import invitation_send
 from trusts.models import Membership, Role, User
 
@@ -127,8 +128,8 @@ def test_provider_down_is_a_clear_message(client, settings, db):
 
 def test_single_sign_on_is_404_where_it_is_not_set_up(client, db, settings):
     settings.SINGLE_SIGN_ON = False
-    assert client.get(reverse("sso-start")).status_code == 404
-    assert client.get(reverse("sso-callback")).status_code == 404
+    not_found(client.get(reverse("sso-start")))
+    not_found(client.get(reverse("sso-callback")))
 
 
 def test_invitation_accepted_with_single_sign_on_makes_no_password(
