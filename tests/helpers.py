@@ -1,7 +1,10 @@
 """Building answered questionnaires for tests, only through the actions layer."""
 
+import datetime
 from collections.abc import Callable
+from zoneinfo import ZoneInfo
 
+import time_machine
 from django.urls import reverse
 
 from assessments.actions import AnswerInput, answers_save, response_submit
@@ -141,3 +144,11 @@ def summary_rows(assessment: Assessment, scores: dict, respondents: int) -> None
         )
     overall = scoring.overall_score(Fraction(score) for score in scores.values())
     OverallResultFactory(assessment=assessment, respondents=respondents, score=overall)
+
+
+def on_day(day: datetime.date):
+    """Every clock the code reads (dates, times, session expiry) stopped at noon, London
+    time, on ``day``, for a ``with`` block. A signed-in client's session is as old as the
+    real clock says, so a test that moves forward signs in within the block."""
+    noon = datetime.datetime.combine(day, datetime.time(12), tzinfo=ZoneInfo("Europe/London"))
+    return time_machine.travel(noon, tick=False)

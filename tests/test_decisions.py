@@ -4,7 +4,6 @@ audit trail, and trends across framework versions."""
 import datetime
 import io
 from decimal import Decimal
-from unittest import mock
 
 import pytest
 from django.urls import reverse
@@ -24,7 +23,13 @@ from principles.loader import read_framework, shipped_framework_files
 from reports.actions import paper_file
 from reports.presenters import board_paper
 from tests.factories import SETUP, MembershipFactory
-from tests.helpers import answer_everything, new_board_member, quarter_of_year, submitted_board
+from tests.helpers import (
+    answer_everything,
+    new_board_member,
+    on_day,
+    quarter_of_year,
+    submitted_board,
+)
 from tests.pages import forbidden
 from trusts.models import Role, SeatGroup
 
@@ -150,8 +155,8 @@ def test_action_added_and_changed_by_the_coordinator(signed_in, coordinator, tru
     assert response.url == reverse("board-actions", args=[trust.ods_code])
     action = BoardAction.objects.get()
     assert (action.principle_number, action.status, action.completed_on) == (5, "in_progress", None)
-    with mock.patch("django.utils.timezone.localdate", return_value=datetime.date(2027, 1, 5)):
-        client.post(
+    with on_day(datetime.date(2027, 1, 5)):
+        signed_in(coordinator).post(
             reverse("board-action-edit", args=[trust.ods_code, action.pk]),
             action_data(status="done"),
         )
@@ -228,14 +233,14 @@ def test_paper_lists_overdue_open_and_finished_actions_and_carries_them_forward(
     settings.MIN_RESPONSES = 1
     submitted_board(assessment, 1)
     trust = assessment.trust
-    with mock.patch("django.utils.timezone.localdate", return_value=datetime.date(2026, 11, 1)):
+    with on_day(datetime.date(2026, 11, 1)):
         add_action(trust, "Late thing", datetime.date(2026, 10, 15))
         add_action(trust, "Coming thing", datetime.date(2027, 3, 1))
         add_action(trust, "Old finished thing", datetime.date(2026, 6, 1), ActionStatus.DONE)
     BoardAction.objects.filter(title="Old finished thing").update(
         completed_on=datetime.date(2026, 9, 1)
     )
-    with mock.patch("django.utils.timezone.localdate", return_value=datetime.date(2026, 11, 1)):
+    with on_day(datetime.date(2026, 11, 1)):
         add_action(trust, "Just finished thing", datetime.date(2026, 10, 1), ActionStatus.DONE)
         log = board_paper(assessment).actions
     assert [a.title for a in log.overdue] == ["Late thing"]
@@ -245,7 +250,7 @@ def test_paper_lists_overdue_open_and_finished_actions_and_carries_them_forward(
     # The next quarter: the open actions come with it, without being entered again.
     next_cycle = quarter_of_year(assessment.cycle.framework, 2026, 4)
     following = assessment_open(trust=trust, cycle=next_cycle, by=coordinator)
-    with mock.patch("django.utils.timezone.localdate", return_value=datetime.date(2027, 1, 10)):
+    with on_day(datetime.date(2027, 1, 10)):
         log = board_paper(following).actions
     assert [a.title for a in log.overdue] == ["Late thing"]
     assert [a.title for a in log.open] == ["Coming thing"]

@@ -11,7 +11,7 @@ from django.test import TestCase
 from assessments.actions import assessment_close, assessment_open
 from assessments.models import Reminder
 from core.models import AuditEvent
-from tests.helpers import answer_everything, new_board_member
+from tests.helpers import answer_everything, new_board_member, on_day
 
 TODAY = datetime.date(2026, 12, 24)  # a week before the fixture quarter closes (31 December)
 
@@ -51,15 +51,9 @@ def board(assessment, board_member):
 def remind(*args, today=TODAY):
     out = StringIO()
     # Emails are sent by a task once each reminder's transaction commits.
-    with mock_today(today), TestCase.captureOnCommitCallbacks(execute=True):
+    with on_day(today), TestCase.captureOnCommitCallbacks(execute=True):
         call_command("send_reminders", *args, stdout=out)
     return out.getvalue()
-
-
-def mock_today(day):
-    from unittest import mock
-
-    return mock.patch("django.utils.timezone.localdate", return_value=day)
 
 
 def test_send_reminders_emails_only_members_who_have_not_submitted(board):

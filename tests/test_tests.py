@@ -1,9 +1,12 @@
 """The tests themselves: each says what it protects. A test whose only assertions are on
 a status code proves a page answered, not what it showed; it checks the page (the helpers
 of tests/pages.py say what a refusal or a redirect shows), or what changed, as well. A
-status code asserted while the queries are counted is the query count's test."""
+status code asserted while the queries are counted is the query count's test. And the
+clock is moved with time-machine (``tests.helpers.on_day``), which moves every clock the
+code reads, never by patching one function that some code happens to call."""
 
 import ast
+import re
 from pathlib import Path
 
 import tests.pages
@@ -50,3 +53,28 @@ def test_the_check_finds_a_status_only_test(tmp_path, monkeypatch):
     )
     monkeypatch.setattr(f"{__name__}.TESTS", tmp_path)
     assert status_only_tests() == ["test_example.py::test_page"]
+
+
+CLOCK_PATCH = re.compile(
+    r"""(patch|setattr)\(\s*["'][\w.]*(timezone\.(now|localdate|localtime)|time\.time|date\.today)"""
+)
+
+
+def clock_patches() -> list[str]:
+    return [
+        str(path.relative_to(TESTS))
+        for path in sorted(TESTS.rglob("*.py"))
+        if path.name != "test_tests.py" and CLOCK_PATCH.search(path.read_text())
+    ]
+
+
+def test_no_test_patches_the_clock_by_hand():
+    assert clock_patches() == []
+
+
+def test_the_check_finds_a_patched_clock(tmp_path, monkeypatch):
+    (tmp_path / "test_example.py").write_text(
+        'with mock.patch("django.utils.timezone.localdate", return_value=day):\n    pass\n'
+    )
+    monkeypatch.setattr(f"{__name__}.TESTS", tmp_path)
+    assert clock_patches() == ["test_example.py"]
