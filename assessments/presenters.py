@@ -238,7 +238,7 @@ def member_statuses(
                 name=membership.user.full_name,
                 seat_group=membership.get_seat_group_display(),
                 status=status,
-                last_activity=response.updated_at if response else None,
+                last_activity=response.last_activity if response else None,
             )
         )
     return rows

@@ -2,7 +2,8 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
+from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
 from django.utils import timezone
 
@@ -107,12 +108,15 @@ def board_members(trust: Trust) -> QuerySet[Membership]:
 
 
 def responses_by_member(assessment: Assessment) -> dict[int, Response]:
-    """Status and timing of every response, without a single answer."""
+    """Status and timing of every response, without a single answer: ``last_activity`` is
+    when it was started, submitted or last saved (its answers' latest change; a save
+    stamps only the answers it writes)."""
+    latest_answer = Max("answers__updated_at")
     return {
         response.respondent_id: response
         for response in assessment.responses.only(
             "respondent_id", "status", "updated_at", "submitted_at"
-        )
+        ).annotate(last_activity=Greatest("updated_at", Coalesce(latest_answer, "updated_at")))
     }
 
 

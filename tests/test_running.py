@@ -1,15 +1,23 @@
 """The coordinator running the quarter, and programme staff creating quarters."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
 from assessments.actions import assessment_close
-from assessments.models import Assessment, AssessmentStatus, Cycle, Target
+from assessments.models import Assessment, AssessmentStatus, Cycle, Response, Target
 from core.models import AuditEvent
 from principles.models import Principle
-from tests.helpers import answer_everything, new_board_member, submitted_board
+from tests.helpers import (
+    answer_everything,
+    new_board_member,
+    on_day,
+    page_data,
+    questionnaire_url,
+    submitted_board,
+)
 from tests.pages import forbidden, not_found, redirected, to_sign_in
 
 
@@ -382,3 +390,21 @@ def test_cycle_list_shows_quarters(signed_in, programme_staff, cycle):
 
 def test_cycle_list_anonymous_redirects(client, db):
     to_sign_in(client.get(reverse("cycle-list")), reverse("cycle-list"))
+
+
+def test_a_members_last_activity_is_their_latest_save(
+    signed_in, coordinator, board_member, assessment
+):
+    def save_page(number):
+        page = questionnaire_url(assessment, "page", number=number)
+        signed_in(board_member).post(page, page_data(assessment, number))
+
+    with on_day(datetime.date(2026, 10, 5)):
+        save_page(1)
+    started = Response.objects.get().updated_at
+    with on_day(datetime.date(2026, 10, 9)):
+        save_page(2)
+        shown = signed_in(coordinator).get(url(assessment, "detail")).content.decode()
+    assert "9 Oct 2026, 12:00" in shown
+    assert "5 Oct 2026" not in shown
+    assert Response.objects.get().updated_at == started  # a save stamps only its answers
