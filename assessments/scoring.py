@@ -144,10 +144,29 @@ Respondent = Mapping[str, int | None]  # one member's answers: question key -> s
 
 def mean_of_column_means(rows: Sequence[Sequence[int | None]]) -> Fraction | None:
     """The exact mean of each column's mean, columns with no score left out:
-    ``mean_of(mean_of(column) for column in zip(*rows, strict=True))``, worked out in whole numbers
+    ``mean_of(mean_of(column) for column in zip(*rows))``, worked out in whole numbers
     (each column's total over its count, their sum kept as one numerator over one
     denominator), so only the answer becomes a Fraction. The bootstrap asks for it
     thousands of times a paper."""
+    ratio = _column_means_ratio(rows)
+    return None if ratio is None else Fraction(*ratio)
+
+
+def mean_of_means_of_column_means(groups) -> Fraction | None:
+    """``mean_of(mean_of_column_means(rows) for rows in groups)`` (the overall score of a
+    resample: the mean of its principles' scores), in whole numbers likewise."""
+    numerator, denominator, means = 0, 1, 0
+    for rows in groups:
+        ratio = _column_means_ratio(rows)
+        if ratio is not None:
+            numerator = numerator * ratio[1] + ratio[0] * denominator
+            denominator *= ratio[1]
+            means += 1
+    return Fraction(numerator, denominator * means) if means else None
+
+
+def _column_means_ratio(rows) -> tuple[int, int] | None:
+    """The mean of the column means as (numerator, denominator), not reduced."""
     numerator, denominator, means = 0, 1, 0
     for column in zip(*rows, strict=True):
         scores = [score for score in column if score is not None]
@@ -155,7 +174,7 @@ def mean_of_column_means(rows: Sequence[Sequence[int | None]]) -> Fraction | Non
             numerator = numerator * len(scores) + sum(scores) * denominator
             denominator *= len(scores)
             means += 1
-    return Fraction(numerator, denominator * means) if means else None
+    return (numerator, denominator * means) if means else None
 
 
 def change_interval(
@@ -181,7 +200,7 @@ def change_interval(
         )
 
     def overall(sample):
-        return mean_of(mean_of_column_means(principle) for principle in zip(*sample, strict=True))
+        return mean_of_means_of_column_means(zip(*sample, strict=True))
 
     intervals["overall"] = rules.bootstrap_interval(
         overall, by_principle(before), by_principle(after), seed=f"{seed}:all"

@@ -333,6 +333,17 @@ def test_property_mean_of_column_means_in_whole_numbers_is_the_definition(rows):
     assert scoring.mean_of_column_means(rows) == expected
 
 
+@given(
+    st.lists(
+        st.lists(st.lists(st.one_of(scores, st.none()), min_size=3, max_size=3), max_size=6),
+        max_size=4,
+    )
+)
+def test_property_mean_of_means_of_column_means_in_whole_numbers_is_the_definition(groups):
+    expected = scoring.mean_of(scoring.mean_of_column_means(rows) for rows in groups)
+    assert scoring.mean_of_means_of_column_means(groups) == expected
+
+
 def _change_interval_by_definition(before, after, keys_by_principle, seed):
     def statistic_for(keys):
         return lambda sample: scoring.mean_of(
