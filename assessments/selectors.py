@@ -42,6 +42,17 @@ def cycle_by_slug(cycle_slug: str) -> Cycle:
     return cycle
 
 
+def cycle_among_all(cycle_slug: str) -> tuple[Cycle, list[Cycle]]:
+    """The quarter the slug names, and every quarter, newest first (for a page that lists
+    them), in one query."""
+    year, number = _quarter_or_404(cycle_slug)
+    cycles = list(Cycle.objects.select_related("framework"))
+    found = next((c for c in cycles if (c.year, c.quarter) == (year, number)), None)
+    if found is None:
+        raise Http404("No such quarter.")
+    return found, cycles
+
+
 def assessment_for(trust: Trust, cycle_slug: str) -> Assessment:
     year, number = _quarter_or_404(cycle_slug)
     assessment = (

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from assessments import rules
 from assessments.models import Cycle
-from assessments.selectors import cycle_by_slug
+from assessments.selectors import cycle_among_all, cycle_by_slug
 from reports import programme, programme_rows
 from reports.bulk import bulk_export_start, progress_of
 from reports.exports import Column, as_csv, as_xlsx
@@ -30,7 +30,7 @@ def _filter_context(filters: programme.Filters) -> dict:
         "filters": filters,
         "regions": [(code, label) for code, label in Region.choices if code in regions],
         "trust_types": [(code, label) for code, label in TrustType.choices if code in types],
-        "icbs": sorted({icb for *_, icb in trusts if icb}),
+        "icbs": [(icb, icb) for icb in sorted({icb for *_, icb in trusts if icb})],
         "trust_names": [name for name, *_ in trusts],  # the trend search's suggestions
     }
 
@@ -47,14 +47,14 @@ def programme_home(request):
 @requires(Permission.NATIONAL_VIEW)
 @require_GET
 def completion_view(request, cycle: str):
-    found = cycle_by_slug(cycle)
+    found, cycles = cycle_among_all(cycle)
     filters = NationalQuery(request.GET).filters
     return render(
         request,
         "reports/programme_completion.html",
         {
             "cycle": found,
-            "cycles": Cycle.objects.all(),
+            "cycles": cycles,
             "completion": programme_rows.completion(programme.completion_counts(found, filters)),
             **_filter_context(filters),
         },
@@ -64,7 +64,7 @@ def completion_view(request, cycle: str):
 @requires(Permission.NATIONAL_VIEW)
 @require_GET
 def comparison_view(request, cycle: str):
-    found = cycle_by_slug(cycle)
+    found, cycles = cycle_among_all(cycle)
     titles = framework_titles(found)
     numbers = tuple(number for number, _ in titles)
     query = NationalQuery(request.GET, numbers=numbers)
@@ -76,7 +76,7 @@ def comparison_view(request, cycle: str):
         "reports/programme_comparison.html",
         {
             "cycle": found,
-            "cycles": Cycle.objects.all(),
+            "cycles": cycles,
             "headers": _sort_headers(filters, numbers, sort, descending),
             "trust_link": f"?{filters.as_query}&trust=" if filters.as_query else "?trust=",
             "keep": [("sort", sort), ("order", "desc" if descending else "asc")],
@@ -196,7 +196,7 @@ def _exported(value) -> float | str:
 @requires(Permission.PAPERS_BULK)
 @require_http_methods(["GET", "POST"])
 def bulk_papers(request, cycle: str):
-    found = cycle_by_slug(cycle)
+    found, cycles = cycle_among_all(cycle)
     if request.method == "POST":
         export = bulk_export_start(cycle=found, by=request.user)
         return redirect(reverse("bulk-papers", args=[found.slug]) + f"#export-{export.pk}")
@@ -206,7 +206,7 @@ def bulk_papers(request, cycle: str):
         "reports/programme_bulk.html",
         {
             "cycle": found,
-            "cycles": Cycle.objects.all(),
+            "cycles": cycles,
             "progress": progress_of(latest) if latest else None,
         },
     )
