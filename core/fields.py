@@ -45,4 +45,5 @@ def fraction_text(value) -> str | None:
 
 
 def from_text(value) -> Fraction | None:
-    return None if value in (None, "") else Fraction(str(value))
+    """The exact value of its text ("29/14"), parsed once per process for each text."""
+    return None if value in (None, "") else _parsed(str(value))
