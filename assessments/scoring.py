@@ -144,37 +144,39 @@ Respondent = Mapping[str, int | None]  # one member's answers: question key -> s
 
 def mean_of_column_means(rows: Sequence[Sequence[int | None]]) -> Fraction | None:
     """The exact mean of each column's mean, columns with no score left out:
-    ``mean_of(mean_of(column) for column in zip(*rows))``, worked out in whole numbers
-    (each column's total over its count, their sum kept as one numerator over one
-    denominator), so only the answer becomes a Fraction. The bootstrap asks for it
-    thousands of times a paper."""
-    ratio = _column_means_ratio(rows)
-    return None if ratio is None else Fraction(*ratio)
+    ``mean_of(mean_of(column) for column in zip(*rows))``, worked out in whole numbers,
+    so only the answer becomes a Fraction. The bootstrap asks for it thousands of times a
+    paper."""
+    return _as_fraction(_column_means_ratio(rows))
 
 
 def mean_of_means_of_column_means(groups) -> Fraction | None:
     """``mean_of(mean_of_column_means(rows) for rows in groups)`` (the overall score of a
     resample: the mean of its principles' scores), in whole numbers likewise."""
-    numerator, denominator, means = 0, 1, 0
-    for rows in groups:
-        ratio = _column_means_ratio(rows)
-        if ratio is not None:
-            numerator = numerator * ratio[1] + ratio[0] * denominator
-            denominator *= ratio[1]
-            means += 1
-    return Fraction(numerator, denominator * means) if means else None
+    ratios = (_column_means_ratio(rows) for rows in groups)
+    return _as_fraction(_mean_ratio(ratio for ratio in ratios if ratio is not None))
 
 
 def _column_means_ratio(rows) -> tuple[int, int] | None:
-    """The mean of the column means as (numerator, denominator), not reduced."""
-    numerator, denominator, means = 0, 1, 0
-    for column in zip(*rows, strict=True):
-        scores = [score for score in column if score is not None]
-        if scores:
-            numerator = numerator * len(scores) + sum(scores) * denominator
-            denominator *= len(scores)
-            means += 1
-    return (numerator, denominator * means) if means else None
+    columns = (
+        [score for score in column if score is not None] for column in zip(*rows, strict=True)
+    )
+    return _mean_ratio((sum(scores), len(scores)) for scores in columns if scores)
+
+
+def _mean_ratio(ratios) -> tuple[int, int] | None:
+    """The mean of (numerator, denominator) pairs as one such pair, not reduced: their sum
+    kept over one common denominator, so no Fraction is made on the way."""
+    numerator, denominator, count = 0, 1, 0
+    for part, whole in ratios:
+        numerator = numerator * whole + part * denominator
+        denominator *= whole
+        count += 1
+    return (numerator, denominator * count) if count else None
+
+
+def _as_fraction(ratio: tuple[int, int] | None) -> Fraction | None:
+    return None if ratio is None else Fraction(*ratio)
 
 
 def change_interval(

@@ -40,7 +40,7 @@ def redirected(response, url: str):
     return response
 
 
-def page(response, heading: str):
+def page_headed(response, heading: str):
     """A page shown, under this main heading (as the template escapes it)."""
     assert response.status_code == 200
     assert f"<h1>{escape(heading)}</h1>" in text(response)

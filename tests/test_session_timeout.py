@@ -9,7 +9,7 @@ from accounts.middleware import LAST_SEEN
 from accounts.models import KeptInput
 from assessments.models import Answer
 from tests.helpers import new_board_member, page_data, questionnaire_url
-from tests.pages import page, to_sign_in
+from tests.pages import page_headed, to_sign_in
 
 
 def idle_for(client, minutes: int) -> None:
@@ -146,7 +146,7 @@ def test_pages_carry_the_timeout_warning_for_signed_in_people(
 def test_session_within_the_timeout_stays_signed_in(signed_in, board_member, assessment, minutes):
     client = signed_in(board_member)
     idle_for(client, minutes)
-    page(
+    page_headed(
         client.get(questionnaire_url(assessment, "start")),
         f"{assessment.cycle.label} board questionnaire",
     )

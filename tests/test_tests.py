@@ -49,7 +49,7 @@ def test_no_test_asserts_only_a_status_code():
 def test_the_check_finds_a_status_only_test(tmp_path, monkeypatch):
     (tmp_path / "test_example.py").write_text(
         "def test_page(client):\n    assert client.get('/').status_code == 200\n"
-        "def test_page_shown(client):\n    page(client.get('/'), 'Home')\n"
+        "def test_page_shown(client):\n    page_headed(client.get('/'), 'Home')\n"
     )
     monkeypatch.setattr(f"{__name__}.TESTS", tmp_path)
     assert status_only_tests() == ["test_example.py::test_page"]

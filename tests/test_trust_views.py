@@ -4,7 +4,7 @@ from django.urls import reverse
 from assessments.actions import assessment_open
 from tests.factories import SETUP, MembershipFactory, TrustFactory
 from tests.helpers import answer_everything
-from tests.pages import forbidden, not_found, page, to_sign_in
+from tests.pages import forbidden, not_found, page_headed, to_sign_in
 from trusts.models import Region, Role
 
 
@@ -123,7 +123,7 @@ def test_trust_detail_unknown_trust_is_404(signed_in, coordinator):
 
 def test_trust_detail_lower_case_code_finds_trust(signed_in, coordinator, trust):
     url = reverse("trust-detail", kwargs={"ods_code": trust.ods_code.lower()})
-    page(signed_in(coordinator).get(url), trust.name)
+    page_headed(signed_in(coordinator).get(url), trust.name)
 
 
 def test_trust_detail_programme_staff_sees_any_trust_without_people(

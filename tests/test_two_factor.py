@@ -11,7 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import two_factor
 from core.models import AuditEvent
-from tests.pages import page
+from tests.pages import page_headed
 
 
 @pytest.fixture
@@ -143,7 +143,7 @@ def test_programme_staff_and_administrators_need_it_too(programme_staff, require
 
 def test_board_members_are_not_asked_unless_they_turn_it_on(client, board_member, required):
     sign_in(client, board_member)
-    page(client.get(reverse("home")), f"Hello, {board_member.get_short_name()}")
+    page_headed(client.get(reverse("home")), f"Hello, {board_member.get_short_name()}")
     set_up(client)
     later = Client()
     sign_in(later, board_member)
@@ -153,7 +153,7 @@ def test_board_members_are_not_asked_unless_they_turn_it_on(client, board_member
 def test_local_demo_keeps_password_only_sign_in(client, coordinator, settings):
     settings.TWO_FACTOR_REQUIRED = False
     sign_in(client, coordinator)
-    page(client.get(reverse("home")), f"Hello, {coordinator.get_short_name()}")
+    page_headed(client.get(reverse("home")), f"Hello, {coordinator.get_short_name()}")
 
 
 def test_production_settings_require_two_factor():
