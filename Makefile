@@ -65,6 +65,7 @@ test-postgres:
 # The production smoke suite: collectstatic, gunicorn and a task worker with production
 # settings on a fresh PostgreSQL database, every page and download as each role.
 smoke: setup
+	@scripts/debian-packages.sh nginx-light
 	@status=0; scripts/postgres-ready.sh || status=$$?; \
 	if [ $$status -eq 0 ]; then $(PY) scripts/smoke.py; \
 	elif [ $$status -ne 2 ]; then exit $$status; fi

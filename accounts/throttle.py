@@ -1,14 +1,19 @@
 """Throttling of sign-in, the admin and password reset, through django-axes.
 
-Five failures for one account, or from one address, lock both out for a while
-(settings.AXES_*). A password reset request counts as an attempt for its email address,
-so the reset form cannot be used to find accounts or flood someone's inbox. Lockouts are
-listed in the admin under "Axes".
+Failures are counted by account and by address, each against a limit of its own
+(settings.AXES_FAILURE_LIMIT for an account, settings.SIGN_IN_ADDRESS_FAILURE_LIMIT for
+an address, which many people may share): reaching either locks that account or that
+address, never anyone else. A password reset request counts as an attempt for its email
+address, so the reset form cannot be used to find accounts or flood someone's inbox.
+Lockouts are listed in the admin under "Axes".
 """
 
+from axes.handlers.database import AxesDatabaseHandler
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_cool_off
+from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
+from django.db.models import Sum
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -21,6 +26,26 @@ def account_key(request, credentials: dict | None) -> str:
     return normalise_email(typed or "")
 
 
+class AccountAndAddressLimits(AxesDatabaseHandler):
+    """django-axes locks when its failure count reaches AXES_FAILURE_LIMIT. This count is
+    the account's failures, or the address's scaled to that limit: an address reaches it
+    only at SIGN_IN_ADDRESS_FAILURE_LIMIT failures (floor(n × a / b) ≥ a exactly when
+    n ≥ b)."""
+
+    def get_failures(self, request, credentials=None) -> int:
+        by_account, by_address = (
+            attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
+            # One queryset per AXES_LOCKOUT_PARAMETERS entry: username, then ip_address.
+            for attempts in self.get_user_attempts(request, credentials)
+        )
+        account_limit = settings.AXES_FAILURE_LIMIT
+        return max(by_account, by_address * account_limit // settings.SIGN_IN_ADDRESS_FAILURE_LIMIT)
+
+
+def retry_after_seconds() -> int:
+    return int(get_cool_off().total_seconds())
+
+
 def try_again_at():
     """When a locked-out person may try again: the wait starts again with each try."""
     return timezone.localtime(timezone.now() + get_cool_off())
@@ -28,7 +53,11 @@ def try_again_at():
 
 def locked_out(request, response=None, credentials=None):
     """The page a locked-out attempt gets (429), whichever form it came from."""
-    return render(request, "accounts/locked_out.html", {"try_again_at": try_again_at()}, status=429)
+    response = render(
+        request, "accounts/locked_out.html", {"try_again_at": try_again_at()}, status=429
+    )
+    response["Retry-After"] = str(retry_after_seconds())
+    return response
 
 
 def reset_request_allowed(request, email: str) -> bool:

@@ -6,6 +6,8 @@ Every value can be set from the environment, so one file serves every deployment
 import multiprocessing
 import os
 
+from config import proxy
+
 wsgi_app = "config.wsgi:application"
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 
@@ -22,8 +24,9 @@ keepalive = 5
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "500"))
 max_requests_jitter = 50
 
-# The TLS proxy sets X-Forwarded-Proto; only trust it from the proxy's own address.
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+# The TLS proxy sets X-Forwarded-Proto; only trust it from the proxy's own address, the
+# same list Django reads for the client's address (config/proxy.py).
+forwarded_allow_ips = ",".join(proxy.FORWARDED_ALLOW_IPS)
 
 # The access log is Django's request line (core.middleware.RequestLog): one JSON line per
 # request with its id, route, status and time. gunicorn's own would repeat it with the raw

@@ -63,6 +63,7 @@ def service_facts() -> dict:
         "invitation_days": settings.INVITATION_DAYS,
         "lockout_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
         "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "address_failure_limit": settings.SIGN_IN_ADDRESS_FAILURE_LIMIT,
         "session_hours": settings.SESSION_COOKIE_AGE // 3600,
     }
 

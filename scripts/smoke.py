@@ -3,11 +3,14 @@
 From this checkout it builds the static files as production does, makes a fresh database,
 migrates, loads the framework and the demo, and starts two gunicorn servers and a task
 worker, each with its own empty local disk, behind a simulated TLS proxy (the
-X-Forwarded-Proto header). Then, as each role, it visits every page of the URL
-configuration, downloads every PDF, CSV, XLSX and the bulk ZIP, invites someone while the
-mail server is down, opens and closes a quarter, and checks that a paper frozen by one
-server is served by the other. Any 5xx, any unexpected status, and any URL name it does
-not visit is an error. The last line is ``smoke: pages=<n> downloads=<m> errors=<e>``.
+X-Forwarded-Proto header), and a real nginx configured with the deployment guide's own
+lines in front of the first server, which people at two loopback addresses reach to show that one
+address's wrong passwords lock only that address and the accounts it tried. Then, as each
+role, it visits every page of the URL configuration, downloads every PDF, CSV, XLSX and
+the bulk ZIP, invites someone while the mail server is down, opens and closes a quarter,
+and checks that a paper frozen by one server is served by the other. Any 5xx, any
+unexpected status, and any URL name it does not visit is an error. The last line is
+``smoke: pages=<n> downloads=<m> errors=<e>``.
 
 Run as ``make smoke`` (part of ``make test``), or ``.venv/bin/python scripts/smoke.py``.
 """
@@ -41,6 +44,8 @@ PYTHON = sys.executable
 GUNICORN = str(Path(PYTHON).with_name("gunicorn"))
 SERVER = os.environ.get("SMOKE_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 PASSWORD = "demo-quarterdeck-2026"
+ACCOUNT_LIMIT = 5  # production's SIGN_IN_FAILURE_LIMIT
+ADDRESS_LIMIT = 12
 DOWNLOAD_TYPES = ("application/pdf", "text/csv", "application/vnd.openxml", "application/zip")
 
 
@@ -57,6 +62,7 @@ class Tally:
     errors: list[str] = field(default_factory=list)
     visited: set[str] = field(default_factory=set)
     faults: str = "not run"
+    lockouts: str = "not run"
 
     def record(self, name: str, method: str, path: str, status: int, expected, kind: str):
         self.visited.add(name)
@@ -82,11 +88,18 @@ class Browser:
         other.cookies = self.cookies
         return other
 
+    def connect(self) -> http.client.HTTPConnection:
+        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+
+    def proxy_headers(self) -> dict:
+        """What the TLS proxy would add (the app server is reached directly)."""
+        return {"X-Forwarded-Proto": "https"}
+
     def request(self, method: str, path: str, data: dict | None = None):
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+        connection = self.connect()
         headers = {
             "Host": "localhost",
-            "X-Forwarded-Proto": "https",
+            **self.proxy_headers(),
             "Referer": f"https://localhost{path}",
             "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
         }
@@ -158,6 +171,60 @@ class Browser:
                 raise SystemExit(f"{email} was not shown ten recovery codes")
 
 
+class ProxiedBrowser(Browser):
+    """A person's browser at a network address of its own (a loopback address such as
+    127.0.0.2), reaching the app through the real proxy, which adds the headers."""
+
+    def __init__(self, tally: Tally, port: int, address: str):
+        super().__init__(tally, port)
+        self.address = address
+
+    def connect(self) -> http.client.HTTPConnection:
+        return http.client.HTTPConnection(
+            "127.0.0.1", self.port, timeout=120, source_address=(self.address, 0)
+        )
+
+    def proxy_headers(self) -> dict:
+        return {}
+
+
+def proxy_location(upstream_port: int) -> str:
+    """The deployment guide's own nginx ``location`` block, pointed at an app server. The
+    smoke proxy listens on plain HTTP on loopback, so it says HTTPS as a TLS proxy would."""
+    guide = (ROOT / "docs" / "deploy.md").read_text()
+    found = re.search(r"```nginx\n.*?(    location / \{\n.*?\n    \})\n", guide, re.DOTALL)
+    if not found:
+        raise SystemExit("docs/deploy.md has no nginx location block to test")
+    return (
+        found.group(1)
+        .replace("http://127.0.0.1:8000", f"http://127.0.0.1:{upstream_port}")
+        .replace("$scheme", "https")
+    )
+
+
+def proxy_configuration(folder: Path, port: int, upstream_port: int) -> str:
+    temporary = " ".join(
+        f"{kind}_temp_path {folder}/nginx-{kind};"
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    return f"""
+user root;
+worker_processes 1;
+pid {folder}/nginx.pid;
+error_log {folder}/nginx-error.log;
+events {{ worker_connections 64; }}
+http {{
+    access_log off;
+    {temporary}
+    server {{
+        listen 127.0.0.1:{port};
+        server_name localhost;
+{proxy_location(upstream_port)}
+    }}
+}}
+"""
+
+
 class Deployment:
     """A database, the collected static files, two app servers and a task worker."""
 
@@ -181,9 +248,12 @@ class Deployment:
             "EMAIL_RETRY_MINUTES": "1",
             "LOG_FORMAT": "json",
             "WEB_CONCURRENCY": "2",
+            # Lower than production's 50, to keep the run short; the rule is the same.
+            "SIGN_IN_ADDRESS_FAILURE_LIMIT": str(ADDRESS_LIMIT),
         }
         self.processes: list[subprocess.Popen] = []
         self.ports: list[int] = []
+        self.proxy_port = free_port()
 
     def disk(self, name: str) -> dict:
         """Each process gets its own local disk, as separate machines would."""
@@ -233,7 +303,15 @@ class Deployment:
                 stderr=log,
             )
         )
-        for port in self.ports:
+        # The real proxy in front of the first server, configured as the guide says.
+        configuration = self.folder / "nginx.conf"
+        configuration.write_text(proxy_configuration(self.folder, self.proxy_port, self.ports[0]))
+        self.processes.append(
+            subprocess.Popen(
+                ["nginx", "-c", str(configuration), "-g", "daemon off;"], stdout=log, stderr=log
+            )
+        )
+        for port in [*self.ports, self.proxy_port]:
             self.wait_healthy(port)
 
     def wait_healthy(self, port: int) -> None:
@@ -564,6 +642,42 @@ def journey(deployment: Deployment, tally: Tally) -> None:
         browser.visit("sign-out", "/sign-out/", method="POST", expect=(302,))
 
 
+def lockouts_through_the_proxy(deployment: Deployment, tally: Tally) -> None:
+    """Two people at two addresses, through the real proxy: the first one's wrong
+    passwords lock the accounts it tried and then its own address, and nobody else."""
+    guesser = ProxiedBrowser(tally, deployment.proxy_port, "127.0.0.2")
+    other = ProxiedBrowser(tally, deployment.proxy_port, "127.0.0.3")
+    guesser.request("GET", "/sign-in/")  # the CSRF cookie
+    expected = []
+    for n in range(ADDRESS_LIMIT):
+        account_full = n % ACCOUNT_LIMIT == ACCOUNT_LIMIT - 1
+        expected.append(429 if account_full or n == ADDRESS_LIMIT - 1 else 200)
+    for n, status in enumerate(expected):
+        guesser.visit(
+            "sign-in",
+            "/sign-in/",
+            method="POST",
+            data={"username": f"made-up-{n // ACCOUNT_LIMIT}@wessexvale.example", "password": "x"},
+            expect=(status,),
+        )
+    right_password = {"username": "priya.shah@wessexvale.example", "password": PASSWORD}
+    response, _ = guesser.visit(
+        "sign-in", "/sign-in/", method="POST", data=right_password, expect=(429,)
+    )
+    if not (response.getheader("Retry-After") or "").isdigit():
+        tally.errors.append("a lockout (429) came without Retry-After in seconds")
+    other.sign_in("martin.oduya@wessexvale.example")
+    other.visit("home", "/")
+    other.visit("sign-out", "/sign-out/", method="POST", expect=(302,))
+    other.request("GET", "/sign-in/")
+    made_up = {"username": "made-up-0@wessexvale.example", "password": "x"}
+    other.visit("sign-in", "/sign-in/", method="POST", data=made_up, expect=(429,))
+    recorded = {row[0] for row in deployment.query("SELECT ip_address FROM axes_accessattempt")}
+    if "127.0.0.2" not in recorded or not recorded <= {"127.0.0.2", "127.0.0.3"}:
+        tally.errors.append(f"sign-in attempts recorded against {sorted(recorded)}")
+    tally.lockouts = f"addresses={len(recorded)} locked=127.0.0.2 signed_in=127.0.0.3"
+
+
 def worker_killed_mid_saves(deployment: Deployment, tally: Tally, slug: str) -> None:
     """SIGKILLs one of server A's gunicorn workers while ZZA's board members save pages at
     once. Every page must then be wholly saved or wholly absent, and each member carries on:
@@ -697,6 +811,7 @@ def main() -> int:
         try:
             deployment.start()
             journey(deployment, tally)
+            lockouts_through_the_proxy(deployment, tally)
         except SystemExit as stopped:  # a step that could not go on: still report the rest
             tally.errors.append(str(stopped))
         finally:
@@ -713,6 +828,7 @@ def main() -> int:
     for error in tally.errors:
         print(f"ERROR {error}")
     print(f"fault: {tally.faults}")
+    print(f"lockouts: {tally.lockouts}")
     print(f"smoke: pages={tally.pages} downloads={tally.downloads} errors={len(tally.errors)}")
     return 1 if tally.errors else 0
 

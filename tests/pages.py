@@ -48,8 +48,10 @@ def page_headed(response, heading: str):
 
 
 def locked_out(response):
-    """Sign-in refused for a while, saying when to try again."""
+    """Sign-in refused for a while, saying when to try again, to people and to clients
+    (Retry-After, in seconds)."""
     assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
     assert "<h1>Try again after " in text(response)
     return response
 

@@ -38,10 +38,10 @@ def test_lockout_is_kept_by_account_whatever_the_address(db):
     locked_out(response)
 
 
-def test_lockout_is_kept_by_address_whatever_the_account(db):
+def test_lockout_is_kept_by_address_whatever_the_account(db, settings):
     UserFactory(email="bea@test.example", password="correct horse battery")
-    for n in range(5):
-        try_password(Client(), f"guess{n}@test.example", "wrong", address="203.0.113.9")
+    for n in range(settings.SIGN_IN_ADDRESS_FAILURE_LIMIT):
+        try_password(Client(), f"guess{n % 4}@test.example", "wrong", address="203.0.113.9")
     locked = try_password(Client(), "bea@test.example", "correct horse battery", "203.0.113.9")
     locked_out(locked)
     elsewhere = try_password(Client(), "bea@test.example", "correct horse battery", "192.0.2.50")
@@ -81,8 +81,8 @@ def test_password_reset_requests_are_throttled_by_account(db, django_capture_on_
     assert len(mail.outbox) == 4
 
 
-def test_password_reset_requests_are_throttled_by_address(db):
-    for n in range(4):
+def test_password_reset_requests_are_throttled_by_address(db, settings):
+    for n in range(settings.SIGN_IN_ADDRESS_FAILURE_LIMIT - 1):
         Client().post(reverse("password-reset"), {"email": f"guess{n}@test.example"})
     locked = Client().post(reverse("password-reset"), {"email": "another@test.example"})
     locked_out(locked)
@@ -96,3 +96,73 @@ def test_lockouts_are_listed_for_administrators(client, db):
     content = client.get(reverse("admin:axes_accessattempt_changelist")).content.decode()
     assert "ada@test.example" in content
     assert "192.0.2.1" in content
+
+
+def test_an_address_below_its_own_limit_locks_only_the_accounts_it_tried(db, settings):
+    """A trust's board may share one address: one member's mistakes, or guesses at
+    made-up accounts, lock those accounts but not the address, until the address's own
+    (higher) limit."""
+    UserFactory(email="bea@test.example", password="correct horse battery")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        try_password(Client(), "made-up@test.example", "wrong", address="203.0.113.9")
+    locked_out(try_password(Client(), "made-up@test.example", "anything", "198.51.100.7"))
+    same_address = try_password(
+        Client(), "bea@test.example", "correct horse battery", "203.0.113.9"
+    )
+    redirected(same_address, reverse("home"))
+
+
+def test_an_address_is_locked_at_its_own_limit_and_no_sooner(db, settings):
+    UserFactory(email="bea@test.example", password="correct horse battery")
+    limit = settings.SIGN_IN_ADDRESS_FAILURE_LIMIT
+    for n in range(limit - 1):
+        try_password(Client(), f"guess{n}@test.example", "wrong", address="203.0.113.9")
+    assert try_password(Client(), "guess@test.example", "wrong", "203.0.113.9").status_code == 429
+    locked_out(try_password(Client(), "bea@test.example", "correct horse battery", "203.0.113.9"))
+
+
+PROXY = {"REMOTE_ADDR": "127.0.0.1"}
+
+
+def through_proxy(email, password, client_address, sent_by_client=""):
+    """A sign-in as the TLS proxy passes it on: from the proxy's address, with the
+    client's address appended to whatever X-Forwarded-For the client sent."""
+    chain = f"{sent_by_client}, {client_address}" if sent_by_client else client_address
+    return Client().post(
+        reverse("sign-in"),
+        {"username": email, "password": password},
+        HTTP_X_FORWARDED_FOR=chain,
+        **PROXY,
+    )
+
+
+def test_behind_the_proxy_one_clients_failures_lock_that_client_not_everyone(db, settings):
+    settings.PROXY_COUNT = 1
+    settings.FORWARDED_ALLOW_IPS = ["127.0.0.1", "::1"]
+    UserFactory(email="bea@test.example", password="correct horse battery")
+    for n in range(settings.SIGN_IN_ADDRESS_FAILURE_LIMIT):
+        through_proxy(f"made-up{n % 3}@test.example", "wrong", "198.51.100.20")
+    locked_out(through_proxy("bea@test.example", "correct horse battery", "198.51.100.20"))
+    redirected(through_proxy("bea@test.example", "correct horse battery", "192.0.2.30"), "/")
+    recorded = set(AccessAttempt.objects.values_list("ip_address", flat=True))
+    assert recorded == {"198.51.100.20"}
+
+
+def test_an_address_a_client_writes_into_the_header_is_never_believed(db, settings):
+    settings.PROXY_COUNT = 1
+    settings.FORWARDED_ALLOW_IPS = ["127.0.0.1"]
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        through_proxy("ada@test.example", "wrong", "198.51.100.20", sent_by_client="192.0.2.99")
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"198.51.100.20"}
+
+
+def test_the_header_is_ignored_unless_the_request_came_from_the_proxy(db, settings):
+    settings.PROXY_COUNT = 1
+    settings.FORWARDED_ALLOW_IPS = ["127.0.0.1"]
+    Client().post(
+        reverse("sign-in"),
+        {"username": "ada@test.example", "password": "wrong"},
+        HTTP_X_FORWARDED_FOR="192.0.2.99",
+        REMOTE_ADDR="203.0.113.40",
+    )
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"203.0.113.40"}
