@@ -18,12 +18,20 @@ LEVELS = (1, 2, 3, 4, 5)
 RED_GAP = Decimal("1.0")  # printed gap at or above this: red
 AMBER_GAP = Decimal("0.5")  # printed gap at or above this: amber
 VIEWS_DIFFER_SD = Fraction(1)  # population SD of a question's scores at or above: views differ
-# Fewer trusts in a group: no spread (quartiles of two trusts say nothing, and a range
-# of one is that trust's score).
-MIN_TRUSTS_FOR_SPREAD = 5
+# The one suppression rule for every figure made from several trusts (a peer median on a
+# paper, the national spread, a trend's peers, the exports): fewer trusts in the group,
+# no figure. Quartiles of two trusts say nothing, a median of one is that trust's score,
+# and a small group's figure lets its members be picked out.
+MIN_TRUSTS = 5
+
+
+def enough_trusts(count: int) -> bool:
+    """Whether a figure made from ``count`` trusts may be shown at all (MIN_TRUSTS)."""
+    return count >= MIN_TRUSTS
+
+
 MIN_SCORES_TO_JUDGE = 3  # fewer scores on a question: too few to say whether views differ
 DONT_KNOW_FLAG = Fraction(1, 4)  # this share of "don't know" answers or more is high
-PEER_MINIMUM = 5  # trusts in a peer group before its median is shown
 CHANGE_CONFIDENCE = 95  # per cent: a change is called only outside this bootstrap interval
 BOOTSTRAP_SAMPLES = 400  # resamples of the respondents per change (seeded: same every time)
 PLACES = 1  # decimal places of every score, gap and change a person reads
@@ -281,7 +289,7 @@ def methodology(minimum: int | None = None) -> tuple[tuple[str, str], ...]:
         (
             "Peer median",
             "The median principle score of other trusts that closed this quarter with "
-            f"results, shown only where at least {PEER_MINIMUM} trusts have one. No trust is "
+            f"results, shown only where at least {MIN_TRUSTS} trusts have one. No trust is "
             "named or ranked.",
         ),
         (

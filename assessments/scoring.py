@@ -13,7 +13,7 @@ from fractions import Fraction
 from statistics import median
 
 from assessments import rules
-from assessments.rules import LEVELS, PEER_MINIMUM, Agreement
+from assessments.rules import LEVELS, Agreement
 
 
 @dataclass(frozen=True)
@@ -254,9 +254,9 @@ class PeerSummary:
 
 def peer_summary(scores: Iterable[Fraction | float | None]) -> PeerSummary | None:
     """Median and inter-quartile range of other trusts' principle scores, or None when
-    fewer than PEER_MINIMUM trusts have one (too few to compare, and too easy to identify)."""
+    fewer than MIN_TRUSTS trusts have one (too few to compare, and too easy to identify)."""
     present = exactly_sorted(scores)
-    if len(present) < PEER_MINIMUM:
+    if not rules.enough_trusts(len(present)):
         return None
     lower, middle, upper = quartiles(present)
     return PeerSummary(len(present), middle, lower, upper)

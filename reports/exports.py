@@ -47,7 +47,7 @@ PRINCIPLE_COLUMNS = (
     ),
     Column(
         "peer_median",
-        f"Median score of at least {rules.PEER_MINIMUM} other trusts closed this quarter",
+        f"Median score of at least {rules.MIN_TRUSTS} other trusts closed this quarter",
     ),
 )
 

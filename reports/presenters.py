@@ -199,7 +199,7 @@ def present(inputs: PaperInputs) -> BoardPaper:
         framework_changed=bool(versions),
         appendix=appendix,
         next_levels=next_levels_of(inputs, priorities, appendix),
-        peer_minimum=rules.PEER_MINIMUM,
+        peer_minimum=rules.MIN_TRUSTS,
         groups_shown=with_groups,
         positions_recorded=bool(inputs.positions),
         meeting_date=long_date(

@@ -234,13 +234,14 @@ class TrendPoint:
     year: int
     quarter: int
     trust: Fraction | None  # the chosen trust's overall score, if published that quarter
-    peers: Fraction | None  # the median of the other trusts in the filter
+    peers: Fraction | None  # the median of the other trusts in the filter, if enough
     peer_count: int
 
 
 def trust_trend(trust: Trust, filters: Filters) -> list[TrendPoint]:
     """The trust's overall score in each closed quarter beside the median of the other
-    trusts in the filter that quarter. The database ranks each quarter's overall scores
+    trusts in the filter that quarter, where there are enough of them (rules.MIN_TRUSTS,
+    as for every figure made from several trusts). The database ranks each quarter's overall scores
     and returns only the one or two in the middle, with how many there are; the exact
     median is worked out from those (two queries, however many trusts and quarters)."""
     published = OverallResult.objects.filter(
@@ -277,7 +278,11 @@ def trust_trend(trust: Trust, filters: Filters) -> list[TrendPoint]:
         TrendPoint(
             *key,
             trust=mine.get(key),
-            peers=scoring.median_of_middle(middles[key]) if key in middles else None,
+            peers=(
+                scoring.median_of_middle(middles[key])
+                if key in middles and rules.enough_trusts(counts[key])
+                else None
+            ),
             peer_count=counts.get(key, 0),
         )
         for key in sorted(set(middles) | set(mine))

@@ -105,7 +105,7 @@ def distribution_rows(trusts: list[TrustScores], principle: int) -> list[Distrib
     rows = []
     for label in sorted(groups, key=lambda g: (g != "All trusts", not g.startswith("Type"), g)):
         spread = scoring.distribution(groups[label])
-        if spread and spread.n < rules.MIN_TRUSTS_FOR_SPREAD:
+        if spread and not rules.enough_trusts(spread.n):
             rows.append(DistributionRow(label, (str(spread.n),), shown=False))
         elif spread:
             rows.append(

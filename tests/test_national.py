@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from assessments import rules
+from assessments import rules, scoring
 from assessments.models import AssessmentStatus, OverallResult, PrincipleResult
 from reports import programme, programme_rows
 from reports.models import BulkExport, BulkExportItem
@@ -73,7 +73,7 @@ def test_comparison_sorts_by_a_principle_either_way(signed_in, programme_staff, 
 
 
 def test_comparison_distribution_hand_computed(signed_in, programme_staff, national, monkeypatch):
-    monkeypatch.setattr(rules, "MIN_TRUSTS_FOR_SPREAD", 1)  # the arithmetic, on small groups
+    monkeypatch.setattr(rules, "MIN_TRUSTS", 1)  # the arithmetic, on small groups
     rows = compare(signed_in(programme_staff), national, principle="2").context["distribution"]
     by_label = {row.label: row.values for row in rows}
     # scores 2, 3, 4, 5: quartiles (inclusive) 2.75 and 4.25, median 3.5; half up
@@ -84,13 +84,14 @@ def test_comparison_distribution_hand_computed(signed_in, programme_staff, natio
 
 def test_comparison_spread_only_for_groups_large_enough(signed_in, programme_staff, national):
     rows = compare(signed_in(programme_staff), national, principle="2").context["distribution"]
-    assert rules.MIN_TRUSTS_FOR_SPREAD == 5
+    assert rules.MIN_TRUSTS == 5
     assert all(not row.shown and row.values == (row.values[0],) for row in rows)  # <= 4 trusts
     content = compare(signed_in(programme_staff), national, principle="2").content.decode()
     assert "Too few trusts to show a spread" in content
 
 
-def test_comparison_trust_trend_beside_peers(signed_in, programme_staff, national):
+def test_comparison_trust_trend_beside_peers(signed_in, programme_staff, national, monkeypatch):
+    monkeypatch.setattr(rules, "MIN_TRUSTS", 3)  # the arithmetic, on a small group
     trend = compare(signed_in(programme_staff), national, trust="qn1").context["trend"]
     (quarter,) = trend
     assert quarter.quarter == "2026/27 Q3"
@@ -98,9 +99,28 @@ def test_comparison_trust_trend_beside_peers(signed_in, programme_staff, nationa
     assert (quarter.peers, quarter.peer_count) == ("3.9", 3)  # median of 2.875, 3.875, 4.875
 
 
-def test_trust_trend_peer_medians_match_every_other_trusts_scores_in_each_quarter(national):
+def test_every_national_figure_from_too_few_trusts_is_hidden_by_the_one_rule(
+    signed_in, programme_staff, national
+):
+    """Three other trusts: no peers' median in the trend, no spread, no peer summary on a
+    paper, all by rules.MIN_TRUSTS."""
+    assert not rules.enough_trusts(3)
+    client = signed_in(programme_staff)
+    (quarter,) = compare(client, national, trust="qn1").context["trend"]
+    assert (quarter.peers, quarter.peer_count) == ("–", 3)
+    spreads = compare(client, national, principle="2").context["distribution"]
+    assert not any(row.shown for row in spreads)
+    assert scoring.peer_summary([F(2), F(3), F(4)]) is None
+    content = compare(client, national, trust="qn1").content.decode()
+    assert "3.9" not in content.split('id="trend"')[1]
+
+
+def test_trust_trend_peer_medians_match_every_other_trusts_scores_in_each_quarter(
+    national, monkeypatch
+):
     """The database's middle rows give the median of the whole group: odd and even groups,
     two quarters ranked apart, a filter, and a group with too few responses left out."""
+    monkeypatch.setattr(rules, "MIN_TRUSTS", 1)  # the arithmetic, on small groups
     later = CycleFactory(year=2027, quarter=1, framework=national.framework)
     for code, score in [("QN1", F(9, 4)), ("QN2", F(7, 2)), ("QN3", F(13, 4)), ("QN4", F(3))]:
         assessment = AssessmentFactory(
