@@ -4,14 +4,16 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import KeptInput
+from accounts.models import BrowserKey, KeptInput
 from trusts.models import User, normalise_email
 
 
 def sign_in_records_erase(*, user: User, email: str) -> None:
-    """Deletes the person's kept form input, two-factor devices, and the lockout records
-    that name their address. Called inside the erasure action's transaction."""
+    """Deletes the person's kept form input, their browsers' keys, two-factor devices, and
+    the lockout records that name their address. Called inside the erasure action's
+    transaction."""
     KeptInput.objects.filter(user=user).delete()
+    BrowserKey.objects.filter(user=user).delete()
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
     for model in (AccessAttempt, AccessLog, AccessFailureLog):

@@ -1,15 +1,24 @@
-"""Nothing typed is lost when a session ends: what a form sent after the idle timeout is
-sealed, kept for the same account, and shown back on the same page after sign-in, ready
-to save (docs/decisions/0017-sign-in.md).
+"""Nothing typed is lost when a session ends, however it ends: what a form sent after the
+idle timeout, or from a browser whose session is gone (signed out elsewhere, a password
+changed, the session store cleared, the secret key rotated), is sealed, kept for the same
+account, and shown back on the same page after that person signs in, ready to save
+(docs/decisions/0017-sign-in.md, 0029-typed-input-survives-any-session-end.md).
+
+A session that is gone cannot say whose form it was; the browser's key can. At sign-in
+the browser is given a random key in a cookie (its digest is a BrowserKey row); a form it
+sends with no session is kept for the key's person. Signing out on that browser forgets
+the key.
 
 Form views read their data through ``typed(request)`` instead of ``request.POST or None``.
 """
 
 import base64
 import datetime
+import hashlib
 import json
+import secrets
 
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
@@ -17,22 +26,72 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from accounts.models import KeptInput
-from core.middleware import is_secret_field
+from accounts.models import BrowserKey, KeptInput
+from core.kept import is_secret_field
 
 # The pages with input kept for the signed-in person, noted at sign-in so that a form
 # page asks the database only when there is something to show back.
 SESSION_KEY = "quarterdeck.kept_input"
 
 KEPT_MESSAGE = (
-    "You were signed out after {minutes} minutes without activity, before this page was "
-    "saved. What you had typed is shown again below: check it, then save it."
+    "Your session ended before this page was saved. What you had typed is shown again "
+    "below: check it, then save it."
 )
 
 
-def _fernet() -> Fernet:
-    key = salted_hmac("quarterdeck.kept-input", "key", algorithm="sha256").digest()
-    return Fernet(base64.urlsafe_b64encode(key))
+def _fernet() -> MultiFernet:
+    """Seals with the secret key; opens with it or any earlier key still accepted."""
+    keys = [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
+    return MultiFernet(
+        [
+            Fernet(
+                base64.urlsafe_b64encode(
+                    salted_hmac(
+                        "quarterdeck.kept-input", "key", secret=key, algorithm="sha256"
+                    ).digest()
+                )
+            )
+            for key in keys
+        ]
+    )
+
+
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def browser_person(request) -> int | None:
+    """The account whose key this browser holds, if it is still current."""
+    key = request.COOKIES.get(settings.BROWSER_KEY_COOKIE)
+    if not key:
+        return None
+    oldest = timezone.now() - datetime.timedelta(days=settings.BROWSER_KEY_DAYS)
+    return (
+        BrowserKey.objects.filter(digest=_digest(key), created_at__gte=oldest)
+        .values_list("user_id", flat=True)
+        .first()
+    )
+
+
+def remember_browser(request, user) -> None:
+    """At sign-in: this browser's key names ``user`` (a new key unless it already does).
+    The middleware sets the cookie from ``request.browser_key``."""
+    oldest = timezone.now() - datetime.timedelta(days=settings.BROWSER_KEY_DAYS)
+    BrowserKey.objects.filter(created_at__lt=oldest).delete()
+    if browser_person(request) == user.pk:
+        return
+    forget_browser(request)
+    key = secrets.token_urlsafe(32)
+    BrowserKey.objects.create(user=user, digest=_digest(key))
+    request.browser_key = key
+
+
+def forget_browser(request) -> None:
+    """At sign-out on this browser: its key names nobody any more."""
+    key = request.COOKIES.get(settings.BROWSER_KEY_COOKIE)
+    if key:
+        BrowserKey.objects.filter(digest=_digest(key)).delete()
+        request.browser_key = ""
 
 
 def seal(*, user_id: int, post: QueryDict) -> str:
@@ -94,5 +153,5 @@ def restore(request) -> QueryDict | None:
         kept.delete()
     data = unseal(user_id=request.user.pk, sealed=kept.sealed)
     if data is not None:
-        messages.warning(request, KEPT_MESSAGE.format(minutes=settings.SESSION_IDLE_MINUTES))
+        messages.warning(request, KEPT_MESSAGE)
     return data

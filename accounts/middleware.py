@@ -25,6 +25,11 @@ SIGNED_OUT_TYPED = (
     "saved. Sign in again and what you typed will be shown back, ready to save."
 )
 SIGNED_OUT = "You were signed out after {minutes} minutes without activity. Sign in to carry on."
+SESSION_ENDED_TYPED = (
+    "Your session ended before that page was saved (you may have signed out on another "
+    "device, or changed your password). Sign in again and what you typed will be shown "
+    "back, ready to save."
+)
 
 
 def session_probe(view):
@@ -43,12 +48,19 @@ def before_second_factor(view):
 def at_sign_in(sender, request, user, **kwargs):
     request.session[LAST_SEEN] = int(time.time())
     two_factor.decide_at_sign_in(request, user)
+    keeping.remember_browser(request, user)
     keeping.note_at_sign_in(request, user)
+
+
+def needs_sign_in(view) -> bool:
+    """A view that declares a permission (core.access) is for signed-in people only."""
+    return getattr(view, "required_permission", None) is not None
 
 
 class IdleTimeout:
     """Signs a person out after settings.SESSION_IDLE_MINUTES without a request. A form
-    sent after that is kept for them (accounts.keeping) and they are asked to sign in."""
+    sent after that, or from a browser whose session has gone some other way, is kept for
+    its person (accounts.keeping) and they are asked to sign in."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -56,12 +68,25 @@ class IdleTimeout:
     def __call__(self, request):
         # Read only when a form view asks for it (core.kept.typed).
         request.kept_input = partial(keeping.restore, request)
-        return self.get_response(request)
+        response = self.get_response(request)
+        key = getattr(request, "browser_key", None)
+        if key:
+            response.set_cookie(
+                settings.BROWSER_KEY_COOKIE,
+                key,
+                max_age=settings.BROWSER_KEY_DAYS * 24 * 3600,
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
+        elif key == "":
+            response.delete_cookie(settings.BROWSER_KEY_COOKIE, samesite="Lax")
+        return response
 
     def process_view(self, request, view, args, kwargs):
         # After CSRF: only a genuine form from our own page is ever kept.
         if not request.user.is_authenticated:
-            return None
+            return self.session_gone(request, view)
         now = int(time.time())
         seen = request.session.get(LAST_SEEN)
         if seen is not None and now - seen > settings.SESSION_IDLE_MINUTES * 60:
@@ -84,6 +109,18 @@ class IdleTimeout:
             request, (SIGNED_OUT_TYPED if kept else SIGNED_OUT).format(minutes=minutes)
         )
         return redirect_to_login(path)
+
+    def session_gone(self, request, view):
+        """A form sent to a signed-in page by a browser with no session: kept for the
+        person whose key the browser holds, if any."""
+        if request.method != "POST" or not needs_sign_in(view):
+            return None
+        person = keeping.browser_person(request)
+        if person is None:
+            return None
+        keeping.keep(user_id=person, path=request.path, post=request.POST)
+        messages.warning(request, SESSION_ENDED_TYPED)
+        return redirect_to_login(request.get_full_path())
 
 
 class SecondFactor:

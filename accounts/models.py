@@ -19,3 +19,18 @@ class KeptInput(models.Model):
 
     def __str__(self) -> str:
         return f"Input kept at {self.kept_at:%Y-%m-%d %H:%M}"
+
+
+class BrowserKey(models.Model):
+    """A random key a browser holds in a cookie once a person has signed in on it, so that
+    a form it sends after their session ended, however it ended (signed out elsewhere, a
+    password changed, the session store cleared, the secret key rotated), is kept for that
+    person alone (accounts.keeping). Only the key's SHA-256 digest is stored. Deleted when
+    the person signs out on that browser, and after settings.BROWSER_KEY_DAYS."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Browser signed in at {self.created_at:%Y-%m-%d %H:%M}"

@@ -11,7 +11,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import sso, two_factor
+from accounts import keeping, sso, two_factor
 from accounts.forms import (
     CodeForm,
     PasswordChangeForm,
@@ -77,6 +77,7 @@ sign_in = public(SignIn.as_view())
 def sign_out(request):
     """Ends the session; after single sign-on, the provider's session too."""
     provider_url = sso.provider_sign_out_url(request)
+    keeping.forget_browser(request)
     logout(request)
     if provider_url:
         return redirect(provider_url)

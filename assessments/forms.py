@@ -1,8 +1,10 @@
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.db import DatabaseError
 from django.utils import timezone
 
 from assessments import rules
@@ -20,6 +22,7 @@ from assessments.models import (
     parse_quarter,
 )
 from core.forms import Button, TextField, date_field, text_field
+from core.kept import TypedField
 from core.widgets import RadiosWithHints
 from principles.models import LEVEL_LABELS, LEVELS, Framework, Principle, Question
 
@@ -30,6 +33,39 @@ LEVEL_CHOICES.append((DONT_KNOW, "Don't know"))
 
 def field_prefix(question: Question) -> str:
     return question.key.replace(".", "-")
+
+
+# A questionnaire field: the question's key with its dot as a hyphen, then the part.
+QUESTION_FIELD = re.compile(r"^(?P<principle>p\d+)-(?P<rest>.+)-(?P<part>level|comment)$")
+
+
+def _question_texts(keys: set[str]) -> dict[str, str]:
+    """The questions' wording, when the database answers (a page about a busy or broken
+    service must still show what was typed, by the questions' keys if need be)."""
+    try:
+        return dict(Question.objects.filter(key__in=keys).values_list("key", "text"))
+    except DatabaseError:
+        return {}
+
+
+def describe_typed(sent: list[tuple[str, str]]) -> dict[tuple[str, str], TypedField]:
+    """The questionnaire's fields in words for a page that shows back what was typed
+    (settings.TYPED_INPUT_DESCRIBERS): each question by its text, each level by its name."""
+    keys = {}
+    for name, value in sent:
+        found = QUESTION_FIELD.match(name)
+        if found:
+            keys[(name, value)] = (f"{found['principle']}.{found['rest']}", found["part"])
+    texts = _question_texts({key for key, _ in keys.values()}) if keys else {}
+    chosen = dict(LEVEL_CHOICES)
+    described = {}
+    for (name, value), (key, part) in keys.items():
+        question = texts.get(key, f"Question {key}")
+        if part == "level":
+            described[(name, value)] = TypedField(f"{question} (level)", chosen.get(value, value))
+        else:
+            described[(name, value)] = TypedField(f"{question} (comment)", value)
+    return described
 
 
 @dataclass(frozen=True)

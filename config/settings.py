@@ -46,6 +46,8 @@ elif not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+# A form refused for its CSRF token shows back what was sent (core.views.csrf_failure).
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -68,6 +70,9 @@ INSTALLED_APPS = [
 # What apps higher up do when a quarter closes (assessments.hooks): the published board
 # paper is frozen by a task once the close commits.
 ASSESSMENT_CLOSED_HOOKS = ["reports.actions.paper_freeze_later"]
+# What puts a form's field names and choice codes into words on a page that shows back
+# what was typed (core.kept.typed_back): each takes [(name, value)] and returns a dict.
+TYPED_INPUT_DESCRIBERS = ["assessments.forms.describe_typed"]
 
 MIDDLEWARE = [
     # First, so that its one line per request (with the request id) covers everything.
@@ -234,6 +239,15 @@ PROXY_COUNT = proxy.PROXY_COUNT
 SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_MAX_HOURS", "12")) * 3600
 KEPT_INPUT_HOURS = 24
+# A session can also end without the idle clock: signed out elsewhere, a password changed,
+# the session store cleared, the secret key rotated. The browser's own key (a cookie, a
+# random value whose digest the database holds) still says whose form it sent, so that
+# form is kept for them too. A week covers a page left open over a weekend.
+BROWSER_KEY_DAYS = 7
+BROWSER_KEY_COOKIE = "quarterdeck_browser"
+# Earlier secret keys still accepted for signatures (comma-separated): put the old key here
+# when rotating, and nobody is signed out (docs/deploy.md).
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", "")
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -100,3 +100,6 @@ urlpatterns = [
 
 admin.site.site_header = "Quarterdeck administration"
 admin.site.site_title = "Quarterdeck admin"
+
+# The plain error page, showing back what a form sent (core.views.server_error).
+handler500 = "core.views.server_error"

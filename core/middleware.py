@@ -2,23 +2,16 @@
 is locked or too slow."""
 
 import logging
-import re
 import time
 
 from django.conf import settings
 from django.db import OperationalError
 from django.shortcuts import render
 
+from core.kept import typed_back
 from core.logs import bind_request_id, request_id_for, unbind_request_id
 
 logger = logging.getLogger("quarterdeck.requests")
-
-# Fields never kept or shown back: secrets, passwords and one-time codes.
-_SECRET = re.compile(r"csrfmiddlewaretoken|password|token|secret|otp|code$")
-
-
-def is_secret_field(name: str) -> bool:
-    return bool(_SECRET.search(name))
 
 
 class RequestLog:
@@ -71,21 +64,10 @@ class SecurityHeaders:
         return response
 
 
-def typed_text(post) -> list[str]:
-    """What a person typed into a form (comments, names, reasons), to show back when it
-    could not be saved; choices, buttons and secrets are left out."""
-    return [
-        value.strip()
-        for name, values in post.lists()
-        if name != "action" and not is_secret_field(name)
-        for value in values
-        if any(character.isalpha() for character in value)
-    ]
-
-
 class DatabaseBusy:
     """A statement that waited too long for a lock, or ran past its time, is rolled back
-    by the action's transaction; the person gets a page that says so, with their words."""
+    by the action's transaction; the person gets a page that says so, with everything
+    they sent."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -101,7 +83,7 @@ class DatabaseBusy:
             request,
             "database_busy.html",
             {
-                "typed": typed_text(request.POST) if request.method == "POST" else [],
+                "typed": typed_back(request.POST) if request.method == "POST" else [],
                 "was_save": request.method == "POST",
                 # The page must not need the database: no banner lookup.
                 "invented_data": (),

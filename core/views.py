@@ -2,12 +2,14 @@ from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
-from django.http import JsonResponse
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from core.access import public
+from core.kept import typed_back
 
 # A file every page links to: if the static manifest cannot name it, no page renders.
 PAGE_STYLESHEET = "quarterdeck.css"
@@ -65,6 +67,8 @@ def service_facts() -> dict:
         "failure_limit": settings.AXES_FAILURE_LIMIT,
         "address_failure_limit": settings.SIGN_IN_ADDRESS_FAILURE_LIMIT,
         "session_hours": settings.SESSION_COOKIE_AGE // 3600,
+        "browser_cookie": settings.BROWSER_KEY_COOKIE,
+        "browser_key_days": settings.BROWSER_KEY_DAYS,
     }
 
 
@@ -77,3 +81,22 @@ def public_page(template: str):
         return render(request, template, {"service": service_facts()})
 
     return page
+
+
+def _typed(request) -> dict:
+    sent = request.method == "POST"
+    return {"was_save": sent, "typed": typed_back(request.POST) if sent else []}
+
+
+def server_error(request):
+    """handler500: the plain error page, with everything that was sent shown back when
+    the page was a form. Rendered without the request's context processors, so that a
+    fault in them, or in the database, cannot stop the page itself."""
+    return HttpResponseServerError(loader.render_to_string("500.html", _typed(request)))
+
+
+@public
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: a form that came back without its token (a page left open too
+    long, cookies blocked). Nothing was saved; everything that was sent is shown back."""
+    return render(request, "403_csrf.html", _typed(request), status=403)

@@ -63,6 +63,7 @@ class Tally:
     visited: set[str] = field(default_factory=set)
     faults: str = "not run"
     lockouts: str = "not run"
+    kept: str = "not run"
 
     def record(self, name: str, method: str, path: str, status: int, expected, kind: str):
         self.visited.add(name)
@@ -348,6 +349,11 @@ class Deployment:
             cursor = db.cursor()
             cursor.execute(sql, params)
             return cursor.fetchall()
+
+    def execute(self, sql: str, *params) -> None:
+        with contextlib.closing(psycopg2.connect(self.environment["DATABASE_URL"])) as db:
+            db.cursor().execute(sql, params)
+            db.commit()
 
 
 def route_names() -> set[str]:
@@ -678,6 +684,44 @@ def lockouts_through_the_proxy(deployment: Deployment, tally: Tally) -> None:
     tally.lockouts = f"addresses={len(recorded)} locked=127.0.0.2 signed_in=127.0.0.3"
 
 
+def typed_input_survives_a_lost_session(deployment: Deployment, tally: Tally) -> None:
+    """A board member's session row is deleted (as signing out elsewhere or clearing the
+    session store does) while a page is open: the page they then save is kept for them,
+    and shown back, levels and comment, once they sign in again."""
+    ((year, quarter),) = deployment.query(
+        "SELECT c.year, c.quarter FROM assessments_assessment a"
+        " JOIN assessments_cycle c ON c.id = a.cycle_id JOIN trusts_trust t ON t.id = a.trust_id"
+        " WHERE t.ods_code = 'ZZA' AND a.status = 'open'"
+    )
+    slug = f"{year}-{(year + 1) % 100:02d}-q{quarter}"
+    page = f"/trusts/ZZA/assessments/{slug}/questionnaire/principles/1/"
+    keys = deployment.query(
+        "SELECT q.key FROM principles_question q JOIN principles_principle p"
+        " ON p.id = q.principle_id JOIN assessments_cycle c ON c.framework_id = q.framework_id"
+        " WHERE c.year = %s AND c.quarter = %s AND p.number = 1",
+        year,
+        quarter,
+    )
+    member = ProxiedBrowser(tally, deployment.proxy_port, "127.0.0.4")
+    member.sign_in("martin.oduya@wessexvale.example")
+    member.visit("questionnaire-page", page)
+    deployment.execute("DELETE FROM django_session")
+    typed = {"action": "continue"}
+    for (key,) in keys:
+        typed[f"{key.replace('.', '-')}-level"] = "2"
+        typed[f"{key.replace('.', '-')}-comment"] = "Typed as the session went."
+    response, _ = member.visit("questionnaire-page", page, method="POST", data=typed, expect=(302,))
+    if "/sign-in/" not in (response.getheader("Location") or ""):
+        tally.errors.append("a save after the session was deleted did not ask to sign in")
+    member.sign_in("martin.oduya@wessexvale.example")
+    _, content = member.visit("questionnaire-page", page)
+    shown = content.count(b"Typed as the session went.") == len(keys)
+    levels = content.count(b'value="2" checked') == len(keys)
+    if not (shown and levels):
+        tally.errors.append("what was typed as the session was deleted was not shown back")
+    tally.kept = f"kept={len(keys) * 2} shown={'yes' if shown and levels else 'no'}"
+
+
 def worker_killed_mid_saves(deployment: Deployment, tally: Tally, slug: str) -> None:
     """SIGKILLs one of server A's gunicorn workers while ZZA's board members save pages at
     once. Every page must then be wholly saved or wholly absent, and each member carries on:
@@ -812,6 +856,7 @@ def main() -> int:
             deployment.start()
             journey(deployment, tally)
             lockouts_through_the_proxy(deployment, tally)
+            typed_input_survives_a_lost_session(deployment, tally)
         except SystemExit as stopped:  # a step that could not go on: still report the rest
             tally.errors.append(str(stopped))
         finally:
@@ -829,6 +874,7 @@ def main() -> int:
         print(f"ERROR {error}")
     print(f"fault: {tally.faults}")
     print(f"lockouts: {tally.lockouts}")
+    print(f"session lost: {tally.kept}")
     print(f"smoke: pages={tally.pages} downloads={tally.downloads} errors={len(tally.errors)}")
     return 1 if tally.errors else 0
 
