@@ -41,6 +41,10 @@ static/vendor/nhsuk/.installed: package.json package-lock.json
 	   node_modules/nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.js \
 	   node_modules/nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.js.map static/vendor/nhsuk/
 	cp -r node_modules/nhsuk-frontend/dist/nhsuk/assets static/vendor/nhsuk/assets
+	@# So that collectstatic's manifest names every file they refer to by its hashed name:
+	@# the source map comment on a line of its own, the icons relative to the stylesheet.
+	sed -i 's|;//# sourceMappingURL=|;\n//# sourceMappingURL=|' static/vendor/nhsuk/nhsuk-frontend.min.js
+	sed -i 's|url(/assets/|url(assets/|g' static/vendor/nhsuk/nhsuk-frontend.min.css
 	@touch $@
 
 test: setup browser test-sqlite test-postgres smoke bench-smoke

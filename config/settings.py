@@ -321,7 +321,7 @@ REMINDER_DAYS_BEFORE_CLOSE = int(os.environ.get("REMINDER_DAYS_BEFORE_CLOSE", "7
 # The address people use to reach the app, for links in emails.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
-# Content-Security-Policy: our own files only; the one inline script carries the nonce.
+# Content-Security-Policy: our own files only; the two inline scripts carry the nonce.
 # NHS.UK frontend's stylesheet loads the Frutiger font from assets.nhs.uk. Forms may also
 # lead to the single sign-on provider (signing out there).
 _SIGN_ON_ORIGIN = "/".join(OIDC_ISSUER.split("/")[:3]) if OIDC_ISSUER else ""

@@ -1,7 +1,6 @@
 // Quarterdeck's progressive enhancements. Every page works without this file.
-import { initAll } from './vendor/nhsuk/nhsuk-frontend.min.js'
-
-initAll()
+// NHS.UK frontend's components are started by the base template (templates/base.html),
+// which names their module by its hashed name; this file names no other static file.
 
 // The timeout warning (templates/includes/timeout_warning.html): two minutes before an
 // idle session ends, a modal dialog offers to stay signed in. When time runs out it says

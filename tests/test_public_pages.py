@@ -1,9 +1,11 @@
 """The pages a public service must have: accessibility statement, privacy notice, cookies,
 help and contact; open to everyone and linked from every page's footer."""
 
+import re
+
 import pytest
 from django.test import Client
-from django.urls import reverse
+from django.urls import get_resolver, reverse
 
 PAGES = {
     "accessibility": "Accessibility statement for Quarterdeck",
@@ -52,3 +54,26 @@ def test_cookies_page_lists_every_cookie_the_service_sets(client, board_member):
     page = client.get(reverse("cookies")).content.decode()
     for name in set_here:
         assert f'aria-hidden="true">Name </span>{name}</td>' in page
+
+
+def public_pages() -> list[str]:
+    """The sign-in page and every page made by core.views.public_page, by URL name."""
+    made_by_public_page = [
+        pattern.name
+        for pattern in get_resolver().url_patterns
+        if getattr(pattern, "callback", None)
+        and pattern.callback.__qualname__.startswith("public_page.")
+    ]
+    return ["sign-in", *made_by_public_page]
+
+
+def test_every_public_page_describes_itself_in_its_own_words(client, db):
+    assert set(PAGES) < set(public_pages())
+    descriptions = {}
+    for name in public_pages():
+        page = client.get(reverse(name)).content.decode()
+        found = re.findall(r'<meta name="description" content="([^"]*)">', page)
+        assert len(found) == 1, name
+        assert len(found[0].split()) >= 10, name  # a sentence, not a placeholder
+        descriptions[name] = found[0]
+    assert len(set(descriptions.values())) == len(descriptions)  # each page its own

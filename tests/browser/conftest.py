@@ -5,6 +5,7 @@ import os
 import shutil
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -12,7 +13,7 @@ from principles.actions import framework_load
 from principles.loader import read_framework, shipped_framework_files
 from tests.factories import MembershipFactory, TrustFactory, UserFactory
 from tests.helpers import quarter_of_year
-from trusts.models import Role, SeatGroup, TrustType
+from trusts.models import Role, SeatGroup, Trust, TrustType
 
 # Playwright's sync API runs an event loop in this thread; the test's own database work
 # is still synchronous and safe.
@@ -85,6 +86,7 @@ def page(browser, live_server, request):
         viewport={"width": WIDTHS[request.param], "height": 900},
         accept_downloads=True,
     )
+    context.add_init_script(NOTE_SIDEWAYS)
     page = context.new_page()
     page.add_init_script(COUNT_ACTIONS)
     # The page's own Content-Security-Policy stays on: anything it blocks is a failure.
@@ -97,16 +99,87 @@ def page(browser, live_server, request):
     )
     page.width_name = request.param
     yield page
+    # The pages visited after the last check, and the page the test ended on.
+    if getattr(request.node, "call_passed", False):
+        assert_no_page_scrolls_sideways(page, "after the last check")
     context.close()
 
 
-# The first few elements sticking out past the screen's right edge, to name in a failure.
-WIDER_THAN_THE_SCREEN = """
-() => [...document.querySelectorAll('body *')]
-  .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
-  .slice(0, 4)
-  .map(e => `${e.tagName}.${e.className}: ${e.textContent.trim().slice(0, 30)}`)
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Notes on the test whether it passed, for fixtures to read at teardown."""
+    report = yield
+    if report.when == "call":
+        item.call_passed = report.passed
+    return report
+
+
+# Reflow (WCAG 1.4.10): how far the page scrolls sideways, and the first few elements
+# sticking out past the screen's right edge, to name in a failure.
+SIDEWAYS = """
+() => {
+  const root = document.documentElement;
+  const scroll = root.scrollWidth - root.clientWidth;
+  const wider = scroll <= 0 ? [] : [...document.querySelectorAll('body *')]
+    .filter(e => e.getBoundingClientRect().right > root.clientWidth + 1)
+    .slice(0, 4)
+    .map(e => `${e.tagName}.${e.className}: ${e.textContent.trim().slice(0, 30)}`);
+  return {scroll, wider};
+}
 """
+
+# The same measure on every page any tab loads, checked or not: when it has loaded and
+# again when it is left (after whatever was typed or opened on it). A page that scrolls
+# sideways is noted in the tab's sessionStorage, read by ``pages_scrolling_sideways``.
+NOTE_SIDEWAYS = f"""
+(() => {{
+  if (window !== window.top) return;
+  const note = () => {{
+    const found = ({SIDEWAYS})();
+    if (found.scroll <= 0) return;
+    const noted = JSON.parse(sessionStorage.getItem('qd-sideways') || '[]');
+    noted.push({{page: location.pathname + location.search, ...found}});
+    sessionStorage.setItem('qd-sideways', JSON.stringify(noted));
+  }};
+  addEventListener('load', note);
+  addEventListener('pagehide', note);
+}})();
+"""
+
+
+def pages_scrolling_sideways(page) -> list[str]:
+    """Each page that scrolled sideways, in any tab of the page's browser context, since
+    the last call (the notes are cleared once read), and each tab's page as it is now."""
+    found = []
+    for tab in page.context.pages:
+        if not tab.url.startswith("http"):
+            continue
+        noted = tab.evaluate(
+            "() => { const noted = JSON.parse(sessionStorage.getItem('qd-sideways') || '[]');"
+            " sessionStorage.removeItem('qd-sideways'); return noted; }"
+        )
+        url = urlsplit(tab.url)
+        noted.append(
+            {"page": url.path + (f"?{url.query}" if url.query else ""), **tab.evaluate(SIDEWAYS)}
+        )
+        for note in noted:
+            message = f"{note['page']} scrolls sideways by {note['scroll']}px: {note['wider']}"
+            if note["scroll"] > 0 and message not in found:
+                found.append(message)
+    return found
+
+
+def assert_no_page_scrolls_sideways(page, name: str) -> None:
+    """Reflow (WCAG 1.4.10): nothing pushes any page sideways, however narrow the screen.
+    With QD_REFLOW_REPORT set, every such page is listed and the run goes on."""
+    found = [
+        f"{name} at {page.width_name}: {message}" for message in pages_scrolling_sideways(page)
+    ]
+    if os.environ.get("QD_REFLOW_REPORT"):
+        for message in found:
+            print("REFLOW", message)
+    else:
+        assert found == [], "; ".join(found)
 
 
 def check(page, name: str) -> None:
@@ -124,17 +197,8 @@ def check(page, name: str) -> None:
         for v in result["violations"]
     ]
     assert violations == [], f"{name} ({page.url}): " + "; ".join(violations)
-    # Reflow (WCAG 1.4.10): nothing pushes the page sideways, however narrow the screen.
-    scroll = page.evaluate(
-        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
-    wider = page.evaluate(WIDER_THAN_THE_SCREEN) if scroll > 0 else []
-    message = f"{name} at {page.width_name} scrolls sideways by {scroll}px: {wider}"
-    if os.environ.get("QD_REFLOW_REPORT"):  # list every page that fails, then go on
-        if scroll > 0:
-            print("REFLOW", message)
-    else:
-        assert scroll <= 0, message
+    # This page, and every page loaded since the last check, checked or not.
+    assert_no_page_scrolls_sideways(page, name)
     checked_pages.append(f"{name} ({page.width_name})")
     if SCREENSHOTS:
         Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
@@ -166,16 +230,33 @@ def pytest_terminal_summary(terminalreporter):
         )
 
 
-# The people and the quarter of the journeys.
+# The people and the quarter of the journeys, with the longest values they can have.
 
 PASSWORD = "a-test-password"
+TRUST_NAME_LENGTH = Trust._meta.get_field("name").max_length
+
+
+def long_email(who: str) -> str:
+    """The longest valid email address (254 characters: a 64-character local part, domain
+    labels of up to 63), starting with ``who``: one unbroken string, as a page shows it."""
+    labels = [("journeyhospitals" * 4)[:63], ("digitaldelivery" * 5)[:63], ("nhs" * 18)[:53]]
+    address = f"{(who + '.' + 'boardmember' * 6)[:64]}@{'.'.join(labels)}.example"
+    assert len(address) == 254
+    return address
+
+
+def long_trust_name(start: str) -> str:
+    """A trust name as long as the field allows, most of it one unbroken word."""
+    end = " NHS Trust"
+    word = ("Hospitalsandcommunityservices" * 10)[: TRUST_NAME_LENGTH - len(start) - len(end)]
+    return f"{start}{word}{end}"
 
 
 @pytest.fixture
 def quarter(transactional_db):
     framework = framework_load(spec=read_framework(shipped_framework_files()[0])).framework
     trust = TrustFactory(
-        ods_code="QJA", name="Journey Hospitals NHS Trust", trust_type=TrustType.ACUTE
+        ods_code="QJA", name=long_trust_name("Journey "), trust_type=TrustType.ACUTE
     )
     cycle = quarter_of_year(framework, 2026, 3)
     return trust, cycle

@@ -7,7 +7,15 @@ from playwright.sync_api import expect
 
 from assessments.actions import assessment_open
 from assessments.models import AssessmentStatus, Response, ResponseStatus
-from tests.browser.conftest import PASSWORD, check, journey_summary, person, sign_in
+from tests.browser.conftest import (
+    PASSWORD,
+    check,
+    journey_summary,
+    long_email,
+    long_trust_name,
+    person,
+    sign_in,
+)
 from tests.factories import (
     AssessmentFactory,
     TrustFactory,
@@ -56,8 +64,8 @@ def press_button(page, text: str) -> None:
 
 def test_board_member_answers_every_page_by_keyboard_with_a_break(page, quarter):
     trust, cycle = quarter
-    coordinator = person(trust, Role.COORDINATOR, "cora@journey.example", "Cora Ordinator")
-    member = person(trust, Role.BOARD_MEMBER, "bea@journey.example", "Bea Member")
+    coordinator = person(trust, Role.COORDINATOR, long_email("cora"), "Cora Ordinator")
+    member = person(trust, Role.BOARD_MEMBER, long_email("bea"), "Bea Member")
     assessment_open(trust=trust, cycle=cycle, by=coordinator, notify=False)
 
     started = time.monotonic()
@@ -109,8 +117,8 @@ def test_board_member_answers_every_page_by_keyboard_with_a_break(page, quarter)
 
 def test_board_member_with_two_tabs_chooses_which_answers_to_keep(page, quarter):
     trust, cycle = quarter
-    coordinator = person(trust, Role.COORDINATOR, "cora@journey.example", "Cora Ordinator")
-    member = person(trust, Role.BOARD_MEMBER, "bea@journey.example", "Bea Member")
+    coordinator = person(trust, Role.COORDINATOR, long_email("cora"), "Cora Ordinator")
+    member = person(trust, Role.BOARD_MEMBER, long_email("bea"), "Bea Member")
     assessment_open(trust=trust, cycle=cycle, by=coordinator, notify=False)
     sign_in(page, member.email)
     first_page = "/trusts/QJA/assessments/2026-27-q3/questionnaire/principles/1/"
@@ -163,7 +171,7 @@ def test_focus_is_visible(page, quarter):
 
 def test_coordinator_runs_the_quarter(page, quarter):
     trust, cycle = quarter
-    coordinator = person(trust, Role.COORDINATOR, "cora@journey.example", "Cora Ordinator")
+    coordinator = person(trust, Role.COORDINATOR, long_email("cora"), "Cora Ordinator")
     sign_in(page, coordinator.email)
     check(page, "coordinator-home")
     page.click("text=Open this quarter's assessment for the board")
@@ -172,10 +180,11 @@ def test_coordinator_runs_the_quarter(page, quarter):
     page.click("text=Add or remove board members")
     check(page, "board-members")
     page.fill("#id_full_name", "Nia Newcomer")
-    page.fill("#id_email", "nia@journey.example")
+    newcomer = long_email("nia")
+    page.fill("#id_email", newcomer)
     page.check("#id_seat_group_1")
     page.click("button:has-text('Add board member')")
-    expect(page.locator("main")).to_contain_text("We have emailed nia@journey.example")
+    expect(page.locator("main")).to_contain_text(f"We have emailed {newcomer}")
     check(page, "board-members-invited")
 
     page.goto(f"/trusts/{trust.ods_code}/")
@@ -267,7 +276,7 @@ def test_coordinator_runs_the_quarter(page, quarter):
 
 def test_programme_staff_compare_filter_and_export(page, quarter):
     _, cycle = quarter
-    staff = UserFactory(email="pat@programme.example", password=PASSWORD, is_programme_staff=True)
+    staff = UserFactory(email=long_email("pat"), password=PASSWORD, is_programme_staff=True)
     principles = list(cycle.framework.principles.all())
     for n, (region, score) in enumerate(
         [
@@ -277,7 +286,8 @@ def test_programme_staff_compare_filter_and_export(page, quarter):
             (Region.MIDLANDS, 3.5),
         ]
     ):
-        peer = TrustFactory(ods_code=f"QJ{n}", name=f"Peer {n} NHS Trust", region=region)
+        name = long_trust_name("Peer 2 ") if n == 2 else f"Peer {n} NHS Trust"
+        peer = TrustFactory(ods_code=f"QJ{n}", name=name, region=region)
         closed = AssessmentFactory(trust=peer, cycle=cycle, status=AssessmentStatus.CLOSED)
         summary_rows(closed, dict.fromkeys(principles, score), 5)
     sign_in(page, staff.email)
@@ -314,8 +324,8 @@ def test_programme_staff_compare_filter_and_export(page, quarter):
     check(page, "national-board-papers-started")
 
     page.goto("/trusts/")
-    page.click("a:has-text('Peer 2 NHS Trust')")
-    expect(page.locator("h1")).to_have_text("Peer 2 NHS Trust")
+    page.click("a:has-text('Peer 2 ')")
+    expect(page.locator("h1")).to_have_text(long_trust_name("Peer 2 "))
     expect(page.locator("main")).to_contain_text("4.0")  # its published overall score
     check(page, "programme-trust")
     page.click("a:has-text('paper')")
@@ -335,3 +345,17 @@ def test_axe_check_catches_a_real_violation(page, quarter):
     )
     with pytest.raises(AssertionError, match="image-alt"):
         check(page, "deliberately-broken")
+
+
+def test_sideways_check_catches_a_page_that_was_never_checked(page, quarter):
+    """The harness itself: a page left without a check that scrolled sideways fails the
+    next check, whichever page that is on."""
+    page.goto("/sign-in/")
+    page.evaluate(
+        "() => { const wide = document.createElement('div');"
+        " wide.style.width = '3000px'; wide.style.height = '1px';"
+        " document.querySelector('main').append(wide); }"
+    )
+    page.goto("/help/")
+    with pytest.raises(AssertionError, match="/sign-in/ scrolls sideways"):
+        check(page, "help-after-a-wide-page")

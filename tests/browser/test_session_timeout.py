@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from accounts.middleware import LAST_SEEN
 from assessments.actions import assessment_open
 from assessments.models import Answer
-from tests.browser.conftest import PASSWORD, check, person, sign_in
+from tests.browser.conftest import PASSWORD, check, long_email, person, sign_in
 from trusts.models import Role
 
 
@@ -21,8 +21,8 @@ def idle_for(page, minutes: int) -> None:
 
 def test_board_member_signed_out_mid_page_gets_back_what_they_typed(page, quarter):
     trust, cycle = quarter
-    coordinator = person(trust, Role.COORDINATOR, "cora@journey.example", "Cora Ordinator")
-    member = person(trust, Role.BOARD_MEMBER, "bea@journey.example", "Bea Member")
+    coordinator = person(trust, Role.COORDINATOR, long_email("cora"), "Cora Ordinator")
+    member = person(trust, Role.BOARD_MEMBER, long_email("bea"), "Bea Member")
     assessment_open(trust=trust, cycle=cycle, by=coordinator, notify=False)
     sign_in(page, member.email)
     page.click("text=Answer the 2026/27 Q3 questionnaire")
@@ -61,7 +61,7 @@ def test_board_member_signed_out_mid_page_gets_back_what_they_typed(page, quarte
 
 def test_timeout_warning_offers_to_stay_signed_in(page, quarter):
     trust, _ = quarter
-    member = person(trust, Role.BOARD_MEMBER, "bea@journey.example", "Bea Member")
+    member = person(trust, Role.BOARD_MEMBER, long_email("bea"), "Bea Member")
     page.clock.install()
     sign_in(page, member.email)
     dialog = page.locator("dialog[data-module='qd-timeout-warning']")
