@@ -19,18 +19,25 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from core.models import Email
+from core.text import shortened
 
 logger = logging.getLogger(__name__)
+
+# An email's subject is one line of at most this many characters, cut after a word: every
+# NHS trust's name fits whole (the longest, 74 characters, makes an invitation's 121).
+SUBJECT_LIMIT = 150
 
 
 def send(*, to: str, template: str, context: dict, about: models.Model | None = None) -> Email:
     """Renders templates/email/<template>.txt, whose first line is the subject, and queues
-    it. ``about`` is the object the email concerns, so its page can show a failure."""
+    it. ``about`` is the object the email concerns, so its page can show a failure. The
+    subject is kept to one short line (a mail header cannot break, and a long trust name
+    would fill it); the body says everything whole."""
     subject, _, body = render_to_string(f"email/{template}.txt", context).partition("\n")
     email = Email.objects.create(
         to=to,
         template=template,
-        subject=subject.strip()[:255],
+        subject=shortened(subject, SUBJECT_LIMIT),
         body=body.lstrip("\n"),
         about_type=about._meta.label_lower if about is not None else "",
         about_id=str(about.pk) if about is not None else "",

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from openpyxl import Workbook
 
 from assessments import rules
+from core.text import printable
 from reports.presenters import BoardPaper
 
 
@@ -170,8 +171,9 @@ def as_xlsx(columns, rows, *, title: str) -> bytes:
 
 def _append(sheet, values) -> None:
     """Appends a row whose text cells are text: openpyxl would store any string starting
-    with "=" as a formula, and we write no formulas."""
-    sheet.append([safe_cell(value) for value in values])
+    with "=" as a formula, and we write no formulas. A control character, which a
+    spreadsheet cannot hold (a vertical tab pasted from Word, say), is a space."""
+    sheet.append([safe_cell(printable(v) if isinstance(v, str) else v) for v in values])
     for cell in sheet[sheet.max_row]:
         if isinstance(cell.value, str):
             cell.data_type = "s"

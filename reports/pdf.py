@@ -20,6 +20,8 @@ from django.contrib.staticfiles.storage import staticfiles_storage
 from weasyprint import HTML
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
+from core.text import printable
+
 BASE_URL = "https://quarterdeck.invalid/"
 PDF_VARIANT = "pdf/ua-1"  # tagged, with document title and language, for screen readers
 
@@ -82,11 +84,13 @@ def _no_cycle_collection():
 
 
 def render_pdf(html: str) -> bytes:
+    """The PDF of ``html``; control characters in it (a vertical tab pasted from Word, say),
+    which no font draws, are printed as spaces."""
     with _no_cycle_collection():
         try:
-            content = HTML(string=html, base_url=BASE_URL, url_fetcher=_fetcher()).write_pdf(
-                pdf_variant=PDF_VARIANT
-            )
+            content = HTML(
+                string=printable(html), base_url=BASE_URL, url_fetcher=_fetcher()
+            ).write_pdf(pdf_variant=PDF_VARIANT)
         except FatalURLFetchingError as problem:
             raise PaperRenderError(str(problem)) from problem
         return tagged_for_pdf_ua(content)

@@ -20,19 +20,25 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from lxml import etree, html
 
+from core.text import printable, shortened
 from reports.presenters import BoardPaper
 
 HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4}
 LISTS = {"ul": "List Bullet", "ol": "List Number"}
 CHART_WIDTH = Cm(16)
 CHART_PIXELS = 1600  # rendered at twice the printed size, so it stays sharp
+# The most characters python-docx takes in a core property (title, author): longer ones
+# are cut after a word, and the paper itself says them whole.
+CORE_PROPERTY_LIMIT = 255
 
 
 def paper_docx(paper: BoardPaper) -> bytes:
     document = Document()
     _set_up(document, paper)
+    # Control characters typed or pasted into the paper's text would make an invalid file.
     content = html.fragment_fromstring(
-        render_to_string("reports/paper_content.html", {"paper": paper}), create_parent="div"
+        printable(render_to_string("reports/paper_content.html", {"paper": paper})),
+        create_parent="div",
     )
     _blocks(document, content)
     buffer = io.BytesIO()
@@ -47,9 +53,10 @@ def _set_up(document, paper: BoardPaper) -> None:
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, Cm(2))
     properties = document.core_properties
-    properties.title = f"{paper.cover.title}, {paper.quarter}: {paper.trust_name}"
+    title = f"{paper.cover.title}, {paper.quarter}: {paper.trust_name}"
+    properties.title = shortened(title, CORE_PROPERTY_LIMIT)
     properties.language = "en-GB"
-    properties.author = paper.cover.report_from
+    properties.author = shortened(paper.cover.report_from, CORE_PROPERTY_LIMIT)
     normal = document.styles["Normal"]
     normal.font.size = Pt(11)
     language = OxmlElement("w:lang")

@@ -4,10 +4,12 @@
 # WeasyPrint needs Pango and HarfBuzz's subsetter (fast font subsetting); fonts-liberation2
 # gives Liberation Sans, metric-compatible with Arial, the NHS.UK fallback font; poppler-utils
 # gives pdftotext and pdftoppm, which the tests and docs use to read papers back; libcairo2
-# draws the charts as pictures for the Word paper (CairoSVG).
+# draws the charts as pictures for the Word paper (CairoSVG); fonts-symbola draws the emoji
+# and symbols people type that Liberation and DejaVu lack (without it the PDF prints a box
+# in their place, and some readers, pypdf among them, cannot read its text back).
 set -euo pipefail
 
-packages=(libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 libcairo2 fonts-liberation2 fonts-dejavu-core poppler-utils "$@")
+packages=(libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 libcairo2 fonts-liberation2 fonts-dejavu-core fonts-symbola poppler-utils "$@")
 
 missing=()
 for package in "${packages[@]}"; do
