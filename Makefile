@@ -15,6 +15,7 @@ run: setup
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_framework
 	$(MANAGE) seed_demo
+	$(MANAGE) apply_retention --schedule
 	@# A background worker for slow work (bulk board papers), replaced every 25 tasks so
 	@# its memory stays bounded; Ctrl-C stops it and the server together.
 	(while $(MANAGE) db_worker --no-startup-delay --max-tasks 25; do :; done) & $(MANAGE) runserver $(HOST)

@@ -406,6 +406,13 @@ class Release(models.Model):
     responses = models.JSONField(default=dict)
     # [[response id, seat group, question id, score, don't know, comment], ...]
     rows = models.JSONField(default=list)
+    # Set when someone whose answers fed this release, or the paper that compares with it,
+    # is erased (or their answers reach the retention date): the paper's figures as
+    # published, kept as aggregates, so that its rows no longer need anyone's answers
+    # (assessments.actions.settling). {"answers": {question id: [score or null, ...]},
+    # "changes": {principle number or "overall": [low, high] or null},
+    # "comments_withdrawn": n}.
+    settled = models.JSONField(null=True, blank=True)
 
     class Meta:
         ordering = ["assessment", "-number"]

@@ -70,6 +70,23 @@ INSTALLED_APPS = [
 # What apps higher up do when a quarter closes (assessments.hooks): the published board
 # paper is frozen by a task once the close commits.
 ASSESSMENT_CLOSED_HOOKS = ["reports.actions.paper_freeze_later"]
+# What apps higher up keep of a published paper before answers leave its release (an
+# erasure, the retention date): assessments.actions.settling.
+RELEASE_SETTLING_HOOKS = ["reports.actions.papers_settle"]
+# Texts of apps above assessments, and of Django's own apps, in which an erasure replaces
+# the person's name and email address (assessments.actions.erasure; docs/data-map.md).
+ERASURE_TEXTS = {
+    "reports.CoverSheet": [
+        "meeting",
+        "agenda_item",
+        "executive_sponsor",
+        "author",
+        "purpose",
+        "recommendation",
+        "previous_considerations",
+    ],
+    "admin.LogEntry": ["object_repr", "change_message"],
+}
 # What puts a form's field names and choice codes into words on a page that shows back
 # what was typed (core.kept.typed_back): each takes [(name, value)] and returns a dict.
 TYPED_INPUT_DESCRIBERS = ["assessments.forms.describe_typed"]
@@ -245,6 +262,23 @@ KEPT_INPUT_HOURS = 24
 # form is kept for them too. A week covers a page left open over a weekend.
 BROWSER_KEY_DAYS = 7
 BROWSER_KEY_COOKIE = "quarterdeck_browser"
+# The retention schedule (assessments.retention, run daily by the task worker; the privacy
+# notice reads these figures). Individual answers go two years after their quarter closed
+# (eight quarters: a board compares year on year, and a closed quarter can still be
+# reopened to correct it); what was published stays, as aggregates. Sign-in records are
+# for investigating an attack; an email's words are needed only while it may be resent;
+# the audit trail is a record of how the board's quarters were run.
+RETENTION = {
+    "answers_years": int(os.environ.get("RETAIN_ANSWERS_YEARS", "2")),
+    "sign_in_days": int(os.environ.get("RETAIN_SIGN_IN_DAYS", "90")),
+    "email_words_days": int(os.environ.get("RETAIN_EMAIL_WORDS_DAYS", "30")),
+    "email_days": int(os.environ.get("RETAIN_EMAIL_DAYS", "365")),
+    "invitation_days": int(os.environ.get("RETAIN_INVITATION_DAYS", "365")),
+    "task_days": int(os.environ.get("RETAIN_TASK_DAYS", "30")),
+    "audit_years": int(os.environ.get("RETAIN_AUDIT_YEARS", "6")),
+}
+RETENTION_HOUR = 2  # the daily run, at 02:00 London time
+
 # Earlier secret keys still accepted for signatures (comma-separated): put the old key here
 # when rotating, and nobody is signed out (docs/deploy.md).
 SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", "")
@@ -312,6 +346,11 @@ EMAIL_RETRY_MINUTES = [int(m) for m in env_list("EMAIL_RETRY_MINUTES", "1,5,30,1
 # notice, the accessibility statement and the help page.
 SERVICE_OWNER = os.environ.get("SERVICE_OWNER", "the organisation that runs this service")
 CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "quarterdeck-support@localhost")
+# Who hosts and runs the service for the controller (the processor), named in the privacy
+# notice; data is stored and processed only in the United Kingdom (docs/data-map.md).
+SERVICE_PROCESSOR = os.environ.get(
+    "SERVICE_PROCESSOR", "the hosting supplier named in the data processing agreement"
+)
 
 # The smallest number of submitted responses before any aggregate is shown (DESIGN.md §4).
 MIN_RESPONSES = int(os.environ.get("MIN_RESPONSES", "3"))

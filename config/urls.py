@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts.views import admin_sign_in
+from assessments import subject_access
 from assessments.views import cycles, decisions, questionnaire, running
 from assessments.views import home as home_views
 from core.views import healthz, public_page
@@ -59,6 +60,8 @@ trust_urls = [
 urlpatterns = [
     path("", home_views.home, name="home"),
     path("", include("accounts.urls")),
+    # The signed-in person's own data (reads answers, so not in accounts: config/layers.py).
+    path("account/your-data.json", subject_access.your_data_download, name="account-data"),
     path("about/", public_page("pages/about.html"), name="about"),
     path("accessibility/", public_page("pages/accessibility.html"), name="accessibility"),
     path("privacy/", public_page("pages/privacy.html"), name="privacy"),

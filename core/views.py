@@ -67,6 +67,8 @@ def service_facts() -> dict:
         "failure_limit": settings.AXES_FAILURE_LIMIT,
         "address_failure_limit": settings.SIGN_IN_ADDRESS_FAILURE_LIMIT,
         "session_hours": settings.SESSION_COOKIE_AGE // 3600,
+        "processor": settings.SERVICE_PROCESSOR,
+        "retention": settings.RETENTION,
         "browser_cookie": settings.BROWSER_KEY_COOKIE,
         "browser_key_days": settings.BROWSER_KEY_DAYS,
     }

@@ -3,14 +3,18 @@
 from functools import partial
 
 from django.db import transaction
+from django.db.models import Q
 from django.tasks import task
 
-from assessments.models import Assessment
+from assessments.disclosure import latest_release
+from assessments.models import Assessment, AssessmentStatus
 from core.audit import SystemActor, audit
+from core.fields import fraction_text
 from reports.documents import PaperFile, paper_filename, paper_pdf
-from reports.models import CoverSheet, FrozenPaper
+from reports.models import BulkExport, CoverSheet, FrozenPaper
+from reports.paper_change import changes_of
 from reports.presenters import board_paper
-from reports.selectors import paper_inputs_key
+from reports.selectors import comparison_quarter, paper_inputs, paper_inputs_key
 from reports.word import paper_docx
 
 FORMATS = {"pdf": paper_pdf, "docx": paper_docx}
@@ -131,3 +135,65 @@ def freeze(assessment_id: int) -> str:
         return "reopened since"
     paper_file(assessment=assessment, by=SystemActor("the task that freezes a closed paper"))
     return "frozen"
+
+
+def papers_settle(*, assessments: list[Assessment]) -> None:
+    """settings.RELEASE_SETTLING_HOOKS, before answers leave these assessments' releases:
+    each paper that shows figures worked out from them (its own, and a later quarter's
+    change since it) keeps them as published, with its comments withdrawn. Its frozen
+    files, and the bulk ZIPs that may hold them, are made again when next asked for."""
+    papers = {assessment.pk: assessment for assessment in assessments}
+    for assessment in assessments:
+        for later in _comparing_with(assessment):
+            papers.setdefault(later.pk, later)
+    withdrawn = [paper for paper in papers.values() if _settle(paper)]
+    # The files that printed the withdrawn comments: made again when next asked for.
+    FrozenPaper.objects.filter(assessment__in=withdrawn).delete()
+    for export in BulkExport.objects.filter(cycle_id__in={paper.cycle_id for paper in withdrawn}):
+        export.zip_file.delete(save=False)
+        export.delete()
+
+
+def _comparing_with(assessment: Assessment) -> list[Assessment]:
+    """The trust's later closed quarters whose "since last quarter" is this one."""
+    cycle = assessment.cycle
+    later = Assessment.objects.filter(
+        trust_id=assessment.trust_id, status=AssessmentStatus.CLOSED
+    ).filter(
+        Q(cycle__year__gt=cycle.year) | Q(cycle__year=cycle.year, cycle__quarter__gt=cycle.quarter)
+    )
+    found = []
+    for candidate in later.select_related("trust", "cycle__framework"):
+        previous = comparison_quarter(paper_inputs(candidate).history)
+        if previous is not None and previous.assessment_id == assessment.pk:
+            found.append(candidate)
+    return found
+
+
+def _settle(paper: Assessment) -> int:
+    """Keeps the paper's figures in its release; returns how many comments it withdrew."""
+    release = latest_release(paper)
+    if release is None or not release.figures_shown or release.settled is not None:
+        return 0
+    inputs = paper_inputs(paper)
+    previous = comparison_quarter(inputs.history)
+    changes = changes_of(inputs, previous) if previous is not None else {}
+    release.settled = {
+        "answers": {
+            str(question_id): sorted(
+                (score for score, _ in answers), key=lambda score: (score is None, score or 0)
+            )
+            for question_id, answers in inputs.answers.items()
+        },
+        "changes": {
+            str(key): [fraction_text(bound) for bound in change.interval]
+            if change.interval
+            else None
+            for key, change in changes.items()
+        },
+        "comments_withdrawn": sum(
+            1 for answers in inputs.answers.values() for _, comment in answers if comment
+        ),
+    }
+    release.save(update_fields=["settled"])
+    return release.settled["comments_withdrawn"]

@@ -25,12 +25,15 @@ def changes_of(inputs: PaperInputs, previous) -> dict:
         for number, means in now.items()
         if (keys := scoring.shared_keys(means, before.get(number, {})))
     }
-    intervals = scoring.change_interval(
-        previous.answers,
-        inputs.respondents,
-        shared,
-        seed=f"{inputs.assessment.pk}:{previous.label}",
-    )
+    if inputs.settled_changes is not None:  # as published, before answers were withdrawn
+        intervals = inputs.settled_changes
+    else:
+        intervals = scoring.change_interval(
+            previous.answers,
+            inputs.respondents,
+            shared,
+            seed=f"{inputs.assessment.pk}:{previous.label}",
+        )
     changes = {
         number: Change(scoring.trend(now[number], before.get(number, {})), intervals.get(number))
         for number in now

@@ -84,6 +84,19 @@ class BoardPaper:
     methodology: tuple[tuple[str, str], ...]
     level_key: str = LEVEL_KEY
     disclosure_rule: str = ""
+    comments_withdrawn: int = 0  # after an erasure (assessments.actions.settling)
+
+    @property
+    def withdrawn_note(self) -> str:
+        """What the appendix says in place of comments withdrawn after an erasure."""
+        if not self.comments_withdrawn:
+            return ""
+        count = self.comments_withdrawn
+        return (
+            f"{count} comment{'s were' if count != 1 else ' was'} withdrawn from this paper "
+            "after a board member's personal data was erased. Every comment goes, so that "
+            "nobody can tell which were theirs; the figures are as first published."
+        )
 
     @property
     def compared(self) -> bool:
@@ -209,6 +222,7 @@ def present(inputs: PaperInputs) -> BoardPaper:
         publication=inputs.publication,
         methodology=rules.methodology(minimum),
         disclosure_rule=disclosure.rule_in_words(),
+        comments_withdrawn=inputs.comments_withdrawn if shown else 0,
     )
 
 

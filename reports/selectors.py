@@ -23,6 +23,7 @@ from assessments.models import (
 )
 from assessments.presenters import NOT_PUBLISHED, Publication, publication_of
 from assessments.selectors import before
+from core.fields import from_text
 from principles.content import FrameworkContent, framework_content
 from principles.models import Question
 from reports.models import CoverSheet
@@ -68,6 +69,10 @@ class PaperInputs:
     peers_all: dict[int, list[float]] = field(default_factory=dict)  # principle number
     peers_type: dict[int, list[float]] = field(default_factory=dict)
     cover_sheet: CoverSheet | None = None  # as the digital lead typed it, if they have
+    # A settled release (assessments.actions.settling): the changes since last quarter as
+    # published, and how many comments were withdrawn from the paper.
+    settled_changes: dict | None = None
+    comments_withdrawn: int = 0
 
 
 def cover_sheet_start(assessment: Assessment) -> tuple[CoverSheet | None, Assessment | None]:
@@ -122,11 +127,30 @@ def paper_inputs(assessment: Assessment) -> PaperInputs:
         cover_sheet=CoverSheet.objects.filter(assessment=assessment).first(),
     )
     if release is not None and release.figures_shown:
-        inputs.answers = _answers(release)
-        keys = {question.pk: question.key for question in inputs.content.questions}
-        inputs.respondents = by_respondent(release.rows, keys)
         inputs.peers_all, inputs.peers_type = _peers(assessment)
+        if release.settled is not None:
+            _settled(inputs, release.settled)
+        else:
+            inputs.answers = _answers(release)
+            keys = {question.pk: question.key for question in inputs.content.questions}
+            inputs.respondents = by_respondent(release.rows, keys)
     return inputs
+
+
+def _settled(inputs: PaperInputs, settled: dict) -> None:
+    """A settled release's figures as published: each question's scores (no longer tied
+    to anyone), the changes since last quarter, and no comments."""
+    inputs.answers = {
+        int(question_id): [(score, "") for score in scores]
+        for question_id, scores in settled["answers"].items()
+    }
+    inputs.settled_changes = {
+        (key if key == "overall" else int(key)): (
+            (from_text(interval[0]), from_text(interval[1])) if interval else None
+        )
+        for key, interval in settled["changes"].items()
+    }
+    inputs.comments_withdrawn = settled["comments_withdrawn"]
 
 
 def by_respondent(rows: list[list], keys: dict[int, str]) -> list[Respondent]:

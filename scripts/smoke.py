@@ -64,6 +64,7 @@ class Tally:
     faults: str = "not run"
     lockouts: str = "not run"
     kept: str = "not run"
+    retention: str = "not run"
 
     def record(self, name: str, method: str, path: str, status: int, expected, kind: str):
         self.visited.add(name)
@@ -471,6 +472,7 @@ def journey(deployment: Deployment, tally: Tally) -> None:
     member.visit("questionnaire-check", f"{base}check/")
     member.visit("questionnaire-check", f"{base}check/", method="POST", expect=(302,))
     member.visit("questionnaire-submitted", f"{base}submitted/")
+    member.visit("account-data", "/account/your-data.json")  # everything held about them
     member.visit("sign-out", "/sign-out/", method="POST", expect=(302,))
 
     # The coordinator runs the quarter.
@@ -722,6 +724,23 @@ def typed_input_survives_a_lost_session(deployment: Deployment, tally: Tally) ->
     tally.kept = f"kept={len(keys) * 2} shown={'yes' if shown and levels else 'no'}"
 
 
+def retention_runs(deployment: Deployment, tally: Tally) -> None:
+    """The retention schedule under production settings: the daily run waits for the
+    worker, and a run now deletes what is due (nothing of today's quarter) and is audited."""
+    deployment.manage("apply_retention", "--schedule")
+    waiting = deployment.query(
+        "SELECT count(*) FROM django_tasks_database_dbtaskresult"
+        " WHERE task_path = 'assessments.retention.retention_daily' AND status = 'READY'"
+    )[0][0]
+    printed = deployment.manage("apply_retention").strip()
+    audited = deployment.query(
+        "SELECT count(*) FROM core_auditevent WHERE action = 'retention.applied'"
+    )[0][0]
+    if waiting != 1 or not audited or "responses=0" not in printed:
+        tally.errors.append(f"retention: waiting={waiting} audited={audited} run={printed}")
+    tally.retention = f"waiting={waiting} {printed}"
+
+
 def worker_killed_mid_saves(deployment: Deployment, tally: Tally, slug: str) -> None:
     """SIGKILLs one of server A's gunicorn workers while ZZA's board members save pages at
     once. Every page must then be wholly saved or wholly absent, and each member carries on:
@@ -857,6 +876,7 @@ def main() -> int:
             journey(deployment, tally)
             lockouts_through_the_proxy(deployment, tally)
             typed_input_survives_a_lost_session(deployment, tally)
+            retention_runs(deployment, tally)
         except SystemExit as stopped:  # a step that could not go on: still report the rest
             tally.errors.append(str(stopped))
         finally:
@@ -875,6 +895,7 @@ def main() -> int:
     print(f"fault: {tally.faults}")
     print(f"lockouts: {tally.lockouts}")
     print(f"session lost: {tally.kept}")
+    print(f"retention: {tally.retention}")
     print(f"smoke: pages={tally.pages} downloads={tally.downloads} errors={len(tally.errors)}")
     return 1 if tally.errors else 0
 

@@ -1,10 +1,17 @@
 """One factory per model. People and memberships are made through the actions layer."""
 
+import hashlib
+import secrets
 from fractions import Fraction
 
 import factory
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.http import QueryDict
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from factory.django import DjangoModelFactory
 
+from accounts import keeping
+from accounts.models import BrowserKey, KeptInput
 from assessments.models import (
     Assessment,
     AssessmentStatus,
@@ -14,6 +21,7 @@ from assessments.models import (
     quarter_dates,
 )
 from core.audit import SystemActor
+from core.models import Email
 from principles.models import LEVELS, Framework, LevelDescriptor, Principle, Question
 from trusts import actions
 from trusts.models import Membership, Region, Role, SeatGroup, Trust, TrustType, User
@@ -156,3 +164,92 @@ class PrincipleResultFactory(DjangoModelFactory):
     score = 3.0
     views_differ = False
     dont_know_share = 0.0
+
+
+class EmailFactory(DjangoModelFactory):
+    """An email waiting to be sent, as core.mail.send writes it."""
+
+    class Meta:
+        model = Email
+
+    to = factory.Sequence(lambda n: f"person{n}@test.example")
+    template = "reminder"
+    subject = "A reminder"
+    body = "Dear person,\n\nA reminder.\n"
+
+
+class TOTPDeviceFactory(DjangoModelFactory):
+    """An authenticator app, confirmed (its key is django-otp's random default)."""
+
+    class Meta:
+        model = TOTPDevice
+
+    user = factory.SubFactory(UserFactory)
+    name = "Authenticator app"
+    confirmed = True
+
+
+class BrowserKeyFactory(DjangoModelFactory):
+    """A browser's key, as signing in stores it: the digest of a random key."""
+
+    class Meta:
+        model = BrowserKey
+
+    user = factory.SubFactory(UserFactory)
+    digest = factory.LazyFunction(
+        lambda: hashlib.sha256(secrets.token_urlsafe(32).encode()).hexdigest()
+    )
+
+
+class KeptInputFactory(DjangoModelFactory):
+    """A form sent after the session ended, kept (sealed) through accounts.keeping."""
+
+    class Meta:
+        model = KeptInput
+
+    user = factory.SubFactory(UserFactory)
+    path = "/somewhere/"
+    post = "comment=Typed+after+the+session+ended"
+
+    @classmethod
+    def _create(cls, model_class, *args, user, path, post, **kwargs):
+        keeping.keep(user_id=user.pk, path=path, post=QueryDict(post))
+        return KeptInput.objects.get(user=user, path=path)
+
+
+class AccessAttemptFactory(DjangoModelFactory):
+    """django-axes' count of failed sign-ins for an address and a network address."""
+
+    class Meta:
+        model = AccessAttempt
+
+    username = factory.Sequence(lambda n: f"person{n}@test.example")
+    ip_address = "192.0.2.1"
+    user_agent = "Test browser"
+    path_info = "/sign-in/"
+    failures_since_start = 1
+
+
+class AccessFailureLogFactory(DjangoModelFactory):
+    """django-axes' record of one failed sign-in."""
+
+    class Meta:
+        model = AccessFailureLog
+
+    username = factory.Sequence(lambda n: f"person{n}@test.example")
+    ip_address = "192.0.2.1"
+    user_agent = "Test browser"
+    path_info = "/sign-in/"
+    locked_out = False
+
+
+class AccessLogFactory(DjangoModelFactory):
+    """django-axes' record of one sign-in."""
+
+    class Meta:
+        model = AccessLog
+
+    username = factory.Sequence(lambda n: f"person{n}@test.example")
+    ip_address = "192.0.2.1"
+    user_agent = "Test browser"
+    path_info = "/sign-in/"

@@ -58,6 +58,7 @@ def run_waiting_tasks() -> int:
 
     ran = 0
     for waiting in DBTaskResult.objects.ready():
+        waiting.claim("tests")  # running, as a worker marks it before it starts
         result = waiting.task_result
         waiting.set_successful(waiting.task.call(*result.args, **result.kwargs))
         ran += 1

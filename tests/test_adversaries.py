@@ -10,7 +10,9 @@ of the members whose answers changed between the moments the two first appeared;
 fewer than MIN_RESPONSES did (or, where seat-group figures are shown, fewer than
 MIN_RESPONSES in a group), it has isolated someone, and the test fails. Event streams
 (the completion table, the audit trail, emails) change with every submission, which the
-adversary already knows: they must never hold a figure or a comment at all.
+adversary already knows: they must never hold a figure or a comment at all. A person's own
+file (everything held about them) is read by each role and by a member who answers: it
+may hold the reader's own answers and comments, and never anyone else's, nor a figure.
 
 An output joins by being registered with ``@output``; nothing else needs to change.
 """
@@ -59,7 +61,8 @@ class Output:
     name: str
     roles: tuple[str, ...]
     read: Callable[[World, Client], str]
-    kind: str  # "figures": checked by differencing; "events": must hold no answer at all
+    kind: str  # "figures": checked by differencing; "events": must hold no answer at all;
+    # "own": the reader's own data, which must hold no one else's answer at all
 
 
 OUTPUTS: list[Output] = []
@@ -225,6 +228,15 @@ def emails(world, client):
     return "\n".join(m.body for m in mail.outbox if address in m.to)
 
 
+@output(
+    "your data file",
+    ("coordinator", "board member", "programme staff", "board member who answers"),
+    kind="own",
+)
+def your_data_file(world, client):
+    return download(client, reverse("account-data"), bytes.decode)
+
+
 # What answers can move in a reading: figures and comments
 
 FIGURE = re.compile(r"(?<![\d/.:-])\d+\.\d+(?![\d/.:-])|\b\d+%")
@@ -275,6 +287,10 @@ def secret_comment(member) -> str:
     return f"Private view of member {member.pk}: procurement is stalled"
 
 
+def comment_author(comment: str) -> int:
+    return int(re.search(r"member (\d+):", comment)[1])
+
+
 def answer_all(assessment, member, score: int) -> None:
     questions = Question.objects.filter(framework_id=assessment.cycle.framework_id)
     answers_save(
@@ -320,6 +336,11 @@ def run_quarter(world: World, coordinator) -> tuple[list[Snapshot], list]:
     ]
     a, b, c, g, d, e, f, h = members  # four executives, then four non-executives
     snapshots: list[Snapshot] = []
+    # A member who answers reads their own data at every moment (outputs of kind "own").
+    answering = Client()
+    answering.force_login(a)
+    answering.session_email = a.email
+    world.clients["board member who answers"] = answering
 
     def moment(name: str) -> None:
         snapshot = Snapshot(name, answer_state(assessment))
@@ -381,12 +402,17 @@ GROUP_FIGURES = re.compile(r"Non-executive\s*</th>|Whole board\s+Executive\s+Non
 def attack_by_differencing(
     out: Output, role: str, snapshots: list[Snapshot], secrets: set[str]
 ) -> list[str]:
-    """Compares every two distinct sets of figures and comments of one output, each with
-    the answers as they stood when it first appeared."""
+    """Compares every two distinct sets of figures of one output, each with the answers as
+    they stood when it first appeared; and every two distinct sets of its comments, whose
+    difference must be the words of at least MINIMUM members (an erasure withdraws every
+    comment of a paper, never one member's)."""
     firsts: dict[tuple, tuple[str, Snapshot]] = {}
+    worded: dict[tuple, Snapshot] = {}
     for snapshot in snapshots:
         text = snapshot.readings[(out.name, role)]
-        firsts.setdefault(figures(text, secrets), (text, snapshot))
+        numbers, comments = figures(text, secrets)
+        firsts.setdefault(numbers, (text, snapshot))
+        worded.setdefault(comments, snapshot)
     found = []
     for (text_1, at_1), (text_2, at_2) in combinations(firsts.values(), 2):
         total = changed(at_1.state, at_2.state)
@@ -403,6 +429,13 @@ def attack_by_differencing(
                         f"{out.name} ({role}): {group} figures, '{at_1.moment}' vs "
                         f"'{at_2.moment}' isolate {step} member(s)"
                     )
+    for (words_1, at_1), (words_2, at_2) in combinations(worded.items(), 2):
+        authors = {comment_author(comment) for comment in set(words_1) ^ set(words_2)}
+        if 0 < len(authors) < MINIMUM:
+            found.append(
+                f"{out.name} ({role}): comments, '{at_1.moment}' vs '{at_2.moment}' differ by "
+                f"the words of {len(authors)} member(s)"
+            )
     return found
 
 
@@ -424,7 +457,12 @@ def test_no_role_recovers_one_members_answers_by_comparing_outputs(world, coordi
     pairs = 0
     for out in OUTPUTS:
         for role in out.roles:
-            if out.kind == "events":
+            if out.kind == "own":
+                # Their own comments are the reader's to see; everyone else's never are.
+                reader = world.clients[role].session_email
+                others = {secret_comment(m) for m in members if m.email != reader}
+                findings += look_for_answers(out, role, snapshots, others)
+            elif out.kind == "events":
                 findings += look_for_answers(out, role, snapshots, secrets)
             else:
                 findings += attack_by_differencing(out, role, snapshots, secrets)
@@ -441,3 +479,31 @@ def test_no_role_recovers_one_members_answers_by_comparing_outputs(world, coordi
     paper = {figures(s.readings[("paper PDF", "coordinator")], secrets) for s in snapshots}
     assert len(paper) >= 3  # none, the first release, the second
     assert any("Private view" in s.readings[("paper page", "board member")] for s in snapshots)
+    # A member's own file held their own comments once they had answered.
+    own = [s.readings[("your data file", "board member who answers")] for s in snapshots]
+    assert secret_comment(members[0]) not in own[0]
+    assert secret_comment(members[0]) in own[-1]
+
+
+def comments_reading(*members: int) -> str:
+    return "".join(f"<p>Private view of member {m}: procurement is stalled</p>" for m in members)
+
+
+@pytest.mark.parametrize(
+    ("later", "caught"),
+    [
+        ((1, 2, 3, 4), True),  # one member's comment added: theirs
+        ((1, 2), True),  # one member's comment withdrawn: theirs, beside the earlier copy
+        ((), False),  # every comment withdrawn: the words of all three
+    ],
+)
+def test_the_adversary_sees_a_difference_in_comments_that_is_few_members_words(later, caught):
+    out = Output("a page", ("reader",), lambda world, client: "", "figures")
+    secrets = {comments_reading(m)[3:-4] for m in range(1, 5)}
+    snapshots = [
+        Snapshot("before", {}, {("a page", "reader"): comments_reading(1, 2, 3)}),
+        Snapshot("after", {}, {("a page", "reader"): comments_reading(*later)}),
+    ]
+    found = attack_by_differencing(out, "reader", snapshots, secrets)
+    assert bool(found) is caught
+    assert all("comments" in finding for finding in found)
