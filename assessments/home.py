@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 
 from assessments.models import Assessment, Response
-from assessments.selectors import current_assessments
+from assessments.selectors import closed_assessments, current_and_published
 from trusts.models import Membership, Role, Trust
 
 
@@ -23,6 +23,49 @@ class TrustCard:
     roles: list[str]
     seat_group: str
     next_steps: list[NextStep]
+    latest_paper: NextStep | None = None  # the newest published board paper, if any
+
+
+@dataclass(frozen=True)
+class PaperLink:
+    assessment: Assessment
+    url: str
+    pdf_url: str
+    docx_url: str
+
+
+def paper_link(assessment: Assessment) -> PaperLink:
+    kwargs = {"ods_code": assessment.trust.ods_code, "cycle": assessment.cycle.slug}
+    return PaperLink(
+        assessment,
+        reverse("paper", kwargs=kwargs),
+        reverse("paper-pdf", kwargs=kwargs),
+        reverse("paper-docx", kwargs=kwargs),
+    )
+
+
+# The roles whose people read their trust's published papers.
+PAPER_READERS = {Role.BOARD_MEMBER, Role.COORDINATOR}
+
+
+def papers_trusts(user) -> list[int]:
+    """The trusts whose papers this person reads: those whose board they sit on or run."""
+    return list(
+        Membership.objects.filter(user=user, role__in=PAPER_READERS)
+        .values_list("trust_id", flat=True)
+        .distinct()
+    )
+
+
+def board_papers(user) -> list[tuple[Trust, list[PaperLink]]]:
+    """Every published board paper of every trust whose board the person sits on or
+    runs, by trust, newest first: the papers page (two queries)."""
+    by_trust: dict[int, tuple[Trust, list[PaperLink]]] = {}
+    for assessment in closed_assessments(papers_trusts(user)):
+        by_trust.setdefault(assessment.trust_id, (assessment.trust, []))[1].append(
+            paper_link(assessment)
+        )
+    return sorted(by_trust.values(), key=lambda pair: pair[0].name)
 
 
 def trust_cards(user) -> list[TrustCard]:
@@ -30,7 +73,7 @@ def trust_cards(user) -> list[TrustCard]:
     by_trust: dict[int, list[Membership]] = {}
     for membership in memberships:
         by_trust.setdefault(membership.trust_id, []).append(membership)
-    assessments = current_assessments(list(by_trust))
+    assessments, latest = current_and_published(list(by_trust))
     responses = {
         response.assessment_id: response
         for response in Response.objects.filter(
@@ -52,6 +95,9 @@ def trust_cards(user) -> list[TrustCard]:
                 next_steps=_next_steps(
                     trust, roles, assessment, responses.get(getattr(assessment, "pk", None))
                 ),
+                latest_paper=_latest_paper(latest.get(trust.pk), trust)
+                if roles & PAPER_READERS
+                else None,
             )
         )
     return sorted(cards, key=lambda card: card.trust.name)
@@ -82,6 +128,13 @@ def _next_steps(
                 )
             )
     return steps
+
+
+def _latest_paper(assessment: Assessment | None, trust: Trust) -> NextStep | None:
+    if assessment is None:
+        return None
+    assessment.trust = trust
+    return NextStep(f"Read the {assessment.cycle.label} board paper", paper_link(assessment).url)
 
 
 def _board_member_step(assessment: Assessment | None, response: Response | None) -> NextStep:

@@ -213,17 +213,37 @@ def trust_cycles(trust: Trust) -> list[tuple[Cycle, Assessment | None]]:
     return [(cycle, assessments.get(cycle.pk)) for cycle in Cycle.objects.all()]
 
 
+def closed_assessments(trust_ids) -> list[Assessment]:
+    """The trusts' closed quarters, whose board papers are published: newest first."""
+    return list(
+        Assessment.objects.filter(trust_id__in=trust_ids, status=AssessmentStatus.CLOSED)
+        .select_related("cycle", "trust")
+        .order_by("-cycle__year", "-cycle__quarter", "trust__name")
+    )
+
+
 def current_assessments(trust_ids: list[int]) -> dict[int, Assessment]:
     """Each trust's newest assessment that has been opened."""
-    found: dict[int, Assessment] = {}
+    return current_and_published(trust_ids)[0]
+
+
+def current_and_published(
+    trust_ids: list[int],
+) -> tuple[dict[int, Assessment], dict[int, Assessment]]:
+    """Each trust's newest assessment that has been opened, and its newest closed one
+    (whose paper is published): one query."""
+    current: dict[int, Assessment] = {}
+    published: dict[int, Assessment] = {}
     for assessment in (
         Assessment.objects.filter(trust_id__in=trust_ids)
         .exclude(status=AssessmentStatus.DRAFT)
         .select_related("cycle")
         .order_by("-cycle__year", "-cycle__quarter")
     ):
-        found.setdefault(assessment.trust_id, assessment)
-    return found
+        current.setdefault(assessment.trust_id, assessment)
+        if assessment.is_closed:
+            published.setdefault(assessment.trust_id, assessment)
+    return current, published
 
 
 def publication(assessment: Assessment) -> Publication:

@@ -59,6 +59,7 @@ trust_urls = [
 
 urlpatterns = [
     path("", home_views.home, name="home"),
+    path("papers/", home_views.papers, name="board-papers"),
     path("", include("accounts.urls")),
     # The signed-in person's own data (reads answers, so not in accounts: config/layers.py).
     path("account/your-data.json", subject_access.your_data_download, name="account-data"),

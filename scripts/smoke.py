@@ -448,6 +448,7 @@ def journey(deployment: Deployment, tally: Tally) -> None:
     member.sign_in("martin.oduya@wessexvale.example")
     member.visit("home", "/")
     member.visit("account", "/account/")
+    member.visit("board-papers", "/papers/")
     member.visit("password-change", "/account/password/")
     member.visit("session-keep-alive", "/session/keep-alive/", method="POST", expect=(204,))
     base = f"/trusts/ZZA/assessments/{now}/questionnaire/"

@@ -182,6 +182,11 @@ def home_page(world, client):
     return page(client, reverse("home"))
 
 
+@output("board papers page", ("coordinator", "board member"), kind="events")
+def board_papers_page(world, client):
+    return page(client, reverse("board-papers"))
+
+
 @output("questionnaire start", ("board member",))
 def questionnaire_start(world, client):
     return page(client, assessment_url(world, "questionnaire-start"))

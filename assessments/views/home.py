@@ -3,7 +3,7 @@ here, above trusts (config/layers.py)."""
 
 from django.shortcuts import render
 
-from assessments.home import trust_cards
+from assessments.home import board_papers, trust_cards
 from assessments.selectors import current_assessments, trust_cycles
 from trusts.models import Trust
 from trusts.permissions import Permission, has_permission, requires, requires_on_trust
@@ -12,6 +12,12 @@ from trusts.permissions import Permission, has_permission, requires, requires_on
 @requires(Permission.SERVICE_USE)
 def home(request):
     return render(request, "trusts/home.html", {"cards": trust_cards(request.user)})
+
+
+@requires(Permission.SERVICE_USE)
+def papers(request):
+    """Every published board paper of the person's boards, newest first by trust."""
+    return render(request, "trusts/papers.html", {"trusts": board_papers(request.user)})
 
 
 @requires_on_trust(Permission.TRUST_VIEW)
