@@ -10,7 +10,8 @@ Lockouts are listed in the admin under "Axes".
 
 from axes.handlers.database import AxesDatabaseHandler
 from axes.handlers.proxy import AxesProxyHandler
-from axes.helpers import get_cool_off
+from axes.helpers import get_client_username, get_cool_off
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
 from django.db.models import Sum
@@ -40,6 +41,13 @@ class AccountAndAddressLimits(AxesDatabaseHandler):
         )
         account_limit = settings.AXES_FAILURE_LIMIT
         return max(by_account, by_address * account_limit // settings.SIGN_IN_ADDRESS_FAILURE_LIMIT)
+
+    def reset_user_attempts(self, request, credentials=None) -> int:
+        """A successful sign-in clears that account's failures only. (django-axes clears
+        its address's too, so that anyone signing in at an address shared with an
+        attacker, a trust's network say, would wipe the attacker's count.)"""
+        account = get_client_username(request, credentials)
+        return AccessAttempt.objects.filter(username=account).delete()[0]
 
 
 def retry_after_seconds() -> int:

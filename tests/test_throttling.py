@@ -116,7 +116,8 @@ def test_an_address_is_locked_at_its_own_limit_and_no_sooner(db, settings):
     UserFactory(email="bea@test.example", password="correct horse battery")
     limit = settings.SIGN_IN_ADDRESS_FAILURE_LIMIT
     for n in range(limit - 1):
-        try_password(Client(), f"guess{n}@test.example", "wrong", address="203.0.113.9")
+        refused = try_password(Client(), f"guess{n}@test.example", "wrong", "203.0.113.9")
+        assert refused.status_code == 200  # the form again, with its error: not locked
     assert try_password(Client(), "guess@test.example", "wrong", "203.0.113.9").status_code == 429
     locked_out(try_password(Client(), "bea@test.example", "correct horse battery", "203.0.113.9"))
 
@@ -166,3 +167,26 @@ def test_the_header_is_ignored_unless_the_request_came_from_the_proxy(db, settin
         REMOTE_ADDR="203.0.113.40",
     )
     assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"203.0.113.40"}
+
+
+def test_signing_in_at_a_shared_address_never_clears_anyone_elses_failures(db, settings):
+    """Behind one trust network address, a colleague's sign-in must not reset the count of
+    someone guessing at another account from the same address."""
+    UserFactory(email="ada@test.example", password="correct horse battery")
+    UserFactory(email="bea@test.example", password="correct horse battery")
+    for _ in range(4):
+        for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+            try_password(Client(), "ada@test.example", "guess", "203.0.113.9")
+        redirected(
+            try_password(Client(), "bea@test.example", "correct horse battery", "203.0.113.9"),
+            reverse("home"),
+        )
+    locked_out(try_password(Client(), "ada@test.example", "correct horse battery", "192.0.2.8"))
+
+
+def test_signing_in_clears_that_accounts_own_failures(db, settings):
+    UserFactory(email="ada@test.example", password="correct horse battery")
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        try_password(Client(), "ada@test.example", "typo", "203.0.113.9")
+    redirected(try_password(Client(), "ada@test.example", "correct horse battery"), "/")
+    assert not AccessAttempt.objects.filter(username="ada@test.example").exists()
