@@ -13,7 +13,6 @@ Form views read their data through ``typed(request)`` instead of ``request.POST 
 """
 
 import base64
-import datetime
 import hashlib
 import json
 import secrets
@@ -23,7 +22,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.http import QueryDict
-from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from accounts.models import BrowserKey, KeptInput
@@ -65,9 +63,9 @@ def browser_person(request) -> int | None:
     key = request.COOKIES.get(settings.BROWSER_KEY_COOKIE)
     if not key:
         return None
-    oldest = timezone.now() - datetime.timedelta(days=settings.BROWSER_KEY_DAYS)
     return (
-        BrowserKey.objects.filter(digest=_digest(key), created_at__gte=oldest)
+        BrowserKey.objects.current()
+        .filter(digest=_digest(key))
         .values_list("user_id", flat=True)
         .first()
     )
@@ -76,8 +74,7 @@ def browser_person(request) -> int | None:
 def remember_browser(request, user) -> None:
     """At sign-in: this browser's key names ``user`` (a new key unless it already does).
     The middleware sets the cookie from ``request.browser_key``."""
-    oldest = timezone.now() - datetime.timedelta(days=settings.BROWSER_KEY_DAYS)
-    BrowserKey.objects.filter(created_at__lt=oldest).delete()
+    BrowserKey.objects.expired().delete()
     if browser_person(request) == user.pk:
         return
     forget_browser(request)
@@ -118,18 +115,14 @@ def unseal(*, user_id: int, sealed: str) -> QueryDict | None:
 @transaction.atomic
 def keep(*, user_id: int, path: str, post: QueryDict) -> None:
     """Keeps what was sent to ``path`` for this account (the latest send wins)."""
-    oldest = timezone.now() - datetime.timedelta(hours=settings.KEPT_INPUT_HOURS)
-    KeptInput.objects.filter(kept_at__lt=oldest).delete()
+    KeptInput.objects.expired().delete()
     KeptInput.objects.update_or_create(
         user_id=user_id, path=path, defaults={"sealed": seal(user_id=user_id, post=post)}
     )
 
 
 def note_at_sign_in(request, user) -> None:
-    oldest = timezone.now() - datetime.timedelta(hours=settings.KEPT_INPUT_HOURS)
-    paths = list(
-        KeptInput.objects.filter(user=user, kept_at__gte=oldest).values_list("path", flat=True)
-    )
+    paths = list(KeptInput.objects.current().filter(user=user).values_list("path", flat=True))
     if paths:
         request.session[SESSION_KEY] = paths
 
@@ -141,11 +134,11 @@ def restore(request) -> QueryDict | None:
     if request.path not in waiting or not request.user.is_authenticated:
         return None
     request.session[SESSION_KEY] = [path for path in waiting if path != request.path]
-    oldest = timezone.now() - datetime.timedelta(hours=settings.KEPT_INPUT_HOURS)
     with transaction.atomic():
         kept = (
-            KeptInput.objects.select_for_update()
-            .filter(user=request.user, path=request.path, kept_at__gte=oldest)
+            KeptInput.objects.current()
+            .select_for_update()
+            .filter(user=request.user, path=request.path)
             .first()
         )
         if kept is None:

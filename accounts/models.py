@@ -1,5 +1,21 @@
+import datetime
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
+
+
+class Kept(models.QuerySet):
+    """Rows kept for a while after ``created``: the model says how long (``keep_for``)."""
+
+    def _oldest(self, now=None) -> datetime.datetime:
+        return (now or timezone.now()) - self.model.keep_for()
+
+    def current(self, now=None):
+        return self.filter(**{f"{self.model.KEPT_FROM}__gte": self._oldest(now)})
+
+    def expired(self, now=None):
+        return self.filter(**{f"{self.model.KEPT_FROM}__lt": self._oldest(now)})
 
 
 class KeptInput(models.Model):
@@ -12,6 +28,9 @@ class KeptInput(models.Model):
     sealed = models.TextField()
     kept_at = models.DateTimeField(auto_now=True)
 
+    objects = Kept.as_manager()
+    KEPT_FROM = "kept_at"
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["user", "path"], name="kept_input_one_per_page"),
@@ -19,6 +38,10 @@ class KeptInput(models.Model):
 
     def __str__(self) -> str:
         return f"Input kept at {self.kept_at:%Y-%m-%d %H:%M}"
+
+    @staticmethod
+    def keep_for() -> datetime.timedelta:
+        return datetime.timedelta(hours=settings.KEPT_INPUT_HOURS)
 
 
 class BrowserKey(models.Model):
@@ -32,5 +55,12 @@ class BrowserKey(models.Model):
     digest = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = Kept.as_manager()
+    KEPT_FROM = "created_at"
+
     def __str__(self) -> str:
         return f"Browser signed in at {self.created_at:%Y-%m-%d %H:%M}"
+
+    @staticmethod
+    def keep_for() -> datetime.timedelta:
+        return datetime.timedelta(days=settings.BROWSER_KEY_DAYS)
