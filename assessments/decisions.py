@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from assessments.disclosure import latest_release
 from assessments.errors import AssessmentError
 from assessments.models import (
     HALF_LEVELS,
@@ -30,20 +31,93 @@ class PositionInput:
     rationale: str
 
 
+def _day(day: datetime.date) -> str:
+    return f"{day:%-d %B %Y}"
+
+
+def results_published_on(assessment: Assessment) -> datetime.date | None:
+    """The day the results the paper shows were published (the latest release), if any."""
+    release = latest_release(assessment)
+    return timezone.localdate(release.published_at) if release is not None else None
+
+
+def meeting_date_of(assessment: Assessment) -> datetime.date | None:
+    """The board meeting's date, as the paper's cover sheet gives it: the one date the
+    positions page, the paper and its cover read (reports keeps the sheet; asked by its
+    related name, so this app imports nothing from reports)."""
+    return (
+        Assessment.objects.filter(pk=assessment.pk)
+        .values_list("cover_sheet__meeting_date", flat=True)
+        .first()
+    )
+
+
+def meeting_date_problem(assessment: Assessment, meeting_date: datetime.date | None) -> str:
+    """Why the cover sheet may not give the meeting this date ("" when it may): never
+    before the results it discusses were published, and, once the board's position is
+    recorded from it, neither blank nor still to come."""
+    published = results_published_on(assessment)
+    if meeting_date is not None and published is not None and meeting_date < published:
+        return (
+            f"The meeting must be on or after {_day(published)}, when the results it "
+            "discusses were published"
+        )
+    if assessment.positions.exists():
+        if meeting_date is None:
+            return "Enter the date of the meeting: the board's agreed position is recorded from it"
+        if meeting_date > timezone.localdate():
+            return (
+                "The board's agreed position is recorded from this meeting, so its date "
+                "cannot be in the future"
+            )
+    return ""
+
+
+def positions_meeting_problem(assessment: Assessment, meeting_date: datetime.date | None) -> str:
+    """Why the board's position cannot be recorded from the meeting on the cover sheet
+    ("" when it can): the results must be published, the cover sheet must date the
+    meeting, and the meeting must have happened, not before the results were published."""
+    published = results_published_on(assessment)
+    if published is None:
+        return (
+            "Record the board's agreed position after it has discussed the results: they "
+            "are published when the quarter closes"
+        )
+    if meeting_date is None:
+        return (
+            "Enter the date of the board meeting on the paper's cover sheet before recording "
+            "the board's agreed position"
+        )
+    if meeting_date > timezone.localdate():
+        return (
+            f"The board meeting on {_day(meeting_date)} has not happened yet: record the "
+            "board's position after it, or correct the date on the cover sheet"
+        )
+    if meeting_date < published:
+        return (
+            f"The board meeting on {_day(meeting_date)} was before these results were "
+            f"published on {_day(published)}: correct the meeting date on the cover sheet"
+        )
+    return ""
+
+
 @transaction.atomic
 def positions_record(
     *,
     assessment: Assessment,
     positions: dict[Principle, PositionInput | None],
-    meeting_date: datetime.date,
     by: User,
 ) -> None:
     """Records (or, with None, clears) the board's agreed level and rationale for each
-    principle given, from the meeting on ``meeting_date``."""
+    principle given, from the meeting on the paper's cover sheet (which recording any
+    position needs: positions_meeting_problem)."""
     if assessment.status == AssessmentStatus.DRAFT:
         raise AssessmentError("Open the assessment before recording the board's position.")
-    if meeting_date > timezone.localdate():
-        raise AssessmentError("The meeting date cannot be in the future.")
+    meeting_date = meeting_date_of(assessment)
+    if any(position is not None for position in positions.values()):
+        problem = positions_meeting_problem(assessment, meeting_date)
+        if problem:
+            raise AssessmentError(problem)
     for principle, position in positions.items():
         if principle.framework_id != assessment.cycle.framework_id:
             raise AssessmentError("A position names a principle from another framework.")
@@ -60,14 +134,13 @@ def positions_record(
                 principle=principle,
                 level=position.level,
                 rationale=position.rationale.strip(),
-                meeting_date=meeting_date,
             )
             for principle, position in positions.items()
             if position is not None
         ],
         update_conflicts=True,
         unique_fields=["assessment", "principle"],
-        update_fields=["level", "rationale", "meeting_date", "recorded_at"],
+        update_fields=["level", "rationale", "recorded_at"],
     )
     audit(
         action="positions.recorded",
@@ -75,7 +148,7 @@ def positions_record(
         trust=assessment.trust,
         target=assessment,
         detail={
-            "meeting_date": meeting_date.isoformat(),
+            "meeting_date": meeting_date.isoformat() if meeting_date else "",
             "principles": sorted(p.number for p, position in positions.items() if position),
         },
     )

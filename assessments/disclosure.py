@@ -153,17 +153,26 @@ def release_make(*, assessment: Assessment) -> tuple[Release | None, Decision]:
 def board_in_quarter(assessment: Assessment) -> int:
     """The board as it was for this quarter: today's members, and anyone who submitted and
     has left since (a response rate can never pass 100%)."""
-    members = set(
-        assessment.trust.memberships.filter(role=Role.BOARD_MEMBER).values_list(
-            "user_id", flat=True
-        )
+    return submitted_of_board(assessment)[1]
+
+
+def submitted_of_board(assessment: Assessment) -> tuple[int, int]:
+    """How many have submitted this quarter, and the board as it is for the quarter (two
+    queries): the live count a coordinator already sees, never a figure."""
+    members = assessment.trust.memberships.filter(role=Role.BOARD_MEMBER).values_list(
+        "user_id", flat=True
     )
-    answered = set(
-        assessment.responses.filter(status=ResponseStatus.SUBMITTED).values_list(
-            "respondent_id", flat=True
-        )
+    answered = assessment.responses.filter(status=ResponseStatus.SUBMITTED).values_list(
+        "respondent_id", flat=True
     )
-    return len(members | answered)
+    return counted(members=members, submitted=answered)
+
+
+def counted(*, members, submitted) -> tuple[int, int]:
+    """(submitted, board) from today's members' ids and the ids of those who submitted:
+    the board is today's members and anyone who submitted and has left since."""
+    answered = set(submitted)
+    return len(answered), len(set(members) | answered)
 
 
 def latest_release(assessment: Assessment) -> Release | None:

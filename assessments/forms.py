@@ -321,20 +321,25 @@ class CycleForm(forms.Form):
 
 
 class PositionsForm(forms.Form):
-    """The board's agreed level and reason for each principle, from one meeting."""
+    """The board's agreed level and reason for each principle, from the one meeting the
+    paper's cover sheet names: ``meeting_problem`` says why a position cannot be recorded
+    from it yet (decisions.positions_meeting_problem), shown at ``#meeting`` on the page."""
 
-    meeting_date = date_field(
-        "Date of the board meeting",
-        required="Enter the date of the board meeting",
-        invalid="Enter the meeting date as a real date",
-    )
+    # Where the error summary sends someone for a problem with the meeting itself.
+    non_field_anchor = "meeting"
 
-    def __init__(self, *args, principles, positions: dict, scores: dict[int, str], **kwargs):
+    def __init__(
+        self,
+        *args,
+        principles,
+        positions: dict,
+        scores: dict[int, str],
+        meeting_problem: str = "",
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.principles = principles
-        dates = [position.meeting_date for position in positions.values()]
-        if dates:
-            self.initial.setdefault("meeting_date", max(dates))
+        self.meeting_problem = meeting_problem
         for principle in principles:
             position = positions.get(principle.pk)
             self.fields[f"level-{principle.number}"] = half_level_field(
@@ -369,6 +374,9 @@ class PositionsForm(forms.Form):
                     f"Choose the level agreed for principle {principle.number}, "
                     "or clear the reason",
                 )
+        recorded = any(cleaned.get(f"level-{p.number}") is not None for p in self.principles)
+        if recorded and self.meeting_problem:
+            self.add_error(None, self.meeting_problem)
         return cleaned
 
     def fields_by_principle(self):

@@ -307,7 +307,7 @@ class AgreedPosition(models.Model):
         max_digits=2, decimal_places=1, choices=[(level, f"{level}") for level in HALF_LEVELS]
     )
     rationale = models.TextField(validators=[MaxLengthValidator(1000)])
-    meeting_date = models.DateField()
+    # The meeting it was agreed at is the paper's, on its cover sheet (reports.CoverSheet).
     recorded_at = models.DateTimeField(auto_now=True)
 
     class Meta:

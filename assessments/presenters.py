@@ -58,6 +58,9 @@ class Publication:
     number: int  # the release's number, 0 before the first
     open_again: bool  # reopened since: new answers wait for the next release
     changed_since: int  # responses new, changed or gone since the release
+    respondents: int = 0  # the submitted responses the release holds
+    board_size: int = 0  # the board when it was published
+    figures_shown: bool = False
 
     @property
     def awaiting_close(self) -> bool:
@@ -75,6 +78,72 @@ def publication_of(assessment, release, *, changed_since: int = 0) -> Publicatio
         number=release.number,
         open_again=assessment.is_open,
         changed_since=changed_since,
+        respondents=release.respondents,
+        board_size=release.board_size,
+        figures_shown=release.figures_shown,
+    )
+
+
+@dataclass(frozen=True)
+class Submissions:
+    """How many board members have submitted, in the one set of words every output uses:
+    the paper in every format, the agreed-position page, the quarter's checklist and the
+    board_paper command. A count, never a figure: the coordinator sees who has submitted."""
+
+    submitted: int
+    board_size: int
+    words: str  # the sentence every output prints
+    published: str  # the published release's count in words; "" before the first release
+    live: bool  # counted from the responses as they stand: the quarter is open
+
+    @property
+    def short(self) -> str:
+        """The checklist's status: "6 of 10 submitted"."""
+        return f"{self.submitted} of {self.board_size} submitted"
+
+
+def submissions_in_words(
+    publication: Publication, *, live: tuple[int, int] | None, minimum: int
+) -> Submissions:
+    """Before close, ``live`` (submitted, and the board as it is this quarter:
+    assessments.disclosure.submitted_of_board) and when results are published: "6 of 10
+    board members have submitted; results are published when the quarter closes." After
+    close, the published release's count and board size."""
+    published = ""
+    if not publication.awaiting_close:
+        published = (
+            f"{publication.respondents} of {publication.board_size} board members had "
+            f"submitted when the results were published on {publication.published_on}"
+        )
+        if not publication.figures_shown:
+            published += (
+                f"; figures are shown only from at least {minimum}, so that no one's answers "
+                "can be worked out"
+            )
+        published += "."
+    if live is None:
+        return Submissions(
+            submitted=publication.respondents,
+            board_size=publication.board_size,
+            words=published or "No results have been published for this quarter.",
+            published=published,
+            live=False,
+        )
+    submitted, board = live
+    members = "board member" if board == 1 else "board members"
+    have = "has" if submitted == 1 else "have"
+    when = (
+        "results are published when the quarter closes"
+        if publication.awaiting_close
+        else "new results are published when the quarter closes, if enough responses are "
+        "new or changed"
+    )
+    return Submissions(
+        submitted=submitted,
+        board_size=board,
+        words=f"{submitted} of {board} {members} {have} submitted; {when}.",
+        published=published,
+        live=True,
     )
 
 
@@ -89,14 +158,11 @@ class BoardResults:
     rows: list[ResultRow]
     groups_shown: bool = False
     publication: Publication = NOT_PUBLISHED
+    submissions: Submissions | None = None  # how many have submitted, in words
 
     @property
     def shown(self) -> bool:
         return self.submitted >= self.minimum
-
-    @property
-    def more_needed(self) -> int:
-        return max(self.minimum - self.submitted, 0)
 
 
 def groups_shown(results) -> bool:
@@ -168,13 +234,19 @@ def board_results(
     targets: dict[int, Target],
     positions: dict[int, AgreedPosition],
     publication: Publication = NOT_PUBLISHED,
+    submissions: Submissions | None = None,
 ) -> BoardResults:
     by_principle = {result.principle_id: result for result in results}
     submitted = max((result.respondents for result in results), default=0)
     minimum = rules.minimum_group()
     if submitted < minimum:
         return BoardResults(
-            submitted=submitted, minimum=minimum, overall="", rows=[], publication=publication
+            submitted=submitted,
+            minimum=minimum,
+            overall="",
+            rows=[],
+            publication=publication,
+            submissions=submissions,
         )
     scores = [by_principle[p.pk].score if p.pk in by_principle else None for p in principles]
     with_groups = groups_shown(results)
@@ -194,6 +266,7 @@ def board_results(
         ],
         groups_shown=with_groups,
         publication=publication,
+        submissions=submissions,
     )
 
 
@@ -203,16 +276,29 @@ class RagShown:
     tag: str  # the NHS.UK tag class, "" with no RAG
     worked_out: bool  # from the due date and status, not chosen by the board
 
+    @property
+    def note(self) -> str:
+        """Where the RAG comes from, printed beside it wherever it is shown."""
+        if not self.worked_out:
+            return CHOSEN_BY_THE_BOARD
+        return "from the due date and status" if self.tag else ""
 
-def action_rag_shown(action, today) -> RagShown:
-    rag = rules.action_rag(
-        status=action.status, due=action.due_date, chosen=action.rag, today=today
-    )
+
+CHOSEN_BY_THE_BOARD = "the board's choice"
+
+
+def rag_shown(*, status: str, due, chosen: str, today) -> RagShown:
+    """An action's RAG as the action log page and the paper show it (rules.action_rag)."""
+    rag = rules.action_rag(status=status, due=due, chosen=chosen, today=today)
     return RagShown(
         label=rag.value.capitalize() if rag else "–",
         tag=RAG_TAGS[rag] if rag else "",
-        worked_out=not action.rag,
+        worked_out=not chosen,
     )
+
+
+def action_rag_shown(action, today) -> RagShown:
+    return rag_shown(status=action.status, due=action.due_date, chosen=action.rag, today=today)
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,8 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from accounts.models import BrowserKey, KeptInput
-from assessments.actions.settling import answers_withdraw
-from assessments.models import Assessment, Reminder, Response
+from assessments.actions.settling import RETENTION, answers_withdraw
+from assessments.models import Assessment, AssessmentStatus, Reminder, Response
 from core.audit import SystemActor, audit
 from core.models import AuditEvent, Email
 from trusts.models import Invitation
@@ -29,20 +29,29 @@ DAILY_RUN = SystemActor("the daily retention run")
 
 
 def _years_ago(now: datetime.datetime, years: int) -> datetime.datetime:
-    return now - datetime.timedelta(days=round(365.25 * years))
+    """Midnight in London, ``years`` calendar years before ``now``'s day (29 February
+    counts as the 28th in a year without one): everything before it has had its years."""
+    today = timezone.localdate(now)
+    try:
+        day = today.replace(year=today.year - years)
+    except ValueError:
+        day = today.replace(year=today.year - years, day=28)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
 
 
 def _answers_past(now: datetime.datetime) -> int:
-    """Responses of quarters closed (or, never closed, ended) longer ago than the schedule."""
+    """Responses of quarters closed longer ago than the schedule (a reopened quarter's
+    answers are live again), or never closed and ended that long ago."""
     before = _years_ago(now, settings.RETENTION["answers_years"])
     old = Assessment.objects.filter(
-        Q(closed_at__lt=before) | Q(closed_at__isnull=True, cycle__closes_on__lt=before.date())
+        Q(status=AssessmentStatus.CLOSED, closed_at__lt=before)
+        | Q(closed_at__isnull=True, cycle__closes_on__lt=before.date())
     )
     responses = Response.objects.filter(assessment__in=old)
     ids = set(responses.values_list("pk", flat=True))
     trusts = set(responses.values_list("assessment__trust_id", flat=True))
     if ids:
-        answers_withdraw(response_ids=ids, trust_ids=trusts)
+        answers_withdraw(response_ids=ids, trust_ids=trusts, reason=RETENTION)
     Reminder.objects.filter(assessment__in=old).delete()
     return responses.delete()[1].get(Response._meta.label, 0)
 
@@ -71,12 +80,8 @@ SCHEDULE: dict[str, Callable[[datetime.datetime], int]] = {
         | Q(revoked_at__lt=_days_ago(now, "invitation_days"))
         | Q(expires_at__lt=_days_ago(now, "invitation_days"))
     ).delete()[0],
-    "kept_input": lambda now: KeptInput.objects.filter(
-        kept_at__lt=now - datetime.timedelta(hours=settings.KEPT_INPUT_HOURS)
-    ).delete()[0],
-    "browser_keys": lambda now: BrowserKey.objects.filter(
-        created_at__lt=now - datetime.timedelta(days=settings.BROWSER_KEY_DAYS)
-    ).delete()[0],
+    "kept_input": lambda now: KeptInput.objects.expired(now).delete()[0],
+    "browser_keys": lambda now: BrowserKey.objects.expired(now).delete()[0],
     "sessions": lambda now: Session.objects.filter(expire_date__lt=now).delete()[0],
     "task_results": lambda now: (
         DBTaskResult.objects.finished()
@@ -121,6 +126,7 @@ def retention_schedule() -> bool:
 
 @task
 def retention_daily() -> dict[str, int]:
-    counts = retention_apply()
-    retention_schedule()
-    return counts
+    try:
+        return retention_apply()
+    finally:  # tomorrow's run waits even if today's failed
+        retention_schedule()

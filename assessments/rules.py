@@ -129,6 +129,13 @@ def rag(gap: Decimal | None) -> Rag | None:
 
 
 ACTION_AMBER_DAYS = 28  # an action not started and due within this many days: amber
+OPEN_ACTIONS = ("not_started", "in_progress")  # the statuses of an action still open
+
+
+def action_overdue(*, status: str, due: datetime.date, today: datetime.date) -> bool:
+    """Whether an action is overdue: still open (not started or in progress) and past its
+    due date. The checklist's count, the action log page and the paper all ask here."""
+    return status in OPEN_ACTIONS and due < today
 
 
 def action_rag(*, status: str, due: datetime.date, chosen: str, today: datetime.date):
@@ -141,7 +148,7 @@ def action_rag(*, status: str, due: datetime.date, chosen: str, today: datetime.
         return Rag.GREEN
     if status == "dropped":
         return None
-    if due < today:
+    if action_overdue(status=status, due=due, today=today):
         return Rag.RED
     if status == "not_started" and (due - today).days <= ACTION_AMBER_DAYS:
         return Rag.AMBER

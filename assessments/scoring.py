@@ -97,6 +97,18 @@ def overall_score(principle_scores: Iterable[Fraction | None]) -> Fraction | Non
     return mean_of(principle_scores)
 
 
+def overall_score_over(
+    means: Mapping[int, Mapping[str, Fraction | None]], keys: Mapping[int, Iterable[str]]
+) -> Fraction | None:
+    """The overall score over only the given questions: each principle's mean of those
+    questions' means (``keys`` by principle number), then the mean over principles. Over
+    every question it is the overall score; a trend across framework versions passes the
+    questions asked in every version."""
+    return overall_score(
+        mean_of(means.get(number, {}).get(key) for key in chosen) for number, chosen in keys.items()
+    )
+
+
 def shared_keys(
     means: Mapping[str, Fraction | None], other: Mapping[str, Fraction | None]
 ) -> list[str]:

@@ -2,12 +2,13 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
 from django.utils import timezone
 
-from assessments.disclosure import changed_since, latest_release
+from assessments import rules
+from assessments.disclosure import changed_since, latest_release, submitted_of_board
 from assessments.models import (
     CYCLE_SLUG,
     OPEN_ACTION_STATUSES,
@@ -21,7 +22,12 @@ from assessments.models import (
     Target,
     parse_quarter,
 )
-from assessments.presenters import Publication, publication_of
+from assessments.presenters import (
+    Publication,
+    Submissions,
+    publication_of,
+    submissions_in_words,
+)
 from principles.content import framework_content
 from principles.models import Principle, Question
 from trusts.models import Membership, Role, Trust
@@ -200,11 +206,20 @@ class ActionCounts:
 
 
 def action_counts(trust: Trust) -> ActionCounts:
-    """The trust's open actions, and how many are past their due date: one query."""
-    counts = trust.board_actions.filter(status__in=OPEN_ACTION_STATUSES).aggregate(
-        open=Count("pk"), overdue=Count("pk", filter=Q(due_date__lt=timezone.localdate()))
+    """The trust's open actions, and how many are overdue (rules.action_overdue, as the
+    action log page marks them): one query."""
+    today = timezone.localdate()
+    actions = list(
+        trust.board_actions.filter(status__in=OPEN_ACTION_STATUSES).values_list(
+            "status", "due_date"
+        )
     )
-    return ActionCounts(**counts)
+    return ActionCounts(
+        open=len(actions),
+        overdue=sum(
+            rules.action_overdue(status=status, due=due, today=today) for status, due in actions
+        ),
+    )
 
 
 def trust_cycles(trust: Trust) -> list[tuple[Cycle, Assessment | None]]:
@@ -251,3 +266,16 @@ def publication(assessment: Assessment) -> Publication:
     release = latest_release(assessment)
     since = changed_since(release) if release is not None else 0
     return publication_of(assessment, release, changed_since=since)
+
+
+def submissions(
+    assessment: Assessment, published: Publication, *, live: tuple[int, int] | None = None
+) -> Submissions:
+    """How many have submitted, in the words every output uses: counted as they stand
+    before close (two queries, unless the caller has counted them with
+    disclosure.counted), and the published release's count after."""
+    if assessment.is_closed:
+        live = None
+    elif live is None:
+        live = submitted_of_board(assessment)
+    return submissions_in_words(published, live=live, minimum=rules.minimum_group())

@@ -73,20 +73,25 @@ ASSESSMENT_CLOSED_HOOKS = ["reports.actions.paper_freeze_later"]
 # What apps higher up keep of a published paper before answers leave its release (an
 # erasure, the retention date): assessments.actions.settling.
 RELEASE_SETTLING_HOOKS = ["reports.actions.papers_settle"]
-# Texts of apps above assessments, and of Django's own apps, in which an erasure replaces
-# the person's name and email address (assessments.actions.erasure; docs/data-map.md).
-ERASURE_TEXTS = {
-    "reports.CoverSheet": [
-        "meeting",
-        "agenda_item",
-        "executive_sponsor",
-        "author",
-        "purpose",
-        "recommendation",
-        "previous_considerations",
-    ],
-    "admin.LogEntry": ["object_repr", "change_message"],
-}
+# The models of apps above assessments, and of Django's own apps, in whose free text an
+# erasure replaces the person's name and email address, with the path from each to its
+# trust (None: every row). Their text and JSON columns are found from the model
+# (core.erasure.text_fields; assessments.actions.erasure; docs/data-map.md).
+ERASURE_TEXTS = {"reports.CoverSheet": "assessment__trust", "admin.LogEntry": None}
+# What apps higher up do once a person is erased (assessments.actions.erasure): stored
+# papers and ZIPs of their trusts, which may print their name, are made again on request.
+PERSON_ERASED_HOOKS = ["reports.actions.papers_forget"]
+# The optional sections of the board paper's cover sheet (reports.models.CoverSection)
+# that a trust has until its digital lead chooses its own set: the author's assurance
+# rating, "alert, advise, assure", and the strategic objectives and Board Assurance
+# Framework risks the paper relates to. The others (purpose with several ticked, session,
+# approved by, version, Freedom of Information status, the six impacts) are offered too.
+COVER_SHEET_SECTIONS = [
+    "assurance_rating",
+    "alert_advise_assure",
+    "strategic_objectives",
+    "baf_risks",
+]
 # What puts a form's field names and choice codes into words on a page that shows back
 # what was typed (core.kept.typed_back): each takes [(name, value)] and returns a dict.
 TYPED_INPUT_DESCRIBERS = ["assessments.forms.describe_typed"]

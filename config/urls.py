@@ -32,6 +32,11 @@ assessment_urls = [
     path("paper.pdf", report_views.paper_pdf_download, name="paper-pdf"),
     path("paper.docx", report_views.paper_docx_download, name="paper-docx"),
     path("paper/cover/", report_views.cover_sheet_edit, name="cover-sheet"),
+    path(
+        "paper/cover/sections/",
+        report_views.cover_sheet_sections_edit,
+        name="cover-sheet-sections",
+    ),
     path("export/<str:level>.<str:extension>", report_views.paper_export, name="paper-export"),
 ]
 

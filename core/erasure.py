@@ -2,9 +2,21 @@
 
 import re
 
+from django.db import models
 from django.db.models import Q
 
 ERASED = "(erased)"
+
+
+def text_fields(model) -> list[str]:
+    """The model's free-text and JSON columns (not choices): where a name may be typed."""
+    return [
+        field.name
+        for field in model._meta.concrete_fields
+        if isinstance(field, models.CharField | models.TextField | models.JSONField)
+        and not field.choices
+        and not field.primary_key
+    ]
 
 
 def _scrubbed(value, pattern: re.Pattern):
@@ -17,23 +29,30 @@ def _scrubbed(value, pattern: re.Pattern):
     return value
 
 
-def scrub_everywhere(*, needles: list[str], texts: list[tuple]) -> int:
-    """In each (model, [field, ...]) of ``texts``, replaces every occurrence of each needle
-    (any case) with "(erased)", inside JSON too. Needles shorter than three characters are
-    left alone (they would match too much). Returns how many rows changed."""
+def scrub_everywhere(*, needles: list[str], places: list[tuple]) -> int:
+    """In each (queryset, [field, ...] or None for every text field) of ``places``,
+    replaces each needle (any case, as a whole word or address) with "(erased)", inside
+    JSON too. Needles shorter than three characters are left alone (they would match too
+    much). Returns how many rows changed."""
     needles = [needle for needle in needles if len(needle.strip()) >= 3]
     if not needles:
         return 0
-    pattern = re.compile("|".join(re.escape(n) for n in needles), re.IGNORECASE)
+    pattern = re.compile(
+        "|".join(rf"(?<!\w){re.escape(needle)}(?!\w)" for needle in needles), re.IGNORECASE
+    )
     changed = 0
-    for model, fields in texts:
+    for queryset, fields in places:
+        fields = fields or text_fields(queryset.model)
         found = Q()
         for name in fields:
             for needle in needles:
                 found |= Q(**{f"{name}__icontains": needle})
-        for row in model.objects.filter(found):
-            for name in fields:
-                setattr(row, name, _scrubbed(getattr(row, name), pattern))
-            row.save(update_fields=fields)
-            changed += 1
+        for row in queryset.filter(found):
+            before = [getattr(row, name) for name in fields]
+            after = [_scrubbed(value, pattern) for value in before]
+            if after != before:
+                for name, value in zip(fields, after, strict=True):
+                    setattr(row, name, value)
+                row.save(update_fields=fields)
+                changed += 1
     return changed

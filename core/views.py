@@ -97,8 +97,21 @@ def server_error(request):
     return HttpResponseServerError(loader.render_to_string("500.html", _typed(request)))
 
 
+def _from_our_pages(request) -> bool:
+    """Whether the browser says the form was sent from one of our own pages: another
+    site's form is refused without being shown back, so it cannot put words on ours."""
+    site = request.headers.get("Sec-Fetch-Site")
+    if site is not None:
+        return site == "same-origin"
+    sender = request.headers.get("Origin") or request.headers.get("Referer") or ""
+    ours = f"{request.scheme}://{request.get_host()}"
+    return sender == ours or sender.startswith(f"{ours}/")
+
+
 @public
 def csrf_failure(request, reason=""):
     """CSRF_FAILURE_VIEW: a form that came back without its token (a page left open too
-    long, cookies blocked). Nothing was saved; everything that was sent is shown back."""
-    return render(request, "403_csrf.html", _typed(request), status=403)
+    long, cookies blocked). Nothing was saved; everything that was sent from one of our
+    own pages is shown back."""
+    typed = _typed(request) if _from_our_pages(request) else {"was_save": False, "typed": []}
+    return render(request, "403_csrf.html", typed, status=403)

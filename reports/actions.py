@@ -6,12 +6,14 @@ from django.db import transaction
 from django.db.models import Q
 from django.tasks import task
 
+from assessments.decisions import meeting_date_problem
 from assessments.disclosure import latest_release
-from assessments.models import Assessment, AssessmentStatus
+from assessments.errors import AssessmentError
+from assessments.models import Assessment
 from core.audit import SystemActor, audit
 from core.fields import fraction_text
 from reports.documents import PaperFile, paper_filename, paper_pdf
-from reports.models import BulkExport, CoverSheet, FrozenPaper
+from reports.models import BulkExport, CoverSection, CoverSheet, CoverSheetConventions, FrozenPaper
 from reports.paper_change import changes_of
 from reports.presenters import board_paper
 from reports.selectors import comparison_quarter, paper_inputs, paper_inputs_key
@@ -27,10 +29,20 @@ class TooFewResponses(Exception):
 @transaction.atomic
 def cover_sheet_save(*, assessment: Assessment, values: dict, by) -> CoverSheet:
     """The quarter's cover sheet, as the digital lead typed it. Every format of the paper
-    shows it; a frozen paper is made again at its next download (its fingerprint changes)."""
-    sheet, created = CoverSheet.objects.update_or_create(
-        assessment=assessment, defaults={name: values[name] for name in CoverSheet.FIELDS}
-    )
+    shows it; a frozen paper is made again at its next download (its fingerprint changes).
+
+    ``values`` holds the fields the form showed: those of the trust's sections switched
+    off are kept as they were. Its meeting date is the one every page and the paper read;
+    it is refused before the results it discusses were published, and, once the board's
+    position is recorded from it, blank or still to come (meeting_date_problem)."""
+    if "meeting_date" in values:
+        problem = meeting_date_problem(assessment, values["meeting_date"])
+        if problem:
+            raise AssessmentError(problem)
+    defaults = {name: values[name] for name in CoverSheet.FIELDS if name in values}
+    if "purposes" in defaults:
+        defaults["purposes"] = list(defaults["purposes"] or [])
+    sheet, created = CoverSheet.objects.update_or_create(assessment=assessment, defaults=defaults)
     audit(
         action="cover_sheet.saved",
         by=by,
@@ -39,6 +51,22 @@ def cover_sheet_save(*, assessment: Assessment, values: dict, by) -> CoverSheet:
         detail={"meeting": sheet.meeting, "created": created},
     )
     return sheet
+
+
+@transaction.atomic
+def cover_sheet_sections_choose(*, trust, sections: list[str], by) -> CoverSheetConventions:
+    """The optional sections the trust's cover sheets have from now on (CoverSection
+    values), in place of settings.COVER_SHEET_SECTIONS. Every quarter's form and paper
+    follow them; what a sheet keeps for a section switched off is kept."""
+    unknown = set(sections) - set(CoverSection.values)
+    if unknown:
+        raise AssessmentError(f"There is no cover sheet section {sorted(unknown)[0]!r}.")
+    chosen = [value for value in CoverSection.values if value in sections]
+    conventions, _ = CoverSheetConventions.objects.update_or_create(
+        trust=trust, defaults={"sections": chosen}
+    )
+    audit(action="cover_sheet.sections_chosen", by=by, trust=trust, detail={"sections": chosen})
+    return conventions
 
 
 def paper_file(
@@ -71,9 +99,7 @@ def paper_file(
                 return PaperFile(bytes(stored), filename, made_now=False)
     paper = board_paper(assessment)
     if require_results and not paper.shown:
-        raise TooFewResponses(
-            f"Only {paper.submitted} board members have submitted; a paper needs {paper.minimum}."
-        )
+        raise TooFewResponses(paper.submissions.words)  # the words every output uses
     make = FORMATS[extension]
     if paper.draft:
         return PaperFile(make(paper), filename, made_now=True)
@@ -137,30 +163,53 @@ def freeze(assessment_id: int) -> str:
     return "frozen"
 
 
-def papers_settle(*, assessments: list[Assessment]) -> None:
+def papers_settle(*, assessments: list[Assessment], reason: str) -> None:
     """settings.RELEASE_SETTLING_HOOKS, before answers leave these assessments' releases:
-    each paper that shows figures worked out from them (its own, and a later quarter's
-    change since it) keeps them as published, with its comments withdrawn. Its frozen
-    files, and the bulk ZIPs that may hold them, are made again when next asked for."""
-    papers = {assessment.pk: assessment for assessment in assessments}
+    each of their papers keeps its figures as published and withdraws its comments; each
+    later paper whose "since last quarter" compares with one of them keeps its changes as
+    published (and its comments). The frozen files and bulk ZIPs that printed withdrawn
+    comments are made again when next asked for."""
+    withdrawn = [paper for paper in assessments if _settle(paper, reason, whole=True)]
     for assessment in assessments:
         for later in _comparing_with(assessment):
-            papers.setdefault(later.pk, later)
-    withdrawn = [paper for paper in papers.values() if _settle(paper)]
-    # The files that printed the withdrawn comments: made again when next asked for.
-    FrozenPaper.objects.filter(assessment__in=withdrawn).delete()
-    for export in BulkExport.objects.filter(cycle_id__in={paper.cycle_id for paper in withdrawn}):
+            _settle(later, reason, whole=False)
+    _forget_files(withdrawn)
+
+
+def papers_forget(*, trust_ids: set[int]) -> None:
+    """settings.PERSON_ERASED_HOOKS: a stored paper of the erased person's trusts that
+    printed their name (on the cover, as an action's owner, as the digital lead) no
+    longer matches what the paper shows now: it, and the bulk ZIPs of its quarter, are
+    made again, from the scrubbed records, when next asked for."""
+    stale = [
+        frozen.assessment
+        for frozen in FrozenPaper.objects.filter(assessment__trust_id__in=trust_ids)
+        .select_related("assessment__trust", "assessment__cycle__framework")
+        .defer("pdf", "docx")
+        if board_paper(frozen.assessment).fingerprint() != frozen.fingerprint
+    ]
+    _forget_files(stale)
+
+
+def _forget_files(papers) -> None:
+    FrozenPaper.objects.filter(assessment__in=papers).delete()
+    cycles = {paper.cycle_id for paper in papers}
+    for export in BulkExport.objects.filter(cycle_id__in=cycles):
         export.zip_file.delete(save=False)
         export.delete()
 
 
 def _comparing_with(assessment: Assessment) -> list[Assessment]:
-    """The trust's later closed quarters whose "since last quarter" is this one."""
+    """The trust's later quarters showing figures (closed, or reopened since) whose
+    "since last quarter" is this one."""
     cycle = assessment.cycle
-    later = Assessment.objects.filter(
-        trust_id=assessment.trust_id, status=AssessmentStatus.CLOSED
-    ).filter(
-        Q(cycle__year__gt=cycle.year) | Q(cycle__year=cycle.year, cycle__quarter__gt=cycle.quarter)
+    later = (
+        Assessment.objects.filter(trust_id=assessment.trust_id, releases__figures_shown=True)
+        .filter(
+            Q(cycle__year__gt=cycle.year)
+            | Q(cycle__year=cycle.year, cycle__quarter__gt=cycle.quarter)
+        )
+        .distinct()
     )
     found = []
     for candidate in later.select_related("trust", "cycle__framework"):
@@ -170,30 +219,37 @@ def _comparing_with(assessment: Assessment) -> list[Assessment]:
     return found
 
 
-def _settle(paper: Assessment) -> int:
-    """Keeps the paper's figures in its release; returns how many comments it withdrew."""
+def _settle(paper: Assessment, reason: str, *, whole: bool) -> int:
+    """Keeps in the paper's release what it published that answers leaving would change:
+    its changes since last quarter, and (``whole``) each question's scores, withdrawing
+    its comments. Returns how many comments it withdrew."""
     release = latest_release(paper)
-    if release is None or not release.figures_shown or release.settled is not None:
+    if release is None or not release.figures_shown:
+        return 0
+    settled = dict(release.settled or {})
+    if "answers" in settled or (not whole and "changes" in settled):
         return 0
     inputs = paper_inputs(paper)
-    previous = comparison_quarter(inputs.history)
-    changes = changes_of(inputs, previous) if previous is not None else {}
-    release.settled = {
-        "answers": {
-            str(question_id): sorted(
-                (score for score, _ in answers), key=lambda score: (score is None, score or 0)
-            )
-            for question_id, answers in inputs.answers.items()
-        },
-        "changes": {
+    if "changes" not in settled:
+        previous = comparison_quarter(inputs.history)
+        changes = changes_of(inputs, previous) if previous is not None else {}
+        settled["changes"] = {
             str(key): [fraction_text(bound) for bound in change.interval]
             if change.interval
             else None
             for key, change in changes.items()
-        },
-        "comments_withdrawn": sum(
+        }
+    if whole:
+        settled["answers"] = {
+            str(question_id): sorted(
+                (score for score, _ in answers), key=lambda score: (score is None, score or 0)
+            )
+            for question_id, answers in inputs.answers.items()
+        }
+        settled["comments_withdrawn"] = sum(
             1 for answers in inputs.answers.values() for _, comment in answers if comment
-        ),
-    }
+        )
+        settled["reason"] = reason
+    release.settled = settled
     release.save(update_fields=["settled"])
-    return release.settled["comments_withdrawn"]
+    return settled.get("comments_withdrawn", 0)

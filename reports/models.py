@@ -76,6 +76,82 @@ class CoverPurpose(models.TextChoices):
     INFORMATION = "information", "For information"
 
 
+class CoverPurposes(models.TextChoices):
+    """A paper's purposes where the trust's cover sheet ticks several (CoverSection.PURPOSES)."""
+
+    APPROVAL = "approval", "Approval"
+    ASSURANCE = "assurance", "Assurance"
+    DISCUSSION = "discussion", "Discussion"
+    INFORMATION = "information", "Information"
+
+
+class AssuranceRating(models.TextChoices):
+    """The author's own rating of the assurance the paper gives (not the service's
+    confidence in the board's answers, which the paper shows beside it)."""
+
+    SUBSTANTIAL = "substantial", "Substantial"
+    REASONABLE = "reasonable", "Reasonable"
+    LIMITED = "limited", "Limited"
+    NONE = "none", "No assurance"
+
+
+class Session(models.TextChoices):
+    PUBLIC = "public", "Public"
+    PRIVATE = "private", "Private"
+
+
+class FoiStatus(models.TextChoices):
+    PUBLISHABLE = "publishable", "Can be published"
+    EXEMPT = "exempt", "Exempt from publication"
+
+
+class CoverSection(models.TextChoices):
+    """The optional sections of a cover sheet: each trust switches on its own set once
+    (CoverSheetConventions), starting from settings.COVER_SHEET_SECTIONS."""
+
+    PURPOSES = (
+        "purposes",
+        "Purpose with several choices (approval, assurance, discussion, information)",
+    )
+    SESSION = "session", "Public or private session"
+    APPROVED_BY = "approved_by", "Approved by"
+    VERSION = "version", "Version"
+    STRATEGIC_OBJECTIVES = "strategic_objectives", "Strategic objectives the paper relates to"
+    BAF_RISKS = "baf_risks", "Board Assurance Framework risks the paper relates to"
+    FOI = "foi", "Freedom of Information status"
+    ASSURANCE_RATING = "assurance_rating", "The author's assurance rating, with its reason"
+    ALERT_ADVISE_ASSURE = "alert_advise_assure", "Alert, advise, assure"
+    IMPACT_QUALITY = "impact_quality", "Impact on quality and patient safety"
+    IMPACT_EQUALITY = "impact_equality", "Impact on equality and health inequalities"
+    IMPACT_FINANCE = "impact_finance", "Impact on finance"
+    IMPACT_LEGAL = "impact_legal", "Legal and regulatory impact"
+    IMPACT_INFORMATION_GOVERNANCE = (
+        "impact_information_governance",
+        "Impact on information governance",
+    )
+    IMPACT_SUSTAINABILITY = "impact_sustainability", "Impact on sustainability"
+
+
+# The cover sheet's fields that each optional section adds to the form and the paper.
+SECTION_FIELDS: dict[str, tuple[str, ...]] = {
+    CoverSection.PURPOSES: ("purposes",),
+    CoverSection.SESSION: ("session",),
+    CoverSection.APPROVED_BY: ("approved_by",),
+    CoverSection.VERSION: ("version",),
+    CoverSection.STRATEGIC_OBJECTIVES: ("strategic_objectives",),
+    CoverSection.BAF_RISKS: ("baf_risks",),
+    CoverSection.FOI: ("foi_status", "foi_reason"),
+    CoverSection.ASSURANCE_RATING: ("assurance_rating", "assurance_reason"),
+    CoverSection.ALERT_ADVISE_ASSURE: ("alert", "advise", "assure"),
+    CoverSection.IMPACT_QUALITY: ("impact_quality",),
+    CoverSection.IMPACT_EQUALITY: ("impact_equality",),
+    CoverSection.IMPACT_FINANCE: ("impact_finance",),
+    CoverSection.IMPACT_LEGAL: ("impact_legal",),
+    CoverSection.IMPACT_INFORMATION_GOVERNANCE: ("impact_information_governance",),
+    CoverSection.IMPACT_SUSTAINABILITY: ("impact_sustainability",),
+}
+
+
 class CoverSheet(models.Model):
     """What an NHS board cover sheet says about the paper, entered once a quarter by the
     digital lead (starting from last quarter's) and shown on the cover of every format."""
@@ -93,6 +169,27 @@ class CoverSheet(models.Model):
     previous_considerations = models.TextField(blank=True, max_length=1000)
     strategy_title = models.CharField(max_length=150, blank=True)
     strategy_url = models.URLField(max_length=500, blank=True)
+    # The trust's optional sections (SECTION_FIELDS): kept when a section is switched off,
+    # shown again when it is switched back on.
+    purposes = models.JSONField(default=list, blank=True)  # CoverPurposes values
+    session = models.CharField(max_length=7, choices=Session, blank=True)
+    approved_by = models.CharField(max_length=150, blank=True)
+    version = models.CharField(max_length=20, blank=True)
+    strategic_objectives = models.TextField(blank=True, max_length=500)
+    baf_risks = models.TextField(blank=True, max_length=500)
+    foi_status = models.CharField(max_length=11, choices=FoiStatus, blank=True)
+    foi_reason = models.TextField(blank=True, max_length=500)
+    assurance_rating = models.CharField(max_length=11, choices=AssuranceRating, blank=True)
+    assurance_reason = models.TextField(blank=True, max_length=1000)
+    alert = models.TextField(blank=True, max_length=1000)
+    advise = models.TextField(blank=True, max_length=1000)
+    assure = models.TextField(blank=True, max_length=1000)
+    impact_quality = models.TextField(blank=True, max_length=500)
+    impact_equality = models.TextField(blank=True, max_length=500)
+    impact_finance = models.TextField(blank=True, max_length=500)
+    impact_legal = models.TextField(blank=True, max_length=500)
+    impact_information_governance = models.TextField(blank=True, max_length=500)
+    impact_sustainability = models.TextField(blank=True, max_length=500)
     updated_at = models.DateTimeField(auto_now=True)
 
     FIELDS = (
@@ -106,9 +203,24 @@ class CoverSheet(models.Model):
         "previous_considerations",
         "strategy_title",
         "strategy_url",
+        *(name for fields in SECTION_FIELDS.values() for name in fields),
     )
     # A new quarter's sheet starts from the last one, but never with its meeting.
     CARRIED_FORWARD = tuple(name for name in FIELDS if name not in {"meeting_date", "agenda_item"})
 
     def __str__(self) -> str:
         return f"Cover sheet for {self.assessment}"
+
+
+class CoverSheetConventions(models.Model):
+    """Which optional sections a trust's cover sheets have (CoverSection values), chosen
+    once by its digital lead; a trust that has not chosen has settings.COVER_SHEET_SECTIONS."""
+
+    trust = models.OneToOneField(
+        "trusts.Trust", on_delete=models.CASCADE, related_name="cover_sheet_conventions"
+    )
+    sections = models.JSONField(default=list, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Cover sheet sections of {self.trust}"

@@ -5,6 +5,7 @@ from dataclasses import dataclass, replace
 
 from assessments import rules
 from assessments.presenters import one_decimal
+from reports.paper_conventions import conventions_of
 from reports.paper_sections import long_date
 
 
@@ -26,6 +27,14 @@ class Cover:
     previous_considerations: str = ""
     strategy_title: str = ""
     strategy_url: str = ""
+    # The trust's own sections, where switched on and filled in (reports.paper_conventions):
+    # cover table rows, the author's assurance rating beside the confidence, "alert,
+    # advise, assure" and the impacts, each as (heading, text).
+    details: tuple[tuple[str, str], ...] = ()
+    assurance_rating: str = ""
+    assurance_reason: str = ""
+    alert_advise_assure: tuple[tuple[str, str], ...] = ()
+    impacts: tuple[tuple[str, str], ...] = ()
 
 
 def _principles(count: int) -> str:
@@ -48,13 +57,28 @@ def _confidence(rows, submitted: int, board_size: int) -> tuple[str, str]:
     return level, reason
 
 
-def cover_of(inputs, rows, priorities, overall, overall_change, submitted, shown) -> Cover:
-    """The cover: the digital lead's cover sheet where given, and what the data says."""
-    cover = _cover_from_data(inputs, rows, priorities, overall, overall_change, submitted, shown)
+def cover_of(
+    inputs,
+    rows,
+    priorities,
+    overall,
+    overall_change,
+    submitted,
+    shown,
+    *,
+    below=(),
+    submissions=None,
+) -> Cover:
+    """The cover: the digital lead's cover sheet where given, and what the data says.
+    ``below`` is every principle below target in priority order (``priorities`` its
+    start); ``submissions`` how many have submitted, in words (assessments.presenters)."""
+    cover = _cover_from_data(
+        inputs, rows, priorities, overall, overall_change, submitted, shown, below, submissions
+    )
     sheet = inputs.cover_sheet
     if sheet is None:
         return cover
-    return replace(
+    cover = replace(
         cover,
         meeting=sheet.meeting,
         meeting_date=long_date(sheet.meeting_date),
@@ -67,9 +91,12 @@ def cover_of(inputs, rows, priorities, overall, overall_change, submitted, shown
         strategy_title=sheet.strategy_title or sheet.strategy_url,
         strategy_url=sheet.strategy_url,
     )
+    return replace(cover, **conventions_of(sheet, inputs.cover_sections))
 
 
-def _cover_from_data(inputs, rows, priorities, overall, overall_change, submitted, shown) -> Cover:
+def _cover_from_data(
+    inputs, rows, priorities, overall, overall_change, submitted, shown, below, submissions
+) -> Cover:
     assessment = inputs.assessment
     title = "Digital delivery: the board's quarterly self-assessment"
     report_from = "Digital lead" + (
@@ -78,27 +105,25 @@ def _cover_from_data(inputs, rows, priorities, overall, overall_change, submitte
     asks = (
         "note the board's own assessment against the eight digital delivery principles",
         "discuss the principles where views differ and where members said they did not know",
-        "agree the board's position and actions for the largest gaps against target",
+        _gaps_ask(rows, priorities, below),
     )
     if not shown:
+        # How many have submitted, in the words every output uses: live before close.
+        words = submissions.words
         return Cover(
             meeting=f"Trust board, {assessment.cycle.label}",
             title=title,
             report_from=report_from,
             purpose="For information",
             confidence="Not yet available",
-            confidence_reason=f"Fewer than {rules.minimum_group()} board members have submitted.",
-            asks=("note that too few board members have answered to report results",),
-            summary=(
-                f"{submitted} of {inputs.board_size} board members have submitted. Results are "
-                f"shown once at least {rules.minimum_group()} have, so that no one's answers "
-                "can be worked out.",
-            ),
+            confidence_reason=words,
+            asks=(f"note that {words[0].lower()}{words[1:].rstrip('.')}",),
+            summary=tuple(dict.fromkeys(s for s in (submissions.published, words) if s)),
         )
     confidence, reason = _confidence(rows, submitted, inputs.board_size)
     summary = [
         f"The board's overall score is {one_decimal(overall)} out of 5" + f", {overall_change}.",
-        _largest_gaps_sentence(rows, priorities),
+        _largest_gaps_sentence(rows, priorities, below),
         _list_sentence(
             [r for r in rows if r.views_differ],
             "Views differ most on",
@@ -125,13 +150,49 @@ def _cover_from_data(inputs, rows, priorities, overall, overall_change, submitte
     )
 
 
-def _largest_gaps_sentence(rows, priorities) -> str:
+NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+
+
+def _in_words(count: int) -> str:
+    return NUMBER_WORDS[count] if count < len(NUMBER_WORDS) else str(count)
+
+
+def gaps_phrase(priorities, below) -> str:
+    """The gaps the paper lists, worded from the list itself and every gap below target
+    (``below``, in priority order; ``priorities`` its start): "the one Red gap against
+    target", "the two gaps against target (one Red, one Amber)", "the three largest of
+    five Red gaps against target". "" when no principle is below target."""
+    if not below:
+        return ""
+    rags = [row.rag for row in below]
+    kinds = [rag for rag in ("Red", "Amber", "Green") if rag in rags]
+    colour = f"{kinds[0]} " if len(kinds) == 1 else ""
+    if len(priorities) == len(below):
+        lead = f"the {_in_words(len(below))} {colour}gap{'s' if len(below) != 1 else ''}"
+    else:
+        lead = f"the {_in_words(len(priorities))} largest of {_in_words(len(below))} {colour}gaps"
+    split = ", ".join(f"{_in_words(rags.count(kind))} {kind}" for kind in kinds)
+    return f"{lead} against target" + (f" ({split})" if len(kinds) > 1 else "")
+
+
+def _gaps_ask(rows, priorities, below) -> str:
+    """What the board is asked to agree, worded from the same list as the summary."""
+    if not any(row.target != "–" for row in rows):
+        return "agree the board's position and set its targets"
+    if not below:
+        return "agree the board's position: no principle is below the board's target"
+    return f"agree the board's position and actions for {gaps_phrase(priorities, below)}"
+
+
+def _largest_gaps_sentence(rows, priorities, below) -> str:
     if not any(row.target != "–" for row in rows):
         return "The board has not set targets yet, so there are no gaps to report."
     if not priorities:
         return "Every principle is at or above the board's target."
     gaps = "; ".join(f"{row.number}. {row.title} (gap {row.gap})" for row in priorities)
-    return f"The largest gaps against target are: {gaps}."
+    phrase = gaps_phrase(priorities, below)
+    verb = "is" if len(priorities) == 1 else "are"
+    return f"{phrase[0].upper()}{phrase[1:]} {verb}: {gaps}."
 
 
 def _list_sentence(rows, lead: str, none: str) -> str:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from assessments import rules, scoring
-from assessments.presenters import RAG_TAGS, one_decimal
+from assessments.presenters import CHOSEN_BY_THE_BOARD, one_decimal, rag_shown
 from principles.models import LEVEL_LABELS, LEVELS
 from reports.selectors import PaperInputs
 
@@ -22,6 +22,7 @@ class ActionEntry:
     rag_tag: str
     notes: str
     completed: str
+    rag_note: str = ""  # "the board's choice" where the board chose it, not worked out
 
 
 @dataclass(frozen=True)
@@ -91,31 +92,29 @@ def long_date(day: datetime.date | None) -> str:
 def action_log_of(inputs: PaperInputs) -> ActionLog:
     """The action log as the paper speaks for it: overdue first, then open, then what was
     finished since the quarter opened."""
-    as_at = inputs.as_at.isoformat()
     overdue, open_, finished = [], [], []
     for action in inputs.actions:
         due = datetime.date.fromisoformat(action["due_date"])
-        rag = rules.action_rag(
-            status=action["status"], due=due, chosen=action["rag"], today=inputs.as_at
-        )
+        rag = rag_shown(status=action["status"], due=due, chosen=action["rag"], today=inputs.as_at)
         entry = ActionEntry(
             title=action["title"],
             principle_number=action["principle_number"],
             owner=action["owner"],
             due=long_date(due),
             status=action["status_label"],
-            rag=rag.value.capitalize() if rag else "–",
-            rag_tag=RAG_TAGS[rag] if rag else "",
+            rag=rag.label,
+            rag_tag=rag.tag,
             notes=action["notes"],
             completed=long_date(
                 datetime.date.fromisoformat(action["completed_on"])
                 if action["completed_on"]
                 else None
             ),
+            rag_note="" if rag.worked_out else CHOSEN_BY_THE_BOARD,
         )
         if action["completed_on"]:
             finished.append(entry)
-        elif action["due_date"] < as_at:
+        elif rules.action_overdue(status=action["status"], due=due, today=inputs.as_at):
             overdue.append(entry)
         else:
             open_.append(entry)

@@ -15,14 +15,16 @@ from assessments import disclosure, rules, scoring
 from assessments.presenters import (
     Publication,
     ResultRow,
+    Submissions,
     groups_shown,
     one_decimal,
     result_row,
+    submissions_in_words,
 )
 from principles.models import LEVEL_LABELS, LEVELS
 from reports import charts
 from reports.paper_change import change_words, changes_of
-from reports.paper_cover import Cover, cover_of
+from reports.paper_cover import Cover, cover_of, gaps_phrase
 from reports.paper_sections import (
     ActionLog,
     AppendixSection,
@@ -84,18 +86,29 @@ class BoardPaper:
     methodology: tuple[tuple[str, str], ...]
     level_key: str = LEVEL_KEY
     disclosure_rule: str = ""
-    comments_withdrawn: int = 0  # after an erasure (assessments.actions.settling)
+    comments_withdrawn: int = 0  # when answers left its release (assessments.actions.settling)
+    withdrawn_for: str = ""  # "erasure" or "retention"
+    # How many have submitted, in the words every output uses (live before close).
+    submissions: Submissions | None = None
+    trend_caption: str = ""  # what the trend plots, decided with it (trend_of)
+    trend_heading: str = "Overall score"
+    gaps_words: str = ""  # the priorities, worded from the list: paper_cover.gaps_phrase
 
     @property
     def withdrawn_note(self) -> str:
-        """What the appendix says in place of comments withdrawn after an erasure."""
+        """What the appendix says in place of the comments withdrawn, and why."""
         if not self.comments_withdrawn:
             return ""
         count = self.comments_withdrawn
+        why = (
+            "a board member's personal data was erased. Every comment goes, so that nobody "
+            "can tell which were theirs"
+            if self.withdrawn_for == "erasure"
+            else "the quarter's individual answers reached the end of the time they are kept"
+        )
         return (
             f"{count} comment{'s were' if count != 1 else ' was'} withdrawn from this paper "
-            "after a board member's personal data was erased. Every comment goes, so that "
-            "nobody can tell which were theirs; the figures are as first published."
+            f"when {why}; the figures are as first published."
         )
 
     @property
@@ -107,7 +120,10 @@ class BoardPaper:
     def score_chart_caption(self) -> str:
         """What the score chart shows, exactly: target lines and peer dots only where the
         chart draws them."""
-        words = ["Each bar is the board's score for a principle, from 0 to 5."]
+        words = [
+            "Each bar is the board's score for a principle, on the scale of levels from 1 "
+            "(not started) to 5 (leading), which the trend chart shares."
+        ]
         if any(row.target_value is not None for row in self.rows):
             words.append("A vertical line marks the board's target, where one is set.")
         else:
@@ -160,19 +176,11 @@ def present(inputs: PaperInputs) -> BoardPaper:
         else ()
     )
     overall_change = change_words(changes.get("overall"), previous, lower=True) if shown else ""
-    priorities = _priorities(rows)
+    below = _below_target(rows)
+    priorities = below[:PRIORITIES]
     appendix = appendix_of(inputs) if shown else ()
-    trend_series = [
-        (
-            q.label,
-            scoring.overall_score(q.scores.values())
-            if rules.figures_shown(q.respondents)
-            else None,
-        )
-        for q in inputs.history
-    ] + [(assessment.cycle.label, overall)]
-    framework_ids = [q.framework_id for q in inputs.history] + [assessment.cycle.framework_id]
-    versions = [i for i in range(1, len(framework_ids)) if framework_ids[i] != framework_ids[i - 1]]
+    trend = trend_of(inputs, overall if shown else None)
+    submissions = submissions_in_words(inputs.publication, live=inputs.live, minimum=minimum)
     return BoardPaper(
         trust_name=assessment.trust.name,
         ods_code=assessment.trust.ods_code,
@@ -185,7 +193,17 @@ def present(inputs: PaperInputs) -> BoardPaper:
         shown=shown,
         overall=one_decimal(overall),
         overall_change=overall_change,
-        cover=cover_of(inputs, rows, priorities, overall, overall_change, submitted, shown),
+        cover=cover_of(
+            inputs,
+            rows,
+            priorities,
+            overall,
+            overall_change,
+            submitted,
+            shown,
+            below=below,
+            submissions=submissions,
+        ),
         rows=rows,
         priorities=priorities,
         score_chart=charts.score_chart(
@@ -203,26 +221,31 @@ def present(inputs: PaperInputs) -> BoardPaper:
         else None,
         score_chart_alt=_score_chart_alt(rows),
         trend_chart=charts.trend_chart(
-            [(label, _plotted(value)) for label, value in trend_series], framework_changes=versions
+            [(label, _plotted(value)) for label, value in trend.series],
+            framework_changes=trend.changes,
         )
         if shown
         else None,
-        trend_chart_alt=_trend_alt(trend_series),
-        trend_table=tuple((label, one_decimal(value)) for label, value in trend_series),
-        framework_changed=bool(versions),
+        trend_chart_alt=trend.alt,
+        trend_table=tuple((label, one_decimal(value)) for label, value in trend.series),
+        framework_changed=bool(trend.changes),
+        trend_caption=trend.caption,
+        trend_heading=trend.heading,
+        gaps_words=gaps_phrase(priorities, below),
+        submissions=submissions,
         appendix=appendix,
         next_levels=next_levels_of(inputs, priorities, appendix),
         peer_minimum=rules.MIN_TRUSTS,
         groups_shown=with_groups,
         positions_recorded=bool(inputs.positions),
-        meeting_date=long_date(
-            max((p.meeting_date for p in inputs.positions.values()), default=None)
-        ),
+        # The one meeting, as the cover sheet gives it (the cover says the same date).
+        meeting_date=long_date(inputs.cover_sheet.meeting_date if inputs.cover_sheet else None),
         actions=action_log_of(inputs),
         publication=inputs.publication,
         methodology=rules.methodology(minimum),
         disclosure_rule=disclosure.rule_in_words(),
         comments_withdrawn=inputs.comments_withdrawn if shown else 0,
+        withdrawn_for=inputs.withdrawn_for if inputs.comments_withdrawn else "",
     )
 
 
@@ -232,12 +255,15 @@ def _plotted(value) -> float | None:
     return None if printed is None else float(printed)
 
 
-def _priorities(rows) -> tuple[GapRow, ...]:
-    """The three principles furthest below target, ordered by the rules on the printed gap
-    and score, so the order always matches the figures beside it."""
+PRIORITIES = 3  # the paper's priorities: the first of the principles below target
+
+
+def _below_target(rows) -> tuple[GapRow, ...]:
+    """Every principle below target, ordered by the rules on the printed gap and score, so
+    the order always matches the figures beside it; the priorities are the first three."""
     printed = [(row.number, Decimal(row.gap), Decimal(row.score)) for row in rows if row.gap != "–"]
     by_number = {row.number: row for row in rows}
-    return tuple(by_number[number] for number in rules.priority_order(printed)[:3])
+    return tuple(by_number[number] for number in rules.priority_order(printed))
 
 
 def _score(inputs: PaperInputs, principle) -> Fraction | None:
@@ -298,6 +324,91 @@ def _score_chart_alt(rows) -> str:
     return "Bar chart of the board's score for each principle: " + "; ".join(parts) + "."
 
 
-def _trend_alt(series) -> str:
+@dataclass(frozen=True)
+class Trend:
+    """What the trend plots and the words that say what it plots, decided together."""
+
+    series: tuple[tuple[str, Fraction | None], ...]  # (quarter, overall score), oldest first
+    changes: tuple[int, ...]  # indexes of quarters on another framework version than before
+    caption: str
+    heading: str  # the table's column of scores
+    alt: str
+
+
+TREND_CAPTION = "The board's overall score in each quarter it has closed, up to the last eight."
+
+
+def trend_of(inputs: PaperInputs, overall: Fraction | None) -> Trend:
+    """The overall score by quarter, up to eight, and what it says of itself. Where the
+    quarters with a score used different framework versions, every quarter is plotted over
+    the questions asked in all of them (by question key, principle by principle), so both
+    sides of the change compare the same questions; the caption says how many and which
+    quarters' own overall scores (over all their questions) therefore differ here."""
+    assessment = inputs.assessment
+    quarters = [
+        (
+            q.label,
+            q.framework_id,
+            q.question_means if rules.figures_shown(q.respondents) else None,
+            scoring.overall_score(q.scores.values()),
+        )
+        for q in inputs.history
+    ] + [
+        (
+            assessment.cycle.label,
+            assessment.cycle.framework_id,
+            _means_by_number(inputs) if overall is not None else None,
+            overall,
+        )
+    ]
+    frameworks = [framework for _, framework, _, _ in quarters]
+    changes = tuple(i for i in range(1, len(frameworks)) if frameworks[i] != frameworks[i - 1])
+    scored = [(label, means, own) for label, _, means, own in quarters if means is not None]
+    plotted_versions = {framework for _, framework, means, _ in quarters if means is not None}
+    caption = TREND_CAPTION
+    if changes:
+        caption += " A dashed line marks a change of framework version."
+    if len(plotted_versions) <= 1:
+        series = tuple(
+            (label, own if means is not None else None) for label, _, means, own in quarters
+        )
+        return Trend(series, changes, caption, "Overall score", _trend_alt(series, ""))
+    common = {
+        number: sorted(set.intersection(*(set(means.get(number, {})) for _, means, _ in scored)))
+        for number in sorted(set.intersection(*(set(means) for _, means, _ in scored)))
+    }
+    asked = sum(len(keys) for keys in common.values())
+    values = {label: scoring.overall_score_over(means, common) for label, means, _ in scored}
+    series = tuple((label, values.get(label)) for label, _, _, _ in quarters)
+    caption += (
+        f" So that both sides compare the same questions, every quarter is plotted over only "
+        f"the {asked} questions asked in every version shown."
+    )
+    differ = [
+        f"{label} scored {one_decimal(own)}"
+        for label, _, own in scored
+        if one_decimal(own) != one_decimal(values[label])
+    ]
+    if differ:
+        caption += " Over all of its own questions, " + _joined(differ) + "."
+    return Trend(
+        series,
+        changes,
+        caption,
+        f"Overall score over the {asked} common questions",
+        _trend_alt(series, f", over the {asked} questions asked in every version shown"),
+    )
+
+
+def _means_by_number(inputs: PaperInputs) -> dict[int, dict]:
+    by_id = {p.pk: p.number for p in inputs.content.principles}
+    return {by_id[pk]: result.means for pk, result in inputs.results.items() if pk in by_id}
+
+
+def _joined(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _trend_alt(series, over: str) -> str:
     known = [f"{label} {one_decimal(value)}" for label, value in series if value is not None]
-    return "Line chart of the board's overall score by quarter: " + "; ".join(known) + "."
+    return f"Line chart of the board's overall score by quarter{over}: " + "; ".join(known) + "."

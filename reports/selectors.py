@@ -6,13 +6,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
 from assessments import rules
 from assessments.decisions import action_log
-from assessments.disclosure import latest_release
+from assessments.disclosure import latest_release, submitted_of_board
 from assessments.models import (
     AgreedPosition,
     Assessment,
@@ -26,13 +27,13 @@ from assessments.selectors import before
 from core.fields import from_text
 from principles.content import FrameworkContent, framework_content
 from principles.models import Question
-from reports.models import CoverSheet
+from reports.models import CoverSection, CoverSheet, CoverSheetConventions
 from trusts.models import Membership, Role, Trust, User
 
 TREND_QUARTERS = 8
 # Raise when the paper's figures or wording change in code, so that papers frozen before
 # are made again (their inputs have not changed, so nothing else would tell).
-PAPER_EDITION = 1
+PAPER_EDITION = 2
 
 
 Respondent = dict[str, int | None]  # one member's released answers: question key -> score
@@ -69,10 +70,26 @@ class PaperInputs:
     peers_all: dict[int, list[float]] = field(default_factory=dict)  # principle number
     peers_type: dict[int, list[float]] = field(default_factory=dict)
     cover_sheet: CoverSheet | None = None  # as the digital lead typed it, if they have
+    cover_sections: frozenset[str] = frozenset()  # the trust's optional sections switched on
     # A settled release (assessments.actions.settling): the changes since last quarter as
-    # published, and how many comments were withdrawn from the paper.
+    # published, how many comments were withdrawn from the paper, and why.
     settled_changes: dict | None = None
     comments_withdrawn: int = 0
+    withdrawn_for: str = ""
+    # Before close: how many have submitted, of the board as it is this quarter
+    # (assessments.disclosure.submitted_of_board); after close the release says.
+    live: tuple[int, int] | None = None
+
+
+def cover_sheet_sections(trust: Trust) -> frozenset[str]:
+    """The optional cover-sheet sections (CoverSection values) the trust has switched on:
+    its own choice once its digital lead has made one, settings.COVER_SHEET_SECTIONS until
+    then. A section no longer offered is left out."""
+    chosen = (
+        CoverSheetConventions.objects.filter(trust=trust).values_list("sections", flat=True).first()
+    )
+    sections = settings.COVER_SHEET_SECTIONS if chosen is None else chosen
+    return frozenset(sections) & set(CoverSection.values)
 
 
 def cover_sheet_start(assessment: Assessment) -> tuple[CoverSheet | None, Assessment | None]:
@@ -125,32 +142,38 @@ def paper_inputs(assessment: Assessment) -> PaperInputs:
         actions=assessment.action_log if assessment.is_closed else action_log(assessment),
         publication=publication_of(assessment, release),
         cover_sheet=CoverSheet.objects.filter(assessment=assessment).first(),
+        live=None if assessment.is_closed else submitted_of_board(assessment),
     )
+    if inputs.cover_sheet is not None:
+        inputs.cover_sections = cover_sheet_sections(trust)
     if release is not None and release.figures_shown:
         inputs.peers_all, inputs.peers_type = _peers(assessment)
-        if release.settled is not None:
-            _settled(inputs, release.settled)
+        settled = release.settled or {}
+        if "answers" in settled:
+            _settled_answers(inputs, settled)
         else:
             inputs.answers = _answers(release)
             keys = {question.pk: question.key for question in inputs.content.questions}
             inputs.respondents = by_respondent(release.rows, keys)
+        if "changes" in settled:
+            inputs.settled_changes = {
+                (key if key == "overall" else int(key)): (
+                    (from_text(interval[0]), from_text(interval[1])) if interval else None
+                )
+                for key, interval in settled["changes"].items()
+            }
     return inputs
 
 
-def _settled(inputs: PaperInputs, settled: dict) -> None:
-    """A settled release's figures as published: each question's scores (no longer tied
-    to anyone), the changes since last quarter, and no comments."""
+def _settled_answers(inputs: PaperInputs, settled: dict) -> None:
+    """A settled release's questions as published: each one's scores (no longer tied to
+    anyone), and no comments."""
     inputs.answers = {
         int(question_id): [(score, "") for score in scores]
         for question_id, scores in settled["answers"].items()
     }
-    inputs.settled_changes = {
-        (key if key == "overall" else int(key)): (
-            (from_text(interval[0]), from_text(interval[1])) if interval else None
-        )
-        for key, interval in settled["changes"].items()
-    }
     inputs.comments_withdrawn = settled["comments_withdrawn"]
+    inputs.withdrawn_for = settled["reason"]
 
 
 def by_respondent(rows: list[list], keys: dict[int, str]) -> list[Respondent]:
@@ -246,6 +269,7 @@ def _inputs_key_sql() -> str:
         "trust": Trust._meta.db_table,
         "position": AgreedPosition._meta.db_table,
         "cover": CoverSheet._meta.db_table,
+        "conventions": CoverSheetConventions._meta.db_table,
         "membership": Membership._meta.db_table,
         "user": User._meta.db_table,
     }
@@ -256,6 +280,7 @@ SELECT * FROM
   WHERE (a.cycle_id = %s OR a.trust_id = %s) AND a.status = %s) closed,
  (SELECT COUNT(*), MAX(p.recorded_at) FROM {position} p WHERE p.assessment_id = %s) positions,
  (SELECT MAX(c.updated_at) FROM {cover} c WHERE c.assessment_id = %s) cover,
+ (SELECT MAX(v.updated_at) FROM {conventions} v WHERE v.trust_id = %s) conventions,
  (SELECT COUNT(*), MAX(m.created_at), MAX(u.updated_at) FROM {membership} m
   JOIN {user} u ON u.id = m.user_id WHERE m.trust_id = %s) people
 """.format(**{name: connection.ops.quote_name(table) for name, table in tables.items()})
@@ -268,9 +293,10 @@ def paper_inputs_key(assessment: Assessment) -> str:
 
     It changes with any close or reopen in the same quarter (peers) or of the same trust
     (its trend and its own results), any change to a trust involved (name, type), the
-    agreed position, the cover sheet, the trust's people (who the digital lead is, the
-    board's size, a name corrected), the minimum group size and the paper's edition. A
-    closed quarter's answers, targets and action log cannot change until it reopens."""
+    agreed position, the cover sheet and the trust's choice of its sections, the trust's
+    people (who the digital lead is, the board's size, a name corrected), the minimum
+    group size and the paper's edition. A closed quarter's answers, targets and action log
+    cannot change until it reopens."""
     with connection.cursor() as cursor:
         cursor.execute(
             _inputs_key_sql(),
@@ -280,6 +306,7 @@ def paper_inputs_key(assessment: Assessment) -> str:
                 AssessmentStatus.CLOSED,
                 assessment.pk,
                 assessment.pk,
+                assessment.trust_id,
                 assessment.trust_id,
             ],
         )

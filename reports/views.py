@@ -6,17 +6,18 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from assessments.errors import AssessmentError
 from assessments.models import Assessment
 from assessments.selectors import publication
 from assessments.views import with_assessment
 from core.kept import typed
-from reports.actions import cover_sheet_save, paper_file
+from reports.actions import cover_sheet_save, cover_sheet_sections_choose, paper_file
 from reports.documents import paper_filename
 from reports.exports import EXPORTS, as_csv, as_xlsx
-from reports.forms import CoverSheetForm
+from reports.forms import CoverSheetForm, CoverSheetSectionsForm
 from reports.models import CoverSheet
 from reports.presenters import board_paper
-from reports.selectors import cover_sheet_start
+from reports.selectors import cover_sheet_sections, cover_sheet_start
 from trusts.permissions import Permission, has_permission, requires_on_trust
 
 CONTENT_TYPES = {
@@ -112,18 +113,49 @@ def paper_export(request, assessment: Assessment, level: str, extension: str):
 @with_assessment
 @require_http_methods(["GET", "POST"])
 def cover_sheet_edit(request, assessment: Assessment):
-    """The board paper's cover sheet, once a quarter, starting from last quarter's."""
+    """The board paper's cover sheet, once a quarter, starting from last quarter's, with
+    the optional sections the trust has switched on."""
     sheet, carried_from = cover_sheet_start(assessment)
     initial = {name: getattr(sheet, name) for name in CoverSheet.FIELDS} if sheet else {}
-    form = CoverSheetForm(typed(request), initial=initial)
+    sections = cover_sheet_sections(assessment.trust)
+    form = CoverSheetForm(typed(request), initial=initial, assessment=assessment, sections=sections)
     if request.method == "POST" and form.is_valid():
-        cover_sheet_save(assessment=assessment, values=form.cleaned_data, by=request.user)
-        messages.success(request, "The cover sheet is saved. Every format of the paper shows it.")
-        return redirect(
-            "assessment-detail", ods_code=assessment.trust.ods_code, cycle=assessment.cycle.slug
-        )
+        try:
+            cover_sheet_save(assessment=assessment, values=form.cleaned_data, by=request.user)
+        except AssessmentError as problem:  # the meeting moved under it (a close, a position)
+            form.add_error("meeting_date", str(problem))
+        else:
+            messages.success(
+                request, "The cover sheet is saved. Every format of the paper shows it."
+            )
+            return redirect(
+                "assessment-detail",
+                ods_code=assessment.trust.ods_code,
+                cycle=assessment.cycle.slug,
+            )
     return render(
         request,
         "reports/cover_sheet_edit.html",
         {"assessment": assessment, "form": form, "carried_from": carried_from},
+    )
+
+
+@requires_on_trust(Permission.COVER_SHEET_SECTIONS_CHOOSE)
+@with_assessment
+@require_http_methods(["GET", "POST"])
+def cover_sheet_sections_edit(request, assessment: Assessment):
+    """Which optional sections the trust's cover sheets have, chosen once for every
+    quarter (reached from a quarter's cover sheet, and back to it)."""
+    form = CoverSheetSectionsForm(typed(request), chosen=cover_sheet_sections(assessment.trust))
+    if request.method == "POST" and form.is_valid():
+        cover_sheet_sections_choose(trust=assessment.trust, sections=form.chosen(), by=request.user)
+        messages.success(
+            request,
+            "Your trust's cover sheet sections are saved. Every quarter's cover sheet has them.",
+        )
+        return redirect(
+            "cover-sheet", ods_code=assessment.trust.ods_code, cycle=assessment.cycle.slug
+        )
+    return render(
+        request, "reports/cover_sheet_sections.html", {"assessment": assessment, "form": form}
     )

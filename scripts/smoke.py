@@ -539,14 +539,28 @@ def journey(deployment: Deployment, tally: Tally) -> None:
         lead.visit("paper-pdf", f"{assessment}paper.pdf")
         lead.visit("paper-docx", f"{assessment}paper.docx")
         lead.visit("cover-sheet", f"{assessment}paper/cover/")
+        lead.visit("cover-sheet-sections", f"{assessment}paper/cover/sections/")
         # An open quarter has no published results to export yet (decision 0015).
         exports(lead.on(b), assessment, expect=(409,) if cycle == now else (200,))
     lead.visit("assessment-reopen", f"/trusts/ZZA/assessments/{before}/reopen/")
+    # The trust chooses its cover sheet's own sections once; every quarter's sheet has them.
+    lead.visit(
+        "cover-sheet-sections",
+        f"/trusts/ZZA/assessments/{now}/paper/cover/sections/",
+        method="POST",
+        data={"sections": ["assurance_rating", "version"], "impacts": ["impact_quality"]},
+        expect=(302,),
+    )
     lead.visit(
         "cover-sheet",
         f"/trusts/ZZA/assessments/{now}/paper/cover/",
         method="POST",
-        data={"meeting": "Trust board (held in public)", "purpose": "assurance"},
+        data={
+            "meeting": "Trust board (held in public)",
+            "purpose": "assurance",
+            "version": "1.0",
+            "impact_quality": "None expected.",
+        },
         expect=(302,),
     )
     # Remind whoever has not answered (the page asks first, or says nobody needs one).

@@ -11,7 +11,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessments import actions as assessment_actions
-from assessments.decisions import ActionInput, PositionInput, board_action_save, positions_record
+from assessments.decisions import (
+    ActionInput,
+    PositionInput,
+    board_action_save,
+    positions_record,
+    results_published_on,
+)
 from assessments.models import (
     Assessment,
     AssessmentStatus,
@@ -227,19 +233,40 @@ def _run_quarter(
             assessment=assessment,
             values={
                 "meeting": "Trust board (held in public)",
-                "meeting_date": cycle.closes_on + datetime.timedelta(days=15),
+                "meeting_date": _meeting_day(assessment),
                 "agenda_item": "9.1",
                 "executive_sponsor": "Chief Digital Information Officer",
                 "author": f"{coordinator.full_name}, digital lead",
                 "purpose": "assurance",
                 "recommendation": "The board is asked to note its own assessment and agree "
-                "actions for the two largest gaps.",
+                "actions for the gaps against target that the executive summary lists.",
                 "previous_considerations": "Digital and data committee",
                 "strategy_title": "",
                 "strategy_url": "",
+                # The programme's default sections (settings.COVER_SHEET_SECTIONS).
+                "assurance_rating": "reasonable",
+                "assurance_reason": "Most members answered and agree on most principles; "
+                "the gaps against target are known and have actions.",
+                "alert": "The principles furthest below target, in the executive summary, "
+                "each need an owner and an action.",
+                "advise": "The digital lead brings the actions for the largest gaps to the "
+                "next meeting.",
+                "assure": "Every board member was asked, and the results are compared with "
+                "last quarter's.",
+                "strategic_objectives": "SO3: Use digital and data to transform care",
+                "baf_risks": "BAF 7: Digital delivery capacity",
             },
             by=coordinator,
         )
+
+
+def _meeting_day(assessment: Assessment) -> datetime.date:
+    """The board meeting that discussed the closed quarter: about a fortnight after its
+    last day, never before its results were published (the demo closes it today) and
+    never after today."""
+    published = results_published_on(assessment) or timezone.localdate()
+    fortnight_after = assessment.cycle.closes_on + datetime.timedelta(days=15)
+    return max(published, min(fortnight_after, timezone.localdate()))
 
 
 DEMO_ACTIONS = (
@@ -280,11 +307,11 @@ DEMO_ACTIONS = (
 
 
 def _board_decisions(trust, cycle, coordinator) -> None:
-    """After the closed quarter's board meeting: an agreed position and an action log."""
+    """After the closed quarter's board meeting (the one on its cover sheet): an agreed
+    position and an action log."""
     assessment = Assessment.objects.get(trust=trust, cycle=cycle)
     if assessment.positions.exists():
         return  # already seeded
-    meeting = min(cycle.closes_on + datetime.timedelta(days=14), timezone.localdate())
     principles = {p.number: p for p in cycle.framework.principles.all()}
     results = {r.principle.number: r.score for r in assessment.results.select_related("principle")}
     positions = {}
@@ -295,9 +322,7 @@ def _board_decisions(trust, cycle, coordinator) -> None:
             rationale="The board agreed the members' view after discussing the evidence "
             "the digital lead presented.",
         )
-    positions_record(
-        assessment=assessment, positions=positions, meeting_date=meeting, by=coordinator
-    )
+    positions_record(assessment=assessment, positions=positions, by=coordinator)
     for number, title, owner, days, status, rag in DEMO_ACTIONS:
         board_action_save(
             trust=trust,

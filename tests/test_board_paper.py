@@ -133,7 +133,9 @@ def test_paper_executive_summary_is_written_from_the_data(published, previous_qu
     assert summary[0] == (
         "The board's overall score is 2.9 out of 5, no clear change since 2026/27 Q2."
     )
-    assert summary[1].startswith("The largest gaps against target are: 8. Don't stick")
+    assert summary[1].startswith(
+        "The three gaps against target (two Red, one Amber) are: 8. Don't stick"
+    )
     assert summary[2] == "Views differ most on: 2. Set clear, realistic goals."
     assert "8. Don't stick to the wrong plan" in summary[3]
     assert summary[4] == "3 of 4 board members submitted their answers."
@@ -303,7 +305,7 @@ def test_pdf_below_minimum_says_so(assessment, coordinator, settings):
     answer_everything(assessment, new_board_member(assessment.trust), 4)
     _, text = pdf_text(paper_file(assessment=close(assessment, coordinator), by=SETUP).content)
     flat = " ".join(text.split())
-    assert "Figures are shown only from at least 3" in flat
+    assert "figures are shown only from at least 3, so that no one's answers" in flat
     assert "Gap analysis" not in flat
 
 
@@ -398,7 +400,7 @@ def test_paper_page_coordinator_sees_draft_without_figures(signed_in, coordinato
     content = response.content.decode()
     assert response.status_code == 200
     assert "is still open" in content
-    assert "Results are published when the quarter closes" in content
+    assert "3 of 4 board members have submitted; results are published when the quarter" in content
     assert paper_url(scored, "paper-export", "principles", "csv") not in content
 
 
@@ -591,7 +593,8 @@ def test_board_paper_command_unknown_trust_or_cycle(scored, tmp_path, ods, quart
 
 def test_board_paper_command_too_few_responses(assessment, tmp_path, settings):
     settings.MIN_RESPONSES = 3
-    with pytest.raises(CommandError, match="Only 0 board members have submitted"):
+    message = "0 of 0 board members have submitted; results are published when the quarter"
+    with pytest.raises(CommandError, match=message):
         call_command(
             "board_paper",
             "--trust",

@@ -14,13 +14,13 @@ from assessments.actions import (
     assessment_open,
     assessment_reopen,
 )
-from assessments.decisions import ActionInput, board_action_save
+from assessments.decisions import ActionInput, PositionInput, board_action_save, positions_record
 from assessments.errors import AssessmentError
 from assessments.models import ActionStatus, AgreedPosition, BoardAction, PrincipleResult
 from core.models import AuditEvent
 from principles.actions import framework_load
 from principles.loader import read_framework, shipped_framework_files
-from reports.actions import paper_file
+from reports.actions import cover_sheet_save, paper_file
 from reports.presenters import board_paper
 from tests.factories import SETUP, MembershipFactory
 from tests.helpers import (
@@ -39,7 +39,7 @@ def url(assessment, name):
 
 
 def positions_data(**levels):
-    data = {"meeting_date": "2026-11-20"}
+    data = {}
     for number in range(1, 9):
         level, reason = levels.get(f"p{number}", ("", ""))
         data[f"level-{number}"] = level
@@ -47,14 +47,38 @@ def positions_data(**levels):
     return data
 
 
+# The results are published when the quarter closes on 20 November 2026; the board meets
+# on the 26th, the date on the paper's cover sheet.
+PUBLISHED_ON = datetime.date(2026, 11, 20)
+MEETING = datetime.date(2026, 11, 26)
+
+
+def meeting_on(assessment, day, by):
+    """The board meeting, dated once, on the paper's cover sheet."""
+    values = {
+        "meeting": "Trust board (held in public)",
+        "meeting_date": day,
+        "purpose": "assurance",
+    }
+    cover_sheet_save(assessment=assessment, values=values, by=by)
+
+
+@pytest.fixture
+def discussed(assessment, coordinator, settings):
+    """Closed with one member's results on PUBLISHED_ON, discussed at the MEETING."""
+    settings.MIN_RESPONSES = 1
+    submitted_board(assessment, 1, score=3)
+    with on_day(PUBLISHED_ON):
+        assessment_close(assessment=assessment, by=coordinator)
+    meeting_on(assessment, MEETING, coordinator)
+    return assessment
+
+
 # Agreed position
 
 
-def test_positions_recorded_and_shown_beside_the_members_score(
-    signed_in, coordinator, assessment, settings
-):
-    settings.MIN_RESPONSES = 1
-    submitted_board(assessment, 1, score=3)
+def test_positions_recorded_and_shown_beside_the_members_score(signed_in, coordinator, discussed):
+    assessment = discussed
     client = signed_in(coordinator)
     response = client.post(
         url(assessment, "assessment-positions"),
@@ -66,12 +90,11 @@ def test_positions_recorded_and_shown_beside_the_members_score(
         1: (Decimal("3.5"), "Better than members think"),
         2: (Decimal("2.0"), "Agreed"),
     }
-    assessment_close(assessment=assessment, by=coordinator)
     first = client.get(url(assessment, "assessment-detail")).context["results"].rows[0]
     assert (first.score, first.agreed) == ("3.0", "3.5")
     paper = board_paper(assessment)
     assert paper.positions_recorded
-    assert paper.meeting_date == "20 November 2026"
+    assert paper.meeting_date == "26 November 2026"
     assert (paper.rows[0].agreed, paper.rows[0].agreed_rationale) == (
         "3.5",
         "Better than members think",
@@ -80,11 +103,9 @@ def test_positions_recorded_and_shown_beside_the_members_score(
 
 
 def test_positions_can_be_recorded_after_closing_and_the_paper_is_remade(
-    signed_in, coordinator, assessment, settings
+    signed_in, coordinator, discussed
 ):
-    settings.MIN_RESPONSES = 1
-    submitted_board(assessment, 1)
-    assessment_close(assessment=assessment, by=coordinator)
+    assessment = discussed
     first = paper_file(assessment=assessment, by=coordinator)
     signed_in(coordinator).post(
         url(assessment, "assessment-positions"), positions_data(p1=("4.0", "Yes"))
@@ -94,10 +115,11 @@ def test_positions_can_be_recorded_after_closing_and_the_paper_is_remade(
     assert second.content != first.content
 
 
-def test_positions_clear_when_the_level_is_removed(signed_in, coordinator, assessment):
+def test_positions_clear_when_the_level_is_removed(signed_in, coordinator, discussed):
     client = signed_in(coordinator)
-    client.post(url(assessment, "assessment-positions"), positions_data(p1=("3.0", "Why")))
-    client.post(url(assessment, "assessment-positions"), positions_data())
+    client.post(url(discussed, "assessment-positions"), positions_data(p1=("3.0", "Why")))
+    assert AgreedPosition.objects.exists()
+    client.post(url(discussed, "assessment-positions"), positions_data())
     assert not AgreedPosition.objects.exists()
 
 
@@ -107,20 +129,12 @@ def test_positions_clear_when_the_level_is_removed(signed_in, coordinator, asses
         (positions_data(p1=("3.0", "")), "Give the reason for the level agreed for principle 1"),
         (positions_data(p1=("", "A reason")), "Choose the level agreed for principle 1"),
         (positions_data(p1=("3.3", "Why")), "Choose a level from 1 to 5, in halves"),
-        (
-            {**positions_data(p1=("3.0", "Why")), "meeting_date": ""},
-            "Enter the date of the board meeting",
-        ),
-        (
-            {**positions_data(p1=("3.0", "Why")), "meeting_date": "2099-01-01"},
-            "cannot be in the future",
-        ),
     ],
 )
 def test_positions_bad_input_is_an_error_and_saves_nothing(
-    signed_in, coordinator, assessment, data, message
+    signed_in, coordinator, discussed, data, message
 ):
-    response = signed_in(coordinator).post(url(assessment, "assessment-positions"), data)
+    response = signed_in(coordinator).post(url(discussed, "assessment-positions"), data)
     assert message in response.content.decode()
     assert "nhsuk-error-summary" in response.content.decode()
     assert not AgreedPosition.objects.exists()
@@ -131,6 +145,154 @@ def test_positions_board_member_is_403(signed_in, board_member, assessment):
         url(assessment, "assessment-positions"), positions_data()
     )
     forbidden(response)
+
+
+# One meeting: dated once, on the cover sheet; the positions page and the paper read it
+
+
+def pdf_and_word_text(assessment, by) -> tuple[str, str]:
+    import docx
+
+    pdf = PdfReader(io.BytesIO(paper_file(assessment=assessment, by=by).content))
+    pdf_text = " ".join(" ".join(page.extract_text() for page in pdf.pages).split())
+    word = docx.Document(
+        io.BytesIO(paper_file(assessment=assessment, by=by, extension="docx").content)
+    )
+    cells = [cell.text for table in word.tables for row in table.rows for cell in row.cells]
+    return pdf_text, " ".join(" ".join([p.text for p in word.paragraphs] + cells).split())
+
+
+def test_the_meeting_is_dated_once_and_read_by_the_positions_page_and_every_format(
+    signed_in, coordinator, discussed
+):
+    client = signed_in(coordinator)
+    page = client.get(url(discussed, "assessment-positions")).content.decode()
+    assert "at its meeting on 26 November 2026, as the paper's cover sheet says" in page
+    assert f'href="{url(discussed, "cover-sheet")}">Change the meeting date' in page
+    assert 'name="meeting_date' not in page  # typed once, on the cover sheet
+    client.post(url(discussed, "assessment-positions"), positions_data(p1=("3.5", "Agreed")))
+    assert AuditEvent.objects.get(action="positions.recorded").detail["meeting_date"] == (
+        "2026-11-26"
+    )
+    paper = client.get(url(discussed, "paper")).content.decode()
+    pdf_text, word_text = pdf_and_word_text(discussed, coordinator)
+    for text in (paper, pdf_text, word_text):
+        assert "After discussing these results on 26 November 2026" in text
+        assert "Date of meeting" in text
+        assert "26 November 2026" in text
+    # Moved on the cover sheet, it moves everywhere.
+    meeting_on(discussed, datetime.date(2026, 11, 27), coordinator)
+    assert board_paper(discussed).meeting_date == "27 November 2026"
+    assert board_paper(discussed).cover.meeting_date == "27 November 2026"
+    page = client.get(url(discussed, "assessment-positions")).content.decode()
+    assert "at its meeting on 27 November 2026" in page
+
+
+def test_positions_need_the_meeting_date_from_the_cover_sheet(
+    signed_in, coordinator, assessment, settings
+):
+    settings.MIN_RESPONSES = 1
+    submitted_board(assessment, 1)
+    assessment_close(assessment=assessment, by=coordinator)
+    client = signed_in(coordinator)
+    page = client.get(url(assessment, "assessment-positions")).content.decode()
+    assert "does not give the date of the board meeting yet" in page
+    assert (
+        f'href="{url(assessment, "cover-sheet")}">Enter the meeting date on the cover sheet' in page
+    )
+    response = client.post(
+        url(assessment, "assessment-positions"), positions_data(p1=("3.0", "Typed reason"))
+    )
+    content = response.content.decode()
+    message = (
+        "Enter the date of the board meeting on the paper&#x27;s cover sheet before recording "
+        "the board&#x27;s agreed position"
+    )
+    assert '<h2 class="nhsuk-error-summary__heading">There is a problem</h2>' in content
+    assert f'<li><a href="#meeting">{message}</a></li>' in content  # to the meeting, on the page
+    assert 'id="meeting"' in content
+    assert "nhsuk-error-message" in content
+    assert "Typed reason" in content  # nothing typed is lost
+    assert not AgreedPosition.objects.exists()
+
+
+def test_positions_wait_for_the_results_to_be_published(signed_in, coordinator, assessment):
+    meeting_on(assessment, datetime.date(2026, 11, 1), coordinator)  # the quarter is open
+    response = signed_in(coordinator).post(
+        url(assessment, "assessment-positions"), positions_data(p1=("3.0", "Why"))
+    )
+    assert "they are published when the quarter closes" in response.content.decode()
+    assert not AgreedPosition.objects.exists()
+
+
+def test_positions_refused_from_a_meeting_before_the_results_were_published(
+    signed_in, coordinator, assessment, settings
+):
+    settings.MIN_RESPONSES = 1
+    submitted_board(assessment, 1)
+    meeting_on(assessment, datetime.date(2026, 11, 14), coordinator)  # planned while open
+    with on_day(PUBLISHED_ON):
+        assessment_close(assessment=assessment, by=coordinator)
+    response = signed_in(coordinator).post(
+        url(assessment, "assessment-positions"), positions_data(p1=("3.0", "Why"))
+    )
+    assert (
+        "The board meeting on 14 November 2026 was before these results were published on "
+        "20 November 2026: correct the meeting date on the cover sheet"
+    ) in response.content.decode()
+    assert not AgreedPosition.objects.exists()
+    with pytest.raises(AssessmentError, match="was before these results were published"):
+        positions_record(
+            assessment=assessment,
+            positions={
+                assessment.cycle.framework.principles.get(number=1): PositionInput(
+                    Decimal("3.0"), "Why"
+                )
+            },
+            by=coordinator,
+        )
+
+
+def test_positions_refused_from_a_meeting_still_to_come(signed_in, coordinator, discussed):
+    with on_day(datetime.date(2026, 11, 23)):
+        response = signed_in(coordinator).post(
+            url(discussed, "assessment-positions"), positions_data(p1=("3.0", "Why"))
+        )
+    assert "The board meeting on 26 November 2026 has not happened yet" in (
+        response.content.decode()
+    )
+    assert not AgreedPosition.objects.exists()
+
+
+def test_the_cover_sheet_refuses_a_meeting_before_the_results_were_published(
+    signed_in, coordinator, discussed
+):
+    data = {"meeting": "Trust board", "purpose": "assurance", "meeting_date": "2026-11-19"}
+    response = signed_in(coordinator).post(url(discussed, "cover-sheet"), data)
+    content = response.content.decode()
+    assert (
+        "The meeting must be on or after 20 November 2026, when the results it discusses "
+        "were published"
+    ) in content
+    assert 'href="#id_meeting_date_day"' in content
+    assert discussed.cover_sheet.meeting_date == MEETING  # unchanged
+    with pytest.raises(AssessmentError, match="on or after 20 November 2026"):
+        meeting_on(discussed, datetime.date(2026, 11, 19), coordinator)
+
+
+def test_the_cover_sheet_keeps_the_meeting_the_position_was_agreed_at(
+    signed_in, coordinator, discussed
+):
+    client = signed_in(coordinator)
+    client.post(url(discussed, "assessment-positions"), positions_data(p1=("3.0", "Why")))
+    for day, message in [
+        ("", "Enter the date of the meeting: the board&#x27;s agreed position is recorded from it"),
+        ("2099-01-01", "so its date cannot be in the future"),
+    ]:
+        data = {"meeting": "Trust board", "purpose": "assurance", "meeting_date": day}
+        assert message in client.post(url(discussed, "cover-sheet"), data).content.decode()
+    discussed.cover_sheet.refresh_from_db()
+    assert discussed.cover_sheet.meeting_date == MEETING
 
 
 # Action log
@@ -279,15 +441,14 @@ def test_paper_pdf_shows_the_new_sections(assessment, coordinator, settings):
     submitted_board(assessment, 1, score=3)
     add_action(assessment.trust, "Appoint a head of product", datetime.date(2027, 3, 1))
     principle = assessment.cycle.framework.principles.get(number=1)
-    from assessments.decisions import PositionInput, positions_record
-
+    with on_day(PUBLISHED_ON):
+        assessment_close(assessment=assessment, by=coordinator)
+    meeting_on(assessment, MEETING, coordinator)
     positions_record(
         assessment=assessment,
         positions={principle: PositionInput(Decimal("3.5"), "The board sees more progress")},
-        meeting_date=datetime.date(2026, 11, 20),
         by=coordinator,
     )
-    assessment_close(assessment=assessment, by=coordinator)
     reader = PdfReader(io.BytesIO(paper_file(assessment=assessment, by=coordinator).content))
     text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
     assert "The board's agreed position" in text

@@ -13,6 +13,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.db import models
 from django.test import Client
+from django.utils import timezone
 from docx import Document
 from pypdf import PdfReader
 
@@ -26,18 +27,21 @@ from assessments.actions import (
     response_submit,
 )
 from assessments.decisions import ActionInput, board_action_save
-from assessments.models import Release, Response
+from assessments.models import BoardAction, Release, Response
 from core.models import AuditEvent
 from principles.models import Question
 from reports.actions import cover_sheet_save, paper_file
 from reports.bulk import bulk_export_start
 from reports.models import BulkExport, CoverSheet
+from reports.paper_change import changes_of
 from reports.presenters import board_paper
+from reports.selectors import comparison_quarter, paper_inputs
 from tests.factories import (
     AccessAttemptFactory,
     BrowserKeyFactory,
     EmailFactory,
     KeptInputFactory,
+    MembershipFactory,
     TOTPDeviceFactory,
 )
 from tests.helpers import SETUP, new_board_member, quarter_of_year, run_waiting_tasks
@@ -65,6 +69,13 @@ def quarter(framework, trust, coordinator, number, members, person, *, close=Tru
         answer(assessment, member, n % 5 + 1, f"Colleague {n} view in Q{number}")
     answer(assessment, person, 1, f"{MARK} in Q{number}", submit=close)
     return assessment_close(assessment=assessment, by=coordinator) if close else assessment
+
+
+def intervals(assessment) -> dict:
+    """The paper's changes since last quarter, with the intervals that judge them."""
+    inputs = paper_inputs(assessment)
+    previous = comparison_quarter(inputs.history)
+    return {key: change.interval for key, change in changes_of(inputs, previous).items()}
 
 
 def figures(assessment) -> tuple:
@@ -140,7 +151,7 @@ def test_an_erased_member_leaves_nothing_individual_in_any_store(
             assessment=paper,
             values={
                 "meeting": "Board meeting in public",
-                "meeting_date": datetime.date(2026, 9, 3),
+                "meeting_date": timezone.localdate() + datetime.timedelta(days=7),
                 "agenda_item": "7",
                 "executive_sponsor": name,
                 "author": f"{name}, digital lead",
@@ -224,3 +235,83 @@ def test_an_erased_member_leaves_nothing_individual_in_any_store(
     assert CoverSheet.objects.filter(author="(erased), digital lead").count() == 2
     assert still_open.responses.count() == 3
     assert reopened.responses.count() == 3
+
+
+def test_erasing_someone_who_answered_only_last_quarter_leaves_this_quarters_paper_as_it_was(
+    framework, trust, coordinator, settings
+):
+    """Q2's "since last quarter" resamples Q1's answers: it keeps what it published, even
+    while Q2 is reopened, and keeps its own comments (none of the person's are in it)."""
+    settings.MIN_RESPONSES = 3
+    person = new_board_member(trust)
+    members = [new_board_member(trust) for _ in range(3)]
+    first = quarter(framework, trust, coordinator, 1, members, person)
+    second = assessment_open(trust=trust, cycle=quarter_of_year(framework, 2026, 2), by=coordinator)
+    for n, member in enumerate(members, start=2):
+        answer(second, member, n % 5 + 1, f"Colleague {n} view in Q2")
+    second = assessment_close(assessment=second, by=coordinator)
+    published, judged = figures(second), intervals(second)
+    comments = [q.comments for s in board_paper(second).appendix for q in s.questions]
+    reopened = assessment_reopen(assessment=second, reason="A late answer", by=coordinator)
+
+    person_erase(user=person, by=SETUP)
+
+    assert figures(reopened) == published
+    assert intervals(reopened) == judged
+    assert [q.comments for s in board_paper(reopened).appendix for q in s.questions] == comments
+    assert board_paper(reopened).withdrawn_note == ""
+    closed_again = assessment_close(assessment=reopened, by=coordinator)
+    assert figures(closed_again) == published
+    assert intervals(closed_again) == judged
+    assert "withdrawn from this paper" in board_paper(first).withdrawn_note
+
+
+def test_a_digital_lead_named_on_a_paper_who_never_answered_leaves_no_stored_file_naming_them(
+    framework, trust, coordinator, settings
+):
+    settings.MIN_RESPONSES = 3
+    members = [new_board_member(trust) for _ in range(3)]
+    lead = new_board_member(trust)
+    lead.full_name = "Perpetua Vandersloot"
+    lead.save()
+    closed = quarter(framework, trust, coordinator, 1, members[1:], members[0])
+    cover_sheet_save(
+        assessment=closed,
+        values={
+            "meeting": "Board meeting in public",
+            "meeting_date": timezone.localdate() + datetime.timedelta(days=7),
+            "agenda_item": "7",
+            "executive_sponsor": "Chief executive",
+            "author": "Perpetua Vandersloot",
+            "purpose": "Assurance",
+            "recommendation": "Note the results.",
+            "previous_considerations": "",
+            "strategy_title": "",
+            "strategy_url": "",
+        },
+        by=coordinator,
+    )
+    assert "Vandersloot" in text_of_file(paper_file(assessment=closed, by=coordinator).content)
+
+    person_erase(user=lead, by=SETUP)
+
+    assert not [where for where, text in everything_stored() if "Vandersloot" in text]
+
+
+def test_a_name_is_replaced_only_as_a_whole_word_and_only_in_the_persons_trusts(
+    trust, other_trust, coordinator
+):
+    from tests.factories import UserFactory
+
+    person = UserFactory(full_name="Annabel")
+    MembershipFactory(trust=trust, user=person)
+    action = ActionInput(1, "Annabel to review the Annabelle contract", "Annabel", None, "", "")
+    mine = BoardAction.objects.create(trust=trust, **action.__dict__ | {"due_date": "2027-01-01"})
+    theirs = BoardAction.objects.create(
+        trust=other_trust, **action.__dict__ | {"due_date": "2027-01-01"}
+    )
+    person_erase(user=person, by=SETUP)
+    mine.refresh_from_db()
+    theirs.refresh_from_db()
+    assert (mine.title, mine.owner) == ("(erased) to review the Annabelle contract", "(erased)")
+    assert theirs.owner == "Annabel"

@@ -70,7 +70,11 @@ def test_a_form_refused_for_its_csrf_token_shows_back_everything_sent(board_memb
     client = Client(enforce_csrf_checks=True)
     client.force_login(board_member)
     data = sent(assessment)
-    response = client.post(questionnaire_url(assessment, "page", number=1), data)
+    response = client.post(
+        questionnaire_url(assessment, "page", number=1),
+        data,
+        headers={"Sec-Fetch-Site": "same-origin"},
+    )
     assert response.status_code == 403
     content = response.content.decode()
     assert "<h1>This page could not be sent</h1>" in content
@@ -89,3 +93,19 @@ def test_the_error_page_after_a_get_shows_nothing_typed(board_member, assessment
     content = response.content.decode()
     assert "Try again later" in content
     assert "everything you chose and typed" not in content
+
+
+@pytest.mark.parametrize(
+    "sender",
+    [{"Sec-Fetch-Site": "cross-site"}, {"Origin": "https://evil.example"}, {}],
+)
+def test_a_form_from_another_site_is_refused_without_showing_its_words(
+    sender, board_member, assessment
+):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(board_member)
+    url = questionnaire_url(assessment, "page", number=1)
+    response = client.post(url, sent(assessment), headers=sender)
+    content = response.content.decode()
+    assert "<h1>This page could not be sent</h1>" in content
+    assert "discharge tracker" not in content

@@ -2,17 +2,17 @@
 and worked out again after any write that changes what it is made from (DESIGN.md §6, §8:
 a frozen paper download in a few queries, without the presenter)."""
 
-import datetime
 from decimal import Decimal
 from unittest import mock
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from assessments.actions import assessment_close, assessment_open, assessment_reopen
 from assessments.decisions import PositionInput, positions_record
 from principles.models import Principle
-from reports.actions import cover_sheet_save, paper_file
+from reports.actions import cover_sheet_save, cover_sheet_sections_choose, paper_file
 from reports.models import CoverSheet, FrozenPaper
 from reports.selectors import paper_inputs_key
 from tests.factories import SETUP, MembershipFactory, TrustFactory, UserFactory
@@ -68,12 +68,21 @@ def test_frozen_word_file_is_served_from_storage_once_made(signed_in, coordinato
     assert again.content == made.content == bytes(FrozenPaper.objects.get().docx)
 
 
+def _meeting_today(assessment, coordinator, settings):
+    """Before the stamp is taken: the board met the day the results were published."""
+    values = {
+        "meeting": "Trust board",
+        "meeting_date": timezone.localdate(),
+        "purpose": "assurance",
+    }
+    cover_sheet_save(assessment=assessment, values=values, by=coordinator)
+
+
 def _position(assessment, coordinator, settings):
     principle = Principle.objects.get(framework=assessment.cycle.framework, number=1)
     positions_record(
         assessment=assessment,
         positions={principle: PositionInput(level=Decimal("3.0"), rationale="As discussed")},
-        meeting_date=datetime.date(2026, 12, 1),
         by=coordinator,
     )
 
@@ -85,6 +94,10 @@ def _cover_sheet(assessment, coordinator, settings):
         "purpose": "assurance",
     }
     cover_sheet_save(assessment=assessment, values=values, by=coordinator)
+
+
+def _sections_chosen(assessment, coordinator, settings):
+    cover_sheet_sections_choose(trust=assessment.trust, sections=["version"], by=coordinator)
 
 
 def _peer_closes(assessment, coordinator, settings):
@@ -136,6 +149,7 @@ def _minimum_raised(assessment, coordinator, settings):
 CHANGES = {
     "agreed position recorded": _position,
     "cover sheet saved": _cover_sheet,
+    "the trust's cover sheet sections chosen": _sections_chosen,
     "another trust closes the same quarter": _peer_closes,
     "an earlier quarter of the trust closes": _earlier_quarter_closes,
     "reopened and closed again": _reopened_and_closed,
@@ -147,10 +161,16 @@ CHANGES = {
 }
 
 
+# What a change needs first (and is not itself the change).
+BEFORE_CHANGES = {"agreed position recorded": _meeting_today}
+
+
 @pytest.mark.parametrize("change", CHANGES)
 def test_paper_inputs_key_moves_with_every_write_a_closed_paper_is_made_from(
     frozen, coordinator, settings, change
 ):
+    if change in BEFORE_CHANGES:
+        BEFORE_CHANGES[change](frozen, coordinator, settings)
     before = paper_inputs_key(frozen)
     CHANGES[change](frozen, coordinator, settings)
     frozen.refresh_from_db()

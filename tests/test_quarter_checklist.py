@@ -13,8 +13,9 @@ from django.urls import reverse
 
 from assessments import rules
 from assessments.actions import assessment_close
-from assessments.models import ActionStatus, AgreedPosition, BoardAction, Reminder
+from assessments.models import ActionStatus, BoardAction, Reminder
 from core.models import AuditEvent
+from reports.models import CoverSheet
 from tests.factories import AssessmentFactory, CycleFactory
 from tests.helpers import answer_everything, new_board_member, set_targets, submitted_board
 
@@ -169,23 +170,27 @@ def test_positions_form_shows_no_score_below_the_minimum(signed_in, coordinator,
     assessment_close(assessment=assessment, by=coordinator)
     page = signed_in(coordinator).get(url(assessment, "assessment-positions")).content.decode()
     assert "The board members&#x27; score" not in page
-    assert "(1 more needed)" in page
+    assert "2 of 2 board members had submitted when the results were published on " in page
+    assert "figures are shown only from at least 3, so that no one&#x27;s answers" in page
 
 
 # The NHS.UK date input
 
 
 def test_meeting_date_typed_as_day_month_year_is_saved(signed_in, coordinator, assessment):
+    # The one meeting date is typed on the cover sheet; the positions page reads it.
     client = signed_in(coordinator)
-    page = client.get(url(assessment, "assessment-positions")).content.decode()
+    page = client.get(url(assessment, "cover-sheet")).content.decode()
     assert 'type="date"' not in page
     for part in ("day", "month", "year"):
         assert f'name="meeting_date_{part}"' in page
     data = {"meeting_date_day": "20", "meeting_date_month": "11", "meeting_date_year": "2026"}
-    data |= {"level-1": "3.0", "rationale-1": "Agreed after discussion"}
-    response = client.post(url(assessment, "assessment-positions"), data)
+    data |= {"meeting": "Trust board", "purpose": "assurance"}
+    response = client.post(url(assessment, "cover-sheet"), data)
     assert response.status_code == 302
-    assert AgreedPosition.objects.get().meeting_date == datetime.date(2026, 11, 20)
+    assert CoverSheet.objects.get().meeting_date == datetime.date(2026, 11, 20)
+    positions = client.get(url(assessment, "assessment-positions")).content.decode()
+    assert "at its meeting on 20 November 2026" in positions
 
 
 @pytest.mark.parametrize(
@@ -195,13 +200,13 @@ def test_a_date_that_is_not_whole_is_an_error_shown_back_as_typed(
     signed_in, coordinator, assessment, day, month, year
 ):
     data = {"meeting_date_day": day, "meeting_date_month": month, "meeting_date_year": year}
-    data |= {"level-1": "3.0", "rationale-1": "Why"}
-    response = signed_in(coordinator).post(url(assessment, "assessment-positions"), data)
+    data |= {"meeting": "Trust board", "purpose": "assurance"}
+    response = signed_in(coordinator).post(url(assessment, "cover-sheet"), data)
     content = response.content.decode()
-    assert "Enter the meeting date as a real date" in content
+    assert "Enter the date of the meeting as a real date" in content
     assert 'href="#id_meeting_date_day"' in content  # the summary links to the first box
     assert f'name="meeting_date_year" type="text" inputmode="numeric" value="{year}"' in content
-    assert not AgreedPosition.objects.exists()
+    assert not CoverSheet.objects.exists()
 
 
 # An action's RAG

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from assessments.actions import assessment_close
+from assessments.actions import assessment_close, assessment_reopen
 from assessments.models import Answer, Response
 from assessments.retention import retention_apply, retention_daily, retention_schedule
 from core.models import AuditEvent, Email
@@ -30,13 +30,21 @@ def closed_long_ago(assessment, coordinator, settings):
 
 
 def two_years_after(days: int) -> datetime.date:
-    return CLOSED_ON + datetime.timedelta(days=round(365.25 * 2) + days)
+    """The day two calendar years after the close, moved by ``days``."""
+    return CLOSED_ON.replace(year=CLOSED_ON.year + 2) + datetime.timedelta(days=days)
 
 
 def test_answers_are_kept_until_two_years_after_their_quarter_closed(closed_long_ago):
-    with on_day(two_years_after(-1)):
+    with on_day(two_years_after(0)):  # the anniversary itself: not yet
         assert retention_apply()["responses"] == 0
     assert Answer.objects.filter(response__assessment=closed_long_ago).count() == 4 * 24
+
+
+def test_a_quarter_reopened_after_years_keeps_its_live_answers(closed_long_ago, coordinator):
+    with on_day(two_years_after(1)):
+        assessment_reopen(assessment=closed_long_ago, reason="A correction", by=coordinator)
+        assert retention_apply()["responses"] == 0
+    assert Response.objects.count() == 4
 
 
 def test_answers_go_after_two_years_and_the_paper_keeps_its_figures(closed_long_ago):

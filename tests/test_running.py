@@ -127,7 +127,8 @@ def test_assessment_detail_hides_published_results_below_minimum(
     assessment_close(assessment=assessment, by=coordinator)
     response = signed_in(coordinator).get(url(assessment, "detail"))
     content = response.content.decode()
-    assert "Only 2 board members had submitted when the results were published" in content
+    assert "2 of 2 board members had submitted when the results were published on " in content
+    assert "figures are shown only from at least 3, so that no one" in content
     assert "Overall score" not in content
     assert response.context["results"].rows == []
 

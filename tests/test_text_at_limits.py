@@ -208,7 +208,8 @@ def at_limit(model_field) -> list[str]:
     )
 
 
-# What the digital lead types on the cover sheet (its other fields are a date and a choice).
+# What the digital lead types on the cover sheet (its other fields are a date and choices),
+# with every section a trust can switch on switched on.
 COVER_SHEET_TYPED = (
     "meeting",
     "agenda_item",
@@ -218,7 +219,44 @@ COVER_SHEET_TYPED = (
     "previous_considerations",
     "strategy_title",
     "strategy_url",
+    "approved_by",
+    "version",
+    "strategic_objectives",
+    "baf_risks",
+    "foi_reason",
+    "assurance_reason",
+    "alert",
+    "advise",
+    "assure",
+    "impact_quality",
+    "impact_equality",
+    "impact_finance",
+    "impact_legal",
+    "impact_information_governance",
+    "impact_sustainability",
 )
+# Every optional section of the cover sheet, switched on through the page that chooses them.
+EVERY_COVER_SECTION = {
+    "sections": [
+        "purposes",
+        "session",
+        "approved_by",
+        "version",
+        "strategic_objectives",
+        "baf_risks",
+        "foi",
+        "assurance_rating",
+        "alert_advise_assure",
+    ],
+    "impacts": [
+        "impact_quality",
+        "impact_equality",
+        "impact_finance",
+        "impact_legal",
+        "impact_information_governance",
+        "impact_sustainability",
+    ],
+}
 
 
 # The quarter: last quarter closed with results, this quarter reopened and half answered
@@ -346,8 +384,8 @@ def build_quarter() -> Quarter:
         post(client, url, data, what=kind)
         emails.setdefault(kind, []).extend(mail.outbox[already:])
 
-    # Last quarter: opened, answered by three, targets, an action, the board's position
-    # and the cover sheet, then closed with results.
+    # Last quarter: opened, answered by three, targets, an action and the cover sheet (with
+    # every section the trust can have), closed with results, then the board's position.
     sending("opening", lead, reverse("assessment-open", args=[trust.ods_code, last.slug]))
     closed = Assessment.objects.get(trust=trust, cycle=last)
     for member, level in zip(members, ("2", "3", "2"), strict=True):
@@ -368,15 +406,23 @@ def build_quarter() -> Quarter:
         "notes": value_of("assessments.BoardAction.notes"),
     }
     post(lead, reverse("board-action-new", args=[trust.ods_code]), action, what="an action")
-    position = date_parts("meeting_date", today)
+    sections = url_of(closed, "cover-sheet-sections")
+    post(lead, sections, EVERY_COVER_SECTION, what="the cover sheet's sections")
+    cover = {name: value_of(f"reports.CoverSheet.{name}") for name in COVER_SHEET_TYPED}
+    cover |= date_parts("meeting_date", today)
+    cover |= {
+        "purposes": ["approval", "discussion"],
+        "session": "public",
+        "foi_status": "exempt",
+        "assurance_rating": "limited",
+    }
+    post(lead, url_of(closed, "cover-sheet"), cover, what="the cover sheet")
+    post(lead, url_of(closed, "assessment-close"), what="closing")
+    position = {}  # from the meeting on the cover sheet, after the results are published
     for number in (1, 2):
         position[f"level-{number}"] = "3.0"
         position[f"rationale-{number}"] = value_of("assessments.AgreedPosition.rationale", number)
     post(lead, url_of(closed, "assessment-positions"), position, what="the agreed position")
-    cover = {name: value_of(f"reports.CoverSheet.{name}") for name in COVER_SHEET_TYPED}
-    cover |= date_parts("meeting_date", today) | {"purpose": "discussion"}
-    post(lead, url_of(closed, "cover-sheet"), cover, what="the cover sheet")
-    post(lead, url_of(closed, "assessment-close"), what="closing")
 
     # This quarter: opened, closed too soon and reopened, half answered, reminders sent.
     sending("opening", lead, reverse("assessment-open", args=[trust.ods_code, this.slug]))
@@ -593,6 +639,11 @@ OTHER_OUTPUTS = [
         lambda q, c: get(c, trust_url(q, "board-action-edit", first_action(q))),
     ),
     OtherOutput("cover sheet", ("coordinator",), lambda q, c: get(c, closed_url(q, "cover-sheet"))),
+    OtherOutput(
+        "cover sheet sections",
+        ("coordinator",),
+        lambda q, c: get(c, closed_url(q, "cover-sheet-sections")),
+    ),
     OtherOutput("draft paper page", ("coordinator",), lambda q, c: get(c, open_url(q, "paper"))),
     OtherOutput(
         "draft paper PDF",
@@ -661,6 +712,10 @@ PAPER = (
     "reports.CoverSheet.recommendation",
     "reports.CoverSheet.previous_considerations",
     "reports.CoverSheet.strategy_title",
+    *(
+        f"reports.CoverSheet.{name}"
+        for name in COVER_SHEET_TYPED[COVER_SHEET_TYPED.index("approved_by") :]
+    ),
 )
 PRINCIPLE_ROWS = (TRUST_NAME, "trusts.Trust.ods_code", "principles.Principle.title")
 QUESTION_ROWS = (
@@ -685,6 +740,7 @@ SHOWS: dict[str, Shows] = {
     "questions Excel": Shows(QUESTION_ROWS, words_of_text),
     "trust page": Shows((TRUST_NAME, "trusts.Trust.ods_code", "trusts.Trust.icb_code", PERSON)),
     "home page": Shows((TRUST_NAME, PERSON), roles=("coordinator", "board member")),
+    "board papers page": Shows((TRUST_NAME,)),
     "questionnaire start": Shows((TRUST_NAME,)),  # nothing answered last quarter: no tasks
     "audit trail": Shows(
         (
@@ -752,6 +808,7 @@ SHOWS: dict[str, Shows] = {
         )
     ),
     "cover sheet": Shows((TRUST_NAME, *COVER_SHEET)),
+    "cover sheet sections": Shows((TRUST_NAME,)),
     # With no cover sheet this quarter, the paper is "from" both digital leads by name.
     "draft paper page": Shows((TRUST_NAME, PERSON, "principles.Framework.title")),
     "draft paper PDF": Shows((TRUST_NAME, PERSON, "principles.Framework.title"), words_of_text),

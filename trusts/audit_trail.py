@@ -11,6 +11,8 @@ DESCRIPTIONS = {
     "assessment.reopened": "reopened the assessment",
     "targets.set": "set the board's targets",
     "positions.recorded": "recorded the board's agreed position",
+    "cover_sheet.saved": "saved the paper's cover sheet",
+    "cover_sheet.sections_chosen": "chose the sections of the trust's cover sheets",
     "board_action.added": "added an action",
     "board_action.changed": "changed an action",
     "trust.added": "added the trust",

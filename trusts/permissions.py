@@ -28,6 +28,8 @@ class Permission(StrEnum):
     AUDIT_VIEW = "audit.view"
     QUESTIONNAIRE_ANSWER = "questionnaire.answer"
     ASSESSMENT_RUN = "assessment.run"
+    # Which optional sections the trust's board paper cover sheets have.
+    COVER_SHEET_SECTIONS_CHOOSE = "cover_sheet.sections_choose"
     PAPER_VIEW = "paper.view"
     DATA_EXPORT = "data.export"
     TRUSTS_VIEW_ALL = "trusts.view_all"
@@ -49,6 +51,7 @@ TRUST_ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.MEMBERS_MANAGE,
             Permission.AUDIT_VIEW,
             Permission.ASSESSMENT_RUN,
+            Permission.COVER_SHEET_SECTIONS_CHOOSE,
             Permission.PAPER_VIEW,
             Permission.DATA_EXPORT,
         }

@@ -6,7 +6,9 @@ each paper that shows figures from them is settled first: the apps above keep wh
 paper published as aggregates (settings.RELEASE_SETTLING_HOOKS: the reports app keeps
 each question's scores as counted and each change since last quarter), and every verbatim
 comment in it is withdrawn, since withdrawing only some would show, beside an earlier
-copy of the paper, whose they were. Then the answers leave every release."""
+copy of the paper, whose they were. A later paper that compares with it keeps its changes
+since last quarter as published, and its own comments. Then the answers leave every
+release."""
 
 import secrets
 
@@ -14,6 +16,10 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 
 from assessments.models import Assessment, Release
+
+# Why answers leave a release, as a settled paper says it.
+ERASURE = "erasure"
+RETENTION = "retention"
 
 
 def releases_holding(response_ids: set[int], *, trust_ids: set[int]) -> list[Release]:
@@ -27,7 +33,9 @@ def releases_holding(response_ids: set[int], *, trust_ids: set[int]) -> list[Rel
     ]
 
 
-def answers_withdraw(*, response_ids: set[int], trust_ids: set[int]) -> list[Assessment]:
+def answers_withdraw(
+    *, response_ids: set[int], trust_ids: set[int], reason: str
+) -> list[Assessment]:
     """Settles every paper that shows figures from these responses, then takes their rows
     and fingerprints out of every release. Returns the assessments whose releases held
     them. Callers hold the transaction and write the audit record."""
@@ -36,7 +44,7 @@ def answers_withdraw(*, response_ids: set[int], trust_ids: set[int]) -> list[Ass
     if not assessments:
         return []
     for path in settings.RELEASE_SETTLING_HOOKS:
-        import_string(path)(assessments=assessments)
+        import_string(path)(assessments=assessments, reason=reason)
     for release in releases:
         release.rows = [row for row in release.rows if row[0] not in response_ids]
         release.responses = _placeholders(release.responses, response_ids)

@@ -5,7 +5,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from assessments.decisions import board_action_save, positions_record
+from assessments import rules
+from assessments.decisions import (
+    board_action_save,
+    meeting_date_of,
+    positions_meeting_problem,
+    positions_record,
+)
 from assessments.errors import AssessmentError
 from assessments.forms import BoardActionForm, PositionsForm
 from assessments.models import OPEN_ACTION_STATUSES, Assessment
@@ -26,6 +32,9 @@ from trusts.permissions import Permission, requires_on_trust
 def positions_edit(request, assessment: Assessment):
     principles = principles_with_questions(assessment)
     results = results_for(assessment)
+    # The meeting is the paper's, entered once on its cover sheet.
+    meeting_date = meeting_date_of(assessment)
+    meeting_problem = positions_meeting_problem(assessment, meeting_date)
     form = PositionsForm(
         typed(request),
         principles=principles,
@@ -33,24 +42,26 @@ def positions_edit(request, assessment: Assessment):
         scores={row.number: row.score for row in results.rows if row.score_value is not None}
         if results.shown
         else {},
+        meeting_problem=meeting_problem,
     )
     if request.method == "POST" and form.is_valid():
         try:
-            positions_record(
-                assessment=assessment,
-                positions=form.positions(),
-                meeting_date=form.cleaned_data["meeting_date"],
-                by=request.user,
-            )
+            positions_record(assessment=assessment, positions=form.positions(), by=request.user)
         except AssessmentError as problem:
-            form.add_error("meeting_date", str(problem))
+            form.add_error(None, str(problem))
         else:
             messages.success(request, "The board's agreed position is saved.")
             return redirect(assessment_url(assessment))
     return render(
         request,
         "assessments/positions_edit.html",
-        {"assessment": assessment, "form": form, "results": results},
+        {
+            "assessment": assessment,
+            "form": form,
+            "results": results,
+            "meeting_date": meeting_date,
+            "meeting_problem": meeting_problem,
+        },
     )
 
 
@@ -71,11 +82,17 @@ def board_actions(request, trust: Trust):
     for action in actions:
         action.principle_title = titles.get(action.principle_number, "")
         action.rag_shown = action_rag_shown(action, today)
+        # As the quarter's checklist counts them.
+        action.overdue = rules.action_overdue(
+            status=action.status, due=action.due_date, today=today
+        )
     return render(
         request,
         "assessments/board_actions.html",
         {
             "trust": trust,
+            "today": today,
+            "overdue": sum(action.overdue for action in actions),
             "open_actions": [a for a in actions if a.status in OPEN_ACTION_STATUSES],
             "finished_actions": [a for a in actions if a.status not in OPEN_ACTION_STATUSES],
         },

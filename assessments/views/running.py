@@ -15,11 +15,13 @@ from assessments.actions import (
     board_remind,
     targets_set,
 )
+from assessments.disclosure import counted
 from assessments.forms import ReopenForm, TargetsForm
 from assessments.models import Assessment, ResponseStatus
 from assessments.presenters import (
     BoardResults,
     MemberStatus,
+    Submissions,
     board_results,
     member_statuses,
     status_counts,
@@ -36,6 +38,7 @@ from assessments.selectors import (
     reminded_today,
     responses_by_member,
     results_of,
+    submissions,
     targets_of,
     targets_to_start_from,
 )
@@ -64,14 +67,18 @@ def not_submitted(members: list[MemberStatus]) -> list[MemberStatus]:
     return [m for m in members if m.status != ResponseStatus.SUBMITTED.label]
 
 
-def results_for(assessment: Assessment, *, targets=None, positions=None) -> BoardResults:
-    """The board's results as far as they may be shown, for the coordinator's pages."""
+def results_for(assessment: Assessment, *, targets=None, positions=None, live=None) -> BoardResults:
+    """The board's results as far as they may be shown, for the coordinator's pages, with
+    how many have submitted in the words every output uses (``live``: the counts as they
+    stand, where the caller has them)."""
+    published = publication(assessment)
     return board_results(
         principles=principles_with_questions(assessment),
         results=results_of(assessment),
         targets=targets_of(assessment) if targets is None else targets,
         positions=positions_of(assessment) if positions is None else positions,
-        publication=publication(assessment),
+        publication=published,
+        submissions=submissions(assessment, published, live=live),
     )
 
 
@@ -79,15 +86,28 @@ def results_for(assessment: Assessment, *, targets=None, positions=None) -> Boar
 @with_assessment
 @require_http_methods(["GET"])
 def assessment_detail(request, assessment: Assessment):
-    members = members_of(assessment)
+    responses = responses_by_member(assessment)
+    members = member_statuses(list(board_members(assessment.trust)), responses)
+    live = counted(
+        members=[member.user_id for member in members],
+        submitted=[
+            response.respondent_id
+            for response in responses.values()
+            if response.status == ResponseStatus.SUBMITTED
+        ],
+    )
     targets, positions = targets_of(assessment), positions_of(assessment)
+    results = results_for(assessment, targets=targets, positions=positions, live=live)
+    counts = status_counts(members)
     return render(
         request,
         "assessments/assessment_detail.html",
         {
             "assessment": assessment,
             "members": members,
-            "counts": status_counts(members),
+            "counts": counts,
+            # Counted in "N of M submitted" above, but no longer listed on the board.
+            "left_after_submitting": live[0] - counts.submitted,
             "checklist": quarter_checklist(
                 assessment,
                 members=members,
@@ -96,15 +116,24 @@ def assessment_detail(request, assessment: Assessment):
                 reminded_today=reminded_today(assessment),
                 actions=action_counts(assessment.trust),
                 cover_sheet=has_cover_sheet(assessment),
+                answered=results.submissions,
             ),
             "undelivered": emails_about(assessment).filter(status=Email.Status.FAILED),
-            "results": results_for(assessment, targets=targets, positions=positions),
+            "results": results,
         },
     )
 
 
 def quarter_checklist(
-    assessment: Assessment, *, members, targets, positions, reminded_today, actions, cover_sheet
+    assessment: Assessment,
+    *,
+    members,
+    targets,
+    positions,
+    reminded_today,
+    actions,
+    cover_sheet,
+    answered: Submissions,
 ) -> list[Task]:
     """The coordinator's quarter as an NHS.UK task list, in the order it is done."""
     trust, slug, today = assessment.trust.ods_code, assessment.cycle.slug, timezone.localdate()
@@ -141,9 +170,10 @@ def quarter_checklist(
         Task(
             "Who has answered",
             "#who-has-answered",
-            f"{len(members) - len(waiting)} of {len(members)} submitted",
+            answered.short,
             done=not waiting,
             colour="blue",
+            hint=answered.words,
         ),
         Task(
             "Remind those who have not answered",

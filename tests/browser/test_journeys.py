@@ -3,6 +3,7 @@
 import time
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from assessments.actions import assessment_open
@@ -220,24 +221,22 @@ def test_coordinator_runs_the_quarter(page, quarter):
     expect(page.locator("#quarter-2-status")).to_have_text("2 of 8 set")
     check(page, "assessment-with-targets")
 
-    page.click("a.nhsuk-task-list__link:has-text('Record the board')")
-    check(page, "agreed-position")
-    page.fill("#id_meeting_date_day", "20")
-    page.fill("#id_meeting_date_month", "11")
-    page.fill("#id_meeting_date_year", "2026")
-    page.select_option("#id_level-1", "3.5")
-    page.fill("#id_rationale-1", "Better than members think")
-    page.click("button:has-text('Save the board')")
-    expect(page.locator("main")).to_contain_text("The board's agreed position is saved")
-    expect(page.locator("#quarter-7-status")).to_have_text("1 of 8 recorded")
-
+    # The meeting is dated once, on the cover sheet (the board meets today, after closing).
     page.click("a.nhsuk-task-list__link:has-text('Fill in the paper')")
     check(page, "cover-sheet")
+    page.click("text=Choose which sections your trust's cover sheet has")
+    check(page, "cover-sheet-sections")
+    page.check("input[name='sections'][value='version']")
+    page.click("button:has-text('Save your trust')")
+    expect(page.locator(".nhsuk-notification-banner")).to_contain_text("sections are saved")
+    today = timezone.localdate()
     page.fill("#id_meeting", "Trust board (held in public)")
-    page.fill("#id_meeting_date_day", "14")
-    page.fill("#id_meeting_date_month", "1")
-    page.fill("#id_meeting_date_year", "2027")
+    page.fill("#id_meeting_date_day", str(today.day))
+    page.fill("#id_meeting_date_month", str(today.month))
+    page.fill("#id_meeting_date_year", str(today.year))
     page.fill("#id_agenda_item", "7.2")
+    page.fill("#id_version", "1.0")
+    page.fill("#id_alert", "Cyber training is behind plan.")
     page.click("button:has-text('Save the cover sheet')")
     expect(page.locator("#quarter-9-status")).to_have_text("Completed")
 
@@ -260,6 +259,15 @@ def test_coordinator_runs_the_quarter(page, quarter):
     page.click("button:has-text('Close the assessment')")
     expect(page.locator("main")).to_contain_text("assessment is closed")
     check(page, "assessment-closed")
+
+    page.click("a.nhsuk-task-list__link:has-text('Record the board')")
+    expect(page.locator("#meeting")).to_contain_text(f"{today.day} {today:%B %Y}")
+    check(page, "agreed-position")
+    page.select_option("#id_level-1", "3.5")
+    page.fill("#id_rationale-1", "Better than members think")
+    page.click("button:has-text('Save the board')")
+    expect(page.locator("main")).to_contain_text("The board's agreed position is saved")
+    expect(page.locator("#quarter-7-status")).to_have_text("1 of 8 recorded")
     page.click("a.nhsuk-task-list__link:has-text('Download the board paper')")
     check(page, "board-paper")
     with page.expect_download() as download:
