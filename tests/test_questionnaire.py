@@ -1,5 +1,8 @@
 """The board member's questionnaire: every exit condition of every view."""
 
+import html
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -302,6 +305,41 @@ def test_questionnaire_check_submit_with_gaps_is_an_error(signed_in, board_membe
     assert response.status_code == 200
     assert "nhsuk-error-summary" in response.content.decode()
     assert Response.objects.get(respondent=board_member).status == ResponseStatus.IN_PROGRESS
+
+
+def test_questionnaire_check_submit_with_gaps_summarises_them_by_principle(
+    signed_in, board_member, assessment
+):
+    answer_everything(assessment, board_member, 3, submit=False)
+    framework = assessment.cycle.framework
+    Answer.objects.filter(response__respondent=board_member, question__principle__number=2).delete()
+    Answer.objects.filter(
+        response__respondent=board_member, question__principle__number=5, question__order=2
+    ).delete()
+    response = signed_in(board_member).post(url(assessment, "check"))
+    content = response.content.decode()
+    summary = content.split('nhsuk-error-summary__list">')[1].split("</ul>")[0]
+    entries = re.findall(r'<li><a href="([^"]+)">([^<]+)</a></li>', summary)
+    second = framework.principles.get(number=2)
+    fifth = framework.principles.get(number=5)
+    first_of_2 = Question.objects.get(framework=framework, principle__number=2, order=1)
+    second_of_5 = Question.objects.get(framework=framework, principle__number=5, order=2)
+    assert [(link, html.unescape(text)) for link, text in entries] == [
+        (
+            url(assessment, "page", number=2)
+            + f"?return=check#id_{first_of_2.key.replace('.', '-')}-level_0",
+            f"2. {second.title}: 3 questions not answered",
+        ),
+        (
+            url(assessment, "page", number=5)
+            + f"?return=check#id_{second_of_5.key.replace('.', '-')}-level_0",
+            f"5. {fifth.title}: 1 question not answered",
+        ),
+    ]
+    assert not Response.objects.get(respondent=board_member).is_submitted
+    # The link opens the principle's page, which saves back to check answers.
+    page = signed_in(board_member).get(entries[0][0].split("#")[0]).content.decode()
+    assert "Save and return to check your answers" in page
 
 
 def test_questionnaire_check_submit_without_any_answer_is_an_error(

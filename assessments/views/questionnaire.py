@@ -212,14 +212,29 @@ def questionnaire_check(request, assessment: Assessment):
     progress = _progress(assessment, answers)
     sections = []
     missing = []
+    # The error summary: one entry a principle with questions unanswered, linking to that
+    # principle's page (opened from here, so it saves back to here) at its first unanswered
+    # question, where the answer is given. Not one link a question: 23 links are too many.
+    gaps = []
     for item in progress:
         change_url = f"{_page_url(assessment, item.principle.number)}?return=check"
         rows = []
+        first_gap = ""
         for question in item.principle.questions.all():
             question_url = f"{change_url}#id_{field_prefix(question)}-level_0"
             rows.append((question, answers.get(question.pk), question_url))
             if question in item.unanswered:
                 missing.append((question, question_url))
+                first_gap = first_gap or question_url
+        if item.unanswered:
+            count = len(item.unanswered)
+            gaps.append(
+                (
+                    f"{item.principle.number}. {item.principle.title}: "
+                    f"{count} question{'s' if count != 1 else ''} not answered",
+                    first_gap,
+                )
+            )
         sections.append((item.principle, rows))
     error = ""
     if request.method == "POST":
@@ -244,6 +259,7 @@ def questionnaire_check(request, assessment: Assessment):
             "response": response,
             "sections": sections,
             "missing": missing,
+            "gaps": gaps,
             "error": error,
             "start_url": questionnaire_url(assessment, "start"),
         },
