@@ -1,5 +1,6 @@
 """Programme staff: completion across trusts, the comparison, its exports, bulk papers."""
 
+from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -9,7 +10,7 @@ from assessments import rules
 from assessments.models import Cycle
 from assessments.selectors import cycle_among_all, cycle_by_slug
 from reports import programme, programme_rows
-from reports.bulk import bulk_export_start, progress_of
+from reports.bulk import bulk_export_start, closed_assessments, progress_of
 from reports.exports import Column, as_csv, as_xlsx
 from reports.forms import NationalQuery
 from reports.models import BulkExport
@@ -197,7 +198,12 @@ def _exported(value) -> float | str:
 @require_http_methods(["GET", "POST"])
 def bulk_papers(request, cycle: str):
     found, cycles = cycle_among_all(cycle)
+    closed = closed_assessments(found).count()
     if request.method == "POST":
+        if not closed:
+            # A ZIP of no papers would do nothing: say why, and start nothing.
+            messages.error(request, nothing_closed(found))
+            return redirect("bulk-papers", found.slug)
         export = bulk_export_start(cycle=found, by=request.user)
         return redirect(reverse("bulk-papers", args=[found.slug]) + f"#export-{export.pk}")
     latest = BulkExport.objects.filter(cycle=found).order_by("-pk").first()
@@ -208,7 +214,16 @@ def bulk_papers(request, cycle: str):
             "cycle": found,
             "cycles": cycles,
             "progress": progress_of(latest) if latest else None,
+            "closed": closed,
+            "nothing_closed": "" if closed else nothing_closed(found),
         },
+    )
+
+
+def nothing_closed(cycle: Cycle) -> str:
+    return (
+        f"No trust has closed {cycle.label} yet, so there are no board papers to put in a "
+        "ZIP. You can make one once a trust closes its quarter."
     )
 
 
@@ -218,6 +233,8 @@ def bulk_papers_download(request, pk: int):
     export = get_object_or_404(BulkExport, pk=pk)
     if not export.zip_file:
         raise Http404("This ZIP is not ready.")
+    if not export.total:
+        raise Http404("This ZIP has no board papers in it.")
     return FileResponse(
         export.zip_file.open("rb"),
         as_attachment=True,

@@ -58,7 +58,7 @@ def test_checklist_after_close_marks_close_and_paper_done(signed_in, coordinator
     tasks = statuses(content)
     assert tasks["Close the questionnaire"].startswith("Closed ")
     assert tasks["Download the board paper"] == "Ready"
-    assert tasks["Remind those who have not answered"] == "Nobody to remind"
+    assert tasks["Remind those who have not answered"] == "Not needed: the questionnaire is closed"
     assert f'href="{url(assessment, "assessment-remind")}"' not in content
 
 

@@ -178,10 +178,10 @@ def quarter_checklist(
         Task(
             "Remind those who have not answered",
             on_this("assessment-remind") if open_ and to_remind else "",
-            "Nobody to remind"
-            if not waiting
-            else (f"{len(to_remind)} not reminded today" if to_remind else "Reminded today"),
-            done=not to_remind,
+            remind_status(
+                open_=open_, closed=closed, members=members, waiting=waiting, to_remind=to_remind
+            ),
+            done=not (open_ and to_remind),
             colour="blue",
             hint="Each person gets at most one reminder a day, however it is sent.",
         ),
@@ -190,7 +190,15 @@ def quarter_checklist(
             on_this("assessment-close") if open_ else "",
             f"Closed {assessment.closed_at:%-d %B %Y}"
             if closed and assessment.closed_at
-            else ("Closed" if closed else f"Closes {assessment.cycle.closes_on:%-d %B %Y}"),
+            else (
+                "Closed"
+                if closed
+                else (
+                    f"Closes {assessment.cycle.closes_on:%-d %B %Y}"
+                    if open_
+                    else "Open the questionnaire before it can be closed"
+                )
+            ),
             done=closed,
             colour="white",
         ),
@@ -229,10 +237,45 @@ def quarter_checklist(
     ]
 
 
+def remind_status(*, open_: bool, closed: bool, members, waiting, to_remind) -> str:
+    """How many a reminder would email, or why it would email nobody."""
+    if closed:
+        return "Not needed: the questionnaire is closed"
+    if not open_:
+        return "Not yet: open the questionnaire first"
+    if not members:
+        return "Nobody to remind: the board has no members yet"
+    if not waiting:
+        return "Nobody to remind: everyone has submitted"
+    if not to_remind:
+        return "Reminded today: nobody else to remind"
+    return f"{len(to_remind)} not reminded today"
+
+
+def nobody_to_remind(assessment: Assessment, *, members, waiting, to_remind) -> str:
+    """The sentence saying why a reminder would email nobody, or "" if it would."""
+    if assessment.is_closed:
+        return "Only an open assessment has anyone to remind: the questionnaire is closed."
+    if not assessment.is_open:
+        return "Only an open assessment has anyone to remind: open the questionnaire first."
+    if not members:
+        return "Nobody needed a reminder: the board has no members yet."
+    if not waiting:
+        return "Nobody needed a reminder: everyone has submitted."
+    if not to_remind:
+        return "Nobody needed a reminder: each who has not answered had one today."
+    return ""
+
+
 @requires_on_trust(Permission.ASSESSMENT_RUN)
 @require_http_methods(["GET", "POST"])
 def assessment_open_view(request, trust: Trust, cycle: str):
     found = cycle_by_slug(cycle)
+    already = Assessment.objects.filter(trust=trust, cycle=found).first()
+    if already and already.status != "draft":
+        # Opening again would do nothing: say so, on either method, and change nothing.
+        messages.error(request, f"The {found.label} assessment is already {already.status}.")
+        return redirect(assessment_url(already))
     if request.method == "GET":
         members = [m.user.full_name for m in board_members(trust)]
         return render(
@@ -268,14 +311,16 @@ def assessment_open_view(request, trust: Trust, cycle: str):
 @require_http_methods(["GET", "POST"])
 def assessment_remind_view(request, assessment: Assessment):
     """Asks first, naming who will be emailed; then emails each of them once today."""
+    members = members_of(assessment)
+    reminded = reminded_today(assessment)
+    waiting = not_submitted(members)
+    to_remind = [m.name for m in waiting if m.user_id not in reminded]
+    why_not = nobody_to_remind(assessment, members=members, waiting=waiting, to_remind=to_remind)
+    if why_not:
+        # Nothing to send: say why, on either method, and change nothing.
+        messages.info(request, why_not)
+        return redirect(assessment_url(assessment))
     if request.method == "GET":
-        members = members_of(assessment)
-        reminded = reminded_today(assessment)
-        waiting = not_submitted(members)
-        to_remind = [m.name for m in waiting if m.user_id not in reminded]
-        if not assessment.is_open or not to_remind:
-            messages.info(request, "Nobody needs a reminder today.")
-            return redirect(assessment_url(assessment))
         already = len(waiting) - len(to_remind)
         return render(
             request,
@@ -319,6 +364,14 @@ def assessment_remind_view(request, assessment: Assessment):
 @with_assessment
 @require_http_methods(["GET", "POST"])
 def assessment_close_view(request, assessment: Assessment):
+    if not assessment.is_open:
+        messages.error(
+            request,
+            "Only an open assessment can be closed: this one is already closed."
+            if assessment.is_closed
+            else "Only an open assessment can be closed: this one is not open yet.",
+        )
+        return redirect(assessment_url(assessment))
     if request.method == "GET":
         members = members_of(assessment)
         waiting = [m.name for m in not_submitted(members)]

@@ -211,7 +211,7 @@ def test_coordinator_runs_the_quarter(page, quarter):
     expect(page.locator(".nhsuk-notification-banner")).to_contain_text(
         "We emailed a reminder to 1 board member."
     )
-    expect(page.locator("#quarter-5-status")).to_have_text("Reminded today")
+    expect(page.locator("#quarter-5-status")).to_have_text("Reminded today: nobody else to remind")
 
     page.click("a.nhsuk-task-list__link:has-text('Set the board')")
     check(page, "targets")
