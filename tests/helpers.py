@@ -153,3 +153,27 @@ def on_day(day: datetime.date):
     real clock says, so a test that moves forward signs in within the block."""
     noon = datetime.datetime.combine(day, datetime.time(12), tzinfo=ZoneInfo("Europe/London"))
     return time_machine.travel(noon, tick=False)
+
+
+# Every optional section of the cover sheet switched on, as the page that chooses them posts it.
+EVERY_COVER_SECTION = {
+    "sections": [
+        "purposes",
+        "session",
+        "approved_by",
+        "version",
+        "strategic_objectives",
+        "baf_risks",
+        "foi",
+        "assurance_rating",
+        "alert_advise_assure",
+    ],
+    "impacts": [
+        "impact_quality",
+        "impact_equality",
+        "impact_finance",
+        "impact_legal",
+        "impact_information_governance",
+        "impact_sustainability",
+    ],
+}

@@ -15,7 +15,7 @@ from assessments.errors import AssessmentError
 from core.models import AuditEvent
 from reports.actions import cover_sheet_sections_choose, paper_file
 from reports.models import CoverSheet, CoverSheetConventions
-from tests.helpers import answer_everything, new_board_member, quarter_of_year
+from tests.helpers import EVERY_COVER_SECTION, answer_everything, new_board_member, quarter_of_year
 from tests.pages import forbidden, not_found
 
 
@@ -130,27 +130,6 @@ def test_changing_the_cover_sheet_makes_the_frozen_paper_again(signed_in, coordi
 # The trust's own sections: switched on once, on every quarter's form and every format
 
 
-ALL_SECTIONS = {
-    "sections": [
-        "purposes",
-        "session",
-        "approved_by",
-        "version",
-        "strategic_objectives",
-        "baf_risks",
-        "foi",
-        "assurance_rating",
-        "alert_advise_assure",
-    ],
-    "impacts": [
-        "impact_quality",
-        "impact_equality",
-        "impact_finance",
-        "impact_legal",
-        "impact_information_governance",
-        "impact_sustainability",
-    ],
-}
 # What the digital lead types in them: (field, value sent, label on the paper, shown there).
 TRUST_SECTIONS = [
     ("session", "private", "Session", "Private"),
@@ -216,10 +195,12 @@ def test_trust_sections_switched_on_are_asked_for_and_shown_on_every_format(
     client = signed_in(coordinator)
     page = client.get(url(closed)).content.decode()
     assert f'href="{sections_url(closed)}">Choose which sections your trust' in page
-    response = client.post(sections_url(closed), ALL_SECTIONS)
+    response = client.post(sections_url(closed), EVERY_COVER_SECTION)
     assert response.url == url(closed)  # back to the cover sheet
     event = AuditEvent.objects.get(action="cover_sheet.sections_chosen")
-    assert event.detail["sections"] == ALL_SECTIONS["sections"] + ALL_SECTIONS["impacts"]
+    assert (
+        event.detail["sections"] == EVERY_COVER_SECTION["sections"] + EVERY_COVER_SECTION["impacts"]
+    )
 
     form = client.get(url(closed)).content.decode()
     for name, *_ in TRUST_SECTIONS:
@@ -255,7 +236,7 @@ def test_trust_sections_switched_off_show_nothing_and_keep_what_was_typed(
     signed_in, coordinator, closed
 ):
     client = signed_in(coordinator)
-    client.post(sections_url(closed), ALL_SECTIONS)
+    client.post(sections_url(closed), EVERY_COVER_SECTION)
     client.post(url(closed), TRUST_COVER)
     client.post(sections_url(closed), {"sections": [], "impacts": []})
     form = client.get(url(closed)).content.decode()
@@ -308,7 +289,7 @@ def test_trust_sections_carry_forward_from_last_quarter(signed_in, coordinator, 
     earlier_cycle = quarter_of_year(assessment.cycle.framework, 2026, 2)
     earlier = assessment_open(trust=assessment.trust, cycle=earlier_cycle, by=coordinator)
     client = signed_in(coordinator)
-    client.post(sections_url(earlier), ALL_SECTIONS)
+    client.post(sections_url(earlier), EVERY_COVER_SECTION)
     client.post(url(earlier), TRUST_COVER)
     page = client.get(url(assessment)).content.decode()
     assert 'value="Dr Amara Okoye, Chief Executive"' in page
@@ -332,7 +313,7 @@ def test_trust_sections_bad_input_is_an_error_and_keeps_what_was_typed(
     signed_in, coordinator, assessment, overrides, message
 ):
     client = signed_in(coordinator)
-    client.post(sections_url(assessment), ALL_SECTIONS)
+    client.post(sections_url(assessment), EVERY_COVER_SECTION)
     response = client.post(url(assessment), TRUST_COVER | overrides)
     content = response.content.decode()
     assert '<h2 class="nhsuk-error-summary__heading">There is a problem</h2>' in content
@@ -346,7 +327,7 @@ def test_choosing_sections_is_the_coordinators_of_that_trust(
 ):
     forbidden(signed_in(board_member).get(sections_url(assessment)))
     not_found(signed_in(coordinator).get(sections_url(other_assessment)))
-    not_found(signed_in(coordinator).post(sections_url(other_assessment), ALL_SECTIONS))
+    not_found(signed_in(coordinator).post(sections_url(other_assessment), EVERY_COVER_SECTION))
     assert not CoverSheetConventions.objects.exists()
 
 

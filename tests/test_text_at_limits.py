@@ -62,7 +62,7 @@ from tests.factories import (
     TrustFactory,
     UserFactory,
 )
-from tests.helpers import page_data, quarter_of_year, questionnaire_url
+from tests.helpers import EVERY_COVER_SECTION, page_data, quarter_of_year, questionnaire_url
 from trusts.models import Role, SeatGroup, User
 
 # Every test here reads the database, so that pytest-django sets up the test database
@@ -236,27 +236,6 @@ COVER_SHEET_TYPED = (
     "impact_sustainability",
 )
 # Every optional section of the cover sheet, switched on through the page that chooses them.
-EVERY_COVER_SECTION = {
-    "sections": [
-        "purposes",
-        "session",
-        "approved_by",
-        "version",
-        "strategic_objectives",
-        "baf_risks",
-        "foi",
-        "assurance_rating",
-        "alert_advise_assure",
-    ],
-    "impacts": [
-        "impact_quality",
-        "impact_equality",
-        "impact_finance",
-        "impact_legal",
-        "impact_information_governance",
-        "impact_sustainability",
-    ],
-}
 
 
 # The quarter: last quarter closed with results, this quarter reopened and half answered
