@@ -112,7 +112,7 @@ def positions_record(
     principle given, from the meeting on the paper's cover sheet (which recording any
     position needs: positions_meeting_problem)."""
     if assessment.status == AssessmentStatus.DRAFT:
-        raise AssessmentError("Open the assessment before recording the board's position.")
+        raise AssessmentError("Open the questionnaire before recording the board's position.")
     meeting_date = meeting_date_of(assessment)
     if any(position is not None for position in positions.values()):
         problem = positions_meeting_problem(assessment, meeting_date)

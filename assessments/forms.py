@@ -253,7 +253,7 @@ class ReopenForm(forms.Form):
     reason = text_field(
         Assessment,
         "reopen_reason",
-        label="Why are you reopening this assessment?",
+        label="Why are you reopening this questionnaire?",
         help_text="This is recorded in the audit trail, with your name.",
         widget=forms.Textarea(attrs={"rows": 3}),
         required="Enter a reason for reopening",
@@ -262,7 +262,7 @@ class ReopenForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
-        self.helper.add_input(Button("reopen", "Reopen assessment"))
+        self.helper.add_input(Button("reopen", "Reopen the questionnaire"))
 
 
 class CycleForm(forms.Form):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-from assessments.models import Assessment, Response
+from assessments.models import Assessment, Cycle, QuarterState, Response
 from assessments.selectors import closed_assessments, current_and_published
 from trusts.models import Membership, Role, Trust
 
@@ -68,12 +68,37 @@ def board_papers(user) -> list[tuple[Trust, list[PaperLink]]]:
     return sorted(by_trust.values(), key=lambda pair: pair[0].name)
 
 
+def quarter_step(trust: Trust, cycle: Cycle, assessment: Assessment | None) -> NextStep:
+    """What the digital lead does next with one quarter, by its state: the home page's
+    step and the trust page's row say the same thing."""
+    kwargs = {"ods_code": trust.ods_code, "cycle": cycle.slug}
+    state = assessment.state if assessment is not None else QuarterState.NOT_OPENED
+    if state == QuarterState.NOT_OPENED:
+        return NextStep(
+            f"Open the {cycle.label} questionnaire for the board",
+            reverse("assessment-open", kwargs=kwargs),
+        )
+    if state == QuarterState.CLOSED:
+        return NextStep(
+            f"Prepare the {cycle.label} board paper: the cover sheet, the board's agreed "
+            "position, then the paper",
+            reverse("assessment-detail", kwargs=kwargs),
+        )
+    again = " (open again)" if state == QuarterState.REOPENED else ""
+    return NextStep(
+        f"See who has answered the {cycle.label} questionnaire{again}",
+        reverse("assessment-detail", kwargs=kwargs) + "#who-has-answered",
+    )
+
+
 def trust_cards(user) -> list[TrustCard]:
     memberships = Membership.objects.filter(user=user).select_related("trust")
     by_trust: dict[int, list[Membership]] = {}
     for membership in memberships:
         by_trust.setdefault(membership.trust_id, []).append(membership)
     assessments, latest = current_and_published(list(by_trust))
+    # A coordinator is told when a newer quarter is waiting to be opened.
+    newest = Cycle.objects.first() if any(m.role == Role.COORDINATOR for m in memberships) else None
     responses = {
         response.assessment_id: response
         for response in Response.objects.filter(
@@ -93,7 +118,11 @@ def trust_cards(user) -> list[TrustCard]:
                 roles=[role.label for role in Role if role in roles],
                 seat_group=next((m.get_seat_group_display() for m in held if m.seat_group), ""),
                 next_steps=_next_steps(
-                    trust, roles, assessment, responses.get(getattr(assessment, "pk", None))
+                    trust,
+                    roles,
+                    assessment,
+                    responses.get(getattr(assessment, "pk", None)),
+                    newest,
                 ),
                 latest_paper=_latest_paper(latest.get(trust.pk), trust)
                 if roles & PAPER_READERS
@@ -104,29 +133,22 @@ def trust_cards(user) -> list[TrustCard]:
 
 
 def _next_steps(
-    trust: Trust, roles: set[Role], assessment: Assessment | None, response: Response | None
+    trust: Trust,
+    roles: set[Role],
+    assessment: Assessment | None,
+    response: Response | None,
+    newest: Cycle | None,
 ) -> list[NextStep]:
     steps = []
     if Role.BOARD_MEMBER in roles:
         steps.append(_board_member_step(assessment, response))
     if Role.COORDINATOR in roles:
-        if assessment is None:
-            steps.append(
-                NextStep(
-                    "Open this quarter's assessment for the board",
-                    reverse("trust-detail", kwargs={"ods_code": trust.ods_code}),
-                )
-            )
-        else:
-            steps.append(
-                NextStep(
-                    f"See who has answered the {assessment.cycle.label} questionnaire",
-                    reverse(
-                        "assessment-detail",
-                        kwargs={"ods_code": trust.ods_code, "cycle": assessment.cycle.slug},
-                    ),
-                )
-            )
+        if newest is not None and (assessment is None or assessment.cycle_id != newest.pk):
+            steps.append(quarter_step(trust, newest, None))  # a newer quarter, not opened
+        if assessment is not None:
+            steps.append(quarter_step(trust, assessment.cycle, assessment))
+        elif newest is None:
+            steps.append(NextStep("Programme staff have not created a quarter yet."))
     return steps
 
 

@@ -95,8 +95,19 @@ class AssessmentStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
+class QuarterState(models.TextChoices):
+    """Where a trust's quarter has got, in the words every page uses for its
+    questionnaire. Not stored: a reopened questionnaire is open, told apart by the
+    reason it was reopened for."""
+
+    NOT_OPENED = "draft", "Not opened"
+    OPEN = "open", "Open"
+    REOPENED = "reopened", "Open again"
+    CLOSED = "closed", "Closed"
+
+
 class Assessment(models.Model):
-    """One trust in one cycle."""
+    """One trust in one cycle: on the pages, the trust's quarter and its questionnaire."""
 
     trust = models.ForeignKey(Trust, on_delete=models.CASCADE, related_name="assessments")
     cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="assessments")
@@ -130,6 +141,12 @@ class Assessment(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.status == AssessmentStatus.CLOSED
+
+    @property
+    def state(self) -> QuarterState:
+        if self.is_open and self.reopen_reason:
+            return QuarterState.REOPENED
+        return QuarterState(self.status)
 
 
 HALF_LEVELS = [(Decimal(n) / 2).quantize(Decimal("0.1")) for n in range(2, 11)]  # 1.0 ... 5.0

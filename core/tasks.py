@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+CANNOT_START_YET = "Cannot start yet"
+
 
 @dataclass(frozen=True)
 class Task:
@@ -11,3 +13,8 @@ class Task:
     done: bool = False  # done tasks show their status as plain text, others as a tag
     colour: str = "blue"  # the tag's NHS.UK colour while not done
     hint: str = ""
+
+    @property
+    def cannot_start(self) -> bool:
+        """Not possible yet: shown as plain grey text, as NHS.UK task lists do."""
+        return self.status == CANNOT_START_YET

@@ -42,8 +42,10 @@ def _principles(count: int) -> str:
     return "no principle" if not count else f"{count} principle{'s' if count != 1 else ''}"
 
 
-def _confidence(rows, submitted: int, board_size: int) -> tuple[str, str]:
-    """How far the board can rely on its own answers (rules.confidence), and why."""
+def confidence_of(rows, submitted: int, board_size: int) -> tuple[str, str]:
+    """How far the board can rely on its own answers (rules.confidence), and why: from
+    each principle's row (``assurance_gap``, ``views_differ``). The national view asks
+    here too, so that it shows what the trust's paper shows."""
     gaps = sum(row.assurance_gap for row in rows)
     differ = sum(row.views_differ for row in rows)
     reason = (
@@ -103,7 +105,7 @@ def _cover_from_data(
         f" ({', '.join(inputs.coordinators)})" if inputs.coordinators else ""
     )
     asks = (
-        "note the board's own assessment against the eight digital delivery principles",
+        "note the board's own scores against the eight digital delivery principles",
         "discuss the principles where views differ and where members said they did not know",
         _gaps_ask(rows, priorities, below),
     )
@@ -120,7 +122,7 @@ def _cover_from_data(
             asks=(f"note that {words[0].lower()}{words[1:].rstrip('.')}",),
             summary=tuple(dict.fromkeys(s for s in (submissions.published, words) if s)),
         )
-    confidence, reason = _confidence(rows, submitted, inputs.board_size)
+    confidence, reason = confidence_of(rows, submitted, inputs.board_size)
     summary = [
         f"The board's overall score is {one_decimal(overall)} out of 5" + f", {overall_change}.",
         _largest_gaps_sentence(rows, priorities, below),

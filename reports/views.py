@@ -34,7 +34,7 @@ def _may_see(request, assessment: Assessment) -> None:
     if assessment.is_closed:
         return
     if not assessment.is_open:
-        raise Http404("This assessment has not been opened.")
+        raise Http404("This questionnaire has not been opened.")
     if not has_permission(request.user, Permission.ASSESSMENT_RUN, trust=assessment.trust):
         raise PermissionDenied("The board paper is published when the quarter closes.")
 

@@ -543,7 +543,7 @@ def test_audit_trail_shows_who_did_what_but_never_an_answer(
         .get(reverse("audit-trail", args=[assessment.trust.ods_code]))
         .content.decode()
     )
-    assert "reopened the assessment (2026/27 Q3)" in content
+    assert "reopened the questionnaire (2026/27 Q3)" in content
     assert "reason: Two members were away" in content
     assert "submitted a response" in content
     assert "A private worry about procurement" not in content
@@ -556,7 +556,7 @@ def test_audit_trail_programme_staff_can_see_any_trust(signed_in, programme_staf
     response = signed_in(programme_staff).get(
         reverse("audit-trail", args=[assessment.trust.ods_code])
     )
-    assert "opened the assessment" in response.content.decode()
+    assert "opened the questionnaire" in response.content.decode()
 
 
 def test_audit_trail_board_member_is_403(signed_in, board_member, trust):

@@ -42,11 +42,10 @@ def test_closed_quarter_offers_no_reminder(signed_in, coordinator, assessment):
     mail.outbox.clear()
     client = signed_in(coordinator)
     content = detail(client, assessment)
-    assert statuses(content)[REMIND] == "Not needed: the questionnaire is closed"
+    # Reminding belongs to the stage that has passed: not a step any more.
+    assert REMIND not in statuses(content)
     assert "not reminded today" not in content
     assert f'href="{url(assessment, "assessment-remind")}"' not in content
-    # Shown as done, not as a pending step.
-    assert '<strong class="nhsuk-tag nhsuk-tag--blue">Not needed' not in content
     assert client.get(url(assessment, "assessment-remind")).status_code == 302
     refused(client, assessment, "assessment-remind", "the questionnaire is closed")
 
@@ -95,7 +94,7 @@ def test_closed_quarter_offers_no_close(signed_in, coordinator, assessment):
     content = detail(client, assessment)
     assert f'href="{url(assessment, "assessment-close")}"' not in content
     page = client.get(url(assessment, "assessment-close"), follow=True).content.decode()
-    assert "Close the assessment</button>" not in page
+    assert "Close the questionnaire</button>" not in page
     assert "already closed" in page
     refused(client, assessment, "assessment-close", "already closed")
 

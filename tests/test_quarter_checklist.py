@@ -28,7 +28,7 @@ def statuses(content: str) -> dict[str, str]:
     """Each task's heading and its status, from the quarter's task list."""
     found = re.findall(
         r'class="nhsuk-task-list__(?:link nhsuk-link|name-and-hint)"?[^>]*>\s*(?:<div>)?'
-        r"([^<]+?)\s*</(?:a|div)>.*?id=\"quarter-\d+-status\">\s*(?:<strong[^>]*>)?([^<]+?)\s*<",
+        r"([^<]+?)\s*</(?:a|div)>.*?id=\"quarter-[a-z]+-\d+-status\">\s*(?:<strong[^>]*>)?([^<]+?)\s*<",
         content,
         re.S,
     )
@@ -46,20 +46,69 @@ def test_checklist_says_how_far_the_quarter_has_got(signed_in, coordinator, asse
     assert tasks["Who has answered"] == "2 of 3 submitted"
     assert tasks["Remind those who have not answered"] == "1 not reminded today"
     assert tasks["Close the questionnaire"].startswith("Closes ")
-    assert tasks["Record the board's agreed position"] == "Not started"
-    assert tasks["Download the board paper"] == "Draft until the questionnaire closes"
+    assert tasks["Record the board's agreed position"] == "Cannot start yet"
+    assert tasks["See the draft board paper"] == "Draft until the questionnaire closes"
     assert f'href="{url(assessment, "assessment-remind")}"' in content
+    assert f'href="{url(assessment, "assessment-positions")}"' not in content
 
 
-def test_checklist_after_close_marks_close_and_paper_done(signed_in, coordinator, assessment):
+def stages(content: str) -> list[str]:
+    return [
+        html.unescape(" ".join(re.sub("<[^>]+>", " ", h).split()))
+        for h in re.findall(r"<h3>(.*?)</h3>", content, re.S)
+    ]
+
+
+def next_step(content: str) -> tuple[str, str] | None:
+    found = re.search(r"What to do next: <a href=\"([^\"]+)\">([^<]+)</a>", content)
+    return (html.unescape(found[2]), html.unescape(found[1])) if found else None
+
+
+def test_checklist_after_close_asks_only_what_comes_next(signed_in, coordinator, assessment):
     submitted_board(assessment, 3)
+    new_board_member(assessment.trust)  # never answered: nobody can remind them now
     assessment_close(assessment=assessment, by=coordinator)
     content = signed_in(coordinator).get(url(assessment, "assessment-detail")).content.decode()
     tasks = statuses(content)
     assert tasks["Close the questionnaire"].startswith("Closed ")
     assert tasks["Download the board paper"] == "Ready"
-    assert tasks["Remind those who have not answered"] == "Not needed: the questionnaire is closed"
+    assert "Remind those who have not answered" not in tasks
     assert f'href="{url(assessment, "assessment-remind")}"' not in content
+    assert stages(content)[-1] == "After the questionnaire closes Now"
+    after = content.split("After the questionnaire closes")[1]
+    assert list(statuses(after)) == [
+        "Fill in the paper's cover sheet",
+        "Record the board's agreed position",
+        "Update the action log",
+        "Download the board paper",
+    ]
+    assert next_step(content) == ("Fill in the paper's cover sheet", url(assessment, "cover-sheet"))
+
+
+def test_checklist_before_opening_offers_only_what_can_be_done(signed_in, coordinator):
+    draft = AssessmentFactory(trust=coordinator.memberships.get().trust, status="draft")
+    content = signed_in(coordinator).get(url(draft, "assessment-detail")).content.decode()
+    tasks = statuses(content)
+    assert stages(content)[0] == "Before the questionnaire opens Now"
+    for waiting in ("Who has answered", "Remind those who have not answered"):
+        assert tasks[waiting] == "Cannot start yet"
+    for not_yet in ("assessment-remind", "assessment-close", "assessment-positions", "paper"):
+        assert f'href="{url(draft, not_yet)}"' not in content
+    # Nobody is on the board yet: that comes first.
+    assert next_step(content) == ("Board members", reverse("board-people", args=["QAA"]))
+
+
+def test_a_reopened_questionnaire_says_so_and_can_be_closed_again(
+    signed_in, coordinator, assessment
+):
+    submitted_board(assessment, 3)
+    assessment_close(assessment=assessment, by=coordinator)
+    signed_in(coordinator).post(url(assessment, "assessment-reopen"), {"reason": "A late answer"})
+    content = signed_in(coordinator).get(url(assessment, "assessment-detail")).content.decode()
+    assert "Open again" in content
+    assert "Reopened: A late answer" in content
+    assert "While the questionnaire is open again Now" in stages(content)
+    assert f'href="{url(assessment, "assessment-close")}"' in content
 
 
 # Reminders from the page
@@ -106,7 +155,7 @@ def test_remind_a_closed_quarter_sends_nothing(signed_in, coordinator, assessmen
     submitted_board(assessment, 3)
     assessment_close(assessment=assessment, by=coordinator)
     response = signed_in(coordinator).post(url(assessment, "assessment-remind"), follow=True)
-    assert "Only an open assessment has anyone to remind" in response.content.decode()
+    assert "Nobody can be reminded: the questionnaire is closed" in response.content.decode()
     assert mail.outbox == []
 
 

@@ -49,7 +49,7 @@ def test_questionnaire_start_in_progress_offers_continue(signed_in, board_member
 def test_questionnaire_start_submitted_offers_change(signed_in, board_member, assessment):
     answer_everything(assessment, board_member)
     content = signed_in(board_member).get(url(assessment, "start")).content.decode()
-    assert "You can change them until the assessment closes" in content
+    assert "You can change them until the questionnaire closes" in content
 
 
 def test_questionnaire_start_anonymous_redirects_to_sign_in(client, assessment):
@@ -224,7 +224,7 @@ def test_questionnaire_page_closed_assessment_refuses_and_shows_every_level_and_
     response = client.post(url(assessment, "page", number=1), data)
     assert response.status_code == 409
     content = response.content.decode()
-    assert "This assessment has closed" in content
+    assert "This questionnaire has closed" in content
     assert "My late thought" in content
     # page_data chose levels 3, 4 and "don't know": each is shown back with its words.
     assert "3 – " in content
@@ -240,7 +240,7 @@ def test_questionnaire_page_closed_assessment_get_says_closed(
 
     assessment_close(assessment=assessment, by=coordinator)
     response = signed_in(board_member).get(url(assessment, "page", number=1))
-    assert "This assessment has closed" in response.content.decode()
+    assert "This questionnaire has closed" in response.content.decode()
 
 
 def test_questionnaire_page_submitted_response_can_be_changed_while_open(

@@ -66,7 +66,7 @@ def test_assessment_open_by_get_asks_first_and_names_who_will_be_emailed(
     response = signed_in(coordinator).get(open_url(trust, cycle))
     content = response.content.decode()
     assert response.status_code == 200
-    assert f"Open the {cycle.label} assessment?" in content
+    assert f"Open the {cycle.label} questionnaire?" in content
     assert "Who will be emailed" in content
     assert board_member.full_name in content
     assert not Assessment.objects.filter(trust=trust, cycle=cycle, status="open").exists()
@@ -205,7 +205,7 @@ def test_assessment_close_twice_is_refused(signed_in, coordinator, assessment):
     client = signed_in(coordinator)
     client.post(url(assessment, "close"))
     response = client.post(url(assessment, "close"), follow=True)
-    assert "Only an open assessment can be closed" in response.content.decode()
+    assert "Only an open questionnaire can be closed" in response.content.decode()
     assert AuditEvent.objects.filter(action="assessment.closed").count() == 1
 
 
@@ -226,7 +226,7 @@ def test_assessment_close_by_get_asks_first_and_names_who_has_not_submitted(
 ):
     response = signed_in(coordinator).get(url(assessment, "close"))
     content = response.content.decode()
-    assert f"Close the {assessment.cycle.label} assessment?" in content
+    assert f"Close the {assessment.cycle.label} questionnaire?" in content
     assert "Not submitted yet" in content
     assert board_member.full_name in content
     assert "0 of 1 board members have submitted" in content

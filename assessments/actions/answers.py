@@ -73,7 +73,7 @@ def answers_save(
     """
     response = _locked_with_response(assessment, respondent, list(answers))
     if not assessment.is_open:
-        raise AssessmentNotOpen("This assessment is closed, so answers can no longer change.")
+        raise AssessmentNotOpen("This questionnaire is closed, so answers can no longer change.")
     _check_answers(assessment, answers)
     started = response is None
     if started:
@@ -199,7 +199,7 @@ def response_submit(*, response: Response, by: User) -> Response:
     assessment = lock_assessment(response.assessment)
     response = Response.objects.select_for_update().get(pk=response.pk)
     if not assessment.is_open:
-        raise AssessmentNotOpen("This assessment is closed, so responses can no longer change.")
+        raise AssessmentNotOpen("This questionnaire is closed, so responses can no longer change.")
     if response.is_submitted:
         return response
     missing = unanswered_questions(response)

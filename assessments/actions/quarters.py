@@ -60,7 +60,9 @@ def assessment_open(*, trust: Trust, cycle: Cycle, by: User, notify: bool = True
     invented demo people) emails every board member."""
     assessment, _ = Assessment.objects.select_for_update().get_or_create(trust=trust, cycle=cycle)
     if assessment.status != AssessmentStatus.DRAFT:
-        raise AssessmentError(f"The {cycle.label} assessment is already {assessment.status}.")
+        raise AssessmentError(
+            f"The {cycle.label} questionnaire is already {assessment.state.label.lower()}."
+        )
     assessment.status = AssessmentStatus.OPEN
     assessment.opened_at = timezone.now()
     assessment.save(update_fields=["status", "opened_at"])
@@ -76,7 +78,7 @@ def board_remind(*, assessment: Assessment, by: User) -> list[User]:
     each (whoever sends it: the coordinator or the daily run), each audited; returns who
     was emailed."""
     if not assessment.is_open:
-        raise AssessmentNotOpen("Only an open assessment has anyone to remind.")
+        raise AssessmentNotOpen("Only an open questionnaire has anyone to remind.")
     today = timezone.localdate()
     return [
         due.member
@@ -89,7 +91,7 @@ def board_remind(*, assessment: Assessment, by: User) -> list[User]:
 def assessment_close(*, assessment: Assessment, by: User) -> Assessment:
     assessment = lock_assessment(assessment)
     if not assessment.is_open:
-        raise AssessmentError("Only an open assessment can be closed.")
+        raise AssessmentError("Only an open questionnaire can be closed.")
     assessment.status = AssessmentStatus.CLOSED
     assessment.closed_at = timezone.now()
     # The paper of a closed quarter shows the action log as it stood at closing.
@@ -105,7 +107,7 @@ def assessment_reopen(*, assessment: Assessment, reason: str, by: User) -> Asses
     assessment = lock_assessment(assessment)
     reason = reason.strip()
     if not assessment.is_closed:
-        raise AssessmentError("Only a closed assessment can be reopened.")
+        raise AssessmentError("Only a closed questionnaire can be reopened.")
     if not reason:
         raise AssessmentError("Give a reason for reopening.")
     assessment.status = AssessmentStatus.OPEN

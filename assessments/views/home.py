@@ -1,9 +1,13 @@
 """The home page and a trust's own page: each lists the trust's quarters, so they live
 here, above trusts (config/layers.py)."""
 
-from django.shortcuts import render
+from dataclasses import dataclass
 
-from assessments.home import board_papers, trust_cards
+from django.shortcuts import render
+from django.urls import reverse
+
+from assessments.home import NextStep, board_papers, paper_link, quarter_step, trust_cards
+from assessments.models import Assessment, Cycle, QuarterState
 from assessments.selectors import current_assessments, trust_cycles
 from trusts.models import Trust
 from trusts.permissions import Permission, has_permission, requires, requires_on_trust
@@ -22,22 +26,57 @@ def papers(request):
 
 @requires_on_trust(Permission.TRUST_VIEW)
 def trust_detail(request, trust: Trust):
-    members = cycles = current = None
-    if has_permission(request.user, Permission.MEMBERS_VIEW, trust=trust):
-        members = trust.memberships.select_related("user").order_by("role", "user__full_name")
-    if has_permission(request.user, Permission.ASSESSMENT_RUN, trust=trust):
-        cycles = trust_cycles(trust)
-    if has_permission(request.user, Permission.QUESTIONNAIRE_ANSWER, trust=trust):
+    """A trust's page, grouped as its digital lead thinks of it: the quarters, the board,
+    the decisions, the records. Each person sees the parts their role may use."""
+    may = {p: has_permission(request.user, p, trust=trust) for p in TRUST_PAGE_PERMISSIONS}
+    current = None
+    if may[Permission.QUESTIONNAIRE_ANSWER]:
         current = current_assessments([trust.pk]).get(trust.pk)
     return render(
         request,
         "trusts/trust_detail.html",
         {
             "trust": trust,
-            "members": members,
-            "cycles": cycles,
+            "members": trust.memberships.select_related("user").order_by("role", "user__full_name")
+            if may[Permission.MEMBERS_VIEW]
+            else None,
+            "quarters": [quarter_row(trust, cycle, a) for cycle, a in trust_cycles(trust)]
+            if may[Permission.ASSESSMENT_RUN]
+            else None,
             "current": current,
-            "can_audit": has_permission(request.user, Permission.AUDIT_VIEW, trust=trust),
+            "can_audit": may[Permission.AUDIT_VIEW],
             "can_compare": has_permission(request.user, Permission.NATIONAL_VIEW),
         },
     )
+
+
+TRUST_PAGE_PERMISSIONS = (
+    Permission.MEMBERS_VIEW,
+    Permission.ASSESSMENT_RUN,
+    Permission.QUESTIONNAIRE_ANSWER,
+    Permission.AUDIT_VIEW,
+)
+
+
+@dataclass(frozen=True)
+class QuarterRow:
+    """One quarter on the trust page."""
+
+    cycle: Cycle
+    state: QuarterState
+    page: str  # the quarter's own page, once its questionnaire has opened
+    step: NextStep  # the one thing that matters in its state
+
+
+def quarter_row(trust: Trust, cycle: Cycle, assessment: Assessment | None) -> QuarterRow:
+    state = assessment.state if assessment is not None else QuarterState.NOT_OPENED
+    step = quarter_step(trust, cycle, assessment)
+    if state == QuarterState.CLOSED:
+        assessment.trust = trust
+        step = NextStep(f"Read the {cycle.label} board paper", paper_link(assessment).url)
+    page = ""
+    if state != QuarterState.NOT_OPENED:
+        page = reverse(
+            "assessment-detail", kwargs={"ods_code": trust.ods_code, "cycle": cycle.slug}
+        )
+    return QuarterRow(cycle, state, page, step)

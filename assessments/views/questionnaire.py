@@ -46,7 +46,7 @@ def questionnaire_url(assessment: Assessment, name: str, **kwargs) -> str:
 
 def _visible(assessment: Assessment) -> None:
     if assessment.status == AssessmentStatus.DRAFT:
-        raise Http404("This assessment has not been opened.")
+        raise Http404("This questionnaire has not been opened.")
 
 
 def _closed(request, assessment: Assessment, typed_answers=(), status=200):
@@ -195,7 +195,8 @@ def _after_save(request, assessment: Assessment, principle, form, from_check: bo
     if request.POST.get("action") == "later":
         messages.success(
             request,
-            "Your answers are saved. Come back to them at any time before the assessment closes.",
+            "Your answers are saved. Come back to them at any time before the questionnaire "
+            "closes.",
         )
         return redirect(questionnaire_url(assessment, "start"))
     if principle.number < principle_count(assessment):

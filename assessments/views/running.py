@@ -15,13 +15,13 @@ from assessments.actions import (
     board_remind,
     targets_set,
 )
+from assessments.checklist import QuarterFacts, next_task, quarter_checklist
 from assessments.disclosure import counted
 from assessments.forms import ReopenForm, TargetsForm
 from assessments.models import Assessment, ResponseStatus
 from assessments.presenters import (
     BoardResults,
     MemberStatus,
-    Submissions,
     board_results,
     member_statuses,
     status_counts,
@@ -46,7 +46,6 @@ from assessments.views import with_assessment
 from core.kept import typed
 from core.mail import emails_about
 from core.models import Email
-from core.tasks import Task
 from trusts.models import Trust
 from trusts.permissions import Permission, requires_on_trust
 
@@ -99,6 +98,25 @@ def assessment_detail(request, assessment: Assessment):
     targets, positions = targets_of(assessment), positions_of(assessment)
     results = results_for(assessment, targets=targets, positions=positions, live=live)
     counts = status_counts(members)
+    waiting = not_submitted(members)
+    reminded = reminded_today(assessment)
+    actions = action_counts(assessment.trust)
+    stages = quarter_checklist(
+        assessment,
+        QuarterFacts(
+            members=len(members),
+            waiting=len(waiting),
+            to_remind=sum(m.user_id not in reminded for m in waiting),
+            targets=len(targets),
+            positions=len(positions),
+            principles=principle_count(assessment),
+            open_actions=actions.open,
+            overdue_actions=actions.overdue,
+            cover_sheet=has_cover_sheet(assessment),
+            answered=results.submissions,
+            today=timezone.localdate(),
+        ),
+    )
     return render(
         request,
         "assessments/assessment_detail.html",
@@ -108,156 +126,20 @@ def assessment_detail(request, assessment: Assessment):
             "counts": counts,
             # Counted in "N of M submitted" above, but no longer listed on the board.
             "left_after_submitting": live[0] - counts.submitted,
-            "checklist": quarter_checklist(
-                assessment,
-                members=members,
-                targets=len(targets),
-                positions=len(positions),
-                reminded_today=reminded_today(assessment),
-                actions=action_counts(assessment.trust),
-                cover_sheet=has_cover_sheet(assessment),
-                answered=results.submissions,
-            ),
+            "stages": stages,
+            "next_task": next_task(stages),
             "undelivered": emails_about(assessment).filter(status=Email.Status.FAILED),
             "results": results,
         },
     )
 
 
-def quarter_checklist(
-    assessment: Assessment,
-    *,
-    members,
-    targets,
-    positions,
-    reminded_today,
-    actions,
-    cover_sheet,
-    answered: Submissions,
-) -> list[Task]:
-    """The coordinator's quarter as an NHS.UK task list, in the order it is done."""
-    trust, slug, today = assessment.trust.ods_code, assessment.cycle.slug, timezone.localdate()
-    principles = principle_count(assessment)
-    waiting = not_submitted(members)
-    to_remind = [m for m in waiting if m.user_id not in reminded_today]
-    open_, closed = assessment.is_open, assessment.is_closed
-
-    def on_this(name: str) -> str:
-        return reverse(name, kwargs={"ods_code": trust, "cycle": slug})
-
-    return [
-        Task(
-            "Board members",
-            reverse("board-people", kwargs={"ods_code": trust}),
-            f"{len(members)} on the board" if members else "Nobody yet",
-            done=bool(members),
-            colour="red",
-        ),
-        Task(
-            "Set the board's targets",
-            on_this("assessment-targets") if not closed else "",
-            "Completed" if targets == principles else f"{targets} of {principles} set",
-            done=targets == principles,
-            colour="blue" if targets else "white",
-        ),
-        Task(
-            "Open the questionnaire",
-            on_this("assessment-open") if assessment.status == "draft" else "",
-            f"Opened {assessment.opened_at:%-d %B %Y}" if assessment.opened_at else "Not opened",
-            done=assessment.opened_at is not None,
-            colour="white",
-        ),
-        Task(
-            "Who has answered",
-            "#who-has-answered",
-            answered.short,
-            done=not waiting,
-            colour="blue",
-            hint=answered.words,
-        ),
-        Task(
-            "Remind those who have not answered",
-            on_this("assessment-remind") if open_ and to_remind else "",
-            remind_status(
-                open_=open_, closed=closed, members=members, waiting=waiting, to_remind=to_remind
-            ),
-            done=not (open_ and to_remind),
-            colour="blue",
-            hint="Each person gets at most one reminder a day, however it is sent.",
-        ),
-        Task(
-            "Close the questionnaire",
-            on_this("assessment-close") if open_ else "",
-            f"Closed {assessment.closed_at:%-d %B %Y}"
-            if closed and assessment.closed_at
-            else (
-                "Closed"
-                if closed
-                else (
-                    f"Closes {assessment.cycle.closes_on:%-d %B %Y}"
-                    if open_
-                    else "Open the questionnaire before it can be closed"
-                )
-            ),
-            done=closed,
-            colour="white",
-        ),
-        Task(
-            "Record the board's agreed position",
-            on_this("assessment-positions"),
-            "Completed"
-            if positions == principles
-            else (f"{positions} of {principles} recorded" if positions else "Not started"),
-            done=positions == principles,
-            colour="blue" if positions else "white",
-        ),
-        Task(
-            "Update the action log",
-            reverse("board-actions", kwargs={"ods_code": trust}),
-            f"{actions.overdue} overdue" if actions.overdue else f"{actions.open} open",
-            done=not actions.overdue,
-            colour="red",
-            hint=f"As at {today:%-d %B %Y}",
-        ),
-        Task(
-            "Fill in the paper's cover sheet",
-            on_this("cover-sheet"),
-            "Completed" if cover_sheet else "Not started",
-            done=cover_sheet,
-            colour="white",
-            hint="Meeting, date, agenda item, sponsor and recommendation",
-        ),
-        Task(
-            "Download the board paper",
-            on_this("paper"),
-            "Ready" if closed else "Draft until the questionnaire closes",
-            done=closed,
-            colour="white",
-        ),
-    ]
-
-
-def remind_status(*, open_: bool, closed: bool, members, waiting, to_remind) -> str:
-    """How many a reminder would email, or why it would email nobody."""
-    if closed:
-        return "Not needed: the questionnaire is closed"
-    if not open_:
-        return "Not yet: open the questionnaire first"
-    if not members:
-        return "Nobody to remind: the board has no members yet"
-    if not waiting:
-        return "Nobody to remind: everyone has submitted"
-    if not to_remind:
-        return "Reminded today: nobody else to remind"
-    return f"{len(to_remind)} not reminded today"
-
-
 def nobody_to_remind(assessment: Assessment, *, members, waiting, to_remind) -> str:
     """The sentence saying why a reminder would email nobody, or "" if it would."""
     if assessment.is_closed:
-        return "Only an open assessment has anyone to remind: the questionnaire is closed."
+        return "Nobody can be reminded: the questionnaire is closed."
     if not assessment.is_open:
-        return "Only an open assessment has anyone to remind: open the questionnaire first."
+        return "Nobody can be reminded yet: open the questionnaire first."
     if not members:
         return "Nobody needed a reminder: the board has no members yet."
     if not waiting:
@@ -274,7 +156,9 @@ def assessment_open_view(request, trust: Trust, cycle: str):
     already = Assessment.objects.filter(trust=trust, cycle=found).first()
     if already and already.status != "draft":
         # Opening again would do nothing: say so, on either method, and change nothing.
-        messages.error(request, f"The {found.label} assessment is already {already.status}.")
+        messages.error(
+            request, f"The {found.label} questionnaire is already {already.state.label.lower()}."
+        )
         return redirect(assessment_url(already))
     if request.method == "GET":
         members = [m.user.full_name for m in board_members(trust)]
@@ -283,7 +167,7 @@ def assessment_open_view(request, trust: Trust, cycle: str):
             "confirm.html",
             {
                 "caption": trust.name,
-                "heading": f"Open the {found.label} assessment?",
+                "heading": f"Open the {found.label} questionnaire?",
                 "paragraphs": [
                     f"We will email the {len(members)} board members below a link to the "
                     f"questionnaire, to answer by {found.closes_on:%A %-d %B %Y}."
@@ -302,7 +186,7 @@ def assessment_open_view(request, trust: Trust, cycle: str):
     except AssessmentError as problem:
         messages.error(request, str(problem))
         return redirect("trust-detail", ods_code=trust.ods_code)
-    messages.success(request, f"The {found.label} assessment is open for the board.")
+    messages.success(request, f"The {found.label} questionnaire is open for the board.")
     return redirect(assessment_url(assessment))
 
 
@@ -367,9 +251,9 @@ def assessment_close_view(request, assessment: Assessment):
     if not assessment.is_open:
         messages.error(
             request,
-            "Only an open assessment can be closed: this one is already closed."
+            "Only an open questionnaire can be closed: this one is already closed."
             if assessment.is_closed
-            else "Only an open assessment can be closed: this one is not open yet.",
+            else "Only an open questionnaire can be closed: this one is not open yet.",
         )
         return redirect(assessment_url(assessment))
     if request.method == "GET":
@@ -380,7 +264,7 @@ def assessment_close_view(request, assessment: Assessment):
             "confirm.html",
             {
                 "caption": assessment.trust.name,
-                "heading": f"Close the {assessment.cycle.label} assessment?",
+                "heading": f"Close the {assessment.cycle.label} questionnaire?",
                 "paragraphs": [
                     "Nobody can change their answers after this, and the results are fixed "
                     "for the board paper. You can reopen it if you need to.",
@@ -389,7 +273,7 @@ def assessment_close_view(request, assessment: Assessment):
                 ],
                 "people_heading": "Not submitted yet",
                 "people": waiting,
-                "button": "Close the assessment",
+                "button": "Close the questionnaire",
                 "warning": True,
                 "cancel_url": assessment_url(assessment),
             },
@@ -402,7 +286,7 @@ def assessment_close_view(request, assessment: Assessment):
         # The published paper is frozen by a task once the close commits (reports, above
         # this app, is named in settings.ASSESSMENT_CLOSED_HOOKS).
         hooks.assessment_closed(assessment=assessment)
-        messages.success(request, f"The {assessment.cycle.label} assessment is closed.")
+        messages.success(request, f"The {assessment.cycle.label} questionnaire is closed.")
     return redirect(assessment_url(assessment))
 
 
@@ -411,14 +295,14 @@ def assessment_close_view(request, assessment: Assessment):
 @require_http_methods(["GET", "POST"])
 def assessment_reopen_view(request, assessment: Assessment):
     if not assessment.is_closed:
-        messages.error(request, "Only a closed assessment can be reopened.")
+        messages.error(request, "Only a closed questionnaire can be reopened.")
         return redirect(assessment_url(assessment))
     form = ReopenForm(typed(request))
     if request.method == "POST" and form.is_valid():
         assessment_reopen(
             assessment=assessment, reason=form.cleaned_data["reason"], by=request.user
         )
-        messages.success(request, f"The {assessment.cycle.label} assessment is open again.")
+        messages.success(request, f"The {assessment.cycle.label} questionnaire is open again.")
         return redirect(assessment_url(assessment))
     return render(
         request, "assessments/assessment_reopen.html", {"assessment": assessment, "form": form}
@@ -430,7 +314,9 @@ def assessment_reopen_view(request, assessment: Assessment):
 @require_http_methods(["GET", "POST"])
 def targets_edit(request, assessment: Assessment):
     if assessment.is_closed and request.method == "GET":
-        messages.error(request, "The quarter is closed, so its targets are fixed: reopen it first.")
+        messages.error(
+            request, "The questionnaire is closed, so the targets are fixed: reopen it first."
+        )
         return redirect(assessment_url(assessment))
     principles = list(principles_with_questions(assessment))
     targets, carried_from = targets_to_start_from(assessment)

@@ -175,7 +175,7 @@ def test_coordinator_runs_the_quarter(page, quarter):
     coordinator = person(trust, Role.COORDINATOR, long_email("cora"), "Cora Ordinator")
     sign_in(page, coordinator.email)
     check(page, "coordinator-home")
-    page.click("text=Open this quarter's assessment for the board")
+    page.click("text=Open this quarter's questionnaire for the board")
     check(page, "trust-page")
 
     page.click("text=Add or remove board members")
@@ -189,8 +189,8 @@ def test_coordinator_runs_the_quarter(page, quarter):
     check(page, "board-members-invited")
 
     page.goto(f"/trusts/{trust.ods_code}/")
-    page.click("a:has-text('Open 2026/27 Q3')")
-    expect(page.locator("h1")).to_contain_text("Open the 2026/27 Q3 assessment?")
+    page.click("a:has-text('Open the 2026/27 Q3 questionnaire for the board')")
+    expect(page.locator("h1")).to_contain_text("Open the 2026/27 Q3 questionnaire?")
     check(page, "assessment-open-confirm")
     page.click("button:has-text('Open 2026/27 Q3 and email the board')")
     page.wait_for_url("**/assessments/2026-27-q3/")
@@ -201,7 +201,7 @@ def test_coordinator_runs_the_quarter(page, quarter):
     late = new_board_member(trust)
     page.reload()
     expect(page.locator("main")).to_contain_text("3 submitted")
-    expect(page.locator("#quarter-5-status")).to_have_text("1 not reminded today")
+    expect(page.locator("#quarter-open-2-status")).to_have_text("1 not reminded today")
     check(page, "assessment-completion")
 
     page.click("a.nhsuk-task-list__link:has-text('Remind those who have not answered')")
@@ -211,14 +211,16 @@ def test_coordinator_runs_the_quarter(page, quarter):
     expect(page.locator(".nhsuk-notification-banner")).to_contain_text(
         "We emailed a reminder to 1 board member."
     )
-    expect(page.locator("#quarter-5-status")).to_have_text("Reminded today: nobody else to remind")
+    expect(page.locator("#quarter-open-2-status")).to_have_text(
+        "Reminded today: nobody else to remind"
+    )
 
     page.click("a.nhsuk-task-list__link:has-text('Set the board')")
     check(page, "targets")
     page.select_option("#id_principle-1", "4.0")
     page.select_option("#id_principle-2", "3.5")
     page.click("button:has-text('Save targets')")
-    expect(page.locator("#quarter-2-status")).to_have_text("2 of 8 set")
+    expect(page.locator("#quarter-before-2-status")).to_have_text("2 of 8 set")
     check(page, "assessment-with-targets")
 
     # The meeting is dated once, on the cover sheet (the board meets today, after closing).
@@ -238,7 +240,7 @@ def test_coordinator_runs_the_quarter(page, quarter):
     page.fill("#id_version", "1.0")
     page.fill("#id_alert", "Cyber training is behind plan.")
     page.click("button:has-text('Save the cover sheet')")
-    expect(page.locator("#quarter-9-status")).to_have_text("Completed")
+    expect(page.locator("#quarter-after-1-status")).to_have_text("Completed")
 
     page.goto(f"/trusts/{trust.ods_code}/actions/new/")
     check(page, "action-new")
@@ -254,10 +256,10 @@ def test_coordinator_runs_the_quarter(page, quarter):
 
     page.goto(f"/trusts/{trust.ods_code}/assessments/2026-27-q3/")
     page.click("a.nhsuk-task-list__link:has-text('Close the questionnaire')")
-    expect(page.locator("h1")).to_contain_text("Close the 2026/27 Q3 assessment?")
+    expect(page.locator("h1")).to_contain_text("Close the 2026/27 Q3 questionnaire?")
     check(page, "assessment-close-confirm")
-    page.click("button:has-text('Close the assessment')")
-    expect(page.locator("main")).to_contain_text("assessment is closed")
+    page.click("button:has-text('Close the questionnaire')")
+    expect(page.locator("main")).to_contain_text("questionnaire is closed")
     check(page, "assessment-closed")
 
     page.click("a.nhsuk-task-list__link:has-text('Record the board')")
@@ -267,7 +269,7 @@ def test_coordinator_runs_the_quarter(page, quarter):
     page.fill("#id_rationale-1", "Better than members think")
     page.click("button:has-text('Save the board')")
     expect(page.locator("main")).to_contain_text("The board's agreed position is saved")
-    expect(page.locator("#quarter-7-status")).to_have_text("1 of 8 recorded")
+    expect(page.locator("#quarter-after-2-status")).to_have_text("1 of 8 recorded")
     page.click("a.nhsuk-task-list__link:has-text('Download the board paper')")
     check(page, "board-paper")
     with page.expect_download() as download:
