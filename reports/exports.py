@@ -1,5 +1,6 @@
-"""Data exports of a board paper's figures: distribution counts and aggregates, never an
-individual's answers. The columns are documented in the README (a test keeps them level)."""
+"""Data exports of a board paper's figures (distribution counts and aggregates) and of the
+national comparison, never an individual's answers. The paper's columns are documented in
+the README (a test keeps them level)."""
 
 import csv
 import io
@@ -9,7 +10,10 @@ from openpyxl import Workbook
 
 from assessments import rules
 from core.text import printable
+from reports import programme_rows
 from reports.presenters import BoardPaper
+from reports.programme import TrustScores
+from trusts.models import Region, TrustType
 
 
 @dataclass(frozen=True)
@@ -113,6 +117,57 @@ def question_rows(paper: BoardPaper) -> list[list]:
     ]
 
 
+def comparison_columns(numbers: tuple[int, ...]) -> tuple[Column, ...]:
+    """The comparison export's columns, one for each of the framework's principles, then
+    what the scores rest on, as the trust's board paper gives it."""
+    levels = ", ".join(rules.CONFIDENCE_LEVELS[:-1]) + f" or {rules.CONFIDENCE_LEVELS[-1]}"
+    return (
+        Column("trust_ods_code", "The trust's NHS ODS code"),
+        Column("trust_name", "The trust's name"),
+        Column("region", "NHS England region"),
+        Column("trust_type", "Trust type"),
+        *(
+            Column(f"principle_{n}", f"Score for principle {n}, 1 to 5, {PLACES} places")
+            for n in numbers
+        ),
+        Column("overall", f"Mean of the principle scores, {PLACES} places"),
+        Column(
+            "respondents",
+            "Board members whose submitted answers the scores rest on, when the results "
+            "were published",
+        ),
+        Column("board_size", "Board members when the results were published"),
+        Column(
+            "response_rate",
+            f"respondents divided by board_size, 0 to 1, exact to {PLACES} decimal places",
+        ),
+        Column(
+            "confidence",
+            f"Confidence in these results ({levels}), as on the cover of the trust's board paper",
+        ),
+    )
+
+
+def comparison_rows(trusts: list[TrustScores], numbers: tuple[int, ...]) -> list[list]:
+    return [
+        [
+            trust.ods_code,
+            trust.name,
+            Region(trust.region).label,
+            TrustType(trust.trust_type).label if trust.trust_type else "",
+            *(_number(trust.scores.get(n)) for n in numbers),
+            _number(trust.overall),
+            trust.rests_on.submitted,
+            _whole(trust.rests_on.board_size),
+            _number(
+                programme_rows.response_rate(trust.rests_on.submitted, trust.rests_on.board_size)
+            ),
+            programme_rows.confidence(trust.rests_on) or "",
+        ]
+        for trust in trusts
+    ]
+
+
 EXPORTS = {
     "principles": (PRINCIPLE_COLUMNS, principle_rows),
     "questions": (QUESTION_COLUMNS, question_rows),
@@ -124,6 +179,10 @@ def _number(value) -> float | str:
     as an empty cell. Never parsed back from the printed text."""
     number = rules.exported(value)
     return "" if number is None else number
+
+
+def _whole(count: int | None) -> int | str:
+    return "" if count is None else count
 
 
 def _agreement(differ: bool, judged: bool) -> str:

@@ -1,8 +1,8 @@
-"""What programme staff may read across trusts: completion, each trust's scores, one
-trust's quarters and its trend beside its peers, as exact values. Read from the summary
-table, never from answers, and only for assessments that closed with at least
-MIN_RESPONSES submitted. How the national view shows them (words, rounded figures,
-colours, spreads) is ``reports.programme_rows``."""
+"""What programme staff may read across trusts: completion, each trust's scores and what
+they rest on, one trust's quarters and its trend beside its peers, as exact values. Read
+from the summary table and the release it was written from, never from answers, and only
+for assessments that closed with at least MIN_RESPONSES submitted. How the national view
+shows them (words, rounded figures, colours, spreads) is ``reports.programme_rows``."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -12,13 +12,14 @@ from django.db import connections
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Window
 from django.db.models.functions import Coalesce, RowNumber
 
-from assessments import rules, scoring
+from assessments import disclosure, rules, scoring
 from assessments.models import (
     Assessment,
     AssessmentStatus,
     Cycle,
     OverallResult,
     PrincipleResult,
+    Release,
     Response,
     ResponseStatus,
 )
@@ -95,6 +96,33 @@ def completion_counts(cycle: Cycle, filters: Filters) -> list[TrustCompletion]:
     ]
 
 
+# What a quarter's figures rest on
+
+
+@dataclass
+class RestsOn:
+    """How many had submitted, of how many on the board, and for each principle (by
+    number) whether views differ and its share of "don't know": what the board paper's
+    cover works its confidence out from. For a closed quarter, as its latest release
+    published them (the paper's "N of M"); while a quarter is open, the counts as they
+    stand (as the completion page and the draft paper show them) and no figures."""
+
+    submitted: int
+    board_size: int | None  # None only for summary rows written without a release
+    figures_shown: bool = False  # published with at least MIN_RESPONSES submitted
+    views_differ: dict[int, bool] = field(default_factory=dict)
+    dont_know: dict[int, Fraction | None] = field(default_factory=dict)
+
+
+def _latest_release(field_name: str, assessment: str = "pk") -> Subquery:
+    """One field of an assessment's latest release, for the same query."""
+    return Subquery(
+        Release.objects.filter(assessment=OuterRef(assessment))
+        .order_by("-number")
+        .values(field_name)[:1]
+    )
+
+
 # Comparison
 
 
@@ -107,38 +135,67 @@ class TrustScores:
     trust_type: str
     scores: dict[int, Fraction | None] = field(default_factory=dict)
     overall: Fraction | None = None  # from the summary table, worked out at publication
+    rests_on: RestsOn = field(default_factory=lambda: RestsOn(0, None))
 
 
 def closed_results(cycle: Cycle, filters: Filters) -> list[TrustScores]:
-    """Each trust's principle and overall scores for the quarter, in one query of the
-    summary table."""
-    rows = filters.apply(
-        PrincipleResult.objects.filter(
-            assessment__cycle=cycle,
-            assessment__status=AssessmentStatus.CLOSED,
-            respondents__gte=rules.minimum_group(),
-        ),
-        prefix="assessment__trust__",
-    ).values_list(
-        "assessment__trust_id",
-        "assessment__trust__name",
-        "assessment__trust__ods_code",
-        "assessment__trust__region",
-        "assessment__trust__trust_type",
-        "assessment__overall_result__score",
-        "principle__number",
-        "score",
+    """Each trust's principle and overall scores for the quarter, with what they rest on
+    (its board as published in the latest release), in one query of the summary table."""
+    rows = (
+        filters.apply(
+            PrincipleResult.objects.filter(
+                assessment__cycle=cycle,
+                assessment__status=AssessmentStatus.CLOSED,
+                respondents__gte=rules.minimum_group(),
+            ),
+            prefix="assessment__trust__",
+        )
+        .annotate(board_size=_latest_release("board_size", "assessment"))
+        .values_list(
+            "assessment__trust_id",
+            "assessment__trust__name",
+            "assessment__trust__ods_code",
+            "assessment__trust__region",
+            "assessment__trust__trust_type",
+            "assessment__overall_result__score",
+            "principle__number",
+            "score",
+            "respondents",
+            "board_size",
+            "views_differ",
+            "dont_know_share",
+        )
     )
     by_trust: dict[int, TrustScores] = {}
-    for trust_id, name, code, region, trust_type, overall, number, score in _raw_rows(rows):
+    for (
+        trust_id,
+        name,
+        code,
+        region,
+        trust_type,
+        overall,
+        number,
+        score,
+        respondents,
+        board_size,
+        differ,
+        dont_know,
+    ) in _raw_rows(rows):
         entry = by_trust.get(trust_id)
         if entry is None:
             entry = TrustScores(
-                trust_id, name, code, region, trust_type, overall=from_text(overall)
+                trust_id,
+                name,
+                code,
+                region,
+                trust_type,
+                overall=from_text(overall),
+                rests_on=RestsOn(respondents, board_size, figures_shown=True),
             )
             by_trust[trust_id] = entry
-        score = from_text(score)
-        entry.scores[number] = score
+        entry.scores[number] = from_text(score)
+        entry.rests_on.views_differ[number] = bool(differ)  # SQLite answers 0 or 1
+        entry.rests_on.dont_know[number] = from_text(dont_know)
     return list(by_trust.values())
 
 
@@ -174,28 +231,63 @@ def sorted_trusts(trusts: list[TrustScores], sort: str, descending: bool) -> lis
 # One trust's quarters, for its page in the national view
 
 
-def trust_quarters(trust: Trust) -> list[tuple[Assessment, Fraction | None]]:
-    """Every quarter the trust's board has been asked, newest first, each assessment with
-    how many submitted (``submitted``) and its overall score where the results are
-    published, else None (two queries)."""
+@dataclass(frozen=True)
+class TrustQuarter:
+    assessment: Assessment
+    rests_on: RestsOn
+    overall: Fraction | None  # where the results are published with enough responses
+
+
+def trust_quarters(trust: Trust) -> tuple[list[TrustQuarter], int]:
+    """Every quarter the trust's board has been asked, newest first, each with what its
+    figures rest on and its overall score where the results are published; and how many
+    sit on the board today (four queries)."""
     assessments = (
         trust.assessments.exclude(status=AssessmentStatus.DRAFT)
         .select_related("cycle")
         .annotate(
-            submitted=Count("responses", filter=Q(responses__status=ResponseStatus.SUBMITTED))
+            released=_latest_release("respondents"),
+            released_board=_latest_release("board_size"),
         )
         .order_by("-cycle__year", "-cycle__quarter")
     )
     scores: dict[int, list] = defaultdict(list)
-    for assessment_id, score in PrincipleResult.objects.filter(
+    differ: dict[int, dict[int, bool]] = defaultdict(dict)
+    dont_know: dict[int, dict[int, Fraction | None]] = defaultdict(dict)
+    for assessment_id, number, score, views_differ, share in PrincipleResult.objects.filter(
         assessment__trust=trust,
         assessment__status=AssessmentStatus.CLOSED,
         respondents__gte=rules.minimum_group(),
-    ).values_list("assessment_id", "score"):
+    ).values_list("assessment_id", "principle__number", "score", "views_differ", "dont_know_share"):
         scores[assessment_id].append(score)
-    return [
-        (a, scoring.overall_score(scores[a.pk]) if a.pk in scores else None) for a in assessments
-    ]
+        differ[assessment_id][number] = views_differ
+        dont_know[assessment_id][number] = share
+    members = list(
+        trust.memberships.filter(role=Role.BOARD_MEMBER).values_list("user_id", flat=True)
+    )
+    answered: dict[int, list[int]] = defaultdict(list)
+    for assessment_id, respondent_id in Response.objects.filter(
+        assessment__trust=trust, status=ResponseStatus.SUBMITTED
+    ).values_list("assessment_id", "respondent_id"):
+        answered[assessment_id].append(respondent_id)
+    quarters = []
+    for a in assessments:
+        if a.is_closed and a.released is not None:
+            # As published when it closed (the paper's "N of M"), whoever has come or gone.
+            rests_on = RestsOn(
+                a.released,
+                a.released_board,
+                figures_shown=a.pk in scores,
+                views_differ=differ[a.pk],
+                dont_know=dont_know[a.pk],
+            )
+        else:
+            # As it stands, counted as the draft paper counts it: today's members and
+            # anyone who submitted and has left since.
+            rests_on = RestsOn(*disclosure.counted(members=members, submitted=answered[a.pk]))
+        overall = scoring.overall_score(scores[a.pk]) if a.pk in scores else None
+        quarters.append(TrustQuarter(a, rests_on, overall))
+    return quarters, len(members)
 
 
 # One trust's trend beside its peers

@@ -1,24 +1,35 @@
 """How the national view shows what programme staff may read (``reports.programme``):
-completion with its rates, the comparison's cells with their colours, a principle's spread
-by group, one trust's quarters and its trend beside its peers, in rounded figures and words.
-Shared by the pages; the exports write the exact values themselves."""
+completion with its rates, the comparison's cells with their colours and the key to them,
+what each trust's figures rest on (submitted of the board, the rate, the confidence the
+trust's paper shows), a principle's spread by group, one trust's quarters and its trend
+beside its peers, in rounded figures and words. Shared by the pages; the exports write the
+exact values themselves."""
 
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
 
 from assessments import rules, scoring
-from assessments.models import Assessment, AssessmentStatus, quarter_label
+from assessments.models import AssessmentStatus, quarter_label
 from assessments.presenters import one_decimal
-from reports.programme import TrendPoint, TrustCompletion, TrustScores
+from principles.models import LEVEL_LABELS, LEVELS
+from reports.paper_cover import confidence_of
+from reports.programme import RestsOn, TrendPoint, TrustCompletion, TrustQuarter, TrustScores
 from trusts.models import Region, Trust, TrustType
 
 # Completion
 
 
-def _rate(part: int, whole: int) -> str:
-    return f"{part / whole:.0%}" if whole else "–"
+def response_rate(part: int, whole: int | None) -> Fraction | None:
+    """The share of the board who submitted, exactly; None with no board to divide by."""
+    return Fraction(part, whole) if whole else None
+
+
+def _rate(part: int, whole: int | None) -> str:
+    """Rounded half up, once, as every percentage (rules.percent)."""
+    return rules.percent(response_rate(part, whole))
 
 
 @dataclass(frozen=True)
@@ -69,21 +80,118 @@ def completion(counts: list[TrustCompletion]) -> Completion:
 @dataclass(frozen=True)
 class Cell:
     value: str
-    heat: int  # 0 (no score) to 5, for the colour; the value is always there as text
+    # 0 (no score) to 5, for the colour; the value is always there as text. None: a cell
+    # of what the scores rest on, which has no colour.
+    heat: int | None
+    numeric: bool = True
+
+
+def _heat(printed: Decimal) -> int:
+    return max(LEVELS[0], min(LEVELS[-1], rules.nearest_level(printed)))
 
 
 @lru_cache(maxsize=4096)
 def heat_cell(value: Fraction | None) -> Cell:
-    """A score's cell. Boards' means take few distinct values, so a table of 2,000 cells
-    rounds each value once (kept per process; a value's cell never changes)."""
-    return Cell(
-        one_decimal(value), 0 if value is None else max(1, min(5, rules.nearest_level(value)))
-    )
+    """A score's cell, coloured by the level nearest the score as printed (so that a cell
+    reading 1.5 is always the colour the key gives 1.5). Boards' means take few distinct
+    values, so a table of 2,000 cells rounds each value once (kept per process; a value's
+    cell never changes)."""
+    return Cell(one_decimal(value), 0 if value is None else _heat(rules.rounded(value)))
 
 
 def heat_cells(trust: TrustScores, numbers: tuple[int, ...]) -> list[Cell]:
     """One cell for each of the framework's principles, then the overall score."""
     return [heat_cell(trust.scores.get(n)) for n in numbers] + [heat_cell(trust.overall)]
+
+
+def comparison_cells(trust: TrustScores, numbers: tuple[int, ...]) -> list[Cell]:
+    """A trust's row after its name: its scores, then what they rest on."""
+    facts = rests_on(trust.rests_on)
+    return [
+        *heat_cells(trust, numbers),
+        Cell(facts.submitted, None),
+        Cell(facts.rate, None),
+        Cell(facts.confidence, None, numeric=False),
+    ]
+
+
+@dataclass(frozen=True)
+class KeyRow:
+    heat: int
+    scores: str  # the printed scores of this colour: "1.5 to 2.4"
+    meaning: str
+
+
+def heat_key() -> list[KeyRow]:
+    """What each colour of the comparison means, in words: the printed scores nearest
+    each level (heat_cell decides the colour on the printed score), then no score."""
+    step = Decimal(1).scaleb(-rules.PLACES)  # one in the last printed place
+    half = Decimal("0.5")
+    rows = []
+    for level in LEVELS:
+        low = max(Decimal(LEVELS[0]), level - half)
+        high = min(Decimal(LEVELS[-1]), level + half - step)
+        rows.append(
+            KeyRow(
+                _heat(low),
+                f"{rules.shown(low)} to {rules.shown(high)}",
+                f"Nearest level {level}, {LEVEL_LABELS[level].lower()}",
+            )
+        )
+    rows.append(KeyRow(0, "–", 'No score: every answer was "don\'t know"'))
+    return rows
+
+
+# What a trust's figures rest on, beside them
+
+HEADINGS = ("Submitted", "Response rate", "Confidence")  # their columns, after the scores
+
+
+@dataclass(frozen=True)
+class RestsOnRow:
+    submitted: str  # "7 of 9"
+    rate: str  # "78%"
+    confidence: str  # rules.CONFIDENCE_LEVELS, or "–" where no figures are shown
+
+
+def rests_on(figures: RestsOn) -> RestsOnRow:
+    board = figures.board_size
+    return RestsOnRow(
+        submitted=str(figures.submitted) if board is None else f"{figures.submitted} of {board}",
+        rate=_rate(figures.submitted, board),
+        confidence=confidence(figures) or "–",
+    )
+
+
+@dataclass(frozen=True)
+class _PrincipleFlags:
+    """What the paper's confidence reads of each principle's row (reports.presenters)."""
+
+    assurance_gap: bool
+    views_differ: bool
+
+
+def confidence(figures: RestsOn) -> str | None:
+    """The confidence in these results that the trust's board paper shows on its cover,
+    worked out by the paper's own function from the same published figures. None where
+    no figures are shown (an open quarter, or too few responses): it is made from the
+    answers ("don't know" and how far views differ), so it is hidden as they are."""
+    if not figures.figures_shown or not figures.board_size:
+        return None
+    rows = [
+        _PrincipleFlags(
+            assurance_gap=rules.dont_know_high(figures.dont_know.get(number)),
+            views_differ=differ,
+        )
+        for number, differ in figures.views_differ.items()
+    ]
+    level, _reason = confidence_of(rows, figures.submitted, figures.board_size)
+    return level
+
+
+def confidence_meaning() -> str:
+    """What the levels of confidence mean, as the paper's methodology says it."""
+    return dict(rules.methodology())["Confidence in these results"]
 
 
 @dataclass(frozen=True)
@@ -128,26 +236,26 @@ def distribution_rows(trusts: list[TrustScores], principle: int) -> list[Distrib
 
 
 @dataclass(frozen=True)
-class TrustQuarter:
+class QuarterRow:
     label: str
     slug: str
-    status: str  # the assessment's status code ("open", "closed"), for its tag
+    status: str  # the questionnaire's state ("open", "reopened", "closed"), for its tag
     status_label: str
-    submitted: int
+    rests_on: RestsOnRow
     overall: str  # "–" until closed with enough responses to publish
 
 
-def quarter_rows(quarters: list[tuple[Assessment, Fraction | None]]) -> list[TrustQuarter]:
+def quarter_rows(quarters: list[TrustQuarter]) -> list[QuarterRow]:
     return [
-        TrustQuarter(
-            label=assessment.cycle.label,
-            slug=assessment.cycle.slug,
-            status=assessment.status,
-            status_label=assessment.get_status_display(),
-            submitted=assessment.submitted,
-            overall=one_decimal(overall),
+        QuarterRow(
+            label=quarter.assessment.cycle.label,
+            slug=quarter.assessment.cycle.slug,
+            status=quarter.assessment.state,
+            status_label=quarter.assessment.state.label,
+            rests_on=rests_on(quarter.rests_on),
+            overall=one_decimal(quarter.overall),
         )
-        for assessment, overall in quarters
+        for quarter in quarters
     ]
 
 

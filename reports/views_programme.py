@@ -6,16 +6,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from assessments import rules
 from assessments.models import Cycle
 from assessments.selectors import cycle_among_all, cycle_by_slug
 from reports import programme, programme_rows
 from reports.bulk import bulk_export_start, closed_assessments, progress_of
-from reports.exports import Column, as_csv, as_xlsx
+from reports.exports import as_csv, as_xlsx, comparison_columns, comparison_rows
 from reports.forms import NationalQuery
 from reports.models import BulkExport
 from reports.views import CONTENT_TYPES
-from trusts.models import Region, Role, Trust, TrustType
+from trusts.models import Region, Trust, TrustType
 from trusts.permissions import Permission, requires
 
 
@@ -71,6 +70,7 @@ def comparison_view(request, cycle: str):
     query = NationalQuery(request.GET, numbers=numbers)
     filters, sort, descending = query.filters, query.sort_by, query.descending
     trusts = programme.closed_results(found, filters)
+    headers = _sort_headers(filters, numbers, sort, descending)
     search = programme.trust_search(query.typed_trust)
     return render(
         request,
@@ -78,13 +78,17 @@ def comparison_view(request, cycle: str):
         {
             "cycle": found,
             "cycles": cycles,
-            "headers": _sort_headers(filters, numbers, sort, descending),
+            "headers": headers,
+            "rests_on_headings": programme_rows.HEADINGS,
+            "columns": len(headers) + len(programme_rows.HEADINGS),
             "trust_link": f"?{filters.as_query}&trust=" if filters.as_query else "?trust=",
             "keep": [("sort", sort), ("order", "desc" if descending else "asc")],
             "rows": [
-                (trust, programme_rows.heat_cells(trust, numbers))
+                (trust, programme_rows.comparison_cells(trust, numbers))
                 for trust in programme.sorted_trusts(trusts, sort, descending)
             ],
+            "key": programme_rows.heat_key(),
+            "confidence_meaning": programme_rows.confidence_meaning(),
             "principle": query.shown_principle,
             "principles": titles,
             "distribution": programme_rows.distribution_rows(trusts, query.shown_principle)
@@ -106,16 +110,18 @@ def programme_trust(request, ods_code: str):
     """One trust as the programme sees it: its quarters, how many answered, its published
     scores and its board papers; never a person's answers."""
     trust = get_object_or_404(Trust, ods_code=ods_code.upper())
-    quarters = programme_rows.quarter_rows(programme.trust_quarters(trust))
-    latest_closed = next((q for q in quarters if q.status == "closed"), None)
+    quarters, board_size = programme.trust_quarters(trust)
+    rows = programme_rows.quarter_rows(quarters)
+    latest_closed = next((q for q in rows if q.status == "closed"), None)
     return render(
         request,
         "reports/programme_trust.html",
         {
             "trust": trust,
-            "quarters": quarters,
-            "board_size": trust.memberships.filter(role=Role.BOARD_MEMBER).count(),
+            "quarters": rows,
+            "board_size": board_size,
             "latest_closed": latest_closed,
+            "confidence_meaning": programme_rows.confidence_meaning(),
         },
     )
 
@@ -141,23 +147,6 @@ def framework_titles(cycle: Cycle) -> list[tuple[int, str]]:
     return [(p.number, p.title) for p in framework_content(cycle.framework).principles]
 
 
-def comparison_columns(numbers: tuple[int, ...]) -> tuple[Column, ...]:
-    """The comparison export's columns, one for each of the framework's principles."""
-    return (
-        Column("trust_ods_code", "The trust's NHS ODS code"),
-        Column("trust_name", "The trust's name"),
-        Column("region", "NHS England region"),
-        Column("trust_type", "Trust type"),
-        *(
-            Column(
-                f"principle_{n}", f"Score for principle {n}, 1 to 5, {rules.EXPORT_PLACES} places"
-            )
-            for n in numbers
-        ),
-        Column("overall", f"Mean of the principle scores, {rules.EXPORT_PLACES} places"),
-    )
-
-
 @requires(Permission.NATIONAL_VIEW)
 @require_GET
 def comparison_export(request, cycle: str, extension: str):
@@ -166,32 +155,15 @@ def comparison_export(request, cycle: str, extension: str):
     found = cycle_by_slug(cycle)
     numbers = tuple(number for number, _ in framework_titles(found))
     filters = NationalQuery(request.GET, numbers=numbers).filters
-    rows = [
-        [
-            trust.ods_code,
-            trust.name,
-            Region(trust.region).label,
-            TrustType(trust.trust_type).label if trust.trust_type else "",
-            *(_exported(trust.scores.get(n)) for n in numbers),
-            _exported(trust.overall),
-        ]
-        for trust in programme.sorted_trusts(
-            programme.closed_results(found, filters), "name", False
-        )
-    ]
+    trusts = programme.sorted_trusts(programme.closed_results(found, filters), "name", False)
+    columns, rows = comparison_columns(numbers), comparison_rows(trusts, numbers)
     if extension == "csv":
-        content = as_csv(comparison_columns(numbers), rows)
+        content = as_csv(columns, rows)
     else:
-        content = as_xlsx(comparison_columns(numbers), rows, title="Comparison")
+        content = as_xlsx(columns, rows, title="Comparison")
     response = HttpResponse(content, content_type=CONTENT_TYPES[extension])
     response["Content-Disposition"] = f'attachment; filename="comparison-{found.slug}.{extension}"'
     return response
-
-
-def _exported(value) -> float | str:
-    """Exact, at the exports' documented precision (rules.EXPORT_PLACES, half up)."""
-    number = rules.exported(value)
-    return "" if number is None else number
 
 
 @requires(Permission.PAPERS_BULK)
@@ -205,6 +177,11 @@ def bulk_papers(request, cycle: str):
             messages.error(request, nothing_closed(found))
             return redirect("bulk-papers", found.slug)
         export = bulk_export_start(cycle=found, by=request.user)
+        messages.success(
+            request,
+            f"We are making the ZIP of {closed} board paper{'s' if closed != 1 else ''}. "
+            "Its progress is below; it is ready to download when it says so.",
+        )
         return redirect(reverse("bulk-papers", args=[found.slug]) + f"#export-{export.pk}")
     latest = BulkExport.objects.filter(cycle=found).order_by("-pk").first()
     return render(

@@ -239,3 +239,81 @@ def test_methodology_is_written_from_the_rules(exact_boundaries):
     assert "25% or more is high" in methodology["Don't know"]
     assert "Red: 1.0 level or more below target" in methodology["Gap and RAG"]
     assert "95% of the changes found in 400 bootstrap resamples" in methodology["Change"]
+
+
+# What a trust's figures rest on, in the national view: submitted of the board, the rate
+# and the confidence its paper gives (worked out by hand from rules.confidence's words:
+# High from three quarters answering with no principle high in "don't know" and views
+# differing on at most one; Low below half answering or with three or more principles
+# high in "don't know"; Moderate otherwise)
+
+
+def quarter_resting_on(assessment, coordinator, *, board, submitted, split=(), dont_know=()):
+    """``board`` members, of whom the first ``submitted`` score 2 everywhere except: on
+    the first question of each principle in ``split`` half score 1 and half 3 (a
+    population SD of exactly 1: views differ), and on the first question of each in
+    ``dont_know`` everyone says "don't know" (1 answer in 3 on that principle: high)."""
+    members = [new_board_member(assessment.trust) for _ in range(board)]
+    for index, member in enumerate(members[:submitted]):
+        scores = {keys_of(assessment, n)[0]: 1 if index % 2 else 3 for n in split}
+        scores |= {keys_of(assessment, n)[0]: None for n in dont_know}
+        answer(assessment, member, scores, default=2)
+    return close(assessment, coordinator)
+
+
+RESTING_ON = {
+    # 6 of 8 is exactly three quarters, views differ on exactly one principle: High.
+    "three quarters, one principle differs": (
+        {"board": 8, "submitted": 6, "split": (1,)},
+        ["6 of 8", "75%", "High"],
+        [6, 8, 0.75, "High"],
+    ),
+    "three quarters, two principles differ": (
+        {"board": 8, "submitted": 6, "split": (1, 2)},
+        ["6 of 8", "75%", "Moderate"],
+        [6, 8, 0.75, "Moderate"],
+    ),
+    # 4 of 8 is exactly half: not below it, so not Low.
+    "exactly half": (
+        {"board": 8, "submitted": 4},
+        ["4 of 8", "50%", "Moderate"],
+        [4, 8, 0.5, "Moderate"],
+    ),
+    # 3 of 8 is 37.5%: below half; the rate rounds half up.
+    "below half": ({"board": 8, "submitted": 3}, ["3 of 8", "38%", "Low"], [3, 8, 0.375, "Low"]),
+    # 7 of 9 is 77.8% (at least three quarters), but "don't know" is high on two: Moderate.
+    "two principles high in don't know": (
+        {"board": 9, "submitted": 7, "dont_know": (1, 2)},
+        ["7 of 9", "78%", "Moderate"],
+        [7, 9, 0.7778, "Moderate"],
+    ),
+    "three principles high in don't know": (
+        {"board": 9, "submitted": 7, "dont_know": (1, 2, 3)},
+        ["7 of 9", "78%", "Low"],
+        [7, 9, 0.7778, "Low"],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", RESTING_ON)
+def test_national_view_shows_what_the_figures_rest_on_as_the_paper_does(
+    case, assessment, coordinator, programme_staff, signed_in, settings
+):
+    settings.MIN_RESPONSES = 3
+    build, cells, exported = RESTING_ON[case]
+    closed = quarter_resting_on(assessment, coordinator, **build)
+    paper = board_paper(closed)
+    submitted, board = build["submitted"], build["board"]
+    assert (paper.submissions.submitted, paper.submissions.board_size) == (submitted, board)
+    assert paper.cover.confidence == cells[2]
+    client = signed_in(programme_staff)
+    page = client.get(reverse("programme-comparison", args=[closed.cycle.slug]))
+    ((trust, row),) = page.context["rows"]
+    assert [cell.value for cell in row[9:]] == cells
+    csv_text = client.get(
+        reverse("programme-comparison-export", args=[closed.cycle.slug, "csv"])
+    ).content.decode("utf-8-sig")
+    assert csv_text.splitlines()[1].split(",")[-4:] == [str(value) for value in exported]
+    quarters = client.get(reverse("programme-trust", args=[trust.ods_code])).context["quarters"]
+    assert [quarters[0].rests_on.submitted, quarters[0].rests_on.rate] == cells[:2]
+    assert quarters[0].rests_on.confidence == cells[2]

@@ -32,7 +32,7 @@ def test_trust_page_lists_quarters_completion_scores_and_papers(
     )
     answer_everything(earlier, new_board_member(trust))
     content = trust_page(signed_in(programme_staff), "qn3").content.decode()
-    rows = re.findall(r'<tr class="nhsuk-table__row">(.*?)</tr>', content, re.S)
+    rows = re.findall(r'<tr class="nhsuk-table__row" role="row">(.*?)</tr>', content, re.S)
     cells = [re.sub(r"<[^>]+>|\s+", " ", row).split() for row in rows[1:]]  # after the heading row
     assert "2026/27 Q3" in " ".join(cells[0])
     assert "3.9" in cells[0]  # the published overall score

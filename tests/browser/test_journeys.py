@@ -261,6 +261,10 @@ def test_coordinator_runs_the_quarter(page, quarter):
     page.click("button:has-text('Close the questionnaire')")
     expect(page.locator("main")).to_contain_text("questionnaire is closed")
     check(page, "assessment-closed")
+    page.goto(f"/trusts/{trust.ods_code}/")
+    expect(page.locator("main")).to_contain_text("Read the 2026/27 Q3 board paper")
+    check(page, "trust-page")
+    page.goto(f"/trusts/{trust.ods_code}/assessments/2026-27-q3/")
 
     page.click("a.nhsuk-task-list__link:has-text('Record the board')")
     expect(page.locator("#meeting")).to_contain_text(f"{today.day} {today:%B %Y}")
