@@ -114,7 +114,7 @@ def _targets(on_this, facts: QuarterFacts, closed: bool) -> Task:
         "Set the board's targets",
         on_this("assessment-targets") if not closed else "",
         "Completed" if all_set else f"{facts.targets} of {facts.principles} set",
-        done=all_set or closed,
+        done=all_set,
         colour="blue" if facts.targets else "white",
         hint="Fixed once the questionnaire has closed." if closed else "",
     )
@@ -161,9 +161,6 @@ def _while_open(assessment: Assessment, on_this, facts: QuarterFacts, state) -> 
 
 
 def _after_close(on_this, trust: str, facts: QuarterFacts, state) -> list[Task]:
-    closed = state == QuarterState.CLOSED
-    after = "Once the questionnaire has closed."
-    recorded = facts.positions == facts.principles
     return [
         Task(
             "Fill in the paper's cover sheet",
@@ -174,24 +171,7 @@ def _after_close(on_this, trust: str, facts: QuarterFacts, state) -> list[Task]:
             hint="Meeting, date, agenda item, sponsor and recommendation. "
             "You can fill it in at any time.",
         ),
-        Task(
-            "Record the board's agreed position",
-            on_this("assessment-positions") if closed else "",
-            (
-                "Completed"
-                if recorded
-                else (
-                    f"{facts.positions} of {facts.principles} recorded"
-                    if facts.positions
-                    else "Not started"
-                )
-            )
-            if closed
-            else NOT_YET,
-            done=closed and recorded,
-            colour="white",
-            hint="After the board has discussed the results." if closed else after,
-        ),
+        _positions(on_this, facts, state),
         Task(
             "Update the action log",
             reverse("board-actions", kwargs={"ods_code": trust}),
@@ -204,6 +184,29 @@ def _after_close(on_this, trust: str, facts: QuarterFacts, state) -> list[Task]:
         ),
         _paper(on_this, state),
     ]
+
+
+def _positions(on_this, facts: QuarterFacts, state) -> Task:
+    """Recorded after the board has discussed published results: offered once closed, and
+    while open again, or once any position is recorded, so past work is never hidden."""
+    offered = state in (QuarterState.CLOSED, QuarterState.REOPENED) or facts.positions
+    if not offered:
+        return Task(
+            "Record the board's agreed position",
+            "",
+            NOT_YET,
+            hint="Once the questionnaire has closed.",
+        )
+    recorded = facts.positions == facts.principles
+    status = f"{facts.positions} of {facts.principles} recorded" if facts.positions else ""
+    return Task(
+        "Record the board's agreed position",
+        on_this("assessment-positions"),
+        "Completed" if recorded else (status or "Not started"),
+        done=recorded,
+        colour="white",
+        hint="After the board has discussed the results.",
+    )
 
 
 def _paper(on_this, state) -> Task:

@@ -109,6 +109,17 @@ def test_a_reopened_questionnaire_says_so_and_can_be_closed_again(
     assert "Reopened: A late answer" in content
     assert "While the questionnaire is open again Now" in stages(content)
     assert f'href="{url(assessment, "assessment-close")}"' in content
+    # Positions recorded after the first close are still there to see and change.
+    assert f'href="{url(assessment, "assessment-positions")}"' in content
+
+
+def test_closed_quarter_with_no_targets_does_not_call_them_done(signed_in, coordinator, assessment):
+    submitted_board(assessment, 3)
+    assessment_close(assessment=assessment, by=coordinator)
+    content = signed_in(coordinator).get(url(assessment, "assessment-detail")).content.decode()
+    assert statuses(content)["Set the board's targets"] == "0 of 8 set"
+    assert '<strong class="nhsuk-tag nhsuk-tag--white">0 of 8 set</strong>' in content
+    assert "Fixed once the questionnaire has closed." in content
 
 
 # Reminders from the page

@@ -159,21 +159,64 @@ def visible_words(content: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", " ", body))
 
 
-def test_no_page_of_a_quarter_says_assessment(signed_in, coordinator, assessment):
+def test_no_page_of_a_quarter_says_assessment(signed_in, coordinator, trust, cycle):
     """One word, in every state: the board answers a questionnaire; the digital lead
     opens, closes and reopens it. 'Self-assessment' names the exercise in the paper."""
-    MembershipFactory(trust=assessment.trust, user=coordinator, role=Role.BOARD_MEMBER)
+    MembershipFactory(trust=trust, user=coordinator, role=Role.BOARD_MEMBER)
     client = signed_in(coordinator)
+    draft = reverse("assessment-open", args=["QAA", cycle.slug])
     pages = [reverse("home"), reverse("trust-detail", args=["QAA"])]
-    for step in ("open", "closed", "reopened"):
-        if step == "closed":
+    assessment = None
+    for state in ("not opened", "open", "closed", "reopened"):
+        quarter_pages = []
+        if state == "not opened":
+            quarter_pages = [draft]
+        elif state == "open":
+            assessment = assessment_open(trust=trust, cycle=cycle, by=coordinator)
+        elif state == "closed":
             submitted_board(assessment, 3)
             assessment_close(assessment=assessment, by=coordinator)
-        if step == "reopened":
+            quarter_pages = [on(assessment, "assessment-reopen")]  # the form, before reopening
+        else:
             client.post(on(assessment, "assessment-reopen"), {"reason": "A late answer"})
-            pages.append(on(assessment, "assessment-reopen"))
-        for url in [*pages, *(on(assessment, name) for name in PAGES_OF_A_QUARTER)]:
+        if assessment is not None:
+            quarter_pages += [on(assessment, name) for name in PAGES_OF_A_QUARTER]
+        for url in [*pages, *quarter_pages]:
             response = client.get(url, follow=True)
             words = visible_words(response.content.decode())
             found = re.findall(r"(?<!self-)\bassessments?\b", words, re.I)
-            assert not found, (step, url, found)
+            assert not found, (state, url, found)
+
+
+def test_trust_page_costs_the_same_however_many_quarters_have_closed(
+    signed_in, coordinator, assessment, django_assert_num_queries
+):
+    submitted_board(assessment, 3)
+    assessment_close(assessment=assessment, by=coordinator)
+    client = signed_in(coordinator)
+    url = reverse("trust-detail", args=["QAA"])
+    client.get(url)  # warm the process caches (the data banner)
+    # six, however many quarters have closed (no query per row)
+    with django_assert_num_queries(6):
+        client.get(url)
+    for quarter in (1, 2):
+        earlier = assessment_open(
+            trust=assessment.trust,
+            cycle=quarter_of_year(assessment.cycle.framework, 2026, quarter),
+            by=coordinator,
+        )
+        assessment_close(assessment=earlier, by=coordinator)
+    with django_assert_num_queries(6):
+        client.get(url)
+
+
+def test_programme_trust_page_shows_a_reopened_quarter_as_open_again_without_figures(
+    signed_in, programme_staff, coordinator, assessment
+):
+    submitted_board(assessment, 3)
+    assessment_close(assessment=assessment, by=coordinator)
+    assessment_reopen(assessment=assessment, reason="A late answer", by=coordinator)
+    content = signed_in(programme_staff).get(reverse("programme-trust", args=["QAA"]))
+    row = content.content.decode().split("<tbody")[1].split("</tr>")[0]
+    assert ">Open again</strong>" in row
+    assert "Not yet" in row  # no paper while it is open again

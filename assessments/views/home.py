@@ -72,7 +72,7 @@ def quarter_row(trust: Trust, cycle: Cycle, assessment: Assessment | None) -> Qu
     state = assessment.state if assessment is not None else QuarterState.NOT_OPENED
     step = quarter_step(trust, cycle, assessment)
     if state == QuarterState.CLOSED:
-        assessment.trust = trust
+        assessment.trust, assessment.cycle = trust, cycle  # already read: no query per row
         step = NextStep(f"Read the {cycle.label} board paper", paper_link(assessment).url)
     page = ""
     if state != QuarterState.NOT_OPENED:

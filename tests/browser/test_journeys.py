@@ -175,7 +175,8 @@ def test_coordinator_runs_the_quarter(page, quarter):
     coordinator = person(trust, Role.COORDINATOR, long_email("cora"), "Cora Ordinator")
     sign_in(page, coordinator.email)
     check(page, "coordinator-home")
-    page.click("text=Open this quarter's questionnaire for the board")
+    expect(page.locator("main")).to_contain_text("Open the 2026/27 Q3 questionnaire for the board")
+    page.click("h3.nhsuk-card__heading a")
     check(page, "trust-page")
 
     page.click("text=Add or remove board members")
@@ -263,7 +264,7 @@ def test_coordinator_runs_the_quarter(page, quarter):
     check(page, "assessment-closed")
     page.goto(f"/trusts/{trust.ods_code}/")
     expect(page.locator("main")).to_contain_text("Read the 2026/27 Q3 board paper")
-    check(page, "trust-page")
+    check(page, "trust-page-closed")
     page.goto(f"/trusts/{trust.ods_code}/assessments/2026-27-q3/")
 
     page.click("a.nhsuk-task-list__link:has-text('Record the board')")

@@ -86,32 +86,48 @@ def refusal(page) -> str:
     return ""
 
 
-def take(page, offer: dict, taken: list[str], name: str) -> None:
-    """Takes one offer and checks it did something."""
+def answers_are_you_sure(page) -> bool:
+    """The page only asks "are you sure?": one button in a form with no fields."""
+    asks = page.locator("main form[method='post' i] button")
+    fields = page.locator("main form[method='post' i] :is(input, select, textarea)")
+    return asks.count() == 1 and fields.count() == fields.locator("[type=hidden]").count()
+
+
+def take(page, offer: dict, taken: list[str], name: str) -> bool:
+    """Takes one offer and checks it did something. An offer that would change the
+    quarter (a button, or a page that only asks "are you sure?") is left for later:
+    returns False."""
     url = urljoin(page.url, offer["href"])
     where = f"{name}: {offer['text']!r} ({urlsplit(url).path})"
     if offer["kind"] == "button":
-        page.click(f"main form button:has-text({offer['text']!r})")
-        page.wait_for_load_state()
-        assert page.locator(".nhsuk-notification-banner--success").count(), where
-        taken.append(where)
-        return
+        return False
     fetched = page.request.get(url)
     assert fetched.status < 400, f"{where} answered {fetched.status}"
     if not fetched.headers.get("content-type", "").startswith("text/html"):
         assert len(fetched.body()) > 100, f"{where} is an empty file"
         taken.append(where)
-        return
+        return True
     page.goto(url)
     assert not (why := refusal(page)), f"{where} shows {why}"
     check(page, f"offer-{len(taken)}")
-    asks = page.locator("main form[method='post' i] button")
-    fields = page.locator("main form[method='post' i] :is(input, select, textarea)")
-    if asks.count() == 1 and fields.count() == fields.locator("[type=hidden]").count():
-        # Only "are you sure?": answer it (open, close, remind, make the ZIP).
-        asks.first.click()
-        page.wait_for_load_state()
-        assert page.locator(".nhsuk-notification-banner--success").count(), where
+    if answers_are_you_sure(page):
+        return False
+    taken.append(where)
+    return True
+
+
+def confirm(page, start: str, offer: dict, taken: list[str], name: str) -> None:
+    """Takes an offer that changes the quarter, and checks it said it worked."""
+    where = f"{name}: {offer['text']!r}"
+    page.goto(start)
+    if offer["kind"] == "button":
+        page.click(f"main form button:has-text({offer['text']!r})")
+    else:
+        page.goto(urljoin(page.url, offer["href"]))
+        assert not (why := refusal(page)), f"{where} shows {why}"
+        page.locator("main form[method='post' i] button").click()
+    page.wait_for_load_state()
+    assert page.locator(".nhsuk-notification-banner--success").count(), where
     taken.append(where)
 
 
@@ -121,25 +137,29 @@ def test_every_offered_action_does_something(page, quarter, state, role):
     trust, cycle = quarter
     people = quarter_in(state, trust, cycle)
     sign_in(page, people[role].email)
+    name = f"{role}, {state.label.lower()}"
     taken: list[str] = []
+    changes: list[tuple[str, dict]] = []  # taken last, in the order offered
     seen: set[str] = set()
     for start in starting_pages(role, trust, cycle, state):
         page.goto(start)
         assert not (why := refusal(page)), f"{start} shows {why}"
         check(page, f"walk-{role}-{state.value}")
-        offers = [
-            o
-            for o in page.evaluate(OFFERS)
-            if not NOT_OFFERS.search(o["href"] or "")
-            and urlsplit(urljoin(page.url, o["href"])).netloc == urlsplit(page.url).netloc
-        ]
-        # Pages first, then what changes the quarter (asked in the order the page lists it).
-        for offer in sorted(offers, key=lambda o: o["kind"] == "button"):
-            key = f"{offer['kind']} {urlsplit(urljoin(start, offer['href'])).path}"
+        for offer in page.evaluate(OFFERS):
+            url = urljoin(page.url, offer["href"] or "")
+            if (
+                NOT_OFFERS.search(offer["href"] or "")
+                or urlsplit(url).netloc != urlsplit(page.url).netloc
+            ):
+                continue
+            key = f"{offer['kind']} {urlsplit(url).path}"
             if key in seen:
                 continue
             seen.add(key)
-            if offer["kind"] == "button":
-                page.goto(start)
-            take(page, offer, taken, f"{role}, {state.label.lower()}")
+            if not take(page, offer, taken, name):
+                changes.append((start, offer))
+    # Everything else was taken in this state; now what changes it, one after another
+    # (remind before close, as the checklist lists them).
+    for start, offer in changes:
+        confirm(page, start, offer, taken, name)
     assert taken, f"{role} was offered nothing when the quarter was {state.label.lower()}"
