@@ -1,5 +1,19 @@
-from dataclasses import dataclass
+"""The audit trail's entries, and the events they may record. Each room (app) declares
+the events it records, with their words, in its own ``audit_events`` module:
 
+    EVENTS = {"assessment.closed": "closed the questionnaire", ...}
+    NAMED_FOR_THE_TRUST_ONLY = {...}  # optional: whose actor only the trust's own see
+    TARGETS = {"app.model": names}  # optional: names(ids) -> {id: words}, for "about"
+
+``audit()`` refuses an event nobody declared, and tests/test_layers.py checks that each
+event is declared by the room whose code records it."""
+
+import functools
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.apps import apps
 from django.db import models
 
 from core.models import AuditEvent
@@ -18,6 +32,73 @@ class SystemActor:
 
 class ActorMissing(ValueError):
     """An audit entry with no one behind it: a person or a SystemActor must be named."""
+
+
+class UnknownEvent(ValueError):
+    """An audit entry for an event no room has declared (with its words)."""
+
+
+@dataclass(frozen=True)
+class Room:
+    """What one app declares of its audit events."""
+
+    app: str
+    events: dict[str, str]
+    named_for_the_trust_only: frozenset[str] = frozenset()
+    targets: dict[str, Callable[[list[str]], dict[str, str]]] = field(default_factory=dict)
+
+
+@functools.cache
+def rooms() -> tuple[Room, ...]:
+    """Every installed app's declared events, in the order the apps are installed."""
+    found = []
+    for config in apps.get_app_configs():
+        try:
+            module = importlib.import_module(f"{config.name}.audit_events")
+        except ModuleNotFoundError as missing:
+            if missing.name != f"{config.name}.audit_events":
+                raise
+            continue
+        found.append(
+            Room(
+                config.name,
+                dict(module.EVENTS),
+                frozenset(getattr(module, "NAMED_FOR_THE_TRUST_ONLY", ())),
+                dict(getattr(module, "TARGETS", {})),
+            )
+        )
+    return tuple(found)
+
+
+@functools.cache
+def events() -> dict[str, str]:
+    """Every declared event and its words ("closed the questionnaire")."""
+    declared: dict[str, str] = {}
+    for room in rooms():
+        for event, words in room.events.items():
+            if event in declared:
+                raise ValueError(f"{event!r} is declared by two rooms")
+            declared[event] = words
+    return declared
+
+
+def named_for_the_trust_only() -> frozenset[str]:
+    return frozenset().union(*(room.named_for_the_trust_only for room in rooms()))
+
+
+def target_names(targets: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """Words for each (target type, id) whose room can name it (a quarter's label), in one
+    call per type."""
+    namers = {kind: names for room in rooms() for kind, names in room.targets.items()}
+    ids_of: dict[str, list[str]] = {}
+    for kind, pk in targets:
+        if kind in namers:
+            ids_of.setdefault(kind, []).append(pk)
+    return {
+        (kind, pk): words
+        for kind, ids in ids_of.items()
+        for pk, words in namers[kind](sorted(set(ids))).items()
+    }
 
 
 def person(by):
@@ -41,6 +122,8 @@ def audit(
         getattr(by, "is_authenticated", False) and getattr(by, "pk", None) is not None
     ):
         raise ActorMissing(f"Audit entry {action!r} needs a person or a SystemActor, not {by!r}.")
+    if action not in events():
+        raise UnknownEvent(f"{action!r} is not declared in any app's audit_events module.")
     return AuditEvent.objects.create(
         action=action,
         actor=actor,

@@ -10,11 +10,11 @@ from django.urls import reverse
 
 from assessments.models import ActionRag, ActionStatus
 from config.layers import LAYERS
-from core.audit import audit
+from core.audit import UnknownEvent, audit, events
 from principles.models import LEVEL_LABELS
 from reports.models import CoverPurposes, CoverSection
 from tests.factories import SETUP
-from trusts.audit_trail import DESCRIPTIONS, trail_entry
+from trusts.audit_trail import trail_entry
 from trusts.models import DataOrigin, Role, SeatGroup
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,8 +55,13 @@ def test_the_audited_actions_are_found_in_the_source():
 
 @pytest.mark.parametrize("action", sorted(audited_actions()))
 def test_every_audited_action_has_words(action):
-    assert action in DESCRIPTIONS, f"{action!r} is audited but the audit trail has no words for it"
-    assert DESCRIPTIONS[action] != action
+    assert action in events(), f"{action!r} is audited but no room declares its words"
+    assert events()[action] != action
+
+
+def test_an_event_nobody_declared_is_refused():
+    with pytest.raises(UnknownEvent):
+        audit(action="quarter.misspelt", by=SETUP)
 
 
 def detail_of(db_action: str, detail: dict) -> str:

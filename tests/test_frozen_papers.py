@@ -16,7 +16,12 @@ from reports.actions import cover_sheet_save, cover_sheet_sections_choose, paper
 from reports.models import CoverSheet, FrozenPaper
 from reports.selectors import paper_inputs_key
 from tests.factories import SETUP, MembershipFactory, TrustFactory, UserFactory
-from tests.helpers import answer_everything, new_board_member, quarter_of_year, submitted_board
+from tests.helpers import (
+    answer_everything,
+    new_board_member,
+    quarter_of_year,
+    submitted_board,
+)
 from trusts.actions import membership_add, membership_remove
 from trusts.models import Role
 
@@ -215,3 +220,17 @@ def test_cover_sheet_change_makes_the_frozen_paper_again(frozen, coordinator, se
     assert again.made_now
     assert again.content != stored
     assert FrozenPaper.objects.get().inputs_key == paper_inputs_key(frozen)
+
+
+def test_a_close_from_anywhere_freezes_the_paper(
+    assessment, coordinator, django_capture_on_commit_callbacks
+):
+    """The close action itself runs the hooks (not the page that calls it): a close from
+    a command, the demo or a test freezes the paper once it commits, and not before."""
+    submitted_board(assessment, 3)
+    with django_capture_on_commit_callbacks(execute=False) as waiting:
+        assessment_close(assessment=assessment, by=coordinator)
+    assert not FrozenPaper.objects.exists()
+    for callback in waiting:  # the commit
+        callback()
+    assert FrozenPaper.objects.get().inputs_key == paper_inputs_key(assessment)

@@ -2,11 +2,13 @@
 whether at the top of the file or inside a function."""
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
 
 from config.layers import LAYERS, allowed
+from core import audit
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -48,3 +50,47 @@ def test_readme_shows_the_table_of_allowed_imports():
     for number, app in enumerate(LAYERS):
         below = ", ".join(f"`{lower}`" for lower in LAYERS[:number]) or "no app"
         assert f"| `{app}` | {below} |" in readme
+
+
+# Audit events: each room declares the events it records (core.audit), and records only
+# its own, so the trail's words live beside the code that does the thing.
+
+AUDIT_CALL = re.compile(r"\baudit\(\s*action=(?P<action>f?[^,]+),")
+EVENT = re.compile(r"""["']([a-z_]+\.[a-z_{}]+)["']""")
+
+
+def recorded_events(app: str) -> set[str]:
+    """The events an app's code records, read from its source; an f-string's event is
+    its fixed part followed by '*' ("framework.*")."""
+    return {
+        re.sub(r"\{[^}]*\}", "*", name)
+        for path in modules_of(app)
+        if "migrations" not in path.parts
+        for call in AUDIT_CALL.finditer(path.read_text())
+        for name in EVENT.findall(call["action"])
+    }
+
+
+@pytest.mark.parametrize("app", [app for app in LAYERS if app != "config"])
+def test_each_room_records_only_the_events_it_declares(app):
+    declared = {event for room in audit.rooms() if room.app == app for event in room.events}
+    undeclared = [
+        event
+        for event in sorted(recorded_events(app))
+        if not (
+            event in declared
+            or (event.endswith("*") and any(d.startswith(event[:-1]) for d in declared))
+        )
+    ]
+    assert undeclared == [], f"{app} records events its audit_events module does not declare"
+
+
+def test_every_declared_event_is_recorded_somewhere():
+    recorded = set().union(*(recorded_events(app) for app in LAYERS))
+    unused = [
+        event
+        for event in sorted(audit.events())
+        if event not in recorded
+        and not any(r.endswith("*") and event.startswith(r[:-1]) for r in recorded)
+    ]
+    assert unused == []

@@ -6,6 +6,8 @@ import re
 import pytest
 from django.urls import reverse
 
+from assessments.actions import AnswerInput, answers_save, response_submit
+from assessments.errors import AssessmentError
 from assessments.models import Answer, AssessmentStatus, Response, ResponseStatus
 from core.models import AuditEvent
 from principles.models import Question
@@ -544,3 +546,24 @@ def test_cleared_answer_is_unanswered_on_the_page_the_check_page_and_at_submit(
     refused = client.post(url(assessment, "check"))
     assert "Answer every question" in refused.content.decode()
     assert not Response.objects.get(respondent=board_member).is_submitted
+
+
+def test_only_the_board_member_who_answers_saves_or_submits_their_answers(
+    assessment, board_member, coordinator
+):
+    """Nobody else writes a member's answers, whatever their role: not even their own
+    trust's digital lead through the actions."""
+    question = Question.objects.filter(framework_id=assessment.cycle.framework_id).first()
+    with pytest.raises(AssessmentError, match="Only the board member who answers"):
+        answers_save(
+            assessment=assessment,
+            respondent=board_member,
+            answers={question: AnswerInput(score=5, dont_know=False)},
+            by=coordinator,
+        )
+    assert not Response.objects.exists()
+    response = answer_everything(assessment, board_member, submit=False)
+    with pytest.raises(AssessmentError, match="Only the board member who answers"):
+        response_submit(response=response, by=coordinator)
+    response.refresh_from_db()
+    assert not response.is_submitted

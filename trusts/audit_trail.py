@@ -1,11 +1,12 @@
 """The audit trail in words, for the trust's coordinator and programme staff. Events carry
 what happened and to what, never an answer.
 
-Every value is written as the pages write it, read from the same place they read it: the
-models' choices (a status, a role, a seat group, a RAG rating, a cover sheet's sections),
-principles.models.LEVEL_LABELS for levels, and the pages' long date ("14 October 2026").
-The apps above trusts (config/layers.py) are named through Django's app registry, never
-imported."""
+Each event's words are declared by the room that records it (its ``audit_events``
+module, read through core.audit). Every value is written as the pages write it, read
+from the same place they read it: the models' choices (a status, a role, a seat group, a
+RAG rating, a cover sheet's sections), principles.models.LEVEL_LABELS for levels, and the
+pages' long date ("14 October 2026"). The apps above trusts (config/layers.py) are named
+through Django's app registry, never imported."""
 
 import datetime
 import re
@@ -15,48 +16,10 @@ from decimal import Decimal, InvalidOperation
 from django.apps import apps
 from django.utils.dateformat import format as date_format
 
+from core import audit
 from core.models import AuditEvent
 from principles.models import LEVEL_LABELS
 from trusts.models import DataOrigin, Role, SeatGroup
-
-DESCRIPTIONS = {
-    "trusts.imported": "imported the trusts from NHS ODS",
-    "trust.added": "added the trust",
-    "user.created": "created an account",
-    "user.two_factor_added": "set up a second sign-in step",
-    "user.recovery_codes_replaced": "replaced their recovery codes",
-    "user.recovery_code_used": "signed in with a recovery code",
-    "user.two_factor_reset": "reset a person's second sign-in step",
-    "cycle.created": "created a quarter",
-    "assessment.opened": "opened the questionnaire",
-    "assessment.closed": "closed the questionnaire",
-    "assessment.reopened": "reopened the questionnaire",
-    "targets.set": "set the board's targets",
-    "positions.recorded": "recorded the board's agreed position",
-    "cover_sheet.saved": "saved the paper's cover sheet",
-    "cover_sheet.sections_chosen": "chose the sections of the trust's cover sheets",
-    "board_action.added": "added an action",
-    "board_action.changed": "changed an action",
-    "membership.added": "added a role",
-    "membership.removed": "removed a role",
-    "invitation.sent": "invited a board member",
-    "invitation.resent": "sent an invitation again",
-    "invitation.revoked": "revoked an invitation",
-    "invitation.accepted": "accepted an invitation",
-    "response.submitted": "submitted a response",
-    "reminder.sent": "sent a reminder",
-    "paper.frozen": "published the board paper",
-    "paper.refrozen": "published the board paper again, after its figures changed",
-    "papers.bulk_started": "started making every trust's board paper for a quarter",
-    "results.published": "published the results",
-    "results.held": "kept the results already published (too few responses had changed)",
-    "person.erased": "erased a person's data",
-    "retention.applied": "deleted what had been kept long enough",
-}
-
-# Events whose actor is shown only to the trust's coordinator: programme staff see that a
-# board member submitted, and when, but not who (they never need to know).
-NAMED_FOR_THE_TRUST_ONLY = {"response.submitted"}
 
 # What of an event's detail is shown, in this order; the rest stays in the database for
 # administrators.
@@ -178,19 +141,27 @@ class TrailEntry:
     detail: str
 
 
+def trail_entries(events: list[AuditEvent], *, names_of_members: bool = True) -> list[TrailEntry]:
+    """The entries of a page of the trail, each target named by the room it belongs to
+    (one query per kind of target)."""
+    names = audit.target_names([(e.target_type, e.target_id) for e in events])
+    return [trail_entry(e, names, names_of_members=names_of_members) for e in events]
+
+
 def trail_entry(
-    event: AuditEvent, quarters: dict[str, str], *, names_of_members: bool = True
+    event: AuditEvent,
+    names: dict[tuple[str, str], str] | None = None,
+    *,
+    names_of_members: bool = True,
 ) -> TrailEntry:
-    if event.action in NAMED_FOR_THE_TRUST_ONLY and not names_of_members:
+    if event.action in audit.named_for_the_trust_only() and not names_of_members:
         who = "A board member"
     else:
         who = event.actor_name or "Quarterdeck"
     return TrailEntry(
         at=event.at,
         who=who,
-        what=DESCRIPTIONS.get(event.action, event.action),
-        about=quarters.get(event.target_id, "")
-        if event.target_type == "assessments.assessment"
-        else "",
+        what=audit.events().get(event.action, event.action),
+        about=(names or {}).get((event.target_type, event.target_id), ""),
         detail=detail_in_words(event.action, event.detail or {}),
     )

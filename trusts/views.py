@@ -17,7 +17,7 @@ from trusts.actions import (
     membership_remove,
     needs_sign_in_to_accept,
 )
-from trusts.audit_trail import trail_entry
+from trusts.audit_trail import trail_entries
 from trusts.forms import AcceptInvitationForm, InviteForm
 from trusts.models import Region, Trust, normalise_email
 from trusts.permissions import Permission, has_permission, public, requires, requires_on_trust
@@ -217,10 +217,6 @@ def audit_trail(request, trust: Trust):
     page = Paginator(
         trust.audit_events.select_related("actor").order_by("-at", "-pk"), 50
     ).get_page(request.GET.get("page"))
-    quarters = {
-        str(pk): label
-        for pk, label in ((a.pk, a.cycle.label) for a in trust.assessments.select_related("cycle"))
-    }
     # The trust's coordinator sees who submitted (as on the completion table); others do not.
     named = has_permission(request.user, Permission.ASSESSMENT_RUN, trust=trust)
     return render(
@@ -229,6 +225,6 @@ def audit_trail(request, trust: Trust):
         {
             "trust": trust,
             "page": page,
-            "entries": [trail_entry(e, quarters, names_of_members=named) for e in page],
+            "entries": trail_entries(list(page), names_of_members=named),
         },
     )

@@ -56,6 +56,11 @@ def _same(answer: Answer | None, typed: AnswerInput) -> bool:
 
 
 @transaction.atomic
+def _only_the_respondent(respondent_id: int | None, by: User) -> None:
+    if by.pk != respondent_id:
+        raise AssessmentError("Only the board member who answers can save their answers.")
+
+
 def answers_save(
     *,
     assessment: Assessment,
@@ -69,8 +74,10 @@ def answers_save(
     A blank input clears an earlier answer. A submitted response stays complete: every
     question must keep a score or "don't know". With the ``version`` the page was loaded
     at, a save over answers changed since (in another tab) is refused with both versions,
-    unless what was typed matches what is saved.
+    unless what was typed matches what is saved. Only the respondent saves their own
+    answers (``by`` must be them): nobody else, whatever their role, writes them.
     """
+    _only_the_respondent(respondent.pk, by)
     response = _locked_with_response(assessment, respondent, list(answers))
     if not assessment.is_open:
         raise AssessmentNotOpen("This questionnaire is closed, so answers can no longer change.")
@@ -195,7 +202,9 @@ def _check_answers(assessment: Assessment, answers: dict[Question, AnswerInput])
 
 @transaction.atomic
 def response_submit(*, response: Response, by: User) -> Response:
-    """Submits a complete response. Submitting again changes nothing (a double click)."""
+    """Submits a complete response, by its respondent. Submitting again changes nothing
+    (a double click)."""
+    _only_the_respondent(response.respondent_id, by)
     assessment = lock_assessment(response.assessment)
     response = Response.objects.select_for_update().get(pk=response.pk)
     if not assessment.is_open:

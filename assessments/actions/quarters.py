@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from assessments import decisions, notifications
+from assessments import decisions, hooks, notifications
 from assessments.actions.results import results_publish
 from assessments.errors import AssessmentError, AssessmentNotOpen
 from assessments.models import Assessment, AssessmentStatus, Cycle, Target, quarter_dates
@@ -99,6 +99,9 @@ def assessment_close(*, assessment: Assessment, by: User) -> Assessment:
     assessment.save(update_fields=["status", "closed_at", "action_log"])
     audit(action="assessment.closed", by=by, trust=assessment.trust, target=assessment)
     results_publish(assessment=assessment, by=by)
+    # What apps above do at close (freeze the paper), wherever the close is called from:
+    # each hook does its work once this transaction has committed.
+    hooks.assessment_closed(assessment=assessment)
     return assessment
 
 

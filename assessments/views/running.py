@@ -6,7 +6,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from assessments import hooks
 from assessments.actions import (
     AssessmentError,
     assessment_close,
@@ -283,9 +282,6 @@ def assessment_close_view(request, assessment: Assessment):
     except AssessmentError as problem:
         messages.error(request, str(problem))
     else:
-        # The published paper is frozen by a task once the close commits (reports, above
-        # this app, is named in settings.ASSESSMENT_CLOSED_HOOKS).
-        hooks.assessment_closed(assessment=assessment)
         messages.success(request, f"The {assessment.cycle.label} questionnaire is closed.")
     return redirect(assessment_url(assessment))
 
