@@ -1,5 +1,6 @@
-"""How Quarterdeck turns answers into board results (DESIGN.md §5). Pure functions over
-plain values: no database, no Django. The rules that decide (thresholds, rounding, RAG,
+"""How Quarterdeck turns answers into board results (docs/architecture.md, "Where each
+rule lives" and "From a stored answer to a printed figure"). Pure functions over plain
+values: no database, no Django. The rules that decide (thresholds, rounding, RAG,
 agreement, change) live in ``assessments.rules``; the board paper's methodology section
 is written from them.
 

@@ -1,10 +1,10 @@
 """The board paper's PDF against WeasyPrint's trivial one-page render, and the frozen
 paper's download against a bare view.
 
-DESIGN.md §8: the PDF at most 1.5 times the trivial render per page, tagging kept, on the
-demo paper and on a 15-member paper with long comments; a frozen paper served in at most
-20 ms (median) and at most 5 times a bare view. Interleaved round by round
-(bench/harness.py).
+The budgets (docs/architecture.md, "Performance budgets"): the PDF at most 1.5 times the
+trivial render per page, tagging kept, on the demo paper and on a 15-member paper with
+long comments; a frozen paper served in at most 20 ms (median) and at most 5 times a bare
+view. Interleaved round by round (bench/harness.py).
 
     .venv/bin/python bench/board_paper.py     (DATABASE_URL=postgres://... for PostgreSQL)
 """

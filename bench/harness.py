@@ -5,11 +5,11 @@ timing the floor in one block and the subject in another measures the drift as m
 code. Here each round times both, one straight after the other (which goes first
 alternates), and the figure is the ratio of the two in that round; the report is the
 median and interquartile range of those ratios, with every round's query count, against
-the budget in DESIGN.md §8.
+the budget (docs/architecture.md, "Performance budgets").
 
-Each script measures one part of §8 and ends by printing its results as one JSON line
-(``emit``); ``bench/run.py`` (``make bench``) runs every script on SQLite and PostgreSQL
-and prints them as one table.
+Each script measures some of those budgets and ends by printing its results as one JSON
+line (``emit``); ``bench/run.py`` (``make bench``) runs every script on SQLite and
+PostgreSQL and prints them as one table.
 """
 
 import json
@@ -55,8 +55,9 @@ class Spread:
 
 @dataclass(frozen=True)
 class Budget:
-    """What DESIGN.md §8 allows: a ratio to the floor, a time, a query count (any may be
-    None), and whether the query count must stay the same from round to round."""
+    """What a budget allows (docs/architecture.md, "Performance budgets"): a ratio to the
+    floor, a time, a query count (any may be None), and whether the query count must stay
+    the same from round to round."""
 
     ratio: float | None = None
     ms: float | None = None

@@ -1,11 +1,12 @@
 """The programme comparison at national scale against reading its summary rows, and the
 bulk export of every board paper of a quarter.
 
-DESIGN.md §8: at 200 trusts × 23 quarters (over a million answers), the comparison with
-any filter or chosen trust at most 3 times reading the summary rows it shows and under
-100 ms, on SQLite and PostgreSQL; all 200 board papers in at most 90 s on 2 cores. Each
-size runs in a process, database and temporary folder of its own; subject and floor are
-interleaved round by round (bench/harness.py). 30 trusts show how the view grows.
+The budgets (docs/architecture.md, "Performance budgets"): at 200 trusts × 23 quarters
+(over a million answers), the comparison with any filter or chosen trust at most 3 times
+reading the summary rows it shows and under 100 ms, on SQLite and PostgreSQL; all 200
+board papers in at most 90 s on 2 cores. Each size runs in a process, database and
+temporary folder of its own; subject and floor are interleaved round by round
+(bench/harness.py). 30 trusts show how the view grows.
 
     .venv/bin/python bench/national.py [--quarters 23] [--bulk]   (DATABASE_URL for PostgreSQL)
 """

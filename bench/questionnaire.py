@@ -1,8 +1,9 @@
 """The questionnaire page and every kind of save, against a bare view, boards of 5 and 50.
 
-DESIGN.md §8: each at most 5 times a bare Django view through the same middleware, in at
-most 10 queries, the same for a board of 5 as of 50. Subject and floor are interleaved
-round by round (bench/harness.py) by the same test client and signed-in session.
+The budget (docs/architecture.md, "Performance budgets"): each at most 5 times a bare
+Django view through the same middleware, in at most 10 queries, the same for a board of 5
+as of 50. Subject and floor are interleaved round by round (bench/harness.py) by the same
+test client and signed-in session.
 
     .venv/bin/python bench/questionnaire.py     (DATABASE_URL=postgres://... for PostgreSQL)
 """

@@ -2,9 +2,10 @@
 
 Each script runs in a process of its own, against a database of its own (a throw-away
 test database, or a freshly named one for the national scale), and prints its results as
-one JSON line (bench/harness.py). This prints every budget of DESIGN.md §8 with the
-measured ratio (median and interquartile range), the time and the queries, met or not, and
-ends with ``bench: budgets=<n> met=<m>``; it exits non-zero if any budget is missed.
+one JSON line (bench/harness.py). This prints every budget (docs/architecture.md,
+"Performance budgets") with the measured ratio (median and interquartile range), the time
+and the queries, met or not, and ends with ``bench: budgets=<n> met=<m>``; it exits
+non-zero if any budget is missed.
 
     .venv/bin/python bench/run.py [--only questionnaire,board_paper,national,load] [--sqlite-only]
                                   [--smoke]

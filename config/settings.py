@@ -357,7 +357,8 @@ SERVICE_PROCESSOR = os.environ.get(
     "SERVICE_PROCESSOR", "the hosting supplier named in the data processing agreement"
 )
 
-# The smallest number of submitted responses before any aggregate is shown (DESIGN.md §4).
+# The smallest number of submitted responses before any aggregate is shown
+# (docs/architecture.md, "Where each rule lives"; decision 0006).
 MIN_RESPONSES = int(os.environ.get("MIN_RESPONSES", "3"))
 # How long an invitation link works, and how many days before close reminders start.
 INVITATION_DAYS = int(os.environ.get("INVITATION_DAYS", "14"))

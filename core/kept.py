@@ -1,10 +1,11 @@
 """What a form view binds, and what an error page shows back. A session that ends never
-takes what was typed with it (DESIGN.md §3): the accounts app keeps a form sent after the
-session ended and, once the person has signed in again, offers it back through
-``request.kept_input``, which its middleware sets on every request (accounts.keeping).
-Views in every app read it here, so none of them depends on the app that keeps it
-(config/layers.py). A page that could not save a form (a 500, the busy page, a CSRF
-failure) shows back every field that was sent, choices included (``typed_back``)."""
+takes what was typed with it (docs/architecture.md, "Where each rule lives"; decision
+0029): the accounts app keeps a form sent after the session ended and, once the person has
+signed in again, offers it back through ``request.kept_input``, which its middleware sets
+on every request (accounts.keeping). Views in every app read it here, so none of them
+depends on the app that keeps it (config/layers.py). A page that could not save a form (a
+500, the busy page, a CSRF failure) shows back every field that was sent, choices included
+(``typed_back``)."""
 
 import re
 from dataclasses import dataclass

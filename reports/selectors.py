@@ -5,6 +5,7 @@ import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from fractions import Fraction
+from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
@@ -18,6 +19,7 @@ from assessments.models import (
     AgreedPosition,
     Assessment,
     AssessmentStatus,
+    Cycle,
     PrincipleResult,
     Release,
     Target,
@@ -26,14 +28,48 @@ from assessments.presenters import NOT_PUBLISHED, Publication, publication_of
 from assessments.selectors import before
 from core.fields import from_text
 from principles.content import FrameworkContent, framework_content
-from principles.models import Question
+from principles.models import Framework, LevelDescriptor, Principle, Question
 from reports.models import CoverSection, CoverSheet, CoverSheetConventions
 from trusts.models import Membership, Role, Trust, User
 
 TREND_QUARTERS = 8
-# Raise when the paper's figures or wording change in code, so that papers frozen before
-# are made again (their inputs have not changed, so nothing else would tell).
-PAPER_EDITION = 2
+
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+def code_edition(root: Path = PROJECT) -> str:
+    """A digest of the code that works out what a paper shows (the principles',
+    quarters' and reports' apps), so that a paper frozen before a change of its figures or
+    wording in code is worked out again (and made again only if what it shows changed):
+    nobody has to remember to raise an edition number."""
+    digest = hashlib.sha256()
+    for app in ("principles", "assessments", "reports"):
+        for path in sorted((root / app).rglob("*.py")):
+            if not {"migrations", "management"} & set(path.parts):
+                digest.update(str(path.relative_to(root)).encode() + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+PAPER_EDITION = code_edition()
+
+# What a closed quarter's paper reads, and how a change to each reaches its stamp
+# (paper_inputs_key). tests/test_frozen_papers.py fails if the paper reads a table in
+# neither list, so a new input cannot be missed.
+STAMPED = (Assessment, Trust, AgreedPosition, CoverSheet, CoverSheetConventions, Membership, User)
+# Read, but fixed while the quarter stays closed: each changes only with a reopen and a new
+# close (which moves the stamp: the close's time), or never (a published framework, a
+# quarter's year and number).
+FIXED_WHILE_CLOSED = (
+    Cycle,
+    PrincipleResult,
+    Release,
+    Target,
+    Framework,
+    Principle,
+    Question,
+    LevelDescriptor,
+)
 
 
 Respondent = dict[str, int | None]  # one member's released answers: question key -> score
@@ -264,15 +300,13 @@ def _peers(assessment: Assessment) -> tuple[dict[int, list[float]], dict[int, li
 
 
 def _inputs_key_sql() -> str:
-    tables = {
-        "assessment": Assessment._meta.db_table,
-        "trust": Trust._meta.db_table,
-        "position": AgreedPosition._meta.db_table,
-        "cover": CoverSheet._meta.db_table,
-        "conventions": CoverSheetConventions._meta.db_table,
-        "membership": Membership._meta.db_table,
-        "user": User._meta.db_table,
-    }
+    tables = dict(
+        zip(
+            ("assessment", "trust", "position", "cover", "conventions", "membership", "user"),
+            (model._meta.db_table for model in STAMPED),
+            strict=True,
+        )
+    )
     return """
 SELECT * FROM
  (SELECT COUNT(*), MAX(a.closed_at), MAX(t.updated_at) FROM {assessment} a

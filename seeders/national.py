@@ -1,5 +1,5 @@
 """A synthetic national data set: about 200 trusts, several quarters, 8 to 14 board
-members each, every question answered (docs/decisions/0012-national-data.md).
+members each, every question answered (docs/decisions/0012-national-data-and-bulk-work.md).
 
 Real trust names (from an ODS file) or generated fictional ones carry invented scores, so
 every trust touched is marked ``synthetic`` and every page says so. People, responses and

@@ -1,11 +1,14 @@
 """A closed quarter's paper is served from storage while the stamp of its inputs holds,
-and worked out again after any write that changes what it is made from (DESIGN.md §6, §8:
-a frozen paper download in a few queries, without the presenter)."""
+and worked out again after any write that changes what it is made from
+(docs/architecture.md, "The board paper and its formats" and "Performance budgets": a
+frozen paper download in a few queries, without the presenter)."""
 
+import re
 from decimal import Decimal
 from unittest import mock
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,7 +17,14 @@ from assessments.decisions import PositionInput, positions_record
 from principles.models import Principle
 from reports.actions import cover_sheet_save, cover_sheet_sections_choose, paper_file
 from reports.models import CoverSheet, FrozenPaper
-from reports.selectors import paper_inputs_key
+from reports.presenters import board_paper
+from reports.selectors import (
+    FIXED_WHILE_CLOSED,
+    PAPER_EDITION,
+    STAMPED,
+    code_edition,
+    paper_inputs_key,
+)
 from tests.factories import SETUP, MembershipFactory, TrustFactory, UserFactory
 from tests.helpers import (
     answer_everything,
@@ -234,3 +244,38 @@ def test_a_close_from_anywhere_freezes_the_paper(
     for callback in waiting:  # the commit
         callback()
     assert FrozenPaper.objects.get().inputs_key == paper_inputs_key(assessment)
+
+
+def test_every_table_the_paper_reads_moves_its_stamp_or_is_fixed_while_closed(frozen):
+    """The stamp's tables are not kept by hand: a table the paper reads that neither moves
+    the stamp nor is fixed while the quarter is closed fails here, until it is classified
+    (reports.selectors.STAMPED, FIXED_WHILE_CLOSED)."""
+    statements = []
+
+    def note(execute, sql, params, many, context):
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(note):
+        board_paper(frozen)
+    read = {
+        table for sql in statements for table in re.findall(r'(?:FROM|JOIN)\s+"?([a-z_]+)"?', sql)
+    }
+    classified = {model._meta.db_table for model in (*STAMPED, *FIXED_WHILE_CLOSED)}
+    assert read, "the paper read nothing"
+    assert read - classified == set()
+
+
+def test_the_paper_edition_follows_the_code_that_works_the_paper_out(tmp_path):
+    """A change of a paper's figures or wording in code moves every stamp: no number to
+    remember to raise."""
+    for app in ("principles", "assessments", "reports"):
+        (tmp_path / app).mkdir()
+        (tmp_path / app / "presenters.py").write_text("WORDS = 'before'\n")
+    (tmp_path / "reports" / "migrations").mkdir()
+    before = code_edition(tmp_path)
+    (tmp_path / "reports" / "migrations" / "0001.py").write_text("# not the paper's code\n")
+    assert code_edition(tmp_path) == before
+    (tmp_path / "assessments" / "presenters.py").write_text("WORDS = 'after'\n")
+    assert code_edition(tmp_path) != before
+    assert code_edition() == PAPER_EDITION

@@ -461,8 +461,8 @@ def test_questionnaire_save_queries_are_constant(
 # session, user, memberships, assessment; then in one transaction: savepoint, the
 # assessment locked, the response read, one upsert of all answers (a cleared one saved
 # blank), release. The response is not touched (its last activity is its answers'); a
-# first save makes it, with the seat the permission check read. DESIGN.md §8 allows ten
-# at most, for every kind.
+# first save makes it, with the seat the permission check read. The budget allows ten at
+# most, for every kind (docs/architecture.md, "Performance budgets").
 SAVE_QUERIES = 9
 FIRST_SAVE_QUERIES = 10
 
