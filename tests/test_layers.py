@@ -94,3 +94,35 @@ def test_every_declared_event_is_recorded_somewhere():
         and not any(r.endswith("*") and event.startswith(r[:-1]) for r in recorded)
     ]
     assert unused == []
+
+
+# Templates: each room renders its own pages (templates/<room>/), and a page includes
+# only its own room's parts, a lower room's, or the shared NHS.UK components and layout.
+
+TEMPLATES = ROOT / "templates"
+SHARED_TEMPLATES = {"nhsuk", "includes"}
+TEMPLATE_NAME = re.compile(r"""["']([a-z_]+)/[\w/.-]+\.(?:html|txt|svg)["']""")
+TEMPLATE_USE = re.compile(r"""{%\s*(?:include|extends)\s+["']([a-z_]+)/[\w/.-]+["']""")
+
+
+@pytest.mark.parametrize("app", [app for app in LAYERS if app != "config"])
+def test_each_room_renders_only_its_own_templates(app):
+    others = [
+        f"{path.relative_to(ROOT)} renders {folder}/…"
+        for path in modules_of(app)
+        if "migrations" not in path.parts
+        for folder in TEMPLATE_NAME.findall(path.read_text())
+        if folder != app and folder not in SHARED_TEMPLATES
+    ]
+    assert others == []
+
+
+def test_templates_include_only_their_own_room_a_lower_one_or_shared_parts():
+    against = [
+        f"{path.relative_to(ROOT)} uses {folder}/…"
+        for path in sorted(TEMPLATES.rglob("*.*"))
+        if (room := path.relative_to(TEMPLATES).parts[0]) in LAYERS
+        for folder in TEMPLATE_USE.findall(path.read_text())
+        if folder not in SHARED_TEMPLATES and not allowed(room, folder)
+    ]
+    assert against == []

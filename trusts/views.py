@@ -169,12 +169,12 @@ def invitation_accept_view(request, token: str):
                     f"You are on {invitation.trust.name}'s board. Sign in with "
                     f"{settings.OIDC_PROVIDER_NAME} to carry on.",
                 )
-                return redirect("sign-in")
+                return redirect(settings.LOGIN_URL)
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(
                 request, f"Welcome to Quarterdeck. You are on {invitation.trust.name}'s board."
             )
-            return redirect("home")
+            return redirect(settings.LOGIN_REDIRECT_URL)
     return render(
         request,
         "trusts/invitation_accept.html",
@@ -202,7 +202,7 @@ def _join_with_account(request, token: str, invitation):
             except InvitationError:
                 return render(request, "trusts/invitation_unusable.html", status=410)
             messages.success(request, f"You have joined {invitation.trust.name}'s board.")
-            return redirect("home")
+            return redirect(settings.LOGIN_REDIRECT_URL)
     return render(
         request,
         "trusts/invitation_join.html",

@@ -15,13 +15,13 @@ from trusts.permissions import Permission, has_permission, requires, requires_on
 
 @requires(Permission.SERVICE_USE)
 def home(request):
-    return render(request, "trusts/home.html", {"cards": trust_cards(request.user)})
+    return render(request, "assessments/home.html", {"cards": trust_cards(request.user)})
 
 
 @requires(Permission.SERVICE_USE)
 def papers(request):
     """Every published board paper of the person's boards, newest first by trust."""
-    return render(request, "trusts/papers.html", {"trusts": board_papers(request.user)})
+    return render(request, "assessments/papers.html", {"trusts": board_papers(request.user)})
 
 
 @requires_on_trust(Permission.TRUST_VIEW)
@@ -34,7 +34,7 @@ def trust_detail(request, trust: Trust):
         current = current_assessments([trust.pk]).get(trust.pk)
     return render(
         request,
-        "trusts/trust_detail.html",
+        "assessments/trust_detail.html",
         {
             "trust": trust,
             "members": trust.memberships.select_related("user").order_by("role", "user__full_name")
