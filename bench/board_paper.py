@@ -53,8 +53,8 @@ def measure_pdf(name: str, assessment) -> list:
     from django.template.loader import render_to_string
     from pypdf import PdfReader
 
-    from reports.pdf import render_pdf
-    from reports.presenters import board_paper
+    from reports.paper.pdf import render_pdf
+    from reports.paper.presenters import board_paper
 
     html = render_to_string("reports/paper_document.html", {"paper": board_paper(assessment)})
     pdf = render_pdf(html)
@@ -84,7 +84,7 @@ def measure_frozen(assessment) -> list:
     from django.urls import reverse
 
     from core.audit import SystemActor
-    from reports.actions import paper_file
+    from reports.paper.actions import paper_file
     from trusts.models import Membership, Role
 
     paper_file(assessment=assessment, by=SystemActor("benchmark"))  # freeze it
@@ -113,7 +113,7 @@ def measure_frozen(assessment) -> list:
 
 
 def main() -> None:
-    from reports.pdf import render_pdf
+    from reports.paper.pdf import render_pdf
 
     with app_with_bare_view(sys.modules[__name__]):
         render_pdf(TRIVIAL)  # load fonts once, as a running server would have

@@ -69,10 +69,10 @@ INSTALLED_APPS = [
 
 # What apps higher up do when a quarter closes (assessments.hooks): the published board
 # paper is frozen by a task once the close commits.
-ASSESSMENT_CLOSED_HOOKS = ["reports.actions.paper_freeze_later"]
+ASSESSMENT_CLOSED_HOOKS = ["reports.paper.actions.paper_freeze_later"]
 # What apps higher up keep of a published paper before answers leave its release (an
 # erasure, the retention date): assessments.actions.settling.
-RELEASE_SETTLING_HOOKS = ["reports.actions.papers_settle"]
+RELEASE_SETTLING_HOOKS = ["reports.paper.actions.papers_settle"]
 # The models of apps above assessments, and of Django's own apps, in whose free text an
 # erasure replaces the person's name and email address, with the path from each to its
 # trust (None: every row). Their text and JSON columns are found from the model
@@ -80,7 +80,7 @@ RELEASE_SETTLING_HOOKS = ["reports.actions.papers_settle"]
 ERASURE_TEXTS = {"reports.CoverSheet": "assessment__trust", "admin.LogEntry": None}
 # What apps higher up do once a person is erased (assessments.actions.erasure): stored
 # papers and ZIPs of their trusts, which may print their name, are made again on request.
-PERSON_ERASED_HOOKS = ["reports.actions.papers_forget"]
+PERSON_ERASED_HOOKS = ["reports.paper.actions.papers_forget"]
 # The optional sections of the board paper's cover sheet (reports.models.CoverSection)
 # that a trust has until its digital lead chooses its own set: the author's assurance
 # rating, "alert, advise, assure", and the strategic objectives and Board Assurance

@@ -6,8 +6,8 @@ from assessments import subject_access
 from assessments.views import cycles, decisions, questionnaire, running
 from assessments.views import home as home_views
 from core.views import healthz, public_page
-from reports import views as report_views
-from reports import views_programme as programme_views
+from reports.national import views as programme_views
+from reports.paper import views as report_views
 from trusts import views as trust_views
 
 # Before admin.site.urls is read: the admin signs in through our throttled page.

@@ -10,9 +10,9 @@ from openpyxl import Workbook
 
 from assessments import rules
 from core.text import printable
-from reports import programme_rows
-from reports.presenters import BoardPaper
-from reports.programme import TrustScores
+from reports.national import rows as programme_rows
+from reports.national.queries import TrustScores
+from reports.paper.presenters import BoardPaper
 from trusts.models import Region, TrustType
 
 

@@ -16,7 +16,7 @@ class FrozenPaper(models.Model):
         Assessment, on_delete=models.CASCADE, related_name="frozen_paper"
     )
     fingerprint = models.CharField(max_length=64)
-    # A cheap stamp of the data the paper was made from (reports.selectors.paper_inputs_key):
+    # A cheap stamp of the data the paper was made from (reports.paper.selectors.paper_inputs_key):
     # while it matches, a download serves the files without working out the paper again.
     inputs_key = models.CharField(max_length=64, blank=True, default="")
     pdf = models.BinaryField(blank=True, default=b"")

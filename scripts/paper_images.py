@@ -36,10 +36,10 @@ def main() -> None:
         from assessments.actions import assessment_close
         from assessments.models import Assessment
         from core.audit import SystemActor
-        from reports.actions import paper_file
-        from reports.documents import paper_pdf
-        from reports.presenters import board_paper
-        from reports.word import paper_docx
+        from reports.paper.actions import paper_file
+        from reports.paper.documents import paper_pdf
+        from reports.paper.presenters import board_paper
+        from reports.paper.word import paper_docx
 
         for command in ("migrate", "load_framework", "seed_demo"):
             call_command(command, verbosity=0, stdout=io.StringIO())

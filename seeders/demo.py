@@ -29,7 +29,7 @@ from core.audit import SystemActor
 from principles.actions import framework_load
 from principles.loader import read_framework, shipped_framework_files
 from principles.models import Framework, Principle
-from reports.actions import cover_sheet_save
+from reports.paper.actions import cover_sheet_save
 from trusts.actions import membership_add, trust_add, user_create
 from trusts.models import DataOrigin, Region, Role, SeatGroup, Trust, TrustType, User
 

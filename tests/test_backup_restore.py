@@ -13,7 +13,7 @@ from django.db import connection
 
 from assessments.actions import assessment_close, targets_set
 from principles.models import Principle
-from reports.actions import paper_file
+from reports.paper.actions import paper_file
 from tests.helpers import answer_everything, new_board_member
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -25,11 +25,11 @@ from assessments.actions import (
 )
 from core.models import AuditEvent
 from principles.models import Principle, Question
-from reports.actions import paper_file
 from reports.exports import PRINCIPLE_COLUMNS, QUESTION_COLUMNS
 from reports.models import FrozenPaper
-from reports.pdf import BASE_URL, PaperRenderError, render_pdf, static_path
-from reports.presenters import board_paper
+from reports.paper.actions import paper_file
+from reports.paper.pdf import BASE_URL, PaperRenderError, render_pdf, static_path
+from reports.paper.presenters import board_paper
 from tests.factories import SETUP, MembershipFactory, TrustFactory
 from tests.helpers import (
     answer_everything,
@@ -334,7 +334,7 @@ def test_close_is_not_turned_into_an_error_when_the_paper_cannot_render(
     url = reverse("assessment-close", args=[scored.trust.ods_code, scored.cycle.slug])
     fatal = FatalURLFetchingError("Error fetching a stylesheet")
     with (
-        mock.patch("reports.pdf.HTML.write_pdf", side_effect=fatal),
+        mock.patch("reports.paper.pdf.HTML.write_pdf", side_effect=fatal),
         django_capture_on_commit_callbacks(execute=True),
     ):
         response = client.post(url)
@@ -350,7 +350,7 @@ def test_close_is_not_turned_into_an_error_when_the_paper_cannot_render(
 
 def test_render_failure_is_an_ordinary_exception():
     with (
-        mock.patch("reports.pdf.HTML.write_pdf", side_effect=FatalURLFetchingError("no")),
+        mock.patch("reports.paper.pdf.HTML.write_pdf", side_effect=FatalURLFetchingError("no")),
         pytest.raises(PaperRenderError),
     ):
         render_pdf("<p>Hello</p>")
@@ -663,7 +663,7 @@ def squash(text: str) -> str:
 def test_word_paper_has_the_htmls_headings_tables_and_figures_in_order(
     published, coordinator, request, with_history
 ):
-    from reports.word import paper_docx
+    from reports.paper.word import paper_docx
 
     if with_history:
         request.getfixturevalue("previous_quarter")
@@ -679,7 +679,7 @@ def test_word_paper_has_the_htmls_headings_tables_and_figures_in_order(
 def test_word_paper_uses_word_headings_repeating_header_rows_and_alt_text(published):
     import docx
 
-    from reports.word import paper_docx
+    from reports.paper.word import paper_docx
 
     document = docx.Document(io.BytesIO(paper_docx(board_paper(published))))
     assert document.core_properties.language == "en-GB"
@@ -696,7 +696,7 @@ def test_word_paper_uses_word_headings_repeating_header_rows_and_alt_text(publis
 
 
 def test_word_paper_of_too_few_responses_says_so(assessment, coordinator, settings):
-    from reports.word import paper_docx
+    from reports.paper.word import paper_docx
 
     settings.MIN_RESPONSES = 3
     answer_everything(assessment, new_board_member(assessment.trust), 4)

@@ -1,6 +1,6 @@
 import pytest
 
-from reports import charts
+from reports.paper import charts
 
 
 def test_score_chart_bar_lengths_are_proportional_to_the_levels_above_not_started():

@@ -26,9 +26,9 @@ from assessments.presenters import NOT_PUBLISHED, Publication, submissions_in_wo
 from assessments.selectors import action_counts, publication
 from principles.actions import framework_load
 from principles.loader import read_framework, shipped_framework_files
-from reports.actions import paper_file
-from reports.paper_cover import gaps_phrase
-from reports.presenters import TREND_CAPTION, board_paper
+from reports.paper.actions import paper_file
+from reports.paper.cover import gaps_phrase
+from reports.paper.presenters import TREND_CAPTION, board_paper
 from tests.factories import SETUP, MembershipFactory
 from tests.helpers import (
     answer_everything,

@@ -13,8 +13,8 @@ from pypdf import PdfReader
 from assessments.actions import assessment_close, assessment_open
 from assessments.errors import AssessmentError
 from core.models import AuditEvent
-from reports.actions import cover_sheet_sections_choose, paper_file
 from reports.models import CoverSheet, CoverSheetConventions
+from reports.paper.actions import cover_sheet_sections_choose, paper_file
 from tests.helpers import EVERY_COVER_SECTION, answer_everything, new_board_member, quarter_of_year
 from tests.pages import forbidden, not_found
 

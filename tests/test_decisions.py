@@ -20,8 +20,8 @@ from assessments.models import ActionStatus, AgreedPosition, BoardAction, Princi
 from core.models import AuditEvent
 from principles.actions import framework_load
 from principles.loader import read_framework, shipped_framework_files
-from reports.actions import cover_sheet_save, paper_file
-from reports.presenters import board_paper
+from reports.paper.actions import cover_sheet_save, paper_file
+from reports.paper.presenters import board_paper
 from tests.factories import SETUP, MembershipFactory
 from tests.helpers import (
     answer_everything,

@@ -30,12 +30,12 @@ from assessments.decisions import ActionInput, board_action_save
 from assessments.models import BoardAction, Release, Response
 from core.models import AuditEvent
 from principles.models import Question
-from reports.actions import cover_sheet_save, paper_file
-from reports.bulk import bulk_export_start
 from reports.models import BulkExport, CoverSheet
-from reports.paper_change import changes_of
-from reports.presenters import board_paper
-from reports.selectors import comparison_quarter, paper_inputs
+from reports.national.bulk import bulk_export_start
+from reports.paper.actions import cover_sheet_save, paper_file
+from reports.paper.change import changes_of
+from reports.paper.presenters import board_paper
+from reports.paper.selectors import comparison_quarter, paper_inputs
 from tests.factories import (
     AccessAttemptFactory,
     BrowserKeyFactory,

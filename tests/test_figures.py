@@ -19,7 +19,7 @@ from assessments.actions import (
 from assessments.disclosure import latest_release
 from principles.models import Question
 from reports.exports import principle_rows
-from reports.presenters import board_paper
+from reports.paper.presenters import board_paper
 from tests.helpers import new_board_member, quarter_of_year, set_targets
 
 

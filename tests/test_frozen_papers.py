@@ -15,10 +15,10 @@ from django.utils import timezone
 from assessments.actions import assessment_close, assessment_open, assessment_reopen
 from assessments.decisions import PositionInput, positions_record
 from principles.models import Principle
-from reports.actions import cover_sheet_save, cover_sheet_sections_choose, paper_file
 from reports.models import CoverSheet, FrozenPaper
-from reports.presenters import board_paper
-from reports.selectors import (
+from reports.paper.actions import cover_sheet_save, cover_sheet_sections_choose, paper_file
+from reports.paper.presenters import board_paper
+from reports.paper.selectors import (
     FIXED_WHILE_CLOSED,
     PAPER_EDITION,
     STAMPED,
@@ -51,7 +51,7 @@ def pdf_url(assessment):
 
 def not_worked_out_again():
     return mock.patch(
-        "reports.actions.board_paper", side_effect=AssertionError("the paper was worked out")
+        "reports.paper.actions.board_paper", side_effect=AssertionError("the paper was worked out")
     )
 
 
@@ -249,7 +249,7 @@ def test_a_close_from_anywhere_freezes_the_paper(
 def test_every_table_the_paper_reads_moves_its_stamp_or_is_fixed_while_closed(frozen):
     """The stamp's tables are not kept by hand: a table the paper reads that neither moves
     the stamp nor is fixed while the quarter is closed fails here, until it is classified
-    (reports.selectors.STAMPED, FIXED_WHILE_CLOSED)."""
+    (reports.paper.selectors.STAMPED, FIXED_WHILE_CLOSED)."""
     statements = []
 
     def note(execute, sql, params, many, context):

@@ -124,7 +124,7 @@ def test_every_export_shows_a_formula_like_trust_name_as_text(
 def test_pdf_running_header_shows_the_trust_name_as_typed(published, coordinator):
     from pypdf import PdfReader
 
-    from reports.actions import paper_file
+    from reports.paper.actions import paper_file
 
     trust = published.trust
     trust.name = "Guy's & St Thomas' \"Test\" <Trust>"

@@ -15,8 +15,9 @@ from openpyxl import load_workbook
 
 from assessments import rules, scoring
 from assessments.models import AssessmentStatus, OverallResult, PrincipleResult
-from reports import programme, programme_rows
 from reports.models import BulkExport, BulkExportItem
+from reports.national import queries as programme
+from reports.national import rows as programme_rows
 from seeders.national import seed_national
 from tests.factories import (
     AssessmentFactory,
@@ -340,7 +341,7 @@ def test_bulk_papers_makes_one_zip_of_every_closed_paper(
 def test_bulk_papers_reports_one_trusts_failure_and_makes_the_rest(
     programme_staff, closed_pair, django_capture_on_commit_callbacks
 ):
-    from reports import bulk
+    from reports.national import bulk
 
     real = bulk.paper_file
 
@@ -367,7 +368,7 @@ def test_bulk_papers_reports_one_trusts_failure_and_makes_the_rest(
 
 
 def test_bulk_papers_counts_a_repeated_task_once(programme_staff, closed_pair):
-    from reports import bulk
+    from reports.national import bulk
 
     export = bulk.bulk_export_start(cycle=closed_pair[0].cycle, by=programme_staff)
     for _ in range(2):
@@ -378,7 +379,7 @@ def test_bulk_papers_counts_a_repeated_task_once(programme_staff, closed_pair):
 
 
 def test_bulk_papers_download_before_ready_is_404(signed_in, programme_staff, closed_pair):
-    from reports import bulk
+    from reports.national import bulk
 
     export = bulk.bulk_export_start(cycle=closed_pair[0].cycle, by=programme_staff)
     response = signed_in(programme_staff).get(reverse("bulk-papers-download", args=[export.pk]))

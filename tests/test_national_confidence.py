@@ -15,8 +15,8 @@ from openpyxl import load_workbook
 
 from assessments.actions import assessment_close, assessment_open, assessment_reopen
 from assessments.models import AssessmentStatus
-from reports import programme_rows
-from reports.presenters import board_paper
+from reports.national import rows as programme_rows
+from reports.paper.presenters import board_paper
 from tests.factories import SETUP, AssessmentFactory, CycleFactory, MembershipFactory, TrustFactory
 from tests.helpers import answer_everything, new_board_member, summary_rows
 from tests.test_national import compare

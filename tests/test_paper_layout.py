@@ -36,11 +36,11 @@ from principles.actions import framework_load
 from principles.content import forget_framework_content
 from principles.loader import read_framework, shipped_framework_files
 from principles.models import Principle, Question
-from reports.actions import cover_sheet_save
-from reports.documents import paper_pdf
 from reports.models import CoverSection, CoverSheet
-from reports.pdf import BASE_URL, _fetcher
-from reports.presenters import BoardPaper, board_paper
+from reports.paper.actions import cover_sheet_save
+from reports.paper.documents import paper_pdf
+from reports.paper.pdf import BASE_URL, _fetcher
+from reports.paper.presenters import BoardPaper, board_paper
 from tests.factories import SETUP, MembershipFactory, TrustFactory, UserFactory
 from tests.helpers import LONG_COMMENT, answer_everything, quarter_of_year, set_targets
 from trusts.models import Role, SeatGroup

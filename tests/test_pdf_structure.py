@@ -8,8 +8,8 @@ from django.template.loader import render_to_string
 from pypdf import PdfReader
 
 from assessments.actions import assessment_close
-from reports.actions import paper_file
-from reports.presenters import board_paper
+from reports.paper.actions import paper_file
+from reports.paper.presenters import board_paper
 from tests.factories import SETUP
 from tests.helpers import submitted_board
 

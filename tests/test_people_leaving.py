@@ -20,8 +20,8 @@ from assessments.actions import (
 )
 from assessments.models import Answer, Response
 from core.models import AuditEvent, Email
-from reports.actions import paper_file
-from reports.presenters import board_paper
+from reports.paper.actions import paper_file
+from reports.paper.presenters import board_paper
 from tests.factories import SETUP
 from tests.helpers import answer_everything, new_board_member, submitted_board
 from trusts.actions import membership_remove

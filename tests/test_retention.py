@@ -14,7 +14,7 @@ from assessments.actions import assessment_close, assessment_reopen
 from assessments.models import Answer, Response
 from assessments.retention import retention_apply, retention_daily, retention_schedule
 from core.models import AuditEvent, Email
-from reports.presenters import board_paper
+from reports.paper.presenters import board_paper
 from tests.factories import AccessAttemptFactory, EmailFactory
 from tests.helpers import on_day, run_waiting_tasks, submitted_board
 

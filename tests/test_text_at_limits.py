@@ -50,8 +50,8 @@ from core.forms import limit_of
 from core.mail import SUBJECT_LIMIT
 from core.text import ELLIPSIS, printable, shortened
 from principles.content import forget_framework_content
-from reports.presenters import board_paper
-from reports.word import CORE_PROPERTY_LIMIT
+from reports.paper.presenters import board_paper
+from reports.paper.word import CORE_PROPERTY_LIMIT
 from tests import test_adversaries as adversaries
 from tests import test_paper_layout as paper_layout
 from tests.factories import (

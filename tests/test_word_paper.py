@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from docx.shared import Emu
 from lxml import html
 
-from reports.word import paper_docx
+from reports.paper.word import paper_docx
 from tests.test_paper_layout import BOARD_SIZES, longest_paper_of
 
 TWIPS_PER_EMU = 1 / 635

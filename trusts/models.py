@@ -125,7 +125,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
     # Any change to the person (a name corrected in the admin, an erasure), so a frozen
-    # board paper that names them knows to look again (reports.selectors.paper_inputs_key).
+    # board paper that names them knows to look again (reports.paper.selectors.paper_inputs_key).
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = UserManager()

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from assessments.models import Assessment, AssessmentStatus, parse_quarter
 from core.audit import SystemActor
-from reports.actions import TooFewResponses, paper_file
+from reports.paper.actions import TooFewResponses, paper_file
 from trusts.models import Trust
 
 

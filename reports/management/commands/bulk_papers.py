@@ -8,8 +8,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from assessments.models import Cycle, parse_quarter
 from core.audit import SystemActor
-from reports.bulk import Progress, bulk_export_start, progress_of
 from reports.models import BulkExport
+from reports.national.bulk import Progress, bulk_export_start, progress_of
 
 # A worker grows by about 0.3 MB a paper (measured over 80 papers: 143 to 164 MB), so 100
 # papers keep it under 200 MB, and a quarter of 200 papers starts each worker only once:

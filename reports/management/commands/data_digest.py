@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 
 from assessments.models import Answer, Assessment, AssessmentStatus
 from reports.models import FrozenPaper
-from reports.presenters import board_paper
+from reports.paper.presenters import board_paper
 
 
 class Command(BaseCommand):

@@ -18,9 +18,9 @@ from django.utils import timezone
 
 from assessments.models import Assessment, AssessmentStatus, Cycle
 from core.audit import SystemActor, audit, person
-from reports.actions import paper_file
-from reports.documents import paper_filename
 from reports.models import BulkExport, BulkExportItem, FrozenPaper
+from reports.paper.actions import paper_file
+from reports.paper.documents import paper_filename
 
 
 def closed_assessments(cycle: Cycle):

@@ -35,7 +35,7 @@ from trusts.models import Membership, Role, Trust, User
 TREND_QUARTERS = 8
 
 
-PROJECT = Path(__file__).resolve().parent.parent
+PROJECT = Path(__file__).resolve().parents[2]
 
 
 def code_edition(root: Path = PROJECT) -> str:

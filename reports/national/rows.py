@@ -1,4 +1,4 @@
-"""How the national view shows what programme staff may read (``reports.programme``):
+"""How the national view shows what programme staff may read (``reports.national.queries``):
 completion with its rates, the comparison's cells with their colours and the key to them,
 what each trust's figures rest on (submitted of the board, the rate, the confidence the
 trust's paper shows), a principle's spread by group, one trust's quarters and its trend
@@ -15,8 +15,8 @@ from assessments import rules, scoring
 from assessments.models import AssessmentStatus, quarter_label
 from assessments.presenters import one_decimal
 from principles.models import LEVEL_LABELS, LEVELS
-from reports.paper_cover import confidence_of
-from reports.programme import RestsOn, TrendPoint, TrustCompletion, TrustQuarter, TrustScores
+from reports.national.queries import RestsOn, TrendPoint, TrustCompletion, TrustQuarter, TrustScores
+from reports.paper.cover import confidence_of
 from trusts.models import Region, Trust, TrustType
 
 # Completion
@@ -165,7 +165,7 @@ def rests_on(figures: RestsOn) -> RestsOnRow:
 
 @dataclass(frozen=True)
 class _PrincipleFlags:
-    """What the paper's confidence reads of each principle's row (reports.presenters)."""
+    """What the paper's confidence reads of each principle's row (reports.paper.presenters)."""
 
     assurance_gap: bool
     views_differ: bool

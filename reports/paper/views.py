@@ -11,13 +11,13 @@ from assessments.models import Assessment
 from assessments.selectors import publication
 from assessments.views import with_assessment
 from core.kept import typed
-from reports.actions import cover_sheet_save, cover_sheet_sections_choose, paper_file
-from reports.documents import paper_filename
 from reports.exports import EXPORTS, as_csv, as_xlsx
-from reports.forms import CoverSheetForm, CoverSheetSectionsForm
 from reports.models import CoverSheet
-from reports.presenters import board_paper
-from reports.selectors import cover_sheet_sections, cover_sheet_start
+from reports.paper.actions import cover_sheet_save, cover_sheet_sections_choose, paper_file
+from reports.paper.documents import paper_filename
+from reports.paper.forms import CoverSheetForm, CoverSheetSectionsForm
+from reports.paper.presenters import board_paper
+from reports.paper.selectors import cover_sheet_sections, cover_sheet_start
 from trusts.permissions import Permission, has_permission, requires_on_trust
 
 CONTENT_TYPES = {

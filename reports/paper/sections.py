@@ -8,7 +8,7 @@ from fractions import Fraction
 from assessments import rules, scoring
 from assessments.presenters import CHOSEN_BY_THE_BOARD, one_decimal, rag_shown
 from principles.models import LEVEL_LABELS, LEVELS
-from reports.selectors import PaperInputs
+from reports.paper.selectors import PaperInputs
 
 
 @dataclass(frozen=True)

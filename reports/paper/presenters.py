@@ -2,8 +2,8 @@
 figures and the fingerprint of a frozen paper. Figures come from the scoring module and
 the summary table, rules from assessments.rules; rounding and wording happen in the
 presenters and nowhere else. This module puts the paper together and words its gap
-analysis and charts; the cover (reports.paper_cover), the change since last quarter
-(reports.paper_change) and the later sections (reports.paper_sections) are their own."""
+analysis and charts; the cover (reports.paper.cover), the change since last quarter
+(reports.paper.change) and the later sections (reports.paper.sections) are their own."""
 
 import hashlib
 import json
@@ -22,10 +22,10 @@ from assessments.presenters import (
     submissions_in_words,
 )
 from principles.models import LEVEL_LABELS, LEVELS
-from reports import charts
-from reports.paper_change import change_words, changes_of
-from reports.paper_cover import Cover, cover_of, gaps_phrase
-from reports.paper_sections import (
+from reports.paper import charts
+from reports.paper.change import change_words, changes_of
+from reports.paper.cover import Cover, cover_of, gaps_phrase
+from reports.paper.sections import (
     ActionLog,
     AppendixSection,
     NextLevel,
@@ -34,7 +34,7 @@ from reports.paper_sections import (
     long_date,
     next_levels_of,
 )
-from reports.selectors import PaperInputs, comparison_quarter, paper_inputs
+from reports.paper.selectors import PaperInputs, comparison_quarter, paper_inputs
 
 LEVEL_KEY = ", ".join(f"{level} {LEVEL_LABELS[level].lower()}" for level in LEVELS)
 

@@ -28,7 +28,7 @@ from docx.shared import Cm, Emu, Pt
 from lxml import etree, html
 
 from core.text import printable, shortened
-from reports.presenters import BoardPaper
+from reports.paper.presenters import BoardPaper
 
 HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4}
 LISTS = {"ul": "List Bullet", "ol": "List Number"}

@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from django.template.loader import render_to_string
 from django.utils.text import slugify
 
-from reports.pdf import render_pdf
-from reports.presenters import BoardPaper
+from reports.paper.pdf import render_pdf
+from reports.paper.presenters import BoardPaper
 
 
 def paper_pdf(paper: BoardPaper) -> bytes:

@@ -12,12 +12,12 @@ from assessments.errors import AssessmentError
 from assessments.models import Assessment
 from core.audit import SystemActor, audit
 from core.fields import fraction_text
-from reports.documents import PaperFile, paper_filename, paper_pdf
 from reports.models import BulkExport, CoverSection, CoverSheet, CoverSheetConventions, FrozenPaper
-from reports.paper_change import changes_of
-from reports.presenters import board_paper
-from reports.selectors import comparison_quarter, paper_inputs, paper_inputs_key
-from reports.word import paper_docx
+from reports.paper.change import changes_of
+from reports.paper.documents import PaperFile, paper_filename, paper_pdf
+from reports.paper.presenters import board_paper
+from reports.paper.selectors import comparison_quarter, paper_inputs, paper_inputs_key
+from reports.paper.word import paper_docx
 
 FORMATS = {"pdf": paper_pdf, "docx": paper_docx}
 

@@ -1,12 +1,12 @@
 """The board paper's cover sheet: the digital lead's own words where given, and the
-executive summary written from the figures (reports.presenters puts the paper together)."""
+executive summary written from the figures (reports.paper.presenters puts the paper together)."""
 
 from dataclasses import dataclass, replace
 
 from assessments import rules
 from assessments.presenters import one_decimal
-from reports.paper_conventions import conventions_of
-from reports.paper_sections import long_date
+from reports.paper.conventions import conventions_of
+from reports.paper.sections import long_date
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ class Cover:
     previous_considerations: str = ""
     strategy_title: str = ""
     strategy_url: str = ""
-    # The trust's own sections, where switched on and filled in (reports.paper_conventions):
+    # The trust's own sections, where switched on and filled in (reports.paper.conventions):
     # cover table rows, the author's assurance rating beside the confidence, "alert,
     # advise, assure" and the impacts, each as (heading, text).
     details: tuple[tuple[str, str], ...] = ()

@@ -8,12 +8,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from assessments.models import Cycle
 from assessments.selectors import cycle_among_all, cycle_by_slug
-from reports import programme, programme_rows
-from reports.bulk import bulk_export_start, closed_assessments, progress_of
 from reports.exports import as_csv, as_xlsx, comparison_columns, comparison_rows
-from reports.forms import NationalQuery
 from reports.models import BulkExport
-from reports.views import CONTENT_TYPES
+from reports.national import queries as programme
+from reports.national import rows as programme_rows
+from reports.national.bulk import bulk_export_start, closed_assessments, progress_of
+from reports.national.forms import NationalQuery
+from reports.paper.views import CONTENT_TYPES
 from trusts.models import Region, Trust, TrustType
 from trusts.permissions import Permission, requires
 

@@ -2,7 +2,7 @@
 they rest on, one trust's quarters and its trend beside its peers, as exact values. Read
 from the summary table and the release it was written from, never from answers, and only
 for assessments that closed with at least MIN_RESPONSES submitted. How the national view
-shows them (words, rounded figures, colours, spreads) is ``reports.programme_rows``."""
+shows them (words, rounded figures, colours, spreads) is ``reports.national.rows``."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from assessments import rules, scoring
-from reports.selectors import PaperInputs
+from reports.paper.selectors import PaperInputs
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """The trust's own cover-sheet sections on the board paper's cover: each shown where the
 trust has switched it on (reports.models.CoverSection) and the digital lead has filled it
-in, in every format (reports.paper_cover puts them on the cover)."""
+in, in every format (reports.paper.cover puts them on the cover)."""
 
 from reports.models import AssuranceRating, CoverPurposes, CoverSection, FoiStatus, Session
 
@@ -48,7 +48,7 @@ def _detail(sheet, section: str) -> str:
 
 def conventions_of(sheet, sections: frozenset[str]) -> dict:
     """The cover's values from the sections switched on (``sections``), for
-    dataclasses.replace on reports.paper_cover.Cover. A section switched off shows
+    dataclasses.replace on reports.paper.cover.Cover. A section switched off shows
     nothing, whatever the sheet keeps for it."""
     shown: dict = {
         "details": tuple(
