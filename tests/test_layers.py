@@ -96,13 +96,49 @@ def test_every_declared_event_is_recorded_somewhere():
     assert unused == []
 
 
-# Templates: each room renders its own pages (templates/<room>/), and a page includes
-# only its own room's parts, a lower room's, or the shared NHS.UK components and layout.
+# Templates: each room keeps its pages beside its code (<room>/templates/<room>/) and
+# renders only those; a page includes its own room's parts, a lower room's, or the shared
+# NHS.UK components and layout, which are all the top-level templates/ folder holds.
 
 TEMPLATES = ROOT / "templates"
 SHARED_TEMPLATES = {"nhsuk", "includes"}
+# The layout, the error pages, the shared components; the public pages and the emails'
+# words, which more than one room sends, until they find a room of their own.
+TOP_LEVEL_TEMPLATES = {
+    "base.html",
+    "narrow.html",
+    "confirm.html",
+    "403.html",
+    "403_csrf.html",
+    "404.html",
+    "500.html",
+    "database_busy.html",
+    "nhsuk",
+    "includes",
+    "pages",
+    "email",
+}
 TEMPLATE_NAME = re.compile(r"""["']([a-z_]+)/[\w/.-]+\.(?:html|txt|svg)["']""")
 TEMPLATE_USE = re.compile(r"""{%\s*(?:include|extends)\s+["']([a-z_]+)/[\w/.-]+["']""")
+
+
+def room_templates() -> list[tuple[str, Path]]:
+    return [
+        (app, path) for app in LAYERS for path in sorted((ROOT / app / "templates").rglob("*.*"))
+    ]
+
+
+def test_top_level_templates_hold_only_the_layout_and_shared_parts():
+    assert {path.name for path in TEMPLATES.iterdir()} <= TOP_LEVEL_TEMPLATES
+
+
+def test_each_room_keeps_its_templates_under_its_own_name():
+    misplaced = [
+        str(path.relative_to(ROOT))
+        for app, path in room_templates()
+        if path.relative_to(ROOT / app / "templates").parts[0] != app
+    ]
+    assert misplaced == []
 
 
 @pytest.mark.parametrize("app", [app for app in LAYERS if app != "config"])
@@ -120,9 +156,9 @@ def test_each_room_renders_only_its_own_templates(app):
 def test_templates_include_only_their_own_room_a_lower_one_or_shared_parts():
     against = [
         f"{path.relative_to(ROOT)} uses {folder}/…"
-        for path in sorted(TEMPLATES.rglob("*.*"))
-        if (room := path.relative_to(TEMPLATES).parts[0]) in LAYERS
+        for room, path in room_templates()
         for folder in TEMPLATE_USE.findall(path.read_text())
         if folder not in SHARED_TEMPLATES and not allowed(room, folder)
     ]
+    assert room_templates()
     assert against == []
