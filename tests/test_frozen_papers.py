@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from assessments.actions import assessment_close, assessment_open, assessment_reopen
 from assessments.decisions import PositionInput, positions_record
+from principles.content import forget_framework_content
 from principles.models import Principle
 from reports.models import CoverSheet, FrozenPaper
 from reports.paper.actions import cover_sheet_save, cover_sheet_sections_choose, paper_file
@@ -21,6 +22,7 @@ from reports.paper.presenters import board_paper
 from reports.paper.selectors import (
     FIXED_WHILE_CLOSED,
     PAPER_EDITION,
+    SETTLED_BY_HOOKS,
     STAMPED,
     code_edition,
     paper_inputs_key,
@@ -246,10 +248,21 @@ def test_a_close_from_anywhere_freezes_the_paper(
     assert FrozenPaper.objects.get().inputs_key == paper_inputs_key(assessment)
 
 
-def test_every_table_the_paper_reads_moves_its_stamp_or_is_fixed_while_closed(frozen):
+def test_every_table_the_paper_reads_moves_its_stamp_or_is_fixed_while_closed(
+    frozen, coordinator, settings
+):
     """The stamp's tables are not kept by hand: a table the paper reads that neither moves
-    the stamp nor is fixed while the quarter is closed fails here, until it is classified
-    (reports.paper.selectors.STAMPED, FIXED_WHILE_CLOSED)."""
+    the stamp, nor is fixed while the quarter is closed, nor is settled by a hook that drops
+    the frozen files, fails here until it is classified (reports.paper.selectors). Every
+    branch is taken: peers, an earlier quarter, a cover sheet and the trust's sections, an
+    agreed position, the framework read afresh."""
+    _peer_closes(frozen, coordinator, settings)
+    _earlier_quarter_closes(frozen, coordinator, settings)
+    _sections_chosen(frozen, coordinator, settings)
+    _cover_sheet(frozen, coordinator, settings)
+    _meeting_today(frozen, coordinator, settings)
+    _position(frozen, coordinator, settings)
+    forget_framework_content()
     statements = []
 
     def note(execute, sql, params, many, context):
@@ -261,8 +274,11 @@ def test_every_table_the_paper_reads_moves_its_stamp_or_is_fixed_while_closed(fr
     read = {
         table for sql in statements for table in re.findall(r'(?:FROM|JOIN)\s+"?([a-z_]+)"?', sql)
     }
-    classified = {model._meta.db_table for model in (*STAMPED, *FIXED_WHILE_CLOSED)}
-    assert read, "the paper read nothing"
+    classified = {
+        model._meta.db_table for model in (*STAMPED, *FIXED_WHILE_CLOSED, *SETTLED_BY_HOOKS)
+    }
+    for branch in ("principles_question", "reports_coversheetconventions", "assessments_release"):
+        assert branch in read, f"the walk did not reach {branch}"
     assert read - classified == set()
 
 

@@ -567,3 +567,13 @@ def test_only_the_board_member_who_answers_saves_or_submits_their_answers(
         response_submit(response=response, by=coordinator)
     response.refresh_from_db()
     assert not response.is_submitted
+
+
+@pytest.mark.django_db(transaction=True)
+def test_saving_and_submitting_need_no_transaction_from_the_caller(assessment, board_member):
+    """The actions open their own transaction: with none around them (as a page's save
+    runs), locking the quarter's row still works on PostgreSQL, which refuses a row lock
+    outside a transaction."""
+    response = answer_everything(assessment, board_member, submit=False)
+    response = response_submit(response=response, by=board_member)
+    assert response.is_submitted

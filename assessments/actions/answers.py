@@ -55,12 +55,12 @@ def _same(answer: Answer | None, typed: AnswerInput) -> bool:
     )
 
 
-@transaction.atomic
 def _only_the_respondent(respondent_id: int | None, by: User) -> None:
     if by.pk != respondent_id:
         raise AssessmentError("Only the board member who answers can save their answers.")
 
 
+@transaction.atomic
 def answers_save(
     *,
     assessment: Assessment,

@@ -40,22 +40,28 @@ PROJECT = Path(__file__).resolve().parents[2]
 
 def code_edition(root: Path = PROJECT) -> str:
     """A digest of the code that works out what a paper shows (the principles',
-    quarters' and reports' apps), so that a paper frozen before a change of its figures or
-    wording in code is worked out again (and made again only if what it shows changed):
-    nobody has to remember to raise an edition number."""
-    digest = hashlib.sha256()
+    quarters' and reports' apps, but for their migrations and commands), so that a paper
+    frozen before a change in that code is worked out again, and made again if what it
+    shows changed (its fingerprint): nobody has to remember to raise an edition number. A
+    change of layout alone (a template, the print stylesheet) leaves stored papers as they
+    were published."""
+    digest, files = hashlib.sha256(), 0
     for app in ("principles", "assessments", "reports"):
         for path in sorted((root / app).rglob("*.py")):
-            if not {"migrations", "management"} & set(path.parts):
-                digest.update(str(path.relative_to(root)).encode() + path.read_bytes())
+            relative = path.relative_to(root)
+            if not {"migrations", "management"} & set(relative.parts):
+                digest.update(str(relative).encode() + path.read_bytes())
+                files += 1
+    if not files:
+        raise RuntimeError(f"No source of the paper's code under {root}: its edition is unknown.")
     return digest.hexdigest()[:16]
 
 
 PAPER_EDITION = code_edition()
 
 # What a closed quarter's paper reads, and how a change to each reaches its stamp
-# (paper_inputs_key). tests/test_frozen_papers.py fails if the paper reads a table in
-# neither list, so a new input cannot be missed.
+# (paper_inputs_key). tests/test_frozen_papers.py fails if the paper reads a table in none
+# of these lists, so a new input cannot be missed.
 STAMPED = (Assessment, Trust, AgreedPosition, CoverSheet, CoverSheetConventions, Membership, User)
 # Read, but fixed while the quarter stays closed: each changes only with a reopen and a new
 # close (which moves the stamp: the close's time), or never (a published framework, a
@@ -63,13 +69,16 @@ STAMPED = (Assessment, Trust, AgreedPosition, CoverSheet, CoverSheetConventions,
 FIXED_WHILE_CLOSED = (
     Cycle,
     PrincipleResult,
-    Release,
     Target,
     Framework,
     Principle,
     Question,
     LevelDescriptor,
 )
+# Changed while the quarter is closed only when answers leave it (an erasure, the retention
+# date): the hooks that settle it (reports.paper.actions.papers_settle, papers_forget) drop
+# the frozen files themselves.
+SETTLED_BY_HOOKS = (Release,)
 
 
 Respondent = dict[str, int | None]  # one member's released answers: question key -> score
