@@ -11,8 +11,7 @@ from django.urls import reverse
 
 from assessments.models import Assessment, QuarterState
 from assessments.presenters import Submissions
-from core.tasks import CANNOT_START_YET as NOT_YET
-from core.tasks import Task
+from core.tasks import CANNOT_START_YET, Task
 
 
 @dataclass(frozen=True)
@@ -124,9 +123,9 @@ def _while_open(assessment: Assessment, on_this, facts: QuarterFacts, state) -> 
     if state == QuarterState.NOT_OPENED:
         why = "Once the questionnaire is open."
         return [
-            Task("Who has answered", "", NOT_YET, hint=why),
-            Task("Remind those who have not answered", "", NOT_YET, hint=why),
-            Task("Close the questionnaire", "", NOT_YET, hint=why),
+            Task("Who has answered", "", CANNOT_START_YET, hint=why),
+            Task("Remind those who have not answered", "", CANNOT_START_YET, hint=why),
+            Task("Close the questionnaire", "", CANNOT_START_YET, hint=why),
         ]
     who = Task(
         "Who has answered",
@@ -194,7 +193,7 @@ def _positions(on_this, facts: QuarterFacts, state) -> Task:
         return Task(
             "Record the board's agreed position",
             "",
-            NOT_YET,
+            CANNOT_START_YET,
             hint="Once the questionnaire has closed.",
         )
     recorded = facts.positions == facts.principles
@@ -213,7 +212,7 @@ def _paper(on_this, state) -> Task:
     if state == QuarterState.CLOSED:
         return Task("Download the board paper", on_this("paper"), "Ready", done=True)
     if state == QuarterState.NOT_OPENED:
-        return Task("Download the board paper", "", NOT_YET, hint="Once it has closed.")
+        return Task("Download the board paper", "", CANNOT_START_YET, hint="Once it has closed.")
     return Task(
         "See the draft board paper",
         on_this("paper"),

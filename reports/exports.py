@@ -6,6 +6,7 @@ import csv
 import io
 from dataclasses import dataclass
 
+from django.http import HttpResponse
 from openpyxl import Workbook
 
 from assessments import rules
@@ -23,6 +24,22 @@ class Column:
 
 
 PLACES = rules.EXPORT_PLACES
+
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+def download(content: bytes, filename: str, extension: str) -> HttpResponse:
+    """A file to save, as every download of the paper's room and the national view's is."""
+    response = HttpResponse(content, content_type=CONTENT_TYPES[extension])
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 VIEWS_DIFFER_SD = float(rules.VIEWS_DIFFER_SD)
 MIN_SCORES = rules.MIN_SCORES_TO_JUDGE
 

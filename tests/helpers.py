@@ -10,6 +10,8 @@ from django.urls import reverse
 from assessments.actions import AnswerInput, answers_save, response_submit
 from assessments.models import Assessment, Response
 from principles.models import Question
+from reports.models import CoverSection
+from reports.paper.forms import IMPACT_SECTIONS
 from tests.factories import SETUP, MembershipFactory
 from trusts.models import Role, SeatGroup
 
@@ -108,6 +110,22 @@ LONG_COMMENT = " ".join(
 )
 
 
+def submit_spread_with_long_comments(assessment: Assessment, member, index: int, questions=None):
+    """The ``index``-th member's answers: scores spread over every level with the other
+    members', a long comment on a third of them; submitted."""
+    if questions is None:
+        questions = Question.objects.filter(framework=assessment.cycle.framework)
+    answers = {
+        question: AnswerInput(
+            score=1 + (index + question.pk) % 5,
+            comment=LONG_COMMENT if (index + question.pk) % 3 == 0 else "",
+        )
+        for question in questions
+    }
+    response = answers_save(assessment=assessment, respondent=member, answers=answers, by=member)
+    return response_submit(response=response, by=member)
+
+
 def board_with_long_comments(assessment: Assessment, coordinator, members: int) -> Assessment:
     """A board of ``members`` whose scores spread over every level, a long comment on a
     third of the answers and three targets, closed: the heaviest paper a board makes."""
@@ -116,17 +134,7 @@ def board_with_long_comments(assessment: Assessment, coordinator, members: int) 
     questions = list(Question.objects.filter(framework=assessment.cycle.framework))
     for index in range(members):
         member = new_board_member(assessment.trust)
-        answers = {
-            question: AnswerInput(
-                score=1 + (index + question.pk) % 5,
-                comment=LONG_COMMENT if (index + question.pk) % 3 == 0 else "",
-            )
-            for question in questions
-        }
-        response = answers_save(
-            assessment=assessment, respondent=member, answers=answers, by=member
-        )
-        response_submit(response=response, by=member)
+        submit_spread_with_long_comments(assessment, member, index, questions)
     set_targets(assessment, coordinator, {1: "4.0", 2: "3.5", 5: "4.5"})
     return assessment_close(assessment=assessment, by=coordinator)
 
@@ -157,23 +165,6 @@ def on_day(day: datetime.date):
 
 # Every optional section of the cover sheet switched on, as the page that chooses them posts it.
 EVERY_COVER_SECTION = {
-    "sections": [
-        "purposes",
-        "session",
-        "approved_by",
-        "version",
-        "strategic_objectives",
-        "baf_risks",
-        "foi",
-        "assurance_rating",
-        "alert_advise_assure",
-    ],
-    "impacts": [
-        "impact_quality",
-        "impact_equality",
-        "impact_finance",
-        "impact_legal",
-        "impact_information_governance",
-        "impact_sustainability",
-    ],
+    "sections": [value for value in CoverSection.values if value not in IMPACT_SECTIONS],
+    "impacts": list(IMPACT_SECTIONS),
 }

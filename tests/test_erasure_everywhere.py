@@ -50,6 +50,22 @@ from trusts.models import Invitation, SeatGroup, User
 MARK = "Erasable-remark"  # in every comment of the person who asks to be erased
 
 
+def cover_values(*, executive_sponsor: str, author: str) -> dict:
+    """A cover sheet for next week's meeting, naming its sponsor and author."""
+    return {
+        "meeting": "Board meeting in public",
+        "meeting_date": timezone.localdate() + datetime.timedelta(days=7),
+        "agenda_item": "7",
+        "executive_sponsor": executive_sponsor,
+        "author": author,
+        "purpose": "Assurance",
+        "recommendation": "Note the results.",
+        "previous_considerations": "",
+        "strategy_title": "",
+        "strategy_url": "",
+    }
+
+
 def answer(assessment, member, score, comment, *, submit=True):
     questions = Question.objects.filter(framework_id=assessment.cycle.framework_id)
     response = answers_save(
@@ -149,18 +165,7 @@ def test_an_erased_member_leaves_nothing_individual_in_any_store(
     for paper in (closed, later):
         cover_sheet_save(
             assessment=paper,
-            values={
-                "meeting": "Board meeting in public",
-                "meeting_date": timezone.localdate() + datetime.timedelta(days=7),
-                "agenda_item": "7",
-                "executive_sponsor": name,
-                "author": f"{name}, digital lead",
-                "purpose": "Assurance",
-                "recommendation": "Note the results.",
-                "previous_considerations": "",
-                "strategy_title": "",
-                "strategy_url": "",
-            },
+            values=cover_values(executive_sponsor=name, author=f"{name}, digital lead"),
             by=coordinator,
         )
         paper_file(assessment=paper, by=coordinator)
@@ -277,18 +282,7 @@ def test_a_digital_lead_named_on_a_paper_who_never_answered_leaves_no_stored_fil
     closed = quarter(framework, trust, coordinator, 1, members[1:], members[0])
     cover_sheet_save(
         assessment=closed,
-        values={
-            "meeting": "Board meeting in public",
-            "meeting_date": timezone.localdate() + datetime.timedelta(days=7),
-            "agenda_item": "7",
-            "executive_sponsor": "Chief executive",
-            "author": "Perpetua Vandersloot",
-            "purpose": "Assurance",
-            "recommendation": "Note the results.",
-            "previous_considerations": "",
-            "strategy_title": "",
-            "strategy_url": "",
-        },
+        values=cover_values(executive_sponsor="Chief executive", author="Perpetua Vandersloot"),
         by=coordinator,
     )
     assert "Vandersloot" in text_of_file(paper_file(assessment=closed, by=coordinator).content)

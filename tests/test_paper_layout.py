@@ -23,11 +23,8 @@ from django.utils import timezone
 from weasyprint import HTML
 
 from assessments.actions import (
-    AnswerInput,
-    answers_save,
     assessment_close,
     assessment_open,
-    response_submit,
 )
 from assessments.decisions import ActionInput, PositionInput, board_action_save, positions_record
 from assessments.models import previous_quarter
@@ -42,7 +39,12 @@ from reports.paper.documents import paper_pdf
 from reports.paper.pdf import BASE_URL, _fetcher
 from reports.paper.presenters import BoardPaper, board_paper
 from tests.factories import SETUP, MembershipFactory, TrustFactory, UserFactory
-from tests.helpers import LONG_COMMENT, answer_everything, quarter_of_year, set_targets
+from tests.helpers import (
+    answer_everything,
+    quarter_of_year,
+    set_targets,
+    submit_spread_with_long_comments,
+)
 from trusts.models import Role, SeatGroup
 
 BOARD_SIZES = (5, 10, 15)
@@ -166,17 +168,7 @@ def longest_board(members: int):
         assessment_close(assessment=peer_quarter, by=SETUP)
     assessment = assessment_open(trust=trust, cycle=cycle, by=coordinator)
     for index, member in enumerate(board):
-        answers = {
-            question: AnswerInput(
-                score=1 + (index + question.pk) % 5,
-                comment=LONG_COMMENT if (index + question.pk) % 3 == 0 else "",
-            )
-            for question in questions
-        }
-        response = answers_save(
-            assessment=assessment, respondent=member, answers=answers, by=member
-        )
-        response_submit(response=response, by=member)
+        submit_spread_with_long_comments(assessment, member, index, questions)
     set_targets(assessment, coordinator, {1: "4.0", 2: "3.5", 5: "4.5", 7: "5.0"})
     today = timezone.localdate()
     for number, days, status, rag in (  # a RAG of "" is worked out; amber, the board's

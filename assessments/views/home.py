@@ -69,14 +69,12 @@ class QuarterRow:
 
 
 def quarter_row(trust: Trust, cycle: Cycle, assessment: Assessment | None) -> QuarterRow:
-    state = assessment.state if assessment is not None else QuarterState.NOT_OPENED
-    step = quarter_step(trust, cycle, assessment)
-    if state == QuarterState.CLOSED:
+    if assessment is None or assessment.state == QuarterState.NOT_OPENED:
+        return QuarterRow(cycle, QuarterState.NOT_OPENED, "", quarter_step(trust, cycle, None))
+    page = reverse("assessment-detail", kwargs={"ods_code": trust.ods_code, "cycle": cycle.slug})
+    if assessment.is_closed:  # the row leads straight to the paper
         assessment.trust, assessment.cycle = trust, cycle  # already read: no query per row
         step = NextStep(f"Read the {cycle.label} board paper", paper_link(assessment).url)
-    page = ""
-    if state != QuarterState.NOT_OPENED:
-        page = reverse(
-            "assessment-detail", kwargs={"ods_code": trust.ods_code, "cycle": cycle.slug}
-        )
-    return QuarterRow(cycle, state, page, step)
+    else:
+        step = quarter_step(trust, cycle, assessment)
+    return QuarterRow(cycle, assessment.state, page, step)

@@ -1,20 +1,19 @@
 """Programme staff: completion across trusts, the comparison, its exports, bulk papers."""
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from assessments.models import Cycle
 from assessments.selectors import cycle_among_all, cycle_by_slug
-from reports.exports import as_csv, as_xlsx, comparison_columns, comparison_rows
+from reports.exports import as_csv, as_xlsx, comparison_columns, comparison_rows, download
 from reports.models import BulkExport
 from reports.national import queries as programme
 from reports.national import rows as programme_rows
 from reports.national.bulk import bulk_export_start, closed_assessments, progress_of
 from reports.national.forms import NationalQuery
-from reports.paper.views import CONTENT_TYPES
 from trusts.models import Region, Trust, TrustType
 from trusts.permissions import Permission, requires
 
@@ -162,9 +161,7 @@ def comparison_export(request, cycle: str, extension: str):
         content = as_csv(columns, rows)
     else:
         content = as_xlsx(columns, rows, title="Comparison")
-    response = HttpResponse(content, content_type=CONTENT_TYPES[extension])
-    response["Content-Disposition"] = f'attachment; filename="comparison-{found.slug}.{extension}"'
-    return response
+    return download(content, f"comparison-{found.slug}.{extension}", extension)
 
 
 @requires(Permission.PAPERS_BULK)

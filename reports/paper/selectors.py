@@ -62,7 +62,15 @@ PAPER_EDITION = code_edition()
 # What a closed quarter's paper reads, and how a change to each reaches its stamp
 # (paper_inputs_key). tests/test_frozen_papers.py fails if the paper reads a table in none
 # of these lists, so a new input cannot be missed.
-STAMPED = (Assessment, Trust, AgreedPosition, CoverSheet, CoverSheetConventions, Membership, User)
+STAMPED = {  # the name each table has in the stamp's query
+    "assessment": Assessment,
+    "trust": Trust,
+    "position": AgreedPosition,
+    "cover": CoverSheet,
+    "conventions": CoverSheetConventions,
+    "membership": Membership,
+    "user": User,
+}
 # Read, but fixed while the quarter stays closed: each changes only with a reopen and a new
 # close (which moves the stamp: the close's time), or never (a published framework, a
 # quarter's year and number).
@@ -309,13 +317,7 @@ def _peers(assessment: Assessment) -> tuple[dict[int, list[float]], dict[int, li
 
 
 def _inputs_key_sql() -> str:
-    tables = dict(
-        zip(
-            ("assessment", "trust", "position", "cover", "conventions", "membership", "user"),
-            (model._meta.db_table for model in STAMPED),
-            strict=True,
-        )
-    )
+    tables = {name: model._meta.db_table for name, model in STAMPED.items()}
     return """
 SELECT * FROM
  (SELECT COUNT(*), MAX(a.closed_at), MAX(t.updated_at) FROM {assessment} a

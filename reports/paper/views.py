@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -11,7 +11,7 @@ from assessments.models import Assessment
 from assessments.selectors import publication
 from assessments.views import with_assessment
 from core.kept import typed
-from reports.exports import EXPORTS, as_csv, as_xlsx
+from reports.exports import EXPORTS, as_csv, as_xlsx, download
 from reports.models import CoverSheet
 from reports.paper.actions import cover_sheet_save, cover_sheet_sections_choose, paper_file
 from reports.paper.documents import paper_filename
@@ -19,13 +19,6 @@ from reports.paper.forms import CoverSheetForm, CoverSheetSectionsForm
 from reports.paper.presenters import board_paper
 from reports.paper.selectors import cover_sheet_sections, cover_sheet_start
 from trusts.permissions import Permission, has_permission, requires_on_trust
-
-CONTENT_TYPES = {
-    "pdf": "application/pdf",
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-}
 
 
 def _may_see(request, assessment: Assessment) -> None:
@@ -37,12 +30,6 @@ def _may_see(request, assessment: Assessment) -> None:
         raise Http404("This questionnaire has not been opened.")
     if not has_permission(request.user, Permission.ASSESSMENT_RUN, trust=assessment.trust):
         raise PermissionDenied("The board paper is published when the quarter closes.")
-
-
-def _download(content: bytes, filename: str, extension: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=CONTENT_TYPES[extension])
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 @requires_on_trust(Permission.PAPER_VIEW)
@@ -70,7 +57,7 @@ def paper_page(request, assessment: Assessment):
 def paper_pdf_download(request, assessment: Assessment):
     _may_see(request, assessment)
     document = paper_file(assessment=assessment, by=request.user)
-    return _download(document.content, document.filename, "pdf")
+    return download(document.content, document.filename, "pdf")
 
 
 @requires_on_trust(Permission.PAPER_VIEW)
@@ -80,7 +67,7 @@ def paper_docx_download(request, assessment: Assessment):
     """The same paper as a Word file, for a board pack assembled in Word."""
     _may_see(request, assessment)
     document = paper_file(assessment=assessment, by=request.user, extension="docx")
-    return _download(document.content, document.filename, "docx")
+    return download(document.content, document.filename, "docx")
 
 
 @requires_on_trust(Permission.DATA_EXPORT)
@@ -106,7 +93,7 @@ def paper_export(request, assessment: Assessment, level: str, extension: str):
         kind=level,
         extension=extension,
     )
-    return _download(content, filename, extension)
+    return download(content, filename, extension)
 
 
 @requires_on_trust(Permission.ASSESSMENT_RUN)
