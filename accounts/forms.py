@@ -92,7 +92,7 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
     ):
         link = absolute(
             reverse(
-                "password-reset-confirm",
+                "accounts:password-reset-confirm",
                 kwargs={"uidb64": context["uid"], "token": context["token"]},
             )
         )

@@ -139,6 +139,6 @@ class SecondFactor:
             and not getattr(view, "before_second_factor", False)
         ):
             return redirect(
-                f"{reverse('two-factor')}?{urlencode({'next': request.get_full_path()})}"
+                f"{reverse('accounts:two-factor')}?{urlencode({'next': request.get_full_path()})}"
             )
         return None

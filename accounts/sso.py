@@ -182,7 +182,7 @@ def _only_when_configured(view):
         except requests.RequestException as problem:
             logger.warning("identity provider unreachable: %s", type(problem).__name__)
             messages.error(request, UNREACHABLE.format(provider=provider_name()))
-            return redirect("sign-in")
+            return redirect("accounts:sign-in")
 
     return wrapped
 
@@ -206,7 +206,7 @@ class SignOnCallback(OIDCAuthenticationCallbackView):
 
     @property
     def failure_url(self):
-        return reverse("sign-in")
+        return reverse("accounts:sign-in")
 
 
 sso_start = public(_only_when_configured(SignOnStart.as_view()))
@@ -229,7 +229,7 @@ def provider_sign_out_url(request) -> str | None:
         {
             "id_token_hint": id_token,
             "client_id": settings.OIDC_RP_CLIENT_ID,
-            "post_logout_redirect_uri": absolute(reverse("sign-in")),
+            "post_logout_redirect_uri": absolute(reverse("accounts:sign-in")),
         }
     )
     return f"{endpoint}?{query}"

@@ -2,6 +2,8 @@ from django.urls import path
 
 from accounts import sso, views
 
+app_name = "accounts"
+
 urlpatterns = [
     path("sign-in/", views.sign_in, name="sign-in"),
     path("sign-out/", views.sign_out, name="sign-out"),

@@ -82,7 +82,7 @@ def sign_out(request):
     if provider_url:
         return redirect(provider_url)
     messages.success(request, "You have signed out.")
-    return redirect("sign-in")
+    return redirect("accounts:sign-in")
 
 
 @public
@@ -91,7 +91,7 @@ def admin_sign_in(request, extra_context=None):
     for the second factor like every other page."""
     if request.user.is_authenticated:
         raise PermissionDenied
-    return redirect(f"{reverse('sign-in')}?next={reverse('admin:index')}")
+    return redirect(f"{reverse('accounts:sign-in')}?next={reverse('admin:index')}")
 
 
 @requires(Permission.SERVICE_USE)
@@ -113,7 +113,7 @@ def two_factor_verify(request):
     if not two_factor.is_pending(request):
         return redirect(_next_or_home(request))
     if two_factor.app_device(request.user) is None:
-        return redirect(f"{reverse('two-factor-set-up')}?{request.GET.urlencode()}")
+        return redirect(f"{reverse('accounts:two-factor-set-up')}?{request.GET.urlencode()}")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         problem = two_factor.verify(user=request.user, code=form.cleaned_data["code"])
@@ -134,7 +134,7 @@ def two_factor_verify(request):
 def two_factor_set_up(request):
     """Scan or type the key, then prove it with a code; recovery codes follow."""
     if two_factor.is_pending(request) and two_factor.app_device(request.user) is not None:
-        return redirect("two-factor")  # a new app needs the old one first, or a reset
+        return redirect("accounts:two-factor")  # a new app needs the old one first, or a reset
     device = two_factor.app_device_to_confirm(request.user)
     form = SetUpCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -145,7 +145,7 @@ def two_factor_set_up(request):
             two_factor.mark_done(request)
             request.session[RECOVERY_CODES_SESSION_KEY] = codes
             request.session[AFTER_RECOVERY_CODES] = _next_or_home(request)
-            return redirect("two-factor-recovery-codes")
+            return redirect("accounts:two-factor-recovery-codes")
         form.add_error("code", "The code is not right: enter the code the app shows now")
     return render(
         request,
@@ -165,17 +165,17 @@ def two_factor_recovery_codes(request):
     """Shows new recovery codes once; a person who has used some can ask for new ones."""
     if request.method == "POST":
         if two_factor.app_device(request.user) is None:
-            return redirect("two-factor-set-up")
+            return redirect("accounts:two-factor-set-up")
         request.session[RECOVERY_CODES_SESSION_KEY] = two_factor.recovery_codes_new(
             user=request.user
         )
-        return redirect("two-factor-recovery-codes")
+        return redirect("accounts:two-factor-recovery-codes")
     return render(
         request,
         "accounts/two_factor_recovery_codes.html",
         {
             "codes": request.session.pop(RECOVERY_CODES_SESSION_KEY, None),
-            "carry_on": request.session.pop(AFTER_RECOVERY_CODES, reverse("account")),
+            "carry_on": request.session.pop(AFTER_RECOVERY_CODES, reverse("accounts:account")),
             "left": two_factor.recovery_codes_left(request.user),
         },
     )
@@ -204,7 +204,7 @@ def account(request):
 class PasswordReset(auth_views.PasswordResetView):
     form_class = PasswordResetForm
     template_name = "accounts/password_reset.html"
-    success_url = reverse_lazy("password-reset-sent")
+    success_url = reverse_lazy("accounts:password-reset-sent")
 
     def form_valid(self, form):
         if not reset_request_allowed(self.request, form.cleaned_data["email"]):
@@ -215,13 +215,13 @@ class PasswordReset(auth_views.PasswordResetView):
 class PasswordResetConfirm(auth_views.PasswordResetConfirmView):
     form_class = SetPasswordForm
     template_name = "accounts/password_reset_confirm.html"
-    success_url = reverse_lazy("password-reset-done")
+    success_url = reverse_lazy("accounts:password-reset-done")
 
 
 class PasswordChange(auth_views.PasswordChangeView):
     form_class = PasswordChangeForm
     template_name = "accounts/password_change.html"
-    success_url = reverse_lazy("account")
+    success_url = reverse_lazy("accounts:account")
 
     def form_valid(self, form):
         response = super().form_valid(form)

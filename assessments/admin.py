@@ -36,7 +36,7 @@ class AssessmentAdmin(admin.ModelAdmin):
 
 @admin.action(description="Erase the selected people (right to erasure)")
 def erase_people(modeladmin, request, queryset):
-    from assessments.actions import person_erase
+    from assessments.privacy.erasure import person_erase
 
     erased = [person_erase(user=user, by=request.user) for user in queryset]
     modeladmin.message_user(

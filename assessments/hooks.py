@@ -7,8 +7,9 @@ from django.utils.module_loading import import_string
 
 def assessment_closed(*, assessment) -> None:
     """Runs each of settings.ASSESSMENT_CLOSED_HOOKS (dotted paths to functions taking
-    ``assessment=``), in order, from inside the close (assessments.actions.assessment_close),
-    so that every close runs them: the page's, a command's, the demo's. A hook defers its
-    work to the commit (transaction.on_commit), so a rolled-back close leaves nothing."""
+    ``assessment=``), in order, from inside the close
+    (assessments.quarter.actions.assessment_close), so that every close runs them: the
+    page's, a command's, the demo's. A hook defers its work to the commit
+    (transaction.on_commit), so a rolled-back close leaves nothing."""
     for path in settings.ASSESSMENT_CLOSED_HOOKS:
         import_string(path)(assessment=assessment)

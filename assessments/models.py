@@ -253,7 +253,7 @@ class Answer(models.Model):
 class PrincipleResult(models.Model):
     """The board's aggregate for one principle in one assessment, from its latest release.
 
-    Written only when a release is published (assessments.disclosure), so reports and
+    Written only when a release is published (assessments.results.disclosure), so reports and
     national comparisons read these rows, never the answers, and see nothing between
     releases. Stored whatever the number of responses; readers apply MIN_RESPONSES. Group
     scores are empty where the release may not show groups.
@@ -408,7 +408,7 @@ class Release(models.Model):
     answers, the board as it was, and whether figures and group breakdowns could be shown.
 
     Every output (results page, paper, exports, national view) reads the latest release,
-    never the live answers, so nothing changes between releases. ``assessments.disclosure``
+    never the live answers, so nothing changes between releases. ``assessments.results.disclosure``
     decides when a new release may be made (docs/decisions/0015-disclosure.md).
     """
 
@@ -426,7 +426,7 @@ class Release(models.Model):
     # Set when someone whose answers fed this release, or the paper that compares with it,
     # is erased (or their answers reach the retention date): the paper's figures as
     # published, kept as aggregates, so that its rows no longer need anyone's answers
-    # (assessments.actions.settling). {"answers": {question id: [score or null, ...]},
+    # (assessments.results.settling). {"answers": {question id: [score or null, ...]},
     # "changes": {principle number or "overall": [low, high] or null},
     # "comments_withdrawn": n}.
     settled = models.JSONField(null=True, blank=True)

@@ -31,8 +31,8 @@ urlpatterns: list = []  # set by app_with_bare_view
 
 def papers():
     """The demo trust's closed quarter and a closed 15-member quarter with long comments."""
-    from assessments.actions import assessment_open
     from assessments.models import Assessment, AssessmentStatus
+    from assessments.quarter.actions import assessment_open
     from seeders.demo import seed_demo
     from tests.factories import MembershipFactory, TrustFactory
     from tests.helpers import board_with_long_comments
@@ -56,7 +56,7 @@ def measure_pdf(name: str, assessment) -> list:
     from reports.paper.pdf import render_pdf
     from reports.paper.presenters import board_paper
 
-    html = render_to_string("reports/paper_document.html", {"paper": board_paper(assessment)})
+    html = render_to_string("paper/document.html", {"paper": board_paper(assessment)})
     pdf = render_pdf(html)
     pages = len(PdfReader(io.BytesIO(pdf)).pages)
     sample = interleave(
@@ -91,7 +91,7 @@ def measure_frozen(assessment) -> list:
     coordinator = Membership.objects.filter(trust=assessment.trust, role=Role.COORDINATOR).first()
     client = Client()
     client.force_login(coordinator.user)
-    url = reverse("paper-pdf", args=[assessment.trust.ods_code, assessment.cycle.slug])
+    url = reverse("paper:paper-pdf", args=[assessment.trust.ods_code, assessment.cycle.slug])
 
     def download():
         response = client.get(url)

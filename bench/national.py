@@ -149,7 +149,7 @@ def inner(trusts: int, quarters: int, bulk: bool) -> None:
     )
     client = Client()
     client.force_login(staff)
-    path = reverse("programme-comparison", args=[cycle.slug])
+    path = reverse("national:programme-comparison", args=[cycle.slug])
     trust = Trust.objects.order_by("ods_code").first()
     region = trust.region
     variants = [

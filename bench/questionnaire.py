@@ -29,7 +29,7 @@ def build(board_size: int, year: int):
     """A trust with a board of ``board_size``, all but four of whom have submitted; the
     four are the subjects: one part way through, one submitted, one not yet started, and
     one who will clear an answer. Made through the actions."""
-    from assessments.actions import assessment_open
+    from assessments.quarter.actions import assessment_open
     from principles.models import Framework
     from tests.factories import MembershipFactory, TrustFactory
     from tests.helpers import answer_everything, new_board_member, quarter_of_year
@@ -58,13 +58,13 @@ def measure(board_size: int, year: int) -> list:
     from django.test import Client
     from django.urls import reverse
 
-    from assessments.forms import field_prefix
     from assessments.models import Response
+    from assessments.questionnaire.forms import field_prefix
     from principles.models import Question
 
     assessment, members = build(board_size, year)
     page_url = reverse(
-        "questionnaire-page",
+        "questionnaire:questionnaire-page",
         kwargs={
             "ods_code": assessment.trust.ods_code,
             "cycle": assessment.cycle.slug,

@@ -14,7 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 from config import proxy
-from config.layers import LAYERS
+from config.layers import LAYERS, room_template_dirs
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -71,14 +71,14 @@ INSTALLED_APPS = [
 # paper is frozen by a task once the close commits.
 ASSESSMENT_CLOSED_HOOKS = ["reports.paper.actions.paper_freeze_later"]
 # What apps higher up keep of a published paper before answers leave its release (an
-# erasure, the retention date): assessments.actions.settling.
+# erasure, the retention date): assessments.results.settling.
 RELEASE_SETTLING_HOOKS = ["reports.paper.actions.papers_settle"]
 # The models of apps above assessments, and of Django's own apps, in whose free text an
 # erasure replaces the person's name and email address, with the path from each to its
 # trust (None: every row). Their text and JSON columns are found from the model
-# (core.erasure.text_fields; assessments.actions.erasure; docs/data-map.md).
+# (core.erasure.text_fields; assessments.privacy.erasure; docs/data-map.md).
 ERASURE_TEXTS = {"reports.CoverSheet": "assessment__trust", "admin.LogEntry": None}
-# What apps higher up do once a person is erased (assessments.actions.erasure): stored
+# What apps higher up do once a person is erased (assessments.privacy.erasure): stored
 # papers and ZIPs of their trusts, which may print their name, are made again on request.
 PERSON_ERASED_HOOKS = ["reports.paper.actions.papers_forget"]
 # The optional sections of the board paper's cover sheet (reports.models.CoverSection)
@@ -94,7 +94,7 @@ COVER_SHEET_SECTIONS = [
 ]
 # What puts a form's field names and choice codes into words on a page that shows back
 # what was typed (core.kept.typed_back): each takes [(name, value)] and returns a dict.
-TYPED_INPUT_DESCRIBERS = ["assessments.forms.describe_typed"]
+TYPED_INPUT_DESCRIBERS = ["assessments.questionnaire.forms.describe_typed"]
 
 MIDDLEWARE = [
     # First, so that its one line per request (with the request id) covers everything.
@@ -130,7 +130,7 @@ WSGI_APPLICATION = "config.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [BASE_DIR / "templates", *room_template_dirs(BASE_DIR)],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -189,9 +189,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "sign-in"
-LOGIN_REDIRECT_URL = "home"
-LOGOUT_REDIRECT_URL = "sign-in"
+LOGIN_URL = "accounts:sign-in"
+LOGIN_REDIRECT_URL = "quarter:home"
+LOGOUT_REDIRECT_URL = "accounts:sign-in"
 
 # Sign-in (docs/decisions/0017-sign-in.md). Password sign-in can be switched off where
 # everyone signs in with their organisation's account.
@@ -214,8 +214,8 @@ OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME", "your organisation's a
 # Entra ID does not send email_verified; a single-tenant registration whose tenant owns
 # its email domains may switch this off (docs/deploy.md).
 OIDC_REQUIRE_EMAIL_VERIFIED = env_bool("OIDC_REQUIRE_EMAIL_VERIFIED", default=True)
-OIDC_AUTHENTICATION_CALLBACK_URL = "sso-callback"
-LOGIN_REDIRECT_URL_FAILURE = "sign-in"
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:sso-callback"
+LOGIN_REDIRECT_URL_FAILURE = "accounts:sign-in"
 SINGLE_SIGN_ON = bool(OIDC_ISSUER and OIDC_RP_CLIENT_ID)
 if PRODUCTION and not (PASSWORD_SIGN_IN or SINGLE_SIGN_ON):
     raise ImproperlyConfigured("Set OIDC_ISSUER and OIDC_CLIENT_ID, or keep PASSWORD_SIGN_IN on.")
@@ -267,7 +267,7 @@ KEPT_INPUT_HOURS = 24
 # form is kept for them too. A week covers a page left open over a weekend.
 BROWSER_KEY_DAYS = 7
 BROWSER_KEY_COOKIE = "quarterdeck_browser"
-# The retention schedule (assessments.retention, run daily by the task worker; the privacy
+# The retention schedule (assessments.privacy.retention, run daily by the task worker; the privacy
 # notice reads these figures). Individual answers go two years after their quarter closed
 # (eight quarters: a board compares year on year, and a closed quarter can still be
 # reopened to correct it); what was published stays, as aggregates. Sign-in records are

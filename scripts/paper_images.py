@@ -33,8 +33,8 @@ def main() -> None:
         django.setup()
         from django.core.management import call_command
 
-        from assessments.actions import assessment_close
         from assessments.models import Assessment
+        from assessments.quarter.actions import assessment_close
         from core.audit import SystemActor
         from reports.paper.actions import paper_file
         from reports.paper.documents import paper_pdf

@@ -745,7 +745,7 @@ def retention_runs(deployment: Deployment, tally: Tally) -> None:
     deployment.manage("apply_retention", "--schedule")
     waiting = deployment.query(
         "SELECT count(*) FROM django_tasks_database_dbtaskresult"
-        " WHERE task_path = 'assessments.retention.retention_daily' AND status = 'READY'"
+        " WHERE task_path = 'assessments.privacy.retention.retention_daily' AND status = 'READY'"
     )[0][0]
     printed = deployment.manage("apply_retention").strip()
     audited = deployment.query(

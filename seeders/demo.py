@@ -10,14 +10,6 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from assessments import actions as assessment_actions
-from assessments.decisions import (
-    ActionInput,
-    PositionInput,
-    board_action_save,
-    positions_record,
-    results_published_on,
-)
 from assessments.models import (
     Assessment,
     AssessmentStatus,
@@ -25,6 +17,15 @@ from assessments.models import (
     previous_quarter,
     quarter_of,
 )
+from assessments.quarter import actions as running_the_quarter
+from assessments.quarter.decisions import (
+    ActionInput,
+    PositionInput,
+    board_action_save,
+    positions_record,
+    results_published_on,
+)
+from assessments.questionnaire import actions as questionnaire
 from core.audit import SystemActor
 from principles.actions import framework_load
 from principles.loader import read_framework, shipped_framework_files
@@ -164,7 +165,7 @@ def _published_frameworks() -> list[Framework]:
 
 def _cycle(quarter: tuple[int, int], framework: Framework) -> Cycle:
     year, number = quarter
-    return assessment_actions.cycle_for_quarter(
+    return running_the_quarter.cycle_for_quarter(
         year=year, quarter=number, framework=framework, by=SEEDER
     )
 
@@ -203,13 +204,13 @@ def _run_quarter(
     assessment = Assessment.objects.filter(trust=trust, cycle=cycle).first()
     if assessment is not None and assessment.status != AssessmentStatus.DRAFT:
         return  # already seeded
-    assessment = assessment_actions.assessment_open(
+    assessment = running_the_quarter.assessment_open(
         trust=trust, cycle=cycle, by=coordinator, notify=False
     )
     principles = list(
         Principle.objects.filter(framework=cycle.framework).prefetch_related("questions")
     )
-    assessment_actions.targets_set(
+    running_the_quarter.targets_set(
         assessment=assessment,
         levels={p: Decimal(rng.choice(("3.5", "4.0", "4.0", "4.5"))) for p in principles},
         by=coordinator,
@@ -221,14 +222,14 @@ def _run_quarter(
                 question: _demo_answer(maturity[principle.number] + leaning, rng)
                 for question in principle.questions.all()
             }
-            assessment_actions.answers_save(
+            questionnaire.answers_save(
                 assessment=assessment, respondent=member, answers=answers, by=member
             )
         if member is not part_way:
             response = assessment.responses.get(respondent=member)
-            assessment_actions.response_submit(response=response, by=member)
+            questionnaire.response_submit(response=response, by=member)
     if close:
-        assessment_actions.assessment_close(assessment=assessment, by=coordinator)
+        running_the_quarter.assessment_close(assessment=assessment, by=coordinator)
         cover_sheet_save(
             assessment=assessment,
             values={
@@ -334,12 +335,12 @@ def _board_decisions(trust, cycle, coordinator) -> None:
         )
 
 
-def _demo_answer(level: float, rng: random.Random) -> assessment_actions.AnswerInput:
+def _demo_answer(level: float, rng: random.Random) -> questionnaire.AnswerInput:
     comment = rng.choice(DEMO_COMMENTS) if rng.random() < 0.12 else ""
     if rng.random() < 0.08:
-        return assessment_actions.AnswerInput(dont_know=True, comment=comment)
+        return questionnaire.AnswerInput(dont_know=True, comment=comment)
     score = min(5, max(1, round(level + rng.gauss(0, 0.6))))
-    return assessment_actions.AnswerInput(score=score, comment=comment)
+    return questionnaire.AnswerInput(score=score, comment=comment)
 
 
 def _user(name: str, domain_or_email: str, **flags) -> User:

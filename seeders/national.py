@@ -17,7 +17,6 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.utils import timezone
 
-from assessments.actions import cycle_for_quarter, results_publish
 from assessments.models import (
     Answer,
     Assessment,
@@ -28,6 +27,8 @@ from assessments.models import (
     previous_quarter,
     quarter_of,
 )
+from assessments.quarter.actions import cycle_for_quarter
+from assessments.results.actions import results_publish
 from core.audit import SystemActor
 from principles.actions import framework_load
 from principles.loader import read_framework, shipped_framework_files

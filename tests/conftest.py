@@ -4,8 +4,8 @@ import hypothesis
 import pytest
 from django.core.cache import cache
 
-from assessments.actions import assessment_close, assessment_open
 from assessments.models import AssessmentStatus
+from assessments.quarter.actions import assessment_close, assessment_open
 from principles.actions import framework_load
 from principles.content import forget_framework_content
 from principles.loader import read_framework, shipped_framework_files

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 import time_machine
 from django.urls import reverse
 
-from assessments.actions import AnswerInput, answers_save, response_submit
 from assessments.models import Assessment, Response
+from assessments.questionnaire.actions import AnswerInput, answers_save, response_submit
 from principles.models import Question
 from reports.models import CoverSection
 from reports.paper.forms import IMPACT_SECTIONS
@@ -48,7 +48,7 @@ def submitted_board(assessment: Assessment, count: int, score=3) -> list:
 
 def quarter_of_year(framework, year: int = 2026, quarter: int = 3):
     """A quarter with its NHS financial-year dates, made through the action."""
-    from assessments.actions import cycle_for_quarter
+    from assessments.quarter.actions import cycle_for_quarter
 
     return cycle_for_quarter(year=year, quarter=quarter, framework=framework, by=SETUP)
 
@@ -71,7 +71,7 @@ def set_targets(assessment: Assessment, coordinator, levels: dict[int, str]) -> 
     """Targets by principle number, as the coordinator sets them ("3.5")."""
     from decimal import Decimal
 
-    from assessments.actions import targets_set
+    from assessments.quarter.actions import targets_set
     from principles.models import Principle
 
     principles = {
@@ -86,7 +86,7 @@ def set_targets(assessment: Assessment, coordinator, levels: dict[int, str]) -> 
 
 def questionnaire_url(assessment, name, **kwargs):
     return reverse(
-        f"questionnaire-{name}",
+        f"questionnaire:questionnaire-{name}",
         kwargs={"ods_code": assessment.trust.ods_code, "cycle": assessment.cycle.slug, **kwargs},
     )
 
@@ -129,7 +129,7 @@ def submit_spread_with_long_comments(assessment: Assessment, member, index: int,
 def board_with_long_comments(assessment: Assessment, coordinator, members: int) -> Assessment:
     """A board of ``members`` whose scores spread over every level, a long comment on a
     third of the answers and three targets, closed: the heaviest paper a board makes."""
-    from assessments.actions import assessment_close
+    from assessments.quarter.actions import assessment_close
 
     questions = list(Question.objects.filter(framework=assessment.cycle.framework))
     for index in range(members):
@@ -144,7 +144,7 @@ def summary_rows(assessment: Assessment, scores: dict, respondents: int) -> None
     for each principle (by principle) and the overall score worked out from them."""
     from fractions import Fraction
 
-    from assessments import scoring
+    from assessments.results import scoring
     from tests.factories import OverallResultFactory, PrincipleResultFactory
 
     for principle, score in scores.items():

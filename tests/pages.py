@@ -29,7 +29,7 @@ def not_found(response):
 def to_sign_in(response, url: str):
     """Sent to sign in, and brought back to ``url`` afterwards."""
     assert response.status_code == 302
-    assert response["Location"] == f"{reverse('sign-in')}?next={quote(url)}"
+    assert response["Location"] == f"{reverse('accounts:sign-in')}?next={quote(url)}"
     return response
 
 

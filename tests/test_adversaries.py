@@ -32,15 +32,10 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from assessments.actions import (
-    AnswerInput,
-    answers_save,
-    assessment_close,
-    assessment_reopen,
-    person_erase,
-    response_submit,
-)
 from assessments.models import Answer, Response, ResponseStatus
+from assessments.privacy.erasure import person_erase
+from assessments.quarter.actions import assessment_close, assessment_reopen
+from assessments.questionnaire.actions import AnswerInput, answers_save, response_submit
 from principles.models import Question
 from tests.factories import SETUP, MembershipFactory, UserFactory
 from trusts.actions import membership_remove
@@ -130,28 +125,28 @@ def zip_text(content: bytes) -> str:
 
 @output("assessment page", ("coordinator",))
 def assessment_page(world, client):
-    return page(client, assessment_url(world, "assessment-detail"))
+    return page(client, assessment_url(world, "quarter:assessment-detail"))
 
 
 @output("completion table", ("coordinator",), kind="events")
 def completion_table(world, client):
-    text = page(client, assessment_url(world, "assessment-detail"))
+    text = page(client, assessment_url(world, "quarter:assessment-detail"))
     return text.split("<h2>Board results</h2>")[0]
 
 
 @output("paper page", ("coordinator", "board member", "programme staff"))
 def paper_page(world, client):
-    return page(client, assessment_url(world, "paper"))
+    return page(client, assessment_url(world, "paper:paper"))
 
 
 @output("paper PDF", ("coordinator", "board member", "programme staff"), printed=True)
 def paper_pdf(world, client):
-    return download(client, assessment_url(world, "paper-pdf"), pdf_text)
+    return download(client, assessment_url(world, "paper:paper-pdf"), pdf_text)
 
 
 @output("paper Word", ("coordinator", "board member", "programme staff"))
 def paper_word(world, client):
-    return download(client, assessment_url(world, "paper-docx"), docx_text)
+    return download(client, assessment_url(world, "paper:paper-docx"), docx_text)
 
 
 def docx_text(content: bytes) -> str:
@@ -165,56 +160,63 @@ def docx_text(content: bytes) -> str:
 for _level in ("principles", "questions"):
     output(f"{_level} CSV", ("coordinator",))(
         lambda world, client, level=_level: download(
-            client, assessment_url(world, "paper-export", level, "csv"), bytes.decode
+            client, assessment_url(world, "paper:paper-export", level, "csv"), bytes.decode
         )
     )
     output(f"{_level} Excel", ("coordinator",))(
         lambda world, client, level=_level: download(
-            client, assessment_url(world, "paper-export", level, "xlsx"), xlsx_text
+            client, assessment_url(world, "paper:paper-export", level, "xlsx"), xlsx_text
         )
     )
 
 
 @output("trust page", ("coordinator", "board member", "programme staff"))
 def trust_page(world, client):
-    return page(client, trust_url(world, "trust-detail"))
+    return page(client, trust_url(world, "quarter:trust-detail"))
 
 
 @output("home page", ("coordinator", "board member", "programme staff"))
 def home_page(world, client):
-    return page(client, reverse("home"))
+    return page(client, reverse("quarter:home"))
 
 
 @output("board papers page", ("coordinator", "board member"), kind="events")
 def board_papers_page(world, client):
-    return page(client, reverse("board-papers"))
+    return page(client, reverse("quarter:board-papers"))
 
 
 @output("questionnaire start", ("board member",))
 def questionnaire_start(world, client):
-    return page(client, assessment_url(world, "questionnaire-start"))
+    return page(client, assessment_url(world, "questionnaire:questionnaire-start"))
 
 
 @output("audit trail", ("coordinator", "programme staff"), kind="events")
 def audit_trail(world, client):
-    return page(client, trust_url(world, "audit-trail"))
+    return page(client, trust_url(world, "trusts:audit-trail"))
 
 
 @output("national completion", ("programme staff",), kind="events")
 def national_completion(world, client):
-    return page(client, reverse("programme-completion", args=[world.assessment.cycle.slug]))
+    return page(
+        client, reverse("national:programme-completion", args=[world.assessment.cycle.slug])
+    )
 
 
 @output("national comparison", ("programme staff",))
 def national_comparison(world, client):
-    return page(client, reverse("programme-comparison", args=[world.assessment.cycle.slug]))
+    return page(
+        client, reverse("national:programme-comparison", args=[world.assessment.cycle.slug])
+    )
 
 
 for _extension, _reader in (("csv", bytes.decode), ("xlsx", xlsx_text)):
     output(f"national comparison {_extension}", ("programme staff",))(
         lambda world, client, extension=_extension, reader=_reader: download(
             client,
-            reverse("programme-comparison-export", args=[world.assessment.cycle.slug, extension]),
+            reverse(
+                "national:programme-comparison-export",
+                args=[world.assessment.cycle.slug, extension],
+            ),
             reader,
         )
     )
@@ -225,11 +227,11 @@ def bulk_zip(world, client):
     from reports.models import BulkExport
 
     with world.callbacks(execute=True):
-        client.post(reverse("bulk-papers", args=[world.assessment.cycle.slug]))
+        client.post(reverse("national:bulk-papers", args=[world.assessment.cycle.slug]))
     export = BulkExport.objects.order_by("-pk").first()
     if export is None:  # nothing closed: no ZIP is offered or made
         return ""
-    return download(client, reverse("bulk-papers-download", args=[export.pk]), zip_text)
+    return download(client, reverse("national:bulk-papers-download", args=[export.pk]), zip_text)
 
 
 @output("emails", ("coordinator", "board member", "programme staff"), kind="events")
@@ -244,7 +246,7 @@ def emails(world, client):
     kind="own",
 )
 def your_data_file(world, client):
-    return download(client, reverse("account-data"), bytes.decode)
+    return download(client, reverse("privacy:account-data"), bytes.decode)
 
 
 # What answers can move in a reading: figures and comments

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assessments.actions import person_erase
+from assessments.privacy.erasure import person_erase
 from config.layers import LAYERS
 from core.audit import ActorMissing, SystemActor, audit
 from core.models import AuditEvent

@@ -124,7 +124,9 @@ def test_the_page_shows_the_trail_in_words(signed_in, coordinator, trust):
         detail={"title": "Fix the wifi", "status": "in_progress", "rag": "red"},
     )
     audit(action="positions.recorded", by=SETUP, trust=trust, detail={"meeting_date": "2026-10-14"})
-    content = signed_in(coordinator).get(reverse("audit-trail", args=[trust.ods_code])).content
+    content = (
+        signed_in(coordinator).get(reverse("trusts:audit-trail", args=[trust.ods_code])).content
+    )
     content = content.decode()
     assert "added an action" in content
     assert "status: In progress; RAG: Red" in content

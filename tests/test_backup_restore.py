@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from assessments.actions import assessment_close, targets_set
+from assessments.quarter.actions import assessment_close, targets_set
 from principles.models import Principle
 from reports.paper.actions import paper_file
 from tests.helpers import answer_everything, new_board_member

@@ -14,20 +14,19 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from weasyprint.urls import FatalURLFetchingError
 
-from assessments import scoring
-from assessments.actions import (
-    AnswerInput,
-    answers_save,
+from assessments.quarter.actions import (
     assessment_close,
     assessment_open,
     assessment_reopen,
     targets_set,
 )
+from assessments.questionnaire.actions import AnswerInput, answers_save
+from assessments.results import scoring
 from core.models import AuditEvent
 from principles.models import Principle, Question
-from reports.exports import PRINCIPLE_COLUMNS, QUESTION_COLUMNS
 from reports.models import FrozenPaper
 from reports.paper.actions import paper_file
+from reports.paper.exports import PRINCIPLE_COLUMNS, QUESTION_COLUMNS
 from reports.paper.pdf import BASE_URL, PaperRenderError, render_pdf, static_path
 from reports.paper.presenters import board_paper
 from tests.factories import SETUP, MembershipFactory, TrustFactory
@@ -81,7 +80,7 @@ def scored(assessment, coordinator):
 
 @pytest.fixture
 def published(scored, coordinator):
-    """``scored``, closed: its results are published (assessments.disclosure)."""
+    """``scored``, closed: its results are published (assessments.results.disclosure)."""
     return close(scored, coordinator)
 
 
@@ -189,7 +188,7 @@ def test_paper_peer_median_needs_five_other_trusts(published, coordinator, setti
     assert paper.rows[0].peer_median == "–"  # 4 closed peers only
     assert not paper.compared
     assert "Too few other trusts closed 2026/27 Q3 with results" in render_to_string(
-        "reports/paper_content.html", {"paper": paper}
+        "paper/content.html", {"paper": paper}
     )
     assert "There are no dots for other trusts" in paper.score_chart_caption
     assert "A dot marks" not in paper.score_chart_caption
@@ -203,7 +202,7 @@ def test_paper_peer_median_needs_five_other_trusts(published, coordinator, setti
     assert row.peer_range == "2.0 to 4.0"  # quartiles (inclusive) of 1, 2, 3, 4, 5
     assert row.type_median == "3.0"
     assert row.type_range == "2.0 to 4.0"
-    page = render_to_string("reports/paper_content.html", {"paper": paper})
+    page = render_to_string("paper/content.html", {"paper": paper})
     assert "Compared with other trusts" in page
     assert "Too few other trusts closed" not in page
 
@@ -317,7 +316,9 @@ def test_frozen_paper_is_stored_when_closed_and_served_after(
 ):
     client = signed_in(coordinator)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("assessment-close", args=[scored.trust.ods_code, scored.cycle.slug]))
+        client.post(
+            reverse("quarter:assessment-close", args=[scored.trust.ods_code, scored.cycle.slug])
+        )
     frozen = FrozenPaper.objects.get(assessment=scored)
     scored.refresh_from_db()
     document = paper_file(assessment=scored, by=coordinator)
@@ -331,7 +332,7 @@ def test_close_is_not_turned_into_an_error_when_the_paper_cannot_render(
 ):
     # WeasyPrint stops a failed fetch with a BaseException, which passes `except Exception`.
     client = signed_in(coordinator)
-    url = reverse("assessment-close", args=[scored.trust.ods_code, scored.cycle.slug])
+    url = reverse("quarter:assessment-close", args=[scored.trust.ods_code, scored.cycle.slug])
     fatal = FatalURLFetchingError("Error fetching a stylesheet")
     with (
         mock.patch("reports.paper.pdf.HTML.write_pdf", side_effect=fatal),
@@ -343,7 +344,9 @@ def test_close_is_not_turned_into_an_error_when_the_paper_cannot_render(
     assert scored.is_closed
     assert not FrozenPaper.objects.exists()
     # The first download makes and freezes it instead.
-    download = client.get(reverse("paper-pdf", args=[scored.trust.ods_code, scored.cycle.slug]))
+    download = client.get(
+        reverse("paper:paper-pdf", args=[scored.trust.ods_code, scored.cycle.slug])
+    )
     assert download.status_code == 200
     assert FrozenPaper.objects.filter(assessment=scored).exists()
 
@@ -359,7 +362,7 @@ def test_render_failure_is_an_ordinary_exception():
 def test_close_queues_the_paper_for_a_worker_to_freeze(
     signed_in, coordinator, scored, database_tasks, django_capture_on_commit_callbacks
 ):
-    url = reverse("assessment-close", args=[scored.trust.ods_code, scored.cycle.slug])
+    url = reverse("quarter:assessment-close", args=[scored.trust.ods_code, scored.cycle.slug])
     with django_capture_on_commit_callbacks(execute=True):
         signed_in(coordinator).post(url)
     assert not FrozenPaper.objects.exists()
@@ -391,7 +394,7 @@ def test_frozen_paper_is_made_again_only_when_the_data_changes(scored, coordinat
 # Views
 
 
-def paper_url(assessment, name="paper", *args):
+def paper_url(assessment, name="paper:paper", *args):
     return reverse(name, args=[assessment.trust.ods_code, assessment.cycle.slug, *args])
 
 
@@ -401,14 +404,14 @@ def test_paper_page_coordinator_sees_draft_without_figures(signed_in, coordinato
     assert response.status_code == 200
     assert "is still open" in content
     assert "3 of 4 board members have submitted; results are published when the quarter" in content
-    assert paper_url(scored, "paper-export", "principles", "csv") not in content
+    assert paper_url(scored, "paper:paper-export", "principles", "csv") not in content
 
 
 def test_paper_page_coordinator_sees_published_paper_with_downloads(
     signed_in, coordinator, published
 ):
     content = signed_in(coordinator).get(paper_url(published)).content.decode()
-    assert paper_url(published, "paper-export", "principles", "csv") in content
+    assert paper_url(published, "paper:paper-export", "principles", "csv") in content
     assert 'role="img"' in content
 
 
@@ -418,7 +421,10 @@ def test_paper_page_board_member_waits_for_close(signed_in, board_member, scored
     close(scored, coordinator)
     response = client.get(paper_url(scored))
     assert response.status_code == 200
-    assert paper_url(scored, "paper-export", "principles", "csv") not in response.content.decode()
+    assert (
+        paper_url(scored, "paper:paper-export", "principles", "csv")
+        not in response.content.decode()
+    )
 
 
 def test_paper_page_programme_staff_is_403(signed_in, programme_staff, scored):
@@ -436,7 +442,7 @@ def test_paper_page_draft_assessment_is_404(signed_in, coordinator, trust, cycle
 
 def test_paper_pdf_download_is_an_attachment(signed_in, coordinator, scored):
     close(scored, coordinator)
-    response = signed_in(coordinator).get(paper_url(scored, "paper-pdf"))
+    response = signed_in(coordinator).get(paper_url(scored, "paper:paper-pdf"))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == (
@@ -446,7 +452,7 @@ def test_paper_pdf_download_is_an_attachment(signed_in, coordinator, scored):
 
 
 def test_paper_pdf_board_member_before_close_is_403(signed_in, board_member, scored):
-    forbidden(signed_in(board_member).get(paper_url(scored, "paper-pdf")))
+    forbidden(signed_in(board_member).get(paper_url(scored, "paper:paper-pdf")))
 
 
 # Exports
@@ -455,7 +461,9 @@ def test_paper_pdf_board_member_before_close_is_403(signed_in, board_member, sco
 def test_export_principles_csv_has_documented_columns_and_figures(
     signed_in, coordinator, published
 ):
-    response = signed_in(coordinator).get(paper_url(published, "paper-export", "principles", "csv"))
+    response = signed_in(coordinator).get(
+        paper_url(published, "paper:paper-export", "principles", "csv")
+    )
     assert response["Content-Disposition"].endswith('principles-qaa-202627-q3.csv"')
     lines = response.content.decode("utf-8-sig").splitlines()
     assert lines[0].split(",") == [column.name for column in PRINCIPLE_COLUMNS]
@@ -465,7 +473,9 @@ def test_export_principles_csv_has_documented_columns_and_figures(
 
 
 def test_export_questions_xlsx_opens_with_counts_and_no_comments(signed_in, coordinator, published):
-    response = signed_in(coordinator).get(paper_url(published, "paper-export", "questions", "xlsx"))
+    response = signed_in(coordinator).get(
+        paper_url(published, "paper:paper-export", "questions", "xlsx")
+    )
     workbook = load_workbook(io.BytesIO(response.content))
     rows = list(workbook["Questions"].values)
     assert list(rows[0]) == [column.name for column in QUESTION_COLUMNS]
@@ -481,7 +491,9 @@ def test_export_questions_xlsx_opens_with_counts_and_no_comments(signed_in, coor
 
 
 def test_export_of_an_open_quarter_is_refused_until_it_closes(signed_in, coordinator, scored):
-    response = signed_in(coordinator).get(paper_url(scored, "paper-export", "principles", "csv"))
+    response = signed_in(coordinator).get(
+        paper_url(scored, "paper:paper-export", "principles", "csv")
+    )
     assert response.status_code == 409
     assert "published when the quarter closes" in response.content.decode()
 
@@ -491,7 +503,7 @@ def test_export_below_minimum_is_refused(signed_in, coordinator, assessment, set
     answer_everything(assessment, new_board_member(assessment.trust), 3)
     close(assessment, coordinator)
     response = signed_in(coordinator).get(
-        paper_url(assessment, "paper-export", "principles", "csv")
+        paper_url(assessment, "paper:paper-export", "principles", "csv")
     )
     assert response.status_code == 409
     assert "Not enough answers" in response.content.decode()
@@ -500,12 +512,12 @@ def test_export_below_minimum_is_refused(signed_in, coordinator, assessment, set
 
 def test_export_board_member_is_403(signed_in, board_member, scored, coordinator):
     close(scored, coordinator)
-    url = paper_url(scored, "paper-export", "principles", "csv")
+    url = paper_url(scored, "paper:paper-export", "principles", "csv")
     forbidden(signed_in(board_member).get(url))
 
 
 def test_export_unknown_kind_is_404(signed_in, coordinator, scored):
-    url = paper_url(scored, "paper-export", "answers", "csv")
+    url = paper_url(scored, "paper:paper-export", "answers", "csv")
     not_found(signed_in(coordinator).get(url))
 
 
@@ -616,7 +628,7 @@ def html_outline(paper) -> list[tuple]:
     from lxml import html
 
     root = html.fragment_fromstring(
-        render_to_string("reports/paper_content.html", {"paper": paper}), create_parent="div"
+        render_to_string("paper/content.html", {"paper": paper}), create_parent="div"
     )
     outline = []
     for element in root.iter():
@@ -711,9 +723,9 @@ def test_word_paper_downloads_beside_the_pdf_and_is_frozen_with_it(
 ):
     client = signed_in(coordinator)
     args = [published.trust.ods_code, published.cycle.slug]
-    page = client.get(reverse("paper", args=args)).content.decode()
-    assert reverse("paper-docx", args=args) in page
-    response = client.get(reverse("paper-docx", args=args))
+    page = client.get(reverse("paper:paper", args=args)).content.decode()
+    assert reverse("paper:paper-docx", args=args) in page
+    response = client.get(reverse("paper:paper-docx", args=args))
     assert response.status_code == 200
     assert response["Content-Type"].endswith("wordprocessingml.document")
     assert response["Content-Disposition"].endswith('.docx"')
@@ -732,7 +744,7 @@ def test_word_paper_downloads_beside_the_pdf_and_is_frozen_with_it(
 def test_next_level_for_each_priority_quotes_the_rubric_above_its_lowest_question(
     scored, coordinator
 ):
-    from assessments.decisions import ActionInput, board_action_save
+    from assessments.quarter.decisions import ActionInput, board_action_save
     from principles.models import LevelDescriptor
 
     first = board_paper(close(scored, coordinator)).priorities[0]
@@ -771,6 +783,6 @@ def test_next_level_for_each_priority_quotes_the_rubric_above_its_lowest_questio
             )
     assert paper.next_levels[0].actions[0].startswith("Hire a product manager (Chief Digital")
     assert all(step.actions == () for step in paper.next_levels[1:])
-    page = render_to_string("reports/paper_content.html", {"paper": paper})
+    page = render_to_string("paper/content.html", {"paper": paper})
     assert "What the next level looks like" in page
     assert "No open action in the log for this principle yet." in page

@@ -4,7 +4,7 @@ paper lists, a RAG the board chose, what is overdue).
 
 Before close every output counts the submissions as they stand, of the board as it is that
 quarter; after close, the published release's count and board size. One function words
-them (assessments.presenters.submissions_in_words)."""
+them (assessments.results.presenters.submissions_in_words)."""
 
 import datetime
 import html
@@ -18,12 +18,13 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from pypdf import PdfReader
 
-from assessments import rules
-from assessments.actions import assessment_close, assessment_open, assessment_reopen
-from assessments.decisions import ActionInput, board_action_save
 from assessments.models import OPEN_ACTION_STATUSES, ActionStatus
-from assessments.presenters import NOT_PUBLISHED, Publication, submissions_in_words
-from assessments.selectors import action_counts, publication
+from assessments.quarter.actions import assessment_close, assessment_open, assessment_reopen
+from assessments.quarter.decisions import ActionInput, board_action_save
+from assessments.quarter.selectors import action_counts
+from assessments.results import rules
+from assessments.results.presenters import NOT_PUBLISHED, Publication, submissions_in_words
+from assessments.results.selectors import publication
 from principles.actions import framework_load
 from principles.loader import read_framework, shipped_framework_files
 from reports.paper.actions import paper_file
@@ -126,7 +127,7 @@ def test_every_output_counts_the_same_before_and_after_close(
     assert paper.cover.confidence_reason == words
     assert paper.cover.asks == (f"note that {words[:-1]}",)
     assert paper.cover.summary == (words,)
-    web = page_text(client, url(assessment, "paper"))
+    web = page_text(client, url(assessment, "paper:paper"))
     pdf = pdf_text(paper_file(assessment=assessment, by=SETUP).content)
     word = word_text(paper_file(assessment=assessment, by=SETUP, extension="docx").content)
     for text in (web, pdf, word):
@@ -135,17 +136,17 @@ def test_every_output_counts_the_same_before_and_after_close(
         assert "too few board members" not in text
         assert not re.search(r"\b0 of", text)
         assert "Overall score" not in text
-    positions = page_text(client, url(assessment, "assessment-positions"))
+    positions = page_text(client, url(assessment, "quarter:assessment-positions"))
     assert words in positions
     assert "more needed" not in positions
-    checklist = page_text(client, url(assessment, "assessment-detail"))
+    checklist = page_text(client, url(assessment, "quarter:assessment-detail"))
     assert f"Who has answered {words} {submitted} of {board} submitted" in checklist
     table = f"{answered} submitted, 0 in progress, {members - answered} not started."
     if left:  # the table lists today's board; the count keeps who submitted and left
         table += f" {left} more submitted and has left the board since"
     assert table in checklist
     export = reverse(
-        "paper-export",
+        "paper:paper-export",
         args=[assessment.trust.ods_code, assessment.cycle.slug, "principles", "csv"],
     )
     refusal = client.get(export)
@@ -161,10 +162,10 @@ def test_every_output_counts_the_same_before_and_after_close(
     published_on = publication(closed).published_on
     paper = board_paper(closed)
     assert (paper.submitted, paper.board_size) == (submitted, board)
-    web = page_text(client, url(closed, "paper"))
+    web = page_text(client, url(closed, "paper:paper"))
     pdf = pdf_text(paper_file(assessment=closed, by=SETUP).content)
     word = word_text(paper_file(assessment=closed, by=SETUP, extension="docx").content)
-    checklist = page_text(client, url(closed, "assessment-detail"))
+    checklist = page_text(client, url(closed, "quarter:assessment-detail"))
     if submitted < 3:
         after = (
             f"{submitted} of {board} board members had submitted when the results were "
@@ -175,7 +176,7 @@ def test_every_output_counts_the_same_before_and_after_close(
         for text in (web, pdf, word):
             assert after in text
             assert not re.search(r"\d+ of \d+ board members have submitted", text)
-        assert after in page_text(client, url(closed, "assessment-positions"))
+        assert after in page_text(client, url(closed, "quarter:assessment-positions"))
         with pytest.raises(CommandError) as refused:
             command(closed, tmp_path / "paper.pdf")
         assert str(refused.value) == after
@@ -216,7 +217,7 @@ def test_a_reopened_quarter_counts_live_and_says_which_results_it_shows(
     assert paper.submissions.words == words
     assert paper.shown  # the results published at close, with their own count
     assert paper.cover.summary[-1] == "3 of 5 board members submitted their answers."
-    page = page_text(signed_in(coordinator), url(reopened, "paper"))
+    page = page_text(signed_in(coordinator), url(reopened, "paper:paper"))
     assert f"{words} This shows the results published on {published_on}." in page
 
 
@@ -274,7 +275,7 @@ def test_the_trend_plots_the_questions_its_caption_names(across_a_framework_chan
     )
     # The plotted change is the change since last quarter, worked out the same way.
     assert {row.trend for row in paper.rows} == {"+1.0"}
-    content = html.unescape(render_to_string("reports/paper_content.html", {"paper": paper}))
+    content = html.unescape(render_to_string("paper/content.html", {"paper": paper}))
     assert paper.trend_caption in content
     assert "Overall score over the 23 common questions" in content
 
@@ -386,9 +387,7 @@ def test_the_summary_the_ask_and_the_priorities_say_the_same_list(
     paper = board_paper(scored_board(assessment, coordinator, targets))
     assert paper.cover.summary[1].startswith(sentence)
     assert paper.cover.asks[2] == ask
-    content = squash(
-        html.unescape(render_to_string("reports/paper_content.html", {"paper": paper}))
-    )
+    content = squash(html.unescape(render_to_string("paper/content.html", {"paper": paper})))
     if lead:
         assert lead in content
     else:
@@ -436,11 +435,11 @@ def test_the_action_log_marks_overdue_as_the_checklist_counts_and_labels_the_boa
     with on_day(TODAY):
         client = signed_in(coordinator)
         assert action_counts(trust).overdue == 3
-        detail = page_text(client, url(assessment, "assessment-detail"))
+        detail = page_text(client, url(assessment, "quarter:assessment-detail"))
         assert "Update the action log As at 10 January 2027 3 overdue" in detail
-        response = client.get(reverse("board-actions", args=[trust.ods_code]))
+        response = client.get(reverse("quarter:board-actions", args=[trust.ods_code]))
         content = response.content.decode()
-        log = page_text(client, reverse("board-actions", args=[trust.ods_code]))
+        log = page_text(client, reverse("quarter:board-actions", args=[trust.ods_code]))
         answer_everything(assessment, new_board_member(trust), 3)
         paper = board_paper(assessment)
     assert "As at 10 January 2027: 5 open, 3 overdue (still open after the due date)." in log
@@ -475,6 +474,6 @@ def test_the_action_log_marks_overdue_as_the_checklist_counts_and_labels_the_boa
         "Later": "the board's choice",
         "Done": "",
     }
-    content = html.unescape(render_to_string("reports/paper_content.html", {"paper": paper}))
+    content = html.unescape(render_to_string("paper/content.html", {"paper": paper}))
     assert content.count("the board's choice") == 2
     assert "RAG is worked out from its due date and status unless the board chose it" in content

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils.html import strip_tags
 from pypdf import PdfReader
 
-from assessments.actions import assessment_close, assessment_open
 from assessments.errors import AssessmentError
+from assessments.quarter.actions import assessment_close, assessment_open
 from core.models import AuditEvent
 from reports.models import CoverSheet, CoverSheetConventions
 from reports.paper.actions import cover_sheet_sections_choose, paper_file
@@ -19,7 +19,7 @@ from tests.helpers import EVERY_COVER_SECTION, answer_everything, new_board_memb
 from tests.pages import forbidden, not_found
 
 
-def url(assessment, name="cover-sheet"):
+def url(assessment, name="paper:cover-sheet"):
     return reverse(name, args=[assessment.trust.ods_code, assessment.cycle.slug])
 
 
@@ -53,12 +53,12 @@ def test_cover_sheet_saved_and_shown_on_every_format(signed_in, coordinator, clo
     sheet = CoverSheet.objects.get(assessment=closed)
     assert sheet.meeting_date == datetime.date(2027, 1, 14)
     assert AuditEvent.objects.filter(action="cover_sheet.saved", actor=coordinator).exists()
-    page = client.get(url(closed, "paper")).content.decode()
-    pdf = PdfReader(io.BytesIO(client.get(url(closed, "paper-pdf")).content))
+    page = client.get(url(closed, "paper:paper")).content.decode()
+    pdf = PdfReader(io.BytesIO(client.get(url(closed, "paper:paper-pdf")).content))
     pdf_text = " ".join(" ".join(page.extract_text().split()) for page in pdf.pages[:2])
     import docx
 
-    word = docx.Document(io.BytesIO(client.get(url(closed, "paper-docx")).content))
+    word = docx.Document(io.BytesIO(client.get(url(closed, "paper:paper-docx")).content))
     cover = {row.cells[0].text: row.cells[1].text for row in word.tables[0].rows}
     for label, value in [
         ("Date of meeting", "14 January 2027"),
@@ -171,7 +171,7 @@ TRUST_COVER = (
 
 
 def sections_url(assessment):
-    return url(assessment, "cover-sheet-sections")
+    return url(assessment, "paper:cover-sheet-sections")
 
 
 def word_cover(content: bytes) -> tuple[dict[str, str], str]:
@@ -209,10 +209,10 @@ def test_trust_sections_switched_on_are_asked_for_and_shown_on_every_format(
     assert 'name="purpose" type="radio"' not in form  # several purposes in place of one
     assert client.post(url(closed), TRUST_COVER).status_code == 302
 
-    web = client.get(url(closed, "paper")).content.decode()
-    pdf = PdfReader(io.BytesIO(client.get(url(closed, "paper-pdf")).content))
+    web = client.get(url(closed, "paper:paper")).content.decode()
+    pdf = PdfReader(io.BytesIO(client.get(url(closed, "paper:paper-pdf")).content))
     pdf_text = " ".join(" ".join(page.extract_text() for page in pdf.pages).split())
-    rows, word_text = word_cover(client.get(url(closed, "paper-docx")).content)
+    rows, word_text = word_cover(client.get(url(closed, "paper:paper-docx")).content)
     assert rows["Purpose"] == "For approval and assurance"
     assert "For approval and assurance" in web
     words = " ".join(html.unescape(strip_tags(web)).split())
@@ -244,9 +244,9 @@ def test_trust_sections_switched_off_show_nothing_and_keep_what_was_typed(
         assert f'name="{name}"' not in form
     assert 'name="purpose" type="radio"' in form
     assert client.post(url(closed), COVER).status_code == 302
-    web = client.get(url(closed, "paper")).content.decode()
+    web = client.get(url(closed, "paper:paper")).content.decode()
     words = " ".join(html.unescape(strip_tags(web)).split())
-    rows, word_text = word_cover(client.get(url(closed, "paper-docx")).content)
+    rows, word_text = word_cover(client.get(url(closed, "paper:paper-docx")).content)
     for _, value, label, shown in TRUST_SECTIONS:
         assert label not in rows
         assert (shown or value) not in words
@@ -256,7 +256,9 @@ def test_trust_sections_switched_off_show_nothing_and_keep_what_was_typed(
     sheet = CoverSheet.objects.get(assessment=closed)
     assert sheet.alert == "Cyber training is behind plan."  # kept for when it is back on
     client.post(sections_url(closed), {"sections": ["alert_advise_assure"]})
-    assert "Cyber training is behind plan." in client.get(url(closed, "paper")).content.decode()
+    assert (
+        "Cyber training is behind plan." in client.get(url(closed, "paper:paper")).content.decode()
+    )
 
 
 def test_a_trust_that_has_not_chosen_has_the_programmes_sections(

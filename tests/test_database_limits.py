@@ -65,7 +65,7 @@ def test_database_error_in_a_view_is_a_busy_page_with_the_typed_words(
     def stuck(**kwargs):
         raise OperationalError("canceling statement due to statement timeout")
 
-    monkeypatch.setattr("assessments.views.questionnaire.answers_save", stuck)
+    monkeypatch.setattr("assessments.questionnaire.views.answers_save", stuck)
     data = page_data(assessment, 1, comments=(COMMENT, "", ""))
     response = signed_in(board_member).post(url(assessment, "page", number=1), data)
     assert response.status_code == 503
@@ -76,7 +76,7 @@ def test_busy_page_for_a_read_asks_to_try_again(signed_in, board_member, assessm
     def stuck(*args, **kwargs):
         raise OperationalError("database is locked")
 
-    monkeypatch.setattr("assessments.views.questionnaire.page_answers", stuck)
+    monkeypatch.setattr("assessments.questionnaire.views.page_answers", stuck)
     response = signed_in(board_member).get(url(assessment, "page", number=1))
     assert response.status_code == 503
     assert "Try again in a few seconds" in response.content.decode()

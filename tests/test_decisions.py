@@ -9,14 +9,15 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from assessments.actions import (
-    assessment_close,
-    assessment_open,
-    assessment_reopen,
-)
-from assessments.decisions import ActionInput, PositionInput, board_action_save, positions_record
 from assessments.errors import AssessmentError
 from assessments.models import ActionStatus, AgreedPosition, BoardAction, PrincipleResult
+from assessments.quarter.actions import assessment_close, assessment_open, assessment_reopen
+from assessments.quarter.decisions import (
+    ActionInput,
+    PositionInput,
+    board_action_save,
+    positions_record,
+)
 from core.models import AuditEvent
 from principles.actions import framework_load
 from principles.loader import read_framework, shipped_framework_files
@@ -81,7 +82,7 @@ def test_positions_recorded_and_shown_beside_the_members_score(signed_in, coordi
     assessment = discussed
     client = signed_in(coordinator)
     response = client.post(
-        url(assessment, "assessment-positions"),
+        url(assessment, "quarter:assessment-positions"),
         positions_data(p1=("3.5", "Better than members think"), p2=("2.0", "Agreed")),
     )
     assert response.status_code == 302
@@ -90,7 +91,7 @@ def test_positions_recorded_and_shown_beside_the_members_score(signed_in, coordi
         1: (Decimal("3.5"), "Better than members think"),
         2: (Decimal("2.0"), "Agreed"),
     }
-    first = client.get(url(assessment, "assessment-detail")).context["results"].rows[0]
+    first = client.get(url(assessment, "quarter:assessment-detail")).context["results"].rows[0]
     assert (first.score, first.agreed) == ("3.0", "3.5")
     paper = board_paper(assessment)
     assert paper.positions_recorded
@@ -108,7 +109,7 @@ def test_positions_can_be_recorded_after_closing_and_the_paper_is_remade(
     assessment = discussed
     first = paper_file(assessment=assessment, by=coordinator)
     signed_in(coordinator).post(
-        url(assessment, "assessment-positions"), positions_data(p1=("4.0", "Yes"))
+        url(assessment, "quarter:assessment-positions"), positions_data(p1=("4.0", "Yes"))
     )
     second = paper_file(assessment=assessment, by=coordinator)
     assert second.made_now
@@ -117,9 +118,9 @@ def test_positions_can_be_recorded_after_closing_and_the_paper_is_remade(
 
 def test_positions_clear_when_the_level_is_removed(signed_in, coordinator, discussed):
     client = signed_in(coordinator)
-    client.post(url(discussed, "assessment-positions"), positions_data(p1=("3.0", "Why")))
+    client.post(url(discussed, "quarter:assessment-positions"), positions_data(p1=("3.0", "Why")))
     assert AgreedPosition.objects.exists()
-    client.post(url(discussed, "assessment-positions"), positions_data())
+    client.post(url(discussed, "quarter:assessment-positions"), positions_data())
     assert not AgreedPosition.objects.exists()
 
 
@@ -134,7 +135,7 @@ def test_positions_clear_when_the_level_is_removed(signed_in, coordinator, discu
 def test_positions_bad_input_is_an_error_and_saves_nothing(
     signed_in, coordinator, discussed, data, message
 ):
-    response = signed_in(coordinator).post(url(discussed, "assessment-positions"), data)
+    response = signed_in(coordinator).post(url(discussed, "quarter:assessment-positions"), data)
     assert message in response.content.decode()
     assert "nhsuk-error-summary" in response.content.decode()
     assert not AgreedPosition.objects.exists()
@@ -142,7 +143,7 @@ def test_positions_bad_input_is_an_error_and_saves_nothing(
 
 def test_positions_board_member_is_403(signed_in, board_member, assessment):
     response = signed_in(board_member).post(
-        url(assessment, "assessment-positions"), positions_data()
+        url(assessment, "quarter:assessment-positions"), positions_data()
     )
     forbidden(response)
 
@@ -166,15 +167,17 @@ def test_the_meeting_is_dated_once_and_read_by_the_positions_page_and_every_form
     signed_in, coordinator, discussed
 ):
     client = signed_in(coordinator)
-    page = client.get(url(discussed, "assessment-positions")).content.decode()
+    page = client.get(url(discussed, "quarter:assessment-positions")).content.decode()
     assert "at its meeting on 26 November 2026, as the paper's cover sheet says" in page
-    assert f'href="{url(discussed, "cover-sheet")}">Change the meeting date' in page
+    assert f'href="{url(discussed, "paper:cover-sheet")}">Change the meeting date' in page
     assert 'name="meeting_date' not in page  # typed once, on the cover sheet
-    client.post(url(discussed, "assessment-positions"), positions_data(p1=("3.5", "Agreed")))
+    client.post(
+        url(discussed, "quarter:assessment-positions"), positions_data(p1=("3.5", "Agreed"))
+    )
     assert AuditEvent.objects.get(action="positions.recorded").detail["meeting_date"] == (
         "2026-11-26"
     )
-    paper = client.get(url(discussed, "paper")).content.decode()
+    paper = client.get(url(discussed, "paper:paper")).content.decode()
     pdf_text, word_text = pdf_and_word_text(discussed, coordinator)
     for text in (paper, pdf_text, word_text):
         assert "After discussing these results on 26 November 2026" in text
@@ -184,7 +187,7 @@ def test_the_meeting_is_dated_once_and_read_by_the_positions_page_and_every_form
     meeting_on(discussed, datetime.date(2026, 11, 27), coordinator)
     assert board_paper(discussed).meeting_date == "27 November 2026"
     assert board_paper(discussed).cover.meeting_date == "27 November 2026"
-    page = client.get(url(discussed, "assessment-positions")).content.decode()
+    page = client.get(url(discussed, "quarter:assessment-positions")).content.decode()
     assert "at its meeting on 27 November 2026" in page
 
 
@@ -195,13 +198,14 @@ def test_positions_need_the_meeting_date_from_the_cover_sheet(
     submitted_board(assessment, 1)
     assessment_close(assessment=assessment, by=coordinator)
     client = signed_in(coordinator)
-    page = client.get(url(assessment, "assessment-positions")).content.decode()
+    page = client.get(url(assessment, "quarter:assessment-positions")).content.decode()
     assert "does not give the date of the board meeting yet" in page
     assert (
-        f'href="{url(assessment, "cover-sheet")}">Enter the meeting date on the cover sheet' in page
+        f'href="{url(assessment, "paper:cover-sheet")}">Enter the meeting date on the cover sheet'
+        in page
     )
     response = client.post(
-        url(assessment, "assessment-positions"), positions_data(p1=("3.0", "Typed reason"))
+        url(assessment, "quarter:assessment-positions"), positions_data(p1=("3.0", "Typed reason"))
     )
     content = response.content.decode()
     message = (
@@ -219,7 +223,7 @@ def test_positions_need_the_meeting_date_from_the_cover_sheet(
 def test_positions_wait_for_the_results_to_be_published(signed_in, coordinator, assessment):
     meeting_on(assessment, datetime.date(2026, 11, 1), coordinator)  # the quarter is open
     response = signed_in(coordinator).post(
-        url(assessment, "assessment-positions"), positions_data(p1=("3.0", "Why"))
+        url(assessment, "quarter:assessment-positions"), positions_data(p1=("3.0", "Why"))
     )
     assert "they are published when the quarter closes" in response.content.decode()
     assert not AgreedPosition.objects.exists()
@@ -234,7 +238,7 @@ def test_positions_refused_from_a_meeting_before_the_results_were_published(
     with on_day(PUBLISHED_ON):
         assessment_close(assessment=assessment, by=coordinator)
     response = signed_in(coordinator).post(
-        url(assessment, "assessment-positions"), positions_data(p1=("3.0", "Why"))
+        url(assessment, "quarter:assessment-positions"), positions_data(p1=("3.0", "Why"))
     )
     assert (
         "The board meeting on 14 November 2026 was before these results were published on "
@@ -256,7 +260,7 @@ def test_positions_refused_from_a_meeting_before_the_results_were_published(
 def test_positions_refused_from_a_meeting_still_to_come(signed_in, coordinator, discussed):
     with on_day(datetime.date(2026, 11, 23)):
         response = signed_in(coordinator).post(
-            url(discussed, "assessment-positions"), positions_data(p1=("3.0", "Why"))
+            url(discussed, "quarter:assessment-positions"), positions_data(p1=("3.0", "Why"))
         )
     assert "The board meeting on 26 November 2026 has not happened yet" in (
         response.content.decode()
@@ -268,7 +272,7 @@ def test_the_cover_sheet_refuses_a_meeting_before_the_results_were_published(
     signed_in, coordinator, discussed
 ):
     data = {"meeting": "Trust board", "purpose": "assurance", "meeting_date": "2026-11-19"}
-    response = signed_in(coordinator).post(url(discussed, "cover-sheet"), data)
+    response = signed_in(coordinator).post(url(discussed, "paper:cover-sheet"), data)
     content = response.content.decode()
     assert (
         "The meeting must be on or after 20 November 2026, when the results it discusses "
@@ -284,13 +288,13 @@ def test_the_cover_sheet_keeps_the_meeting_the_position_was_agreed_at(
     signed_in, coordinator, discussed
 ):
     client = signed_in(coordinator)
-    client.post(url(discussed, "assessment-positions"), positions_data(p1=("3.0", "Why")))
+    client.post(url(discussed, "quarter:assessment-positions"), positions_data(p1=("3.0", "Why")))
     for day, message in [
         ("", "Enter the date of the meeting: the board&#x27;s agreed position is recorded from it"),
         ("2099-01-01", "so its date cannot be in the future"),
     ]:
         data = {"meeting": "Trust board", "purpose": "assurance", "meeting_date": day}
-        assert message in client.post(url(discussed, "cover-sheet"), data).content.decode()
+        assert message in client.post(url(discussed, "paper:cover-sheet"), data).content.decode()
     discussed.cover_sheet.refresh_from_db()
     assert discussed.cover_sheet.meeting_date == MEETING
 
@@ -313,24 +317,26 @@ def action_data(**overrides):
 
 def test_action_added_and_changed_by_the_coordinator(signed_in, coordinator, trust, assessment):
     client = signed_in(coordinator)
-    response = client.post(reverse("board-action-new", args=[trust.ods_code]), action_data())
-    assert response.url == reverse("board-actions", args=[trust.ods_code])
+    response = client.post(
+        reverse("quarter:board-action-new", args=[trust.ods_code]), action_data()
+    )
+    assert response.url == reverse("quarter:board-actions", args=[trust.ods_code])
     action = BoardAction.objects.get()
     assert (action.principle_number, action.status, action.completed_on) == (5, "in_progress", None)
     with on_day(datetime.date(2027, 1, 5)):
         signed_in(coordinator).post(
-            reverse("board-action-edit", args=[trust.ods_code, action.pk]),
+            reverse("quarter:board-action-edit", args=[trust.ods_code, action.pk]),
             action_data(status="done"),
         )
     action.refresh_from_db()
     assert (action.status, action.completed_on) == ("done", datetime.date(2027, 1, 5))
     client.post(
-        reverse("board-action-edit", args=[trust.ods_code, action.pk]),
+        reverse("quarter:board-action-edit", args=[trust.ods_code, action.pk]),
         action_data(status="in_progress"),
     )
     action.refresh_from_db()
     assert action.completed_on is None
-    page = client.get(reverse("board-actions", args=[trust.ods_code])).content.decode()
+    page = client.get(reverse("quarter:board-actions", args=[trust.ods_code])).content.decode()
     assert "Appoint a head of product" in page
     assert "5. Invest in a dedicated" in page
     assert [e.action for e in AuditEvent.objects.filter(action__startswith="board_action")] == [
@@ -354,7 +360,7 @@ def test_action_bad_input_is_an_error_and_saves_nothing(
     signed_in, coordinator, trust, assessment, overrides, message
 ):
     response = signed_in(coordinator).post(
-        reverse("board-action-new", args=[trust.ods_code]), action_data(**overrides)
+        reverse("quarter:board-action-new", args=[trust.ods_code]), action_data(**overrides)
     )
     assert message in response.content.decode()
     assert not BoardAction.objects.exists()
@@ -368,7 +374,10 @@ def test_action_of_another_trust_is_404(signed_in, coordinator, other_trust, fra
         by=SETUP,
     )
     response = signed_in(coordinator).post(
-        reverse("board-action-edit", args=[coordinator.memberships.get().trust.ods_code, other.pk]),
+        reverse(
+            "quarter:board-action-edit",
+            args=[coordinator.memberships.get().trust.ods_code, other.pk],
+        ),
         action_data(),
     )
     assert response.status_code == 404
@@ -377,7 +386,7 @@ def test_action_of_another_trust_is_404(signed_in, coordinator, other_trust, fra
 
 
 def test_action_log_board_member_is_403(signed_in, board_member, trust):
-    forbidden(signed_in(board_member).get(reverse("board-actions", args=[trust.ods_code])))
+    forbidden(signed_in(board_member).get(reverse("quarter:board-actions", args=[trust.ods_code])))
 
 
 def add_action(trust, title, due, status=ActionStatus.NOT_STARTED, by=SETUP):
@@ -513,7 +522,7 @@ def test_group_scores_on_the_coordinators_page(signed_in, coordinator, assessmen
     answer_as(assessment, SeatGroup.EXECUTIVE, 5)
     answer_as(assessment, SeatGroup.NON_EXECUTIVE, 1)
     assessment_close(assessment=assessment, by=coordinator)
-    response = signed_in(coordinator).get(url(assessment, "assessment-detail"))
+    response = signed_in(coordinator).get(url(assessment, "quarter:assessment-detail"))
     first = response.context["results"].rows[0]
     assert (first.score, first.executive, first.non_executive) == ("3.0", "5.0", "1.0")
     assert "Non-executive" in response.content.decode()
@@ -525,7 +534,7 @@ def test_group_scores_on_the_coordinators_page(signed_in, coordinator, assessmen
 def test_audit_trail_shows_who_did_what_but_never_an_answer(
     signed_in, coordinator, assessment, board_member
 ):
-    from assessments.actions import AnswerInput, answers_save
+    from assessments.questionnaire.actions import AnswerInput, answers_save
     from principles.models import Question
 
     question = Question.objects.filter(framework=assessment.cycle.framework).first()
@@ -540,7 +549,7 @@ def test_audit_trail_shows_who_did_what_but_never_an_answer(
     assessment_reopen(assessment=assessment, reason="Two members were away", by=coordinator)
     content = (
         signed_in(coordinator)
-        .get(reverse("audit-trail", args=[assessment.trust.ods_code]))
+        .get(reverse("trusts:audit-trail", args=[assessment.trust.ods_code]))
         .content.decode()
     )
     assert "reopened the questionnaire (2026/27 Q3)" in content
@@ -554,13 +563,13 @@ def test_audit_trail_shows_who_did_what_but_never_an_answer(
 
 def test_audit_trail_programme_staff_can_see_any_trust(signed_in, programme_staff, assessment):
     response = signed_in(programme_staff).get(
-        reverse("audit-trail", args=[assessment.trust.ods_code])
+        reverse("trusts:audit-trail", args=[assessment.trust.ods_code])
     )
     assert "opened the questionnaire" in response.content.decode()
 
 
 def test_audit_trail_board_member_is_403(signed_in, board_member, trust):
-    forbidden(signed_in(board_member).get(reverse("audit-trail", args=[trust.ods_code])))
+    forbidden(signed_in(board_member).get(reverse("trusts:audit-trail", args=[trust.ods_code])))
 
 
 # Trends across framework versions
@@ -594,16 +603,23 @@ def test_trend_follows_question_keys_across_a_framework_change(
 
 @pytest.mark.parametrize(
     "name",
-    ["board-actions", "board-action-new", "audit-trail", "board-people"],
+    [
+        "quarter:board-actions",
+        "quarter:board-action-new",
+        "trusts:audit-trail",
+        "trusts:board-people",
+    ],
 )
 def test_trust_pages_anonymous_redirect_to_sign_in(client, trust, name):
     response = client.get(reverse(name, args=[trust.ods_code]))
     assert response.status_code == 302
-    assert response.url.startswith(reverse("sign-in"))
+    assert response.url.startswith(reverse("accounts:sign-in"))
 
 
 def test_positions_anonymous_redirects_to_sign_in(client, assessment):
-    response = client.post(url(assessment, "assessment-positions"), positions_data(p1=("3.0", "x")))
+    response = client.post(
+        url(assessment, "quarter:assessment-positions"), positions_data(p1=("3.0", "x"))
+    )
     assert response.status_code == 302
     assert not AgreedPosition.objects.exists()
 

@@ -26,11 +26,11 @@ def test_seed_demo_users_can_sign_in_with_the_printed_password(client, db):
     logins = seed_demo()
     for login in logins:
         response = client.post(
-            reverse("sign-in"), {"username": login.email, "password": DEMO_PASSWORD}
+            reverse("accounts:sign-in"), {"username": login.email, "password": DEMO_PASSWORD}
         )
         assert response.status_code == 302, login.email
         assert client.session.get("_auth_user_id"), login.email
-        client.post(reverse("sign-out"))
+        client.post(reverse("accounts:sign-out"))
 
 
 def test_seed_demo_second_run_changes_nothing(db):

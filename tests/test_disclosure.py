@@ -1,11 +1,11 @@
-"""The disclosure rule as pure functions (assessments.disclosure), and who the audit trail
+"""The disclosure rule as pure functions (assessments.results.disclosure), and who the audit trail
 names."""
 
 from types import SimpleNamespace
 
 from django.urls import reverse
 
-from assessments.disclosure import changed, decide, rule_in_words
+from assessments.results.disclosure import changed, decide, rule_in_words
 from tests.helpers import answer_everything
 
 EXEC, NON = "executive", "non_executive"
@@ -97,7 +97,10 @@ def test_the_rule_in_words_names_the_minimum():
 
 def test_start_page_states_the_rule(signed_in, board_member, assessment, settings):
     page = signed_in(board_member).get(
-        reverse("questionnaire-start", args=[assessment.trust.ods_code, assessment.cycle.slug])
+        reverse(
+            "questionnaire:questionnaire-start",
+            args=[assessment.trust.ods_code, assessment.cycle.slug],
+        )
     )
     assert rule_in_words(settings.MIN_RESPONSES) in page.content.decode()
 
@@ -106,7 +109,7 @@ def test_audit_trail_names_who_submitted_to_the_coordinator_only(
     signed_in, coordinator, programme_staff, board_member, assessment
 ):
     answer_everything(assessment, board_member, 3)
-    url = reverse("audit-trail", args=[assessment.trust.ods_code])
+    url = reverse("trusts:audit-trail", args=[assessment.trust.ods_code])
     for_coordinator = signed_in(coordinator).get(url).content.decode()
     assert "Bea Member" in for_coordinator
     for_programme = signed_in(programme_staff).get(url).content.decode()

@@ -10,7 +10,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 
-from assessments.actions import assessment_open
+from assessments.quarter.actions import assessment_open
 from core.mail import deliver, queue_waiting, send
 from core.models import Email
 from tests.helpers import run_waiting_tasks
@@ -23,7 +23,7 @@ SMTP_DOWN = mock.patch(
 
 def invite(client, trust):
     return client.post(
-        reverse("board-people", args=[trust.ods_code]),
+        reverse("trusts:board-people", args=[trust.ods_code]),
         {"full_name": "New Member", "email": "new.member@test.example", "seat_group": "executive"},
     )
 
@@ -40,7 +40,7 @@ def test_invite_with_the_mail_server_down_succeeds_and_says_the_email_was_not_se
     assert invitation.delivery.attempts == 5  # the first try and four retries
     assert invitation.delivery.body == ""  # the single-use link does not outlive its purpose
     assert "SMTPConnectError" in invitation.delivery.last_error
-    page = client.get(reverse("board-people", args=[trust.ods_code])).content.decode()
+    page = client.get(reverse("trusts:board-people", args=[trust.ods_code])).content.decode()
     assert "Email not sent" in page
 
 
@@ -52,12 +52,14 @@ def test_invitation_sent_again_once_the_mail_server_is_back_is_delivered(
         invite(client, trust)
     invitation = Invitation.objects.get()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("invitation-resend", args=[trust.ods_code, invitation.pk]))
+        response = client.post(
+            reverse("trusts:invitation-resend", args=[trust.ods_code, invitation.pk])
+        )
     assert response.status_code == 302
     invitation.refresh_from_db()
     assert invitation.delivery.status == Email.Status.SENT
     assert [message.to for message in mail.outbox] == [["new.member@test.example"]]
-    page = client.get(reverse("board-people", args=[trust.ods_code])).content.decode()
+    page = client.get(reverse("trusts:board-people", args=[trust.ods_code])).content.decode()
     assert "Email not sent" not in page
 
 
@@ -66,7 +68,9 @@ def test_opening_with_the_mail_server_down_opens_and_lists_who_was_not_emailed(
 ):
     client = signed_in(coordinator)
     with SMTP_DOWN, django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("assessment-open", args=[trust.ods_code, cycle.slug]))
+        response = client.post(
+            reverse("quarter:assessment-open", args=[trust.ods_code, cycle.slug])
+        )
     assert response.status_code == 302
     page = client.get(response.url).content.decode()
     assert "Emails we could not send" in page

@@ -17,17 +17,11 @@ from django.utils import timezone
 from docx import Document
 from pypdf import PdfReader
 
-from assessments.actions import (
-    AnswerInput,
-    answers_save,
-    assessment_close,
-    assessment_open,
-    assessment_reopen,
-    person_erase,
-    response_submit,
-)
-from assessments.decisions import ActionInput, board_action_save
 from assessments.models import BoardAction, Release, Response
+from assessments.privacy.erasure import person_erase
+from assessments.quarter.actions import assessment_close, assessment_open, assessment_reopen
+from assessments.quarter.decisions import ActionInput, board_action_save
+from assessments.questionnaire.actions import AnswerInput, answers_save, response_submit
 from core.models import AuditEvent
 from principles.models import Question
 from reports.models import BulkExport, CoverSheet

@@ -32,7 +32,7 @@ FAILURES = {
     "server error (500)": (500, lambda mp, a: mp.setattr(_SAVE, fail_with(RuntimeError("bug")))),
     "closed meanwhile (409)": (409, lambda mp, a: closed(a)),
 }
-_SAVE = "assessments.views.questionnaire.answers_save"
+_SAVE = "assessments.questionnaire.views.answers_save"
 
 
 def sent(assessment) -> dict:
@@ -84,7 +84,7 @@ def test_a_form_refused_for_its_csrf_token_shows_back_everything_sent(board_memb
 
 def test_the_error_page_after_a_get_shows_nothing_typed(board_member, assessment, monkeypatch):
     monkeypatch.setattr(
-        "assessments.views.questionnaire.page_answers", fail_with(RuntimeError("bug"))
+        "assessments.questionnaire.views.page_answers", fail_with(RuntimeError("bug"))
     )
     client = Client(raise_request_exception=False)
     client.force_login(board_member)

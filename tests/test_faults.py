@@ -13,8 +13,8 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from assessments.actions import assessment_open
 from assessments.models import Answer, AssessmentStatus, Response, ResponseStatus
+from assessments.quarter.actions import assessment_open
 from core.models import AuditEvent
 from principles.models import Question
 from tests.helpers import answer_everything, new_board_member, page_data, questionnaire_url

@@ -8,17 +8,12 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from assessments.actions import (
-    AnswerInput,
-    answers_save,
-    assessment_close,
-    assessment_open,
-    response_submit,
-    results_write,
-)
-from assessments.disclosure import latest_release
+from assessments.quarter.actions import assessment_close, assessment_open
+from assessments.questionnaire.actions import AnswerInput, answers_save, response_submit
+from assessments.results.actions import results_write
+from assessments.results.disclosure import latest_release
 from principles.models import Question
-from reports.exports import principle_rows
+from reports.paper.exports import principle_rows
 from reports.paper.presenters import board_paper
 from tests.helpers import new_board_member, quarter_of_year, set_targets
 
@@ -135,7 +130,7 @@ def test_two_responses_with_targets_make_a_paper_without_figures(
     closed = close(assessment, coordinator)
     paper = board_paper(closed)
     assert (paper.shown, paper.priorities, paper.rows) == (False, (), ())
-    page = signed_in(coordinator).get(reverse("paper", args=["QAA", closed.cycle.slug]))
+    page = signed_in(coordinator).get(reverse("paper:paper", args=["QAA", closed.cycle.slug]))
     assert page.status_code == 200
     message = "2 of 2 board members had submitted when the results were published on .*; figures"
     with pytest.raises(CommandError, match=message):
@@ -307,13 +302,15 @@ def test_national_view_shows_what_the_figures_rest_on_as_the_paper_does(
     assert (paper.submissions.submitted, paper.submissions.board_size) == (submitted, board)
     assert paper.cover.confidence == cells[2]
     client = signed_in(programme_staff)
-    page = client.get(reverse("programme-comparison", args=[closed.cycle.slug]))
+    page = client.get(reverse("national:programme-comparison", args=[closed.cycle.slug]))
     ((trust, row),) = page.context["rows"]
     assert [cell.value for cell in row[9:]] == cells
     csv_text = client.get(
-        reverse("programme-comparison-export", args=[closed.cycle.slug, "csv"])
+        reverse("national:programme-comparison-export", args=[closed.cycle.slug, "csv"])
     ).content.decode("utf-8-sig")
     assert csv_text.splitlines()[1].split(",")[-4:] == [str(value) for value in exported]
-    quarters = client.get(reverse("programme-trust", args=[trust.ods_code])).context["quarters"]
+    quarters = client.get(reverse("national:programme-trust", args=[trust.ods_code])).context[
+        "quarters"
+    ]
     assert [quarters[0].rests_on.submitted, quarters[0].rests_on.rate] == cells[:2]
     assert quarters[0].rests_on.confidence == cells[2]

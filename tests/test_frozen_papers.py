@@ -12,8 +12,8 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.actions import assessment_close, assessment_open, assessment_reopen
-from assessments.decisions import PositionInput, positions_record
+from assessments.quarter.actions import assessment_close, assessment_open, assessment_reopen
+from assessments.quarter.decisions import PositionInput, positions_record
 from principles.content import forget_framework_content
 from principles.models import Principle
 from reports.models import CoverSheet, FrozenPaper
@@ -48,7 +48,7 @@ def frozen(assessment, coordinator):
 
 
 def pdf_url(assessment):
-    return reverse("paper-pdf", args=[assessment.trust.ods_code, assessment.cycle.slug])
+    return reverse("paper:paper-pdf", args=[assessment.trust.ods_code, assessment.cycle.slug])
 
 
 def not_worked_out_again():
@@ -77,7 +77,7 @@ def test_frozen_paper_download_serves_the_stored_file_without_working_out_the_pa
 
 def test_frozen_word_file_is_served_from_storage_once_made(signed_in, coordinator, frozen):
     client = signed_in(coordinator)
-    url = reverse("paper-docx", args=[frozen.trust.ods_code, frozen.cycle.slug])
+    url = reverse("paper:paper-docx", args=[frozen.trust.ods_code, frozen.cycle.slug])
     made = client.get(url)
     with not_worked_out_again():
         again = client.get(url)

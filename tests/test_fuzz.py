@@ -93,13 +93,13 @@ def refused_without_change(client, url, data) -> None:
 @FUZZ
 @given(name=nasty_text, email=nasty_text, seat=nasty_text)
 def test_invite_form(signed_in, coordinator, trust, name, email, seat):
-    url = reverse("board-people", kwargs={"ods_code": trust.ods_code})
+    url = reverse("trusts:board-people", kwargs={"ods_code": trust.ods_code})
     data = {"full_name": name, "email": email, "seat_group": seat}
     refused_without_change(signed_in(coordinator), url, data)
 
 
 def test_invite_email_past_the_column_is_an_error(signed_in, coordinator, trust):
-    url = reverse("board-people", kwargs={"ods_code": trust.ods_code})
+    url = reverse("trusts:board-people", kwargs={"ods_code": trust.ods_code})
     data = {"full_name": "Long Email", "email": "a" * 250 + "@x.example", "seat_group": "executive"}
     response = signed_in(coordinator).post(url, data)
     assert "Enter an email address of 254 characters or fewer" in response.content.decode()
@@ -109,7 +109,7 @@ def test_invite_email_past_the_column_is_an_error(signed_in, coordinator, trust)
 @given(quarter=nasty_quarter, opens=nasty_date, closes=nasty_date)
 def test_new_quarter_form(signed_in, programme_staff, framework, quarter, opens, closes):
     data = {"quarter": quarter, "opens_on": opens, "closes_on": closes, "framework": framework.pk}
-    refused_without_change(signed_in(programme_staff), reverse("cycle-new"), data)
+    refused_without_change(signed_in(programme_staff), reverse("quarter:cycle-new"), data)
 
 
 @pytest.mark.parametrize("quarter", ["9999/00 Q4", "0000/01 Q1", "9999/00 Q1", "2019/20 Q1"])
@@ -117,7 +117,7 @@ def test_new_quarter_outside_the_programme_years_is_an_error(
     signed_in, programme_staff, framework, quarter
 ):
     response = signed_in(programme_staff).post(
-        reverse("cycle-new"), {"quarter": quarter, "framework": framework.pk}
+        reverse("quarter:cycle-new"), {"quarter": quarter, "framework": framework.pk}
     )
     assert "Enter a quarter from 2020/21 to" in response.content.decode()
 
@@ -135,7 +135,7 @@ def test_new_quarter_outside_the_programme_years_is_an_error(
 def test_board_action_form(
     signed_in, coordinator, assessment, title, owner, due, notes, status, rag, principle
 ):
-    url = reverse("board-action-new", kwargs={"ods_code": assessment.trust.ods_code})
+    url = reverse("quarter:board-action-new", kwargs={"ods_code": assessment.trust.ods_code})
     data = {
         "title": title,
         "owner": owner,
@@ -160,7 +160,7 @@ def test_board_action_form(
 def test_board_action_blank_in_disguise_or_absurd_date_is_an_error(
     signed_in, coordinator, assessment, field, value, message
 ):
-    url = reverse("board-action-new", kwargs={"ods_code": assessment.trust.ods_code})
+    url = reverse("quarter:board-action-new", kwargs={"ods_code": assessment.trust.ods_code})
     data = {
         "title": "Publish the plan",
         "owner": "CDO",
@@ -176,7 +176,9 @@ def test_board_action_blank_in_disguise_or_absurd_date_is_an_error(
 @FUZZ
 @given(date=nasty_date, level=nasty_text, why=nasty_text)
 def test_positions_form(signed_in, coordinator, assessment, date, level, why):
-    url = reverse("assessment-positions", args=[assessment.trust.ods_code, assessment.cycle.slug])
+    url = reverse(
+        "quarter:assessment-positions", args=[assessment.trust.ods_code, assessment.cycle.slug]
+    )
     data = {"meeting_date": date, "level-1": level, "rationale-1": why}
     refused_without_change(signed_in(coordinator), url, data)
 
@@ -196,29 +198,33 @@ def test_questionnaire_page(signed_in, board_member, assessment, level, comment)
 @FUZZ
 @given(target=nasty_text)
 def test_targets_form(signed_in, coordinator, assessment, target):
-    url = reverse("assessment-targets", args=[assessment.trust.ods_code, assessment.cycle.slug])
+    url = reverse(
+        "quarter:assessment-targets", args=[assessment.trust.ods_code, assessment.cycle.slug]
+    )
     refused_without_change(signed_in(coordinator), url, {"principle-1": target})
 
 
 @FUZZ
 @given(username=nasty_text, password=nasty_text)
 def test_sign_in_form(client, db, username, password):
-    refused_without_change(client, reverse("sign-in"), {"username": username, "password": password})
+    refused_without_change(
+        client, reverse("accounts:sign-in"), {"username": username, "password": password}
+    )
 
 
 @FUZZ
 @given(email=nasty_text)
 def test_password_reset_form(client, db, email):
-    response = client.post(reverse("password-reset"), {"email": email})
+    response = client.post(reverse("accounts:password-reset"), {"email": email})
     if response.status_code == 302:  # an address: the same "sent" page, known or not
-        assert response["Location"] == reverse("password-reset-sent")
+        assert response["Location"] == reverse("accounts:password-reset-sent")
     else:  # the form again, saying what is wrong
         assert response.status_code == 200
         assert "nhsuk-error-summary" in response.content.decode()
 
 
 def test_a_body_that_is_not_utf8_is_a_clear_error(signed_in, coordinator, trust):
-    url = reverse("board-people", kwargs={"ods_code": trust.ods_code})
+    url = reverse("trusts:board-people", kwargs={"ods_code": trust.ods_code})
     client = signed_in(coordinator)
     client.get(url)
     before = table_counts()

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from assessments.actions import assessment_close
+from assessments.quarter.actions import assessment_close
 from core.security_headers import header_problems
 from reports.exports import safe_cell
 from tests.factories import UserFactory
@@ -31,10 +31,10 @@ def test_every_kind_of_response_carries_the_security_headers(
 ):
     admin = UserFactory(email="admin@test.example", is_superuser=True)
     anonymous = [
-        reverse("sign-in"),
-        reverse("password-reset"),
-        reverse("healthz"),
-        reverse("home"),  # a redirect
+        reverse("accounts:sign-in"),
+        reverse("accounts:password-reset"),
+        reverse("core:healthz"),
+        reverse("quarter:home"),  # a redirect
         "/no-such-page/",  # a 404
         "/invitations/not-a-token/",  # a 410
     ]
@@ -42,14 +42,14 @@ def test_every_kind_of_response_carries_the_security_headers(
         assert header_problems(client.get(url).get) == [], url
     lead = signed_in(coordinator)
     for url in [
-        reverse("home"),
-        reverse("account"),
-        assessment_url(published, "assessment-detail"),
-        assessment_url(published, "paper"),
-        assessment_url(published, "paper-pdf"),
-        assessment_url(published, "paper-export", "principles", "csv"),
-        assessment_url(published, "paper-export", "questions", "xlsx"),
-        reverse("programme-home"),  # a 403
+        reverse("quarter:home"),
+        reverse("accounts:account"),
+        assessment_url(published, "quarter:assessment-detail"),
+        assessment_url(published, "paper:paper"),
+        assessment_url(published, "paper:paper-pdf"),
+        assessment_url(published, "paper:paper-export", "principles", "csv"),
+        assessment_url(published, "paper:paper-export", "questions", "xlsx"),
+        reverse("national:programme-home"),  # a 403
     ]:
         assert header_problems(lead.get(url).get) == [], url
     lead.force_login(admin)
@@ -57,7 +57,7 @@ def test_every_kind_of_response_carries_the_security_headers(
 
 
 def test_every_inline_script_carries_the_pages_nonce(client, db):
-    response = client.get(reverse("sign-in"))
+    response = client.get(reverse("accounts:sign-in"))
     nonce = response["Content-Security-Policy"].split("'nonce-")[1].split("'")[0]
     scripts = re.findall(r"<script([^>]*)>(.*?)</script>", response.content.decode(), re.S)
     inline = [attributes for attributes, body in scripts if body.strip()]
@@ -91,11 +91,13 @@ def test_every_export_shows_a_formula_like_trust_name_as_text(
     expected = "'" + trust.name
     lead = signed_in(coordinator)
     for level in ("principles", "questions"):
-        content = lead.get(assessment_url(published, "paper-export", level, "csv")).content
+        content = lead.get(assessment_url(published, "paper:paper-export", level, "csv")).content
         rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
         assert {row[1] for row in rows[1:]} == {expected}
         book = load_workbook(
-            io.BytesIO(lead.get(assessment_url(published, "paper-export", level, "xlsx")).content)
+            io.BytesIO(
+                lead.get(assessment_url(published, "paper:paper-export", level, "xlsx")).content
+            )
         )
         cells = [row[1] for row in book.active.iter_rows(min_row=2)]
         assert {(cell.value, cell.data_type) for cell in cells} == {(expected, "s")}
@@ -105,14 +107,16 @@ def test_every_export_shows_a_formula_like_trust_name_as_text(
         csv.reader(
             io.StringIO(
                 staff.get(
-                    reverse("programme-comparison-export", args=[slug, "csv"])
+                    reverse("national:programme-comparison-export", args=[slug, "csv"])
                 ).content.decode("utf-8-sig")
             )
         )
     )
     assert expected in [cell for row in csv_rows for cell in row]
     book = load_workbook(
-        io.BytesIO(staff.get(reverse("programme-comparison-export", args=[slug, "xlsx"])).content)
+        io.BytesIO(
+            staff.get(reverse("national:programme-comparison-export", args=[slug, "xlsx"])).content
+        )
     )
     written = [cell for row in book.active.iter_rows() for cell in row if cell.value == expected]
     assert written

@@ -8,7 +8,7 @@ from seeders.demo import seed_demo
 
 
 def test_healthz_reports_database_migrations_and_static_ok(client, db):
-    response = client.get(reverse("healthz"))
+    response = client.get(reverse("core:healthz"))
     assert response.status_code == 200
     assert response.json() == {
         "status": "ok",
@@ -20,14 +20,14 @@ def test_healthz_reports_database_migrations_and_static_ok(client, db):
 
 def test_healthz_reports_unreachable_database_as_503(client, db):
     with mock.patch("core.views.connection.cursor", side_effect=DatabaseError("down")):
-        response = client.get(reverse("healthz"))
+        response = client.get(reverse("core:healthz"))
     assert response.status_code == 503
     assert response.json()["database"] == "unreachable"
 
 
 def test_healthz_reports_unapplied_migrations_as_503(client, db):
     with mock.patch("core.views.MigrationExecutor.migration_plan", return_value=["0099_new"]):
-        response = client.get(reverse("healthz"))
+        response = client.get(reverse("core:healthz"))
     assert response.status_code == 503
     assert response.json()["migrations"] == "pending"
 
@@ -39,13 +39,13 @@ def test_healthz_reports_a_missing_static_manifest_as_503(client, db, settings, 
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
     }
-    response = client.get(reverse("healthz"))
+    response = client.get(reverse("core:healthz"))
     assert response.status_code == 503
     assert response.json()["static"] == "missing"
 
 
 def test_layout_has_skip_link_header_and_footer(client, db):
-    content = client.get(reverse("sign-in")).content.decode()
+    content = client.get(reverse("accounts:sign-in")).content.decode()
     assert (
         '<a class="nhsuk-skip-link" data-module="nhsuk-skip-link" href="#maincontent">' in content
     )
@@ -65,12 +65,12 @@ def test_nhsuk_frontend_assets_are_installed_as_static_files():
 
 
 def test_no_banner_without_invented_data(client, trust):
-    assert "qd-invented-data" not in client.get(reverse("sign-in")).content.decode()
+    assert "qd-invented-data" not in client.get(reverse("accounts:sign-in")).content.decode()
 
 
 def test_banner_on_every_page_while_demo_data_is_loaded(client, db):
     seed_demo()
-    content = client.get(reverse("sign-in")).content.decode()
+    content = client.get(reverse("accounts:sign-in")).content.decode()
     assert "qd-invented-data" in content
     assert "Demo data" in content
 

@@ -16,7 +16,7 @@ from trusts.models import Invitation, Membership, Role, SeatGroup, User
 
 
 def people_url(trust):
-    return reverse("board-people", kwargs={"ods_code": trust.ods_code})
+    return reverse("trusts:board-people", kwargs={"ods_code": trust.ods_code})
 
 
 def invite(client, trust, email="new.member@test.example", seat_group="executive", **extra):
@@ -26,7 +26,7 @@ def invite(client, trust, email="new.member@test.example", seat_group="executive
 
 def link_in(message) -> str:
     (path,) = re.findall(r"http://[^\s]+/invitations/([^\s/]+)/", message.body)
-    return reverse("invitation-accept", kwargs={"token": path})
+    return reverse("trusts:invitation-accept", kwargs={"token": path})
 
 
 @pytest.fixture
@@ -66,7 +66,7 @@ def test_invitation_accept_sets_password_adds_member_and_signs_in(
     response = client.post(
         url, {"password": "a long passphrase", "password_again": "a long passphrase"}
     )
-    assert response.url == reverse("home")
+    assert response.url == reverse("quarter:home")
     user = User.objects.get(email="new.member@test.example")
     assert user.check_password("a long passphrase")
     membership = Membership.objects.get(user=user, trust=trust)
@@ -99,7 +99,7 @@ def test_invitation_link_expires(
 
 
 def test_invitation_unknown_token_is_410(client, db):
-    response = client.get(reverse("invitation-accept", kwargs={"token": "nonsense"}))
+    response = client.get(reverse("trusts:invitation-accept", kwargs={"token": "nonsense"}))
     assert response.status_code == 410
     assert "<h1>This link no longer works</h1>" in response.content.decode()
 
@@ -123,7 +123,9 @@ def test_invitation_resend_replaces_the_link(
     invite_and_send(coordinator_client, trust, django_capture_on_commit_callbacks)
     invitation = Invitation.objects.get()
     with django_capture_on_commit_callbacks(execute=True):
-        coordinator_client.post(reverse("invitation-resend", args=[trust.ods_code, invitation.pk]))
+        coordinator_client.post(
+            reverse("trusts:invitation-resend", args=[trust.ods_code, invitation.pk])
+        )
     first, second = mail.outbox
     assert second.to == ["new.member@test.example"]
     assert client.get(link_in(first)).status_code == 410
@@ -135,7 +137,9 @@ def test_invitation_revoke_stops_the_link(
 ):
     invite_and_send(coordinator_client, trust, django_capture_on_commit_callbacks)
     invitation = Invitation.objects.get()
-    coordinator_client.post(reverse("invitation-revoke", args=[trust.ods_code, invitation.pk]))
+    coordinator_client.post(
+        reverse("trusts:invitation-revoke", args=[trust.ods_code, invitation.pk])
+    )
     assert client.get(link_in(mail.outbox[0])).status_code == 410
     assert AuditEvent.objects.filter(action="invitation.revoked").exists()
 
@@ -281,7 +285,8 @@ def test_invitation_of_another_trust_is_404(
         by=programme_staff,
     )
     url = reverse(
-        "invitation-revoke", args=[coordinator.memberships.get().trust.ods_code, invitation.pk]
+        "trusts:invitation-revoke",
+        args=[coordinator.memberships.get().trust.ods_code, invitation.pk],
     )
     assert signed_in(coordinator).post(url).status_code == 404
     invitation.refresh_from_db()
@@ -290,7 +295,7 @@ def test_invitation_of_another_trust_is_404(
 
 def test_remove_member_after_confirming(coordinator_client, trust, board_member):
     membership = Membership.objects.get(user=board_member, trust=trust)
-    url = reverse("membership-remove", args=[trust.ods_code, membership.pk])
+    url = reverse("trusts:membership-remove", args=[trust.ods_code, membership.pk])
     assert "Remove Bea Member" in coordinator_client.get(url).content.decode()
     assert coordinator_client.post(url).status_code == 302
     assert not Membership.objects.filter(pk=membership.pk).exists()
@@ -302,7 +307,7 @@ def test_remove_member_of_another_trust_is_404(signed_in, coordinator, other_tru
 
     other = MembershipFactory(trust=other_trust)
     url = reverse(
-        "membership-remove", args=[coordinator.memberships.get().trust.ods_code, other.pk]
+        "trusts:membership-remove", args=[coordinator.memberships.get().trust.ods_code, other.pk]
     )
     assert signed_in(coordinator).post(url).status_code == 404
     assert Membership.objects.filter(pk=other.pk).exists()
@@ -311,7 +316,7 @@ def test_remove_member_of_another_trust_is_404(signed_in, coordinator, other_tru
 def test_revoke_asks_first(coordinator_client, trust, django_capture_on_commit_callbacks):
     invite_and_send(coordinator_client, trust, django_capture_on_commit_callbacks)
     invitation = Invitation.objects.get()
-    url = reverse("invitation-revoke", args=[trust.ods_code, invitation.pk])
+    url = reverse("trusts:invitation-revoke", args=[trust.ods_code, invitation.pk])
     content = coordinator_client.get(url).content.decode()
     assert f"Revoke the invitation to {invitation.email}?" in content
     invitation.refresh_from_db()

@@ -1,5 +1,6 @@
-"""Data flows one way (config/layers.py): no module imports from an app above its own,
-whether at the top of the file or inside a function."""
+"""Data flows one way (config/layers.py): no module imports from an app or room above its
+own, whether at the top of the file or inside a function; the same holds for the templates
+a page renders or includes and the URL names it links to."""
 
 import ast
 import re
@@ -7,34 +8,47 @@ from pathlib import Path
 
 import pytest
 
-from config.layers import LAYERS, allowed
+from config.layers import LAYERS, LINKS_UP, ROOMS, allowed, is_door, room_of, rooms, short_name
 from core import audit
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def module_name(path: Path) -> str:
+    return ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+
+
 def imports_of(path: Path) -> set[str]:
+    """The apps and rooms a module imports from."""
     tree = ast.parse(path.read_text(), filename=str(path))
-    found = set()
+    modules = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            found.add(node.module.split(".")[0])
+            modules.add(node.module)
+            modules.update(f"{node.module}.{alias.name}" for alias in node.names)
         elif isinstance(node, ast.Import):
-            found.update(alias.name.split(".")[0] for alias in node.names)
-    return found & set(LAYERS)
+            modules.update(alias.name for alias in node.names)
+    # "from assessments.quarter import actions" names the room through its package.
+    return {room for module in modules if (room := room_of(module))} - {None}
 
 
 def modules_of(app: str) -> list[Path]:
-    return sorted((ROOT / app).rglob("*.py"))
+    return sorted((ROOT / app.replace(".", "/")).rglob("*.py"))
 
 
-@pytest.mark.parametrize("app", LAYERS)
-def test_no_app_imports_from_an_app_above_it(app):
+def modules_in(room: str) -> list[Path]:
+    """The modules of an app or room, not counting the rooms within it."""
+    return [path for path in modules_of(room) if room_of(module_name(path)) == room]
+
+
+@pytest.mark.parametrize("room", rooms())
+def test_no_module_imports_from_an_app_or_room_above_its_own(room):
     against = [
         f"{path.relative_to(ROOT)} imports {imported}"
-        for path in modules_of(app)
+        for path in modules_in(room)
         for imported in sorted(imports_of(path))
-        if not allowed(app, imported)
+        if not allowed(room, imported)
+        and not (is_door(module_name(path)) and imported.split(".")[0] == room)
     ]
     assert against == []
 
@@ -45,11 +59,23 @@ def test_every_app_is_in_the_table_of_layers():
     assert set(LAYERS) - apps == {"config"}
 
 
+def test_every_room_is_a_package_and_every_package_of_an_app_a_room_or_a_door():
+    for app, names in ROOMS.items():
+        packages = {
+            path.parent.name
+            for path in (ROOT / app).glob("*/__init__.py")
+            if path.parent.name not in {"migrations", "templatetags"}
+        }
+        assert packages == set(names) | {"management"} & packages, app
+
+
 def test_readme_shows_the_table_of_allowed_imports():
     readme = (ROOT / "README.md").read_text()
     for number, app in enumerate(LAYERS):
         below = ", ".join(f"`{lower}`" for lower in LAYERS[:number]) or "no app"
         assert f"| `{app}` | {below} |" in readme
+    for app, names in ROOMS.items():
+        assert f"`{app}`: " + ", ".join(f"`{name}`" for name in names) in readme
 
 
 # Audit events: each room declares the events it records (core.audit), and records only
@@ -102,8 +128,8 @@ def test_every_declared_event_is_recorded_somewhere():
 
 TEMPLATES = ROOT / "templates"
 SHARED_TEMPLATES = {"nhsuk", "includes"}
-# The layout, the error pages, the shared components; the public pages and the emails'
-# words, which more than one room sends, until they find a room of their own.
+# The layout, the error pages, the shared components, and the emails' words, which more
+# than one room sends.
 TOP_LEVEL_TEMPLATES = {
     "base.html",
     "narrow.html",
@@ -115,16 +141,20 @@ TOP_LEVEL_TEMPLATES = {
     "database_busy.html",
     "nhsuk",
     "includes",
-    "pages",
     "email",
 }
 TEMPLATE_NAME = re.compile(r"""["']([a-z_]+)/[\w/.-]+\.(?:html|txt|svg)["']""")
 TEMPLATE_USE = re.compile(r"""{%\s*(?:include|extends)\s+["']([a-z_]+)/[\w/.-]+["']""")
 
 
+ROOM_BY_FOLDER = {short_name(room): room for room in rooms()}
+
+
 def room_templates() -> list[tuple[str, Path]]:
     return [
-        (app, path) for app in LAYERS for path in sorted((ROOT / app / "templates").rglob("*.*"))
+        (room, path)
+        for room in rooms()
+        for path in sorted((ROOT / room.replace(".", "/") / "templates").rglob("*.*"))
     ]
 
 
@@ -135,20 +165,22 @@ def test_top_level_templates_hold_only_the_layout_and_shared_parts():
 def test_each_room_keeps_its_templates_under_its_own_name():
     misplaced = [
         str(path.relative_to(ROOT))
-        for app, path in room_templates()
-        if path.relative_to(ROOT / app / "templates").parts[0] != app
+        for room, path in room_templates()
+        if path.relative_to(ROOT / room.replace(".", "/") / "templates").parts[0]
+        != short_name(room)
     ]
+    assert room_templates()
     assert misplaced == []
 
 
-@pytest.mark.parametrize("app", [app for app in LAYERS if app != "config"])
-def test_each_room_renders_only_its_own_templates(app):
+@pytest.mark.parametrize("room", [room for room in rooms() if room != "config"])
+def test_each_room_renders_only_its_own_templates(room):
     others = [
         f"{path.relative_to(ROOT)} renders {folder}/…"
-        for path in modules_of(app)
+        for path in modules_in(room)
         if "migrations" not in path.parts
         for folder in TEMPLATE_NAME.findall(path.read_text())
-        if folder != app and folder not in SHARED_TEMPLATES
+        if folder != short_name(room) and folder not in SHARED_TEMPLATES
     ]
     assert others == []
 
@@ -158,7 +190,57 @@ def test_templates_include_only_their_own_room_a_lower_one_or_shared_parts():
         f"{path.relative_to(ROOT)} uses {folder}/…"
         for room, path in room_templates()
         for folder in TEMPLATE_USE.findall(path.read_text())
-        if folder not in SHARED_TEMPLATES and not allowed(room, folder)
+        if folder not in SHARED_TEMPLATES
+        and not (folder in ROOM_BY_FOLDER and allowed(room, ROOM_BY_FOLDER[folder]))
     ]
-    assert room_templates()
     assert against == []
+
+
+# URL names: each room names its URLs under its own namespace ("quarter:home") and links
+# to its own pages and lower rooms'. A link up (the quarter's next step is its paper) is a
+# coupling too: it is declared, with its reason, in config/layers.py's LINKS_UP. The
+# top-level templates (the layout, the emails) belong to the house and link anywhere.
+
+URL_NAME = re.compile(r"""["']([a-z_]+):([a-z0-9-]+)["']""")
+
+
+def url_names_used(room: str) -> set[tuple[Path, str, str]]:
+    sources = [path for path in modules_in(room) if "migrations" not in path.parts] + [
+        path for owner, path in room_templates() if owner == room
+    ]
+    return {
+        (path, namespace, f"{namespace}:{name}")
+        for path in sources
+        for namespace, name in URL_NAME.findall(path.read_text())
+        if namespace in ROOM_BY_FOLDER
+    }
+
+
+def test_each_room_names_its_urls_under_its_own_namespace():
+    from django.urls import get_resolver
+
+    namespaces = {
+        resolver.namespace: resolver.urlconf_module.__name__
+        for resolver in get_resolver().url_patterns
+        if getattr(resolver, "namespace", None) and resolver.namespace != "admin"
+    }
+    assert namespaces
+    assert all(room_of(module) == ROOM_BY_FOLDER[ns] for ns, module in namespaces.items())
+
+
+@pytest.mark.parametrize("room", [room for room in rooms() if room != "config"])
+def test_each_room_links_only_to_its_own_and_lower_rooms_unless_declared(room):
+    upward = [
+        f"{path.relative_to(ROOT)} links to {name}"
+        for path, namespace, name in sorted(url_names_used(room))
+        if not allowed(room, ROOM_BY_FOLDER[namespace]) and name not in LINKS_UP.get(room, {})
+    ]
+    assert upward == []
+
+
+def test_every_declared_link_up_is_used_and_runs_up():
+    for room, links in LINKS_UP.items():
+        used = {name for _, _, name in url_names_used(room)}
+        for name in links:
+            assert name in used, f"{room} declares a link to {name} it does not make"
+            assert not allowed(room, ROOM_BY_FOLDER[name.split(":")[0]]), name

@@ -13,8 +13,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from assessments import rules, scoring
 from assessments.models import AssessmentStatus, OverallResult, PrincipleResult
+from assessments.results import rules, scoring
 from reports.models import BulkExport, BulkExportItem
 from reports.national import queries as programme
 from reports.national import rows as programme_rows
@@ -33,7 +33,7 @@ from trusts.models import DataOrigin, Region, Role, Trust, TrustType
 
 
 def compare(client, cycle, **query):
-    return client.get(reverse("programme-comparison", args=[cycle.slug]), query)
+    return client.get(reverse("national:programme-comparison", args=[cycle.slug]), query)
 
 
 # Comparison (the hand-made national data: tests/conftest.py)
@@ -153,20 +153,26 @@ def test_trust_trend_peer_medians_match_every_other_trusts_scores_in_each_quarte
 
 
 @pytest.mark.parametrize("role_fixture", ["board_member", "coordinator"])
-@pytest.mark.parametrize("name", ["programme-completion", "programme-comparison", "bulk-papers"])
+@pytest.mark.parametrize(
+    "name",
+    ["national:programme-completion", "national:programme-comparison", "national:bulk-papers"],
+)
 def test_national_pages_trust_roles_are_403(signed_in, request, role_fixture, name, cycle):
     user = request.getfixturevalue(role_fixture)
     forbidden(signed_in(user).get(reverse(name, args=[cycle.slug])))
 
 
-@pytest.mark.parametrize("name", ["programme-completion", "programme-comparison", "bulk-papers"])
+@pytest.mark.parametrize(
+    "name",
+    ["national:programme-completion", "national:programme-comparison", "national:bulk-papers"],
+)
 def test_national_pages_anonymous_redirects(client, name, cycle):
     url = reverse(name, args=[cycle.slug])
     to_sign_in(client.get(url), url)
 
 
 def test_national_pages_unknown_quarter_is_404(signed_in, programme_staff, cycle):
-    url = reverse("programme-comparison", args=["2030-31-q1"])
+    url = reverse("national:programme-comparison", args=["2030-31-q1"])
     not_found(signed_in(programme_staff).get(url))
 
 
@@ -192,7 +198,7 @@ def test_comparison_queries_stay_constant(
 
 
 def test_comparison_csv_export_follows_the_filters(signed_in, programme_staff, national):
-    url = reverse("programme-comparison-export", args=[national.slug, "csv"])
+    url = reverse("national:programme-comparison-export", args=[national.slug, "csv"])
     response = signed_in(programme_staff).get(url, {"region": "Y62"})
     lines = response.content.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("trust_ods_code,trust_name,region,trust_type,principle_1")
@@ -203,7 +209,7 @@ def test_comparison_csv_export_follows_the_filters(signed_in, programme_staff, n
 
 
 def test_comparison_xlsx_export(signed_in, programme_staff, national):
-    url = reverse("programme-comparison-export", args=[national.slug, "xlsx"])
+    url = reverse("national:programme-comparison-export", args=[national.slug, "xlsx"])
     workbook = load_workbook(io.BytesIO(signed_in(programme_staff).get(url).content))
     rows = list(workbook["Comparison"].values)
     assert len(rows) == 5
@@ -211,7 +217,7 @@ def test_comparison_xlsx_export(signed_in, programme_staff, national):
 
 
 def test_comparison_export_coordinator_is_403(signed_in, coordinator, national):
-    url = reverse("programme-comparison-export", args=[national.slug, "csv"])
+    url = reverse("national:programme-comparison-export", args=[national.slug, "csv"])
     forbidden(signed_in(coordinator).get(url))
 
 
@@ -224,7 +230,7 @@ def test_completion_counts_statuses_and_response_rates(
     answer_everything(assessment, board_member)
     MembershipFactory(trust=assessment.trust, role=Role.BOARD_MEMBER)
     response = signed_in(programme_staff).get(
-        reverse("programme-completion", args=[assessment.cycle.slug])
+        reverse("national:programme-completion", args=[assessment.cycle.slug])
     )
     completion = response.context["completion"]
     rows = {row.trust.ods_code: row for row in completion.rows}
@@ -241,7 +247,7 @@ def test_completion_counts_statuses_and_response_rates(
 def test_completion_filters_by_region(signed_in, programme_staff, assessment):
     Trust.objects.filter(ods_code="QBB").update(region=Region.MIDLANDS)
     response = signed_in(programme_staff).get(
-        reverse("programme-completion", args=[assessment.cycle.slug]), {"region": "Y60"}
+        reverse("national:programme-completion", args=[assessment.cycle.slug]), {"region": "Y60"}
     )
     assert [row.trust.ods_code for row in response.context["completion"].rows] == ["QBB"]
 
@@ -250,7 +256,7 @@ def test_completion_queries_stay_constant(
     signed_in, programme_staff, assessment, django_assert_num_queries
 ):
     client = signed_in(programme_staff)
-    url = reverse("programme-completion", args=[assessment.cycle.slug])
+    url = reverse("national:programme-completion", args=[assessment.cycle.slug])
     client.get(url)
     # session, user, the quarters (the one shown among them), trusts with their counts,
     # ICB list
@@ -274,7 +280,7 @@ def test_seed_national_builds_answered_quarters_and_marks_trusts_synthetic(db, c
     assert report.answers == 24 * report.responses
     closed = PrincipleResult.objects.filter(assessment__status=AssessmentStatus.CLOSED)
     assert closed.values("assessment").distinct().count() == 6  # last quarter closed, this one open
-    assert "Synthetic data" in client.get(reverse("sign-in")).content.decode()
+    assert "Synthetic data" in client.get(reverse("accounts:sign-in")).content.decode()
     again = seed_national(trust_count=6, quarters=2, seed=1)
     assert again.answers == 0  # nothing is written twice
 
@@ -314,7 +320,7 @@ def test_bulk_papers_makes_one_zip_of_every_closed_paper(
     signed_in, programme_staff, closed_pair, django_capture_on_commit_callbacks
 ):
     client = signed_in(programme_staff)
-    url = reverse("bulk-papers", args=[closed_pair[0].cycle.slug])
+    url = reverse("national:bulk-papers", args=[closed_pair[0].cycle.slug])
     with django_capture_on_commit_callbacks(execute=True):
         started = client.post(url, follow=True).content.decode()
     assert "We are making the ZIP of 2 board papers." in started
@@ -328,7 +334,7 @@ def test_bulk_papers_makes_one_zip_of_every_closed_paper(
     assert export.status == BulkExport.Status.DONE
     page = client.get(url).content.decode()
     assert "2 of 2 papers (100%)" in page
-    download = client.get(reverse("bulk-papers-download", args=[export.pk]))
+    download = client.get(reverse("national:bulk-papers-download", args=[export.pk]))
     archive = zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content)))
     download.close()
     assert sorted(archive.namelist()) == [
@@ -382,7 +388,9 @@ def test_bulk_papers_download_before_ready_is_404(signed_in, programme_staff, cl
     from reports.national import bulk
 
     export = bulk.bulk_export_start(cycle=closed_pair[0].cycle, by=programme_staff)
-    response = signed_in(programme_staff).get(reverse("bulk-papers-download", args=[export.pk]))
+    response = signed_in(programme_staff).get(
+        reverse("national:bulk-papers-download", args=[export.pk])
+    )
     not_found(response)
 
 

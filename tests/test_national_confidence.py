@@ -13,8 +13,8 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from assessments.actions import assessment_close, assessment_open, assessment_reopen
 from assessments.models import AssessmentStatus
+from assessments.quarter.actions import assessment_close, assessment_open, assessment_reopen
 from reports.national import rows as programme_rows
 from reports.paper.presenters import board_paper
 from tests.factories import SETUP, AssessmentFactory, CycleFactory, MembershipFactory, TrustFactory
@@ -53,11 +53,11 @@ def heading(label: str) -> str:
 
 
 def trust_page(client, code: str):
-    return client.get(reverse("programme-trust", args=[code]))
+    return client.get(reverse("national:programme-trust", args=[code]))
 
 
 def export_rows(client, cycle, extension: str) -> list[list]:
-    url = reverse("programme-comparison-export", args=[cycle.slug, extension])
+    url = reverse("national:programme-comparison-export", args=[cycle.slug, extension])
     content = client.get(url).content
     if extension == "csv":
         return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
@@ -179,7 +179,7 @@ def test_comparison_exports_carry_submitted_board_rate_and_confidence(
     header, row = export_rows(client, cycle, "xlsx")
     assert header[-4:] == ["respondents", "board_size", "response_rate", "confidence"]
     assert row[-4:] == [6, 8, 0.75, "High"]
-    url = reverse("programme-comparison-export", args=[cycle.slug, "xlsx"])
+    url = reverse("national:programme-comparison-export", args=[cycle.slug, "xlsx"])
     notes = dict(load_workbook(io.BytesIO(client.get(url).content))["Columns"].values)
     assert notes["confidence"].startswith("Confidence in these results (High, Moderate or Low)")
 

@@ -4,8 +4,8 @@ instead of offering it, and the endpoint, called anyway, refuses and changes not
 from django.core import mail
 from django.urls import reverse
 
-from assessments.actions import assessment_close
 from assessments.models import Assessment, AssessmentStatus, Reminder
+from assessments.quarter.actions import assessment_close
 from core.models import AuditEvent
 from reports.models import BulkExport
 from tests.helpers import new_board_member, submitted_board
@@ -16,7 +16,7 @@ CLOSE = "Close the questionnaire"
 
 
 def detail(client, assessment) -> str:
-    return client.get(url(assessment, "assessment-detail")).content.decode()
+    return client.get(url(assessment, "quarter:assessment-detail")).content.decode()
 
 
 def refused(client, assessment, name: str, sentence: str):
@@ -45,9 +45,9 @@ def test_closed_quarter_offers_no_reminder(signed_in, coordinator, assessment):
     # Reminding belongs to the stage that has passed: not a step any more.
     assert REMIND not in statuses(content)
     assert "not reminded today" not in content
-    assert f'href="{url(assessment, "assessment-remind")}"' not in content
-    assert client.get(url(assessment, "assessment-remind")).status_code == 302
-    refused(client, assessment, "assessment-remind", "the questionnaire is closed")
+    assert f'href="{url(assessment, "quarter:assessment-remind")}"' not in content
+    assert client.get(url(assessment, "quarter:assessment-remind")).status_code == 302
+    refused(client, assessment, "quarter:assessment-remind", "the questionnaire is closed")
 
 
 def test_everyone_submitted_offers_no_reminder(signed_in, coordinator, assessment):
@@ -56,8 +56,8 @@ def test_everyone_submitted_offers_no_reminder(signed_in, coordinator, assessmen
     client = signed_in(coordinator)
     content = detail(client, assessment)
     assert statuses(content)[REMIND] == "Nobody to remind: everyone has submitted"
-    assert f'href="{url(assessment, "assessment-remind")}"' not in content
-    refused(client, assessment, "assessment-remind", "everyone has submitted")
+    assert f'href="{url(assessment, "quarter:assessment-remind")}"' not in content
+    refused(client, assessment, "quarter:assessment-remind", "everyone has submitted")
 
 
 def test_everyone_reminded_today_offers_no_reminder(
@@ -66,13 +66,13 @@ def test_everyone_reminded_today_offers_no_reminder(
     new_board_member(assessment.trust)
     client = signed_in(coordinator)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(url(assessment, "assessment-remind"))
+        client.post(url(assessment, "quarter:assessment-remind"))
     assert len(mail.outbox) == 1
     mail.outbox.clear()
     content = detail(client, assessment)
     assert statuses(content)[REMIND] == "Reminded today: nobody else to remind"
-    assert f'href="{url(assessment, "assessment-remind")}"' not in content
-    refused(client, assessment, "assessment-remind", "had one today")
+    assert f'href="{url(assessment, "quarter:assessment-remind")}"' not in content
+    refused(client, assessment, "quarter:assessment-remind", "had one today")
 
 
 def test_board_with_nobody_offers_no_reminder(signed_in, coordinator, assessment):
@@ -80,7 +80,7 @@ def test_board_with_nobody_offers_no_reminder(signed_in, coordinator, assessment
     client = signed_in(coordinator)
     content = detail(client, assessment)
     assert statuses(content)[REMIND] == "Nobody to remind: the board has no members yet"
-    refused(client, assessment, "assessment-remind", "the board has no members yet")
+    refused(client, assessment, "quarter:assessment-remind", "the board has no members yet")
 
 
 # Closing and opening
@@ -92,21 +92,21 @@ def test_closed_quarter_offers_no_close(signed_in, coordinator, assessment):
     mail.outbox.clear()
     client = signed_in(coordinator)
     content = detail(client, assessment)
-    assert f'href="{url(assessment, "assessment-close")}"' not in content
-    page = client.get(url(assessment, "assessment-close"), follow=True).content.decode()
+    assert f'href="{url(assessment, "quarter:assessment-close")}"' not in content
+    page = client.get(url(assessment, "quarter:assessment-close"), follow=True).content.decode()
     assert "Close the questionnaire</button>" not in page
     assert "already closed" in page
-    refused(client, assessment, "assessment-close", "already closed")
+    refused(client, assessment, "quarter:assessment-close", "already closed")
 
 
 def test_open_quarter_offers_no_second_opening(signed_in, coordinator, assessment):
     new_board_member(assessment.trust)
     mail.outbox.clear()
     client = signed_in(coordinator)
-    page = client.get(url(assessment, "assessment-open"), follow=True).content.decode()
+    page = client.get(url(assessment, "quarter:assessment-open"), follow=True).content.decode()
     assert "and email the board</button>" not in page
     assert "already open" in page
-    refused(client, assessment, "assessment-open", "already open")
+    refused(client, assessment, "quarter:assessment-open", "already open")
 
 
 # The bulk ZIP of board papers
@@ -114,7 +114,7 @@ def test_open_quarter_offers_no_second_opening(signed_in, coordinator, assessmen
 
 def test_bulk_papers_with_nothing_closed_offers_no_zip(signed_in, programme_staff, assessment):
     client = signed_in(programme_staff)
-    page_url = reverse("bulk-papers", args=[assessment.cycle.slug])
+    page_url = reverse("national:bulk-papers", args=[assessment.cycle.slug])
     page = client.get(page_url).content.decode()
     assert "No trust has closed" in page
     assert "Make the ZIP" not in page
@@ -136,14 +136,18 @@ def test_an_old_zip_of_no_papers_is_not_offered(
     )
     export.zip_file.save("empty.zip", ContentFile(b"PK\x05\x06" + b"\0" * 18))
     client = signed_in(programme_staff)
-    page = client.get(reverse("bulk-papers", args=[assessment.cycle.slug])).content.decode()
+    page = client.get(
+        reverse("national:bulk-papers", args=[assessment.cycle.slug])
+    ).content.decode()
     assert "Download the ZIP of 0" not in page
-    assert reverse("bulk-papers-download", args=[export.pk]) not in page
-    assert client.get(reverse("bulk-papers-download", args=[export.pk])).status_code == 404
+    assert reverse("national:bulk-papers-download", args=[export.pk]) not in page
+    assert client.get(reverse("national:bulk-papers-download", args=[export.pk])).status_code == 404
     # Once a quarter is closed there is something to make again.
     submitted_board(assessment, 1)
     assessment_close(assessment=assessment, by=coordinator)
-    page = client.get(reverse("bulk-papers", args=[assessment.cycle.slug])).content.decode()
+    page = client.get(
+        reverse("national:bulk-papers", args=[assessment.cycle.slug])
+    ).content.decode()
     assert "Make the ZIP of all board papers" in page
 
 
@@ -154,18 +158,21 @@ def test_comparison_with_no_results_offers_no_download(signed_in, programme_staf
     assert assessment.status == AssessmentStatus.OPEN
     page = (
         signed_in(programme_staff)
-        .get(reverse("programme-comparison", args=[assessment.cycle.slug]))
+        .get(reverse("national:programme-comparison", args=[assessment.cycle.slug]))
         .content.decode()
     )
     assert "There is no table to download" in page
-    assert reverse("programme-comparison-export", args=[assessment.cycle.slug, "csv"]) not in page
+    assert (
+        reverse("national:programme-comparison-export", args=[assessment.cycle.slug, "csv"])
+        not in page
+    )
 
 
 def test_comparison_with_results_still_offers_download(signed_in, programme_staff, national):
     page = (
         signed_in(programme_staff)
-        .get(reverse("programme-comparison", args=[national.slug]))
+        .get(reverse("national:programme-comparison", args=[national.slug]))
         .content.decode()
     )
-    assert reverse("programme-comparison-export", args=[national.slug, "csv"]) in page
+    assert reverse("national:programme-comparison-export", args=[national.slug, "csv"]) in page
     assert "There is no table to download" not in page

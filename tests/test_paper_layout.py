@@ -22,12 +22,14 @@ from django.test import override_settings
 from django.utils import timezone
 from weasyprint import HTML
 
-from assessments.actions import (
-    assessment_close,
-    assessment_open,
-)
-from assessments.decisions import ActionInput, PositionInput, board_action_save, positions_record
 from assessments.models import previous_quarter
+from assessments.quarter.actions import assessment_close, assessment_open
+from assessments.quarter.decisions import (
+    ActionInput,
+    PositionInput,
+    board_action_save,
+    positions_record,
+)
 from core.forms import limit_of
 from principles.actions import framework_load
 from principles.content import forget_framework_content
@@ -234,7 +236,7 @@ class Printed:
 
 
 def laid_out(paper: BoardPaper):
-    html = render_to_string("reports/paper_document.html", {"paper": paper})
+    html = render_to_string("paper/document.html", {"paper": paper})
     return HTML(string=html, base_url=BASE_URL, url_fetcher=_fetcher()).render()
 
 

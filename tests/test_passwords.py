@@ -13,7 +13,7 @@ from tests.factories import UserFactory
 
 def ask_for_reset(client, email, callbacks):
     with callbacks(execute=True):
-        return client.post(reverse("password-reset"), {"email": email}, follow=True)
+        return client.post(reverse("accounts:password-reset"), {"email": email}, follow=True)
 
 
 def link_in(message) -> str:
@@ -22,8 +22,8 @@ def link_in(message) -> str:
 
 
 def test_sign_in_page_links_to_password_reset(client, db):
-    content = client.get(reverse("sign-in")).content.decode()
-    assert f'href="{reverse("password-reset")}"' in content
+    content = client.get(reverse("accounts:sign-in")).content.decode()
+    assert f'href="{reverse("accounts:password-reset")}"' in content
 
 
 def test_password_reset_emails_a_link_that_sets_a_new_password_once(
@@ -77,7 +77,9 @@ def test_password_reset_mismatched_or_weak_password_is_an_error(
 
 
 def test_password_reset_bad_email_is_an_error(client, db):
-    content = client.post(reverse("password-reset"), {"email": "not-an-email"}).content.decode()
+    content = client.post(
+        reverse("accounts:password-reset"), {"email": "not-an-email"}
+    ).content.decode()
     assert '<a href="#id_email">Enter an email address like name@nhs.net</a>' in content
     assert not Email.objects.exists()
 
@@ -85,7 +87,7 @@ def test_password_reset_bad_email_is_an_error(client, db):
 def test_password_change_needs_the_current_password(signed_in, board_member):
     client = signed_in(board_member)
     response = client.post(
-        reverse("password-change"),
+        reverse("accounts:password-change"),
         {
             "old_password": "wrong",
             "new_password1": "a brand new passphrase",
@@ -94,7 +96,7 @@ def test_password_change_needs_the_current_password(signed_in, board_member):
     )
     assert "The current password is not right" in response.content.decode()
     response = client.post(
-        reverse("password-change"),
+        reverse("accounts:password-change"),
         {
             "old_password": "a-test-password",
             "new_password1": "a brand new passphrase",
@@ -109,17 +111,19 @@ def test_password_change_needs_the_current_password(signed_in, board_member):
 
 
 def test_account_page_links_to_password_change_and_two_factor(signed_in, board_member):
-    content = signed_in(board_member).get(reverse("account")).content.decode()
-    assert reverse("password-change") in content
-    assert reverse("two-factor-set-up") in content
+    content = signed_in(board_member).get(reverse("accounts:account")).content.decode()
+    assert reverse("accounts:password-change") in content
+    assert reverse("accounts:two-factor-set-up") in content
 
 
 def test_password_pages_are_off_where_password_sign_in_is_off(
     client, signed_in, board_member, settings
 ):
     settings.PASSWORD_SIGN_IN = False
-    assert client.get(reverse("password-reset")).status_code == 404
-    assert 'name="password"' not in client.get(reverse("sign-in")).content.decode()
-    post = client.post(reverse("sign-in"), {"username": board_member.email, "password": "x"})
+    assert client.get(reverse("accounts:password-reset")).status_code == 404
+    assert 'name="password"' not in client.get(reverse("accounts:sign-in")).content.decode()
+    post = client.post(
+        reverse("accounts:sign-in"), {"username": board_member.email, "password": "x"}
+    )
     assert post.status_code == 404
-    assert signed_in(board_member).get(reverse("password-change")).status_code == 404
+    assert signed_in(board_member).get(reverse("accounts:password-change")).status_code == 404

@@ -7,7 +7,7 @@ import pytest
 from django.template.loader import render_to_string
 from pypdf import PdfReader
 
-from assessments.actions import assessment_close
+from assessments.quarter.actions import assessment_close
 from reports.paper.actions import paper_file
 from reports.paper.presenters import board_paper
 from tests.factories import SETUP
@@ -42,7 +42,7 @@ def structure(reader: PdfReader) -> list[tuple[str, dict]]:
 
 
 def test_pdf_headings_are_tagged_in_reading_order(paper_pdf, assessment):
-    html = render_to_string("reports/paper_document.html", {"paper": board_paper(assessment)})
+    html = render_to_string("paper/document.html", {"paper": board_paper(assessment)})
     expected = [f"H{level}" for level in re.findall(r"<h([1-6])[ >]", html)]
     tagged = [tag for tag, _ in structure(paper_pdf) if re.fullmatch(r"H[1-6]", tag)]
     assert tagged == expected

@@ -12,13 +12,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.keeping import keep
 from accounts.models import KeptInput
-from assessments.actions import (
-    ERASED_NAME,
-    assessment_close,
-    assessment_reopen,
-    person_erase,
-)
 from assessments.models import Answer, Response
+from assessments.privacy.erasure import ERASED_NAME, person_erase
+from assessments.quarter.actions import assessment_close, assessment_reopen
 from core.models import AuditEvent, Email
 from reports.paper.actions import paper_file
 from reports.paper.presenters import board_paper
@@ -107,7 +103,7 @@ def test_erasure_leaves_the_published_paper_as_it_was_with_a_note(
     assert not again.made_now
     assert again.content == before.content
     page = signed_in(coordinator).get(
-        reverse("paper", args=[published.trust.ods_code, published.cycle.slug])
+        reverse("paper:paper", args=[published.trust.ods_code, published.cycle.slug])
     )
     assert "1 response has been added, changed or removed since" in page.content.decode()
 

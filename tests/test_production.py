@@ -24,13 +24,15 @@ def test_every_request_logs_one_line_with_route_status_and_request_id(
     caplog.set_level(logging.INFO, logger="quarterdeck.requests")
     client.force_login(coordinator)
     response = client.get(
-        reverse("assessment-detail", args=[assessment.trust.ods_code, assessment.cycle.slug])
+        reverse(
+            "quarter:assessment-detail", args=[assessment.trust.ods_code, assessment.cycle.slug]
+        )
     )
     (line,) = request_lines(caplog)
     assert line.fields == {
         "method": "GET",
         "route": "/trusts/<str:ods_code>/assessments/<str:cycle>/",
-        "view": "assessment-detail",
+        "view": "quarter:assessment-detail",
         "status": 200,
         "duration_ms": line.fields["duration_ms"],
     }
@@ -48,9 +50,9 @@ def test_request_log_never_holds_a_token_an_email_or_a_query_string(client, db, 
 
 
 def test_a_proxys_request_id_is_kept_and_a_strange_one_replaced(client, db):
-    kept = client.get(reverse("healthz"), headers={"X-Request-ID": "proxy-id-12345678"})
+    kept = client.get(reverse("core:healthz"), headers={"X-Request-ID": "proxy-id-12345678"})
     assert kept["X-Request-ID"] == "proxy-id-12345678"
-    replaced = client.get(reverse("healthz"), headers={"X-Request-ID": "bad id\nwith newline"})
+    replaced = client.get(reverse("core:healthz"), headers={"X-Request-ID": "bad id\nwith newline"})
     assert replaced["X-Request-ID"] != "bad id\nwith newline"
     assert len(replaced["X-Request-ID"]) == 32
 

@@ -17,7 +17,7 @@ from trusts.models import Region, Trust, TrustType
 
 
 def trust_page(client, code):
-    return client.get(reverse("programme-trust", args=[code]))
+    return client.get(reverse("national:programme-trust", args=[code]))
 
 
 def test_trust_page_lists_quarters_completion_scores_and_papers(
@@ -39,8 +39,8 @@ def test_trust_page_lists_quarters_completion_scores_and_papers(
     assert "2026/27 Q2" in " ".join(cells[1])
     assert "–" in cells[1]  # not closed: nothing published
     assert "1" in cells[1]  # one submitted
-    assert f'href="{reverse("paper", args=["QN3", "2026-27-q3"])}"' in content
-    assert f'href="{reverse("paper", args=["QN3", "2026-27-q2"])}"' not in content
+    assert f'href="{reverse("paper:paper", args=["QN3", "2026-27-q3"])}"' in content
+    assert f'href="{reverse("paper:paper", args=["QN3", "2026-27-q2"])}"' not in content
 
 
 def test_trust_page_hides_scores_below_the_minimum(signed_in, programme_staff, national):
@@ -49,7 +49,7 @@ def test_trust_page_hides_scores_below_the_minimum(signed_in, programme_staff, n
 
 
 def test_programme_staff_open_a_closed_trusts_paper(signed_in, programme_staff, national):
-    paper = reverse("paper", args=["QN3", national.slug])
+    paper = reverse("paper:paper", args=["QN3", national.slug])
     response = signed_in(programme_staff).get(paper)
     assert response.status_code == 200
     assert Trust.objects.get(ods_code="QN3").name in response.content.decode()
@@ -66,8 +66,8 @@ def test_trust_page_of_no_such_trust_is_404(signed_in, programme_staff, db):
 
 
 def test_trust_list_leads_to_the_trust_page(signed_in, programme_staff, national):
-    content = signed_in(programme_staff).get(reverse("trust-list")).content.decode()
-    assert f'href="{reverse("programme-trust", args=["QN1"])}"' in content
+    content = signed_in(programme_staff).get(reverse("trusts:trust-list")).content.decode()
+    assert f'href="{reverse("national:programme-trust", args=["QN1"])}"' in content
 
 
 # Finding a trust
@@ -118,7 +118,7 @@ def test_filters_offer_only_what_the_trusts_have(signed_in, programme_staff, nat
 
 def test_filters_can_be_cleared(signed_in, programme_staff, national):
     client = signed_in(programme_staff)
-    path = reverse("programme-comparison", args=[national.slug])
+    path = reverse("national:programme-comparison", args=[national.slug])
     assert "Clear filters" not in compare(client, national).content.decode()
     filtered = compare(client, national, region=Region.LONDON).content.decode()
     assert f'<a class="nhsuk-link" href="{path}">Clear filters</a>' in filtered
@@ -132,7 +132,7 @@ def test_bulk_page_in_plain_words_refreshing_then_offering_the_download(
 ):
     client = signed_in(programme_staff)
     cycle = closed_pair[0].cycle
-    url = reverse("bulk-papers", args=[cycle.slug])
+    url = reverse("national:bulk-papers", args=[cycle.slug])
     assert "Make the ZIP of all board papers" in client.get(url).content.decode()
     export = BulkExport.objects.create(
         cycle=cycle, total=2, status=BulkExport.Status.RUNNING, requested_by=programme_staff
@@ -146,7 +146,7 @@ def test_bulk_page_in_plain_words_refreshing_then_offering_the_download(
     done = client.get(url).content.decode()
     assert "Your ZIP is ready" in done
     assert "data-qd-refresh" not in done
-    download = reverse("bulk-papers-download", args=[export.pk])
+    download = reverse("national:bulk-papers-download", args=[export.pk])
     assert re.search(rf'<a class="nhsuk-button[^"]*"[^>]*href="{download}">Download the ZIP', done)
     assert (
         'nhsuk-button--secondary" data-module="nhsuk-button" type="submit">Make a new ZIP' in done
@@ -173,7 +173,7 @@ def test_programme_staff_never_see_a_draft_paper_or_the_data(
     signed_in, programme_staff, assessment, national
 ):
     client = signed_in(programme_staff)
-    draft = reverse("paper", args=[assessment.trust.ods_code, assessment.cycle.slug])
+    draft = reverse("paper:paper", args=[assessment.trust.ods_code, assessment.cycle.slug])
     forbidden(client.get(draft))  # still open: its paper is the board's draft
-    export = reverse("paper-export", args=["QN3", national.slug, "principles", "csv"])
+    export = reverse("paper:paper-export", args=["QN3", national.slug, "principles", "csv"])
     forbidden(client.get(export))

@@ -9,8 +9,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from assessments.actions import assessment_close, assessment_open, assessment_reopen
 from assessments.models import QuarterState
+from assessments.quarter.actions import assessment_close, assessment_open, assessment_reopen
 from tests.factories import AssessmentFactory, MembershipFactory
 from tests.helpers import quarter_of_year, submitted_board
 from trusts.models import Role
@@ -40,35 +40,41 @@ def test_trust_page_row_leads_to_completion_while_open_and_the_paper_once_closed
     signed_in, coordinator, assessment
 ):
     client = signed_in(coordinator)
-    table = quarters_table(client.get(reverse("trust-detail", args=["QAA"])).content.decode())
+    table = quarters_table(
+        client.get(reverse("quarter:trust-detail", args=["QAA"])).content.decode()
+    )
     links = link_texts(table)
     assert links["See who has answered the 2026/27 Q3 questionnaire"] == (
-        on(assessment, "assessment-detail") + "#who-has-answered"
+        on(assessment, "quarter:assessment-detail") + "#who-has-answered"
     )
-    assert links["2026/27 Q3"] == on(assessment, "assessment-detail")
+    assert links["2026/27 Q3"] == on(assessment, "quarter:assessment-detail")
     assert ">Open</strong>" in table
 
     submitted_board(assessment, 3)
     assessment_close(assessment=assessment, by=coordinator)
-    table = quarters_table(client.get(reverse("trust-detail", args=["QAA"])).content.decode())
+    table = quarters_table(
+        client.get(reverse("quarter:trust-detail", args=["QAA"])).content.decode()
+    )
     links = link_texts(table)
-    assert links["Read the 2026/27 Q3 board paper"] == on(assessment, "paper")
+    assert links["Read the 2026/27 Q3 board paper"] == on(assessment, "paper:paper")
     assert ">Closed</strong>" in table
     assert "Run the" not in table
 
 
 def test_trust_page_row_opens_a_quarter_not_yet_opened(signed_in, coordinator, trust, cycle):
     table = quarters_table(
-        signed_in(coordinator).get(reverse("trust-detail", args=["QAA"])).content.decode()
+        signed_in(coordinator).get(reverse("quarter:trust-detail", args=["QAA"])).content.decode()
     )
     assert link_texts(table)["Open the 2026/27 Q3 questionnaire for the board"] == reverse(
-        "assessment-open", args=["QAA", cycle.slug]
+        "quarter:assessment-open", args=["QAA", cycle.slug]
     )
     assert ">Not opened</strong>" in table
 
 
 def test_trust_page_every_column_is_headed(signed_in, coordinator, board_member, assessment):
-    content = signed_in(coordinator).get(reverse("trust-detail", args=["QAA"])).content.decode()
+    content = (
+        signed_in(coordinator).get(reverse("quarter:trust-detail", args=["QAA"])).content.decode()
+    )
     headers = re.findall(r'<th role="columnheader"[^>]*>(.*?)</th>', content, re.S)
     assert headers
     assert all(re.sub(r"<[^>]+>", "", h).strip() for h in headers)
@@ -76,7 +82,9 @@ def test_trust_page_every_column_is_headed(signed_in, coordinator, board_member,
 
 
 def test_trust_page_groups_sections_as_the_digital_lead_thinks(signed_in, coordinator, assessment):
-    content = signed_in(coordinator).get(reverse("trust-detail", args=["QAA"])).content.decode()
+    content = (
+        signed_in(coordinator).get(reverse("quarter:trust-detail", args=["QAA"])).content.decode()
+    )
     headings = re.findall(r"<h2>([^<]+)</h2>", content)
     assert headings == ["Quarters", "The board", "Decisions", "Records"]
     board = content.split("<h2>The board</h2>")[1].split("<h2>")[0]
@@ -85,7 +93,9 @@ def test_trust_page_groups_sections_as_the_digital_lead_thinks(signed_in, coordi
 
 
 def test_board_member_sees_no_running_of_the_quarter(signed_in, board_member, assessment):
-    content = signed_in(board_member).get(reverse("trust-detail", args=["QAA"])).content.decode()
+    content = (
+        signed_in(board_member).get(reverse("quarter:trust-detail", args=["QAA"])).content.decode()
+    )
     assert re.findall(r"<h2>([^<]+)</h2>", content) == ["Your questionnaire"]
     assert "(open)" in content
 
@@ -102,7 +112,7 @@ def test_home_and_trust_page_say_the_same_next_step_in_each_state(
         if state == QuarterState.REOPENED:
             assessment_reopen(assessment=assessment, reason="A late answer", by=coordinator)
     client = signed_in(coordinator)
-    home = link_texts(client.get(reverse("home")).content.decode())
+    home = link_texts(client.get(reverse("quarter:home")).content.decode())
     expected = {
         QuarterState.NOT_OPENED: "Open the 2026/27 Q3 questionnaire for the board",
         QuarterState.OPEN: "See who has answered the 2026/27 Q3 questionnaire",
@@ -111,7 +121,7 @@ def test_home_and_trust_page_say_the_same_next_step_in_each_state(
         "board's agreed position, then the paper",
     }[state]
     assert expected in home
-    table = client.get(reverse("trust-detail", args=["QAA"])).content.decode()
+    table = client.get(reverse("quarter:trust-detail", args=["QAA"])).content.decode()
     assert f">{state.label}</strong>" in quarters_table(table)
     if state != QuarterState.CLOSED:  # a closed row leads to the paper itself
         assert expected in link_texts(quarters_table(table))
@@ -121,9 +131,9 @@ def test_home_tells_the_digital_lead_a_newer_quarter_is_waiting(signed_in, coord
     submitted_board(assessment, 3)
     assessment_close(assessment=assessment, by=coordinator)
     newer = quarter_of_year(assessment.cycle.framework, 2026, 4)
-    home = link_texts(signed_in(coordinator).get(reverse("home")).content.decode())
+    home = link_texts(signed_in(coordinator).get(reverse("quarter:home")).content.decode())
     assert home["Open the 2026/27 Q4 questionnaire for the board"] == reverse(
-        "assessment-open", args=["QAA", newer.slug]
+        "quarter:assessment-open", args=["QAA", newer.slug]
     )
     assert "Prepare the 2026/27 Q3 board paper" in " ".join(home)
 
@@ -132,25 +142,25 @@ def test_home_for_a_digital_lead_costs_one_more_query_whatever_the_trusts(
     signed_in, coordinator, assessment, django_assert_num_queries
 ):
     client = signed_in(coordinator)
-    client.get(reverse("home"))  # warm the process caches (the data banner)
+    client.get(reverse("quarter:home"))  # warm the process caches (the data banner)
     # session, user, memberships with trusts, current assessments, own responses, newest quarter
     with django_assert_num_queries(6):
-        client.get(reverse("home"))
+        client.get(reverse("quarter:home"))
     for code in ("QCC", "QDD", "QEE"):
         other = AssessmentFactory(trust__ods_code=code, cycle=assessment.cycle, status="open")
         MembershipFactory(trust=other.trust, user=coordinator, role=Role.COORDINATOR)
     with django_assert_num_queries(6):
-        client.get(reverse("home"))
+        client.get(reverse("quarter:home"))
 
 
 PAGES_OF_A_QUARTER = (
-    "assessment-detail",
-    "assessment-targets",
-    "assessment-close",
-    "assessment-positions",
-    "cover-sheet",
-    "paper",
-    "questionnaire-start",
+    "quarter:assessment-detail",
+    "quarter:assessment-targets",
+    "quarter:assessment-close",
+    "quarter:assessment-positions",
+    "paper:cover-sheet",
+    "paper:paper",
+    "questionnaire:questionnaire-start",
 )
 
 
@@ -164,8 +174,8 @@ def test_no_page_of_a_quarter_says_assessment(signed_in, coordinator, trust, cyc
     opens, closes and reopens it. 'Self-assessment' names the exercise in the paper."""
     MembershipFactory(trust=trust, user=coordinator, role=Role.BOARD_MEMBER)
     client = signed_in(coordinator)
-    draft = reverse("assessment-open", args=["QAA", cycle.slug])
-    pages = [reverse("home"), reverse("trust-detail", args=["QAA"])]
+    draft = reverse("quarter:assessment-open", args=["QAA", cycle.slug])
+    pages = [reverse("quarter:home"), reverse("quarter:trust-detail", args=["QAA"])]
     assessment = None
     for state in ("not opened", "open", "closed", "reopened"):
         quarter_pages = []
@@ -176,9 +186,11 @@ def test_no_page_of_a_quarter_says_assessment(signed_in, coordinator, trust, cyc
         elif state == "closed":
             submitted_board(assessment, 3)
             assessment_close(assessment=assessment, by=coordinator)
-            quarter_pages = [on(assessment, "assessment-reopen")]  # the form, before reopening
+            quarter_pages = [
+                on(assessment, "quarter:assessment-reopen")
+            ]  # the form, before reopening
         else:
-            client.post(on(assessment, "assessment-reopen"), {"reason": "A late answer"})
+            client.post(on(assessment, "quarter:assessment-reopen"), {"reason": "A late answer"})
         if assessment is not None:
             quarter_pages += [on(assessment, name) for name in PAGES_OF_A_QUARTER]
         for url in [*pages, *quarter_pages]:
@@ -194,7 +206,7 @@ def test_trust_page_costs_the_same_however_many_quarters_have_closed(
     submitted_board(assessment, 3)
     assessment_close(assessment=assessment, by=coordinator)
     client = signed_in(coordinator)
-    url = reverse("trust-detail", args=["QAA"])
+    url = reverse("quarter:trust-detail", args=["QAA"])
     client.get(url)  # warm the process caches (the data banner)
     # six, however many quarters have closed (no query per row)
     with django_assert_num_queries(6):
@@ -216,7 +228,7 @@ def test_programme_trust_page_shows_a_reopened_quarter_as_open_again_without_fig
     submitted_board(assessment, 3)
     assessment_close(assessment=assessment, by=coordinator)
     assessment_reopen(assessment=assessment, reason="A late answer", by=coordinator)
-    content = signed_in(programme_staff).get(reverse("programme-trust", args=["QAA"]))
+    content = signed_in(programme_staff).get(reverse("national:programme-trust", args=["QAA"]))
     row = content.content.decode().split("<tbody")[1].split("</tr>")[0]
     assert ">Open again</strong>" in row
     assert "Not yet" in row  # no paper while it is open again

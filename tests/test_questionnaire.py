@@ -6,9 +6,9 @@ import re
 import pytest
 from django.urls import reverse
 
-from assessments.actions import AnswerInput, answers_save, response_submit
 from assessments.errors import AssessmentError
 from assessments.models import Answer, AssessmentStatus, Response, ResponseStatus
+from assessments.questionnaire.actions import AnswerInput, answers_save, response_submit
 from core.models import AuditEvent
 from principles.models import Question
 from tests.factories import (
@@ -57,7 +57,7 @@ def test_questionnaire_start_submitted_offers_change(signed_in, board_member, as
 def test_questionnaire_start_anonymous_redirects_to_sign_in(client, assessment):
     response = client.get(url(assessment, "start"))
     assert response.status_code == 302
-    assert response.url.startswith(reverse("sign-in"))
+    assert response.url.startswith(reverse("accounts:sign-in"))
 
 
 def test_questionnaire_start_coordinator_only_is_403(signed_in, coordinator, assessment):
@@ -75,12 +75,15 @@ def test_questionnaire_start_draft_assessment_is_404(signed_in, board_member, cy
 
 
 def test_questionnaire_start_unknown_quarter_is_404(signed_in, board_member, trust):
-    bad = reverse("questionnaire-start", kwargs={"ods_code": trust.ods_code, "cycle": "2026-28-q3"})
+    bad = reverse(
+        "questionnaire:questionnaire-start",
+        kwargs={"ods_code": trust.ods_code, "cycle": "2026-28-q3"},
+    )
     not_found(signed_in(board_member).get(bad))
 
 
 def test_questionnaire_start_closed_says_so(signed_in, board_member, assessment, coordinator):
-    from assessments.actions import assessment_close
+    from assessments.quarter.actions import assessment_close
 
     assessment_close(assessment=assessment, by=coordinator)
     content = signed_in(board_member).get(url(assessment, "start")).content.decode()
@@ -219,7 +222,7 @@ def test_questionnaire_page_closed_assessment_refuses_and_shows_every_level_and_
 ):
     client = signed_in(board_member)
     client.get(url(assessment, "page", number=1))  # the page is open in a browser...
-    from assessments.actions import assessment_close
+    from assessments.quarter.actions import assessment_close
 
     assessment_close(assessment=assessment, by=coordinator)  # ...when the quarter closes
     data = page_data(assessment, 1, comments=("My late thought", "", ""))
@@ -238,7 +241,7 @@ def test_questionnaire_page_closed_assessment_refuses_and_shows_every_level_and_
 def test_questionnaire_page_closed_assessment_get_says_closed(
     signed_in, board_member, assessment, coordinator
 ):
-    from assessments.actions import assessment_close
+    from assessments.quarter.actions import assessment_close
 
     assessment_close(assessment=assessment, by=coordinator)
     response = signed_in(board_member).get(url(assessment, "page", number=1))
@@ -375,7 +378,7 @@ def test_questionnaire_check_double_submit_changes_nothing(signed_in, board_memb
 def test_questionnaire_check_closed_assessment_refuses_submit(
     signed_in, board_member, assessment, coordinator
 ):
-    from assessments.actions import assessment_close
+    from assessments.quarter.actions import assessment_close
 
     answer_everything(assessment, board_member, submit=False)
     assessment_close(assessment=assessment, by=coordinator)
@@ -492,7 +495,8 @@ def test_every_kind_of_save_takes_a_fixed_number_of_queries(
 
 
 def test_membership_role_is_required_to_answer(assessment, trust):
-    from assessments.actions import AnswerInput, AssessmentError, answers_save
+    from assessments.errors import AssessmentError
+    from assessments.questionnaire.actions import AnswerInput, answers_save
     from tests.factories import MembershipFactory
 
     coordinator_only = MembershipFactory(trust=trust, role=Role.COORDINATOR, seat_group="").user

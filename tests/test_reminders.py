@@ -8,8 +8,8 @@ from django.core import mail
 from django.core.management import call_command
 from django.test import TestCase
 
-from assessments.actions import assessment_close, assessment_open
 from assessments.models import Reminder
+from assessments.quarter.actions import assessment_close, assessment_open
 from core.models import AuditEvent
 from tests.helpers import answer_everything, new_board_member, on_day
 

@@ -7,15 +7,10 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from assessments.actions import (
-    AnswerInput,
-    AssessmentError,
-    AssessmentNotOpen,
-    answers_save,
-    assessment_close,
-    assessment_reopen,
-)
+from assessments.errors import AssessmentError, AssessmentNotOpen
 from assessments.models import PrincipleResult, parse_quarter, quarter_dates, quarter_of
+from assessments.quarter.actions import assessment_close, assessment_reopen
+from assessments.questionnaire.actions import AnswerInput, answers_save
 from principles.models import Question
 from tests.factories import CycleFactory, FrameworkFactory
 from tests.helpers import answer_everything, new_board_member

@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from assessments.actions import assessment_close, assessment_reopen
 from assessments.models import Answer, Response
-from assessments.retention import retention_apply, retention_daily, retention_schedule
+from assessments.privacy.retention import retention_apply, retention_daily, retention_schedule
+from assessments.quarter.actions import assessment_close, assessment_reopen
 from core.models import AuditEvent, Email
 from reports.paper.presenters import board_paper
 from tests.factories import AccessAttemptFactory, EmailFactory
@@ -115,6 +115,6 @@ def test_the_worker_runs_it_daily_at_two_in_the_morning(database_tasks, closed_l
 
 def test_the_privacy_notice_states_the_schedule_from_the_settings(client, db, settings):
     settings.RETENTION = {**settings.RETENTION, "answers_years": 3, "sign_in_days": 45}
-    page = client.get(reverse("privacy")).content.decode()
+    page = client.get(reverse("core:privacy")).content.decode()
     assert "3 years after the quarter closed" in page
     assert "45 days" in page

@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from assessments.actions import assessment_close
 from assessments.models import Assessment, AssessmentStatus, Cycle, Response, Target
+from assessments.quarter.actions import assessment_close
 from core.models import AuditEvent
 from principles.models import Principle
 from tests.helpers import (
@@ -23,13 +23,15 @@ from tests.pages import forbidden, not_found, redirected, to_sign_in
 
 def url(assessment, name):
     return reverse(
-        f"assessment-{name}",
+        f"quarter:assessment-{name}",
         kwargs={"ods_code": assessment.trust.ods_code, "cycle": assessment.cycle.slug},
     )
 
 
 def open_url(trust, cycle):
-    return reverse("assessment-open", kwargs={"ods_code": trust.ods_code, "cycle": cycle.slug})
+    return reverse(
+        "quarter:assessment-open", kwargs={"ods_code": trust.ods_code, "cycle": cycle.slug}
+    )
 
 
 # Opening
@@ -78,7 +80,9 @@ def test_assessment_open_board_member_is_403(signed_in, board_member, trust, cyc
 
 
 def test_assessment_open_unknown_quarter_is_404(signed_in, coordinator, trust, cycle):
-    bad = reverse("assessment-open", kwargs={"ods_code": trust.ods_code, "cycle": "2031-32-q1"})
+    bad = reverse(
+        "quarter:assessment-open", kwargs={"ods_code": trust.ods_code, "cycle": "2031-32-q1"}
+    )
     not_found(signed_in(coordinator).post(bad))
 
 
@@ -313,7 +317,8 @@ def test_targets_edit_board_member_is_403(signed_in, board_member, assessment):
 
 
 def test_targets_from_another_framework_are_refused(assessment, coordinator):
-    from assessments.actions import AssessmentError, targets_set
+    from assessments.errors import AssessmentError
+    from assessments.quarter.actions import targets_set
     from tests.factories import PrincipleFactory
 
     with pytest.raises(AssessmentError, match="another framework"):
@@ -329,9 +334,9 @@ def test_cycle_new_creates_quarter_with_default_dates_and_assessments(
     signed_in, programme_staff, framework, trust, other_trust
 ):
     response = signed_in(programme_staff).post(
-        reverse("cycle-new"), {"quarter": "2027/28 Q4", "framework": framework.pk}
+        reverse("quarter:cycle-new"), {"quarter": "2027/28 Q4", "framework": framework.pk}
     )
-    assert response.url == reverse("cycle-list")
+    assert response.url == reverse("quarter:cycle-list")
     cycle = Cycle.objects.get()
     assert cycle.label == "2027/28 Q4"
     assert (str(cycle.opens_on), str(cycle.closes_on)) == ("2028-01-01", "2028-03-31")
@@ -359,7 +364,7 @@ def test_cycle_new_bad_input_is_an_error_and_creates_nothing(
     signed_in, programme_staff, framework, data, message
 ):
     response = signed_in(programme_staff).post(
-        reverse("cycle-new"), data | {"framework": framework.pk}
+        reverse("quarter:cycle-new"), data | {"framework": framework.pk}
     )
     assert message in response.content.decode()
     assert "nhsuk-error-summary" in response.content.decode()
@@ -368,7 +373,7 @@ def test_cycle_new_bad_input_is_an_error_and_creates_nothing(
 
 def test_cycle_new_same_quarter_twice_is_an_error(signed_in, programme_staff, cycle):
     response = signed_in(programme_staff).post(
-        reverse("cycle-new"), {"quarter": "2026/27 Q3", "framework": cycle.framework_id}
+        reverse("quarter:cycle-new"), {"quarter": "2026/27 Q3", "framework": cycle.framework_id}
     )
     assert "That quarter already exists" in response.content.decode()
     assert Cycle.objects.count() == 1
@@ -378,19 +383,19 @@ def test_cycle_new_same_quarter_twice_is_an_error(signed_in, programme_staff, cy
 def test_cycle_new_trust_roles_are_403(signed_in, request, role_fixture, framework):
     user = request.getfixturevalue(role_fixture)
     response = signed_in(user).post(
-        reverse("cycle-new"), {"quarter": "2027/28 Q1", "framework": framework.pk}
+        reverse("quarter:cycle-new"), {"quarter": "2027/28 Q1", "framework": framework.pk}
     )
     assert response.status_code == 403
     assert not Cycle.objects.exists()
 
 
 def test_cycle_list_shows_quarters(signed_in, programme_staff, cycle):
-    content = signed_in(programme_staff).get(reverse("cycle-list")).content.decode()
+    content = signed_in(programme_staff).get(reverse("quarter:cycle-list")).content.decode()
     assert "2026/27 Q3" in content
 
 
 def test_cycle_list_anonymous_redirects(client, db):
-    to_sign_in(client.get(reverse("cycle-list")), reverse("cycle-list"))
+    to_sign_in(client.get(reverse("quarter:cycle-list")), reverse("quarter:cycle-list"))
 
 
 def test_a_members_last_activity_is_their_latest_save(

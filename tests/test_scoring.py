@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assessments import rules, scoring
-from assessments.rules import Agreement, Rag
+from assessments.results import rules, scoring
+from assessments.results.rules import Agreement, Rag
 
 scores = st.integers(min_value=1, max_value=5)
 answers = st.lists(st.one_of(scores, st.none()), max_size=30)

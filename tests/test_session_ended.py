@@ -18,7 +18,7 @@ from tests.pages import page_headed
 
 def sign_in(client, user, next_url="/"):
     return client.post(
-        f"{reverse('sign-in')}?next={next_url}",
+        f"{reverse('accounts:sign-in')}?next={next_url}",
         {"username": user.email, "password": "a-test-password"},
         follow=True,
     )
@@ -55,7 +55,7 @@ def test_a_form_sent_after_the_session_ended_comes_back_after_sign_in(
     typed = page_data(assessment, 1, levels=("2", "5", "dont-know"), comments=("Kept", "", ""))
     response = browser.post(page, typed)
     assert response.status_code == 302
-    assert response.url == f"{reverse('sign-in')}?next={page}"
+    assert response.url == f"{reverse('accounts:sign-in')}?next={page}"
     assert not Answer.objects.exists()
     assert KeptInput.objects.filter(user=board_member).count() == 1
     told = browser.get(response.url).content.decode()
@@ -94,11 +94,11 @@ def test_signing_out_on_a_browser_forgets_whose_it_was(board_member, assessment)
     page = questionnaire_url(assessment, "page", number=1)
     sign_in(browser, board_member, page)
     assert BrowserKey.objects.filter(user=board_member).count() == 1
-    browser.post(reverse("sign-out"))
+    browser.post(reverse("accounts:sign-out"))
     assert not BrowserKey.objects.exists()
     assert browser.cookies[settings.BROWSER_KEY_COOKIE].value == ""
     response = browser.post(page, page_data(assessment, 1, comments=("Someone", "", "")))
-    assert response.url.startswith(reverse("sign-in"))
+    assert response.url.startswith(reverse("accounts:sign-in"))
     assert not KeptInput.objects.exists()
 
 

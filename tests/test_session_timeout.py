@@ -20,7 +20,7 @@ def idle_for(client, minutes: int) -> None:
 
 def sign_in_with_password(client, user, next_url: str):
     return client.post(
-        f"{reverse('sign-in')}?next={next_url}",
+        f"{reverse('accounts:sign-in')}?next={next_url}",
         {"username": user.email, "password": "a-test-password"},
         follow=True,
     )
@@ -32,7 +32,7 @@ def test_idle_session_is_signed_out_with_a_message(signed_in, board_member, asse
     page = questionnaire_url(assessment, "start")
     response = client.get(page)
     assert response.status_code == 302
-    assert response.url == f"{reverse('sign-in')}?next={page}"
+    assert response.url == f"{reverse('accounts:sign-in')}?next={page}"
     assert "_auth_user_id" not in client.session
     signed_out = client.get(response.url).content.decode()
     assert "You were signed out after 30 minutes without activity" in signed_out
@@ -64,7 +64,7 @@ def test_answers_sent_after_timeout_are_kept_and_shown_back_after_sign_in(
     response = client.post(page, typed)
     # Nothing is saved while signed out, and what was typed is not lost.
     assert response.status_code == 302
-    assert reverse("sign-in") in response.url
+    assert reverse("accounts:sign-in") in response.url
     assert not Answer.objects.exists()
     kept = KeptInput.objects.get(user=board_member)
     assert "patient portal" not in kept.sealed  # sealed: encrypted, not readable
@@ -97,11 +97,11 @@ def test_kept_input_is_never_kept_for_secrets(signed_in, coordinator, trust):
     client = signed_in(coordinator)
     idle_for(client, 45)
     client.post(
-        reverse("password-change"),
+        reverse("accounts:password-change"),
         {"old_password": "a-test-password", "new_password1": "x", "new_password2": "x"},
     )
     client.post(
-        reverse("board-people", kwargs={"ods_code": trust.ods_code}),
+        reverse("trusts:board-people", kwargs={"ods_code": trust.ods_code}),
         {"full_name": "Kept Name", "email": "kept@test.example", "seat_group": "executive"},
     )
     from accounts.keeping import unseal
@@ -113,7 +113,7 @@ def test_kept_input_is_never_kept_for_secrets(signed_in, coordinator, trust):
 
 def test_kept_input_on_a_coordinator_form_is_shown_back(signed_in, coordinator, trust):
     client = signed_in(coordinator)
-    people = reverse("board-people", kwargs={"ods_code": trust.ods_code})
+    people = reverse("trusts:board-people", kwargs={"ods_code": trust.ods_code})
     idle_for(client, 31)
     client.post(
         people, {"full_name": "Kept Name", "email": "kept@test.example", "seat_group": "executive"}
@@ -126,11 +126,11 @@ def test_kept_input_on_a_coordinator_form_is_shown_back(signed_in, coordinator, 
 def test_keep_alive_resets_the_clock_and_answers_401_once_idle(signed_in, board_member):
     client = signed_in(board_member)
     idle_for(client, 25)
-    assert client.post(reverse("session-keep-alive")).status_code == 204
+    assert client.post(reverse("accounts:session-keep-alive")).status_code == 204
     idle_for(client, 25)
-    assert client.post(reverse("session-keep-alive")).status_code == 204
+    assert client.post(reverse("accounts:session-keep-alive")).status_code == 204
     idle_for(client, 31)
-    assert client.post(reverse("session-keep-alive")).status_code == 401
+    assert client.post(reverse("accounts:session-keep-alive")).status_code == 401
     assert "_auth_user_id" not in client.session
 
 

@@ -7,7 +7,7 @@ from trusts.models import User
 
 
 def test_sign_in_page_renders_nhsuk_form(client, db):
-    response = client.get(reverse("sign-in"))
+    response = client.get(reverse("accounts:sign-in"))
     content = response.content.decode()
     assert response.status_code == 200
     assert 'class="nhsuk-input"' in content
@@ -18,24 +18,28 @@ def test_sign_in_page_renders_nhsuk_form(client, db):
 def test_sign_in_success_goes_home(client, db):
     UserFactory(email="ada@test.example", password="correct horse battery")
     response = client.post(
-        reverse("sign-in"), {"username": "ada@test.example", "password": "correct horse battery"}
+        reverse("accounts:sign-in"),
+        {"username": "ada@test.example", "password": "correct horse battery"},
     )
     assert response.status_code == 302
-    assert response.url == reverse("home")
+    assert response.url == reverse("quarter:home")
 
 
 def test_sign_in_email_ignores_case(client, db):
     UserFactory(email="ada@test.example", password="correct horse battery")
     response = client.post(
-        reverse("sign-in"), {"username": "Ada@Test.Example", "password": "correct horse battery"}
+        reverse("accounts:sign-in"),
+        {"username": "Ada@Test.Example", "password": "correct horse battery"},
     )
-    redirected(response, reverse("home"))
+    redirected(response, reverse("quarter:home"))
     signed_in_as(client, User.objects.get(email="ada@test.example"))
 
 
 def test_sign_in_wrong_password_shows_error_summary(client, db):
     UserFactory(email="ada@test.example", password="correct horse battery")
-    response = client.post(reverse("sign-in"), {"username": "ada@test.example", "password": "x"})
+    response = client.post(
+        reverse("accounts:sign-in"), {"username": "ada@test.example", "password": "x"}
+    )
     content = response.content.decode()
     assert response.status_code == 200
     assert "nhsuk-error-summary" in content
@@ -45,7 +49,7 @@ def test_sign_in_wrong_password_shows_error_summary(client, db):
 
 
 def test_sign_in_blank_fields_link_each_error_to_its_field(client, db):
-    response = client.post(reverse("sign-in"), {"username": "", "password": ""})
+    response = client.post(reverse("accounts:sign-in"), {"username": "", "password": ""})
     content = response.content.decode()
     assert '<a href="#id_username">Enter your email address</a>' in content
     assert '<a href="#id_password">Enter your password</a>' in content
@@ -58,27 +62,28 @@ def test_sign_in_inactive_account_is_refused(client, db):
     user.is_active = False
     user.save()
     response = client.post(
-        reverse("sign-in"), {"username": "gone@test.example", "password": "correct horse battery"}
+        reverse("accounts:sign-in"),
+        {"username": "gone@test.example", "password": "correct horse battery"},
     )
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
 
 
 def test_sign_in_when_signed_in_goes_home(signed_in, board_member):
-    response = signed_in(board_member).get(reverse("sign-in"))
-    redirected(response, reverse("home"))
+    response = signed_in(board_member).get(reverse("accounts:sign-in"))
+    redirected(response, reverse("quarter:home"))
 
 
 def test_sign_out_ends_the_session(signed_in, board_member):
     client = signed_in(board_member)
-    response = client.post(reverse("sign-out"))
+    response = client.post(reverse("accounts:sign-out"))
     assert response.status_code == 302
     assert "_auth_user_id" not in client.session
 
 
 def test_sign_out_by_get_is_refused(signed_in, board_member):
     client = signed_in(board_member)
-    assert client.get(reverse("sign-out")).status_code == 405
+    assert client.get(reverse("accounts:sign-out")).status_code == 405
     signed_in_as(client, board_member)  # a link or an image cannot sign anyone out
 
 
@@ -98,7 +103,8 @@ def test_a_hash_with_the_old_cost_still_signs_in_and_is_remade(client, db, setti
     user.password = make_password("correct horse battery", hasher=Argon2PasswordHasher())
     user.save()
     response = client.post(
-        reverse("sign-in"), {"username": "old@test.example", "password": "correct horse battery"}
+        reverse("accounts:sign-in"),
+        {"username": "old@test.example", "password": "correct horse battery"},
     )
     assert response.status_code == 302
     user.refresh_from_db()

@@ -75,7 +75,7 @@ def test_pages_load_every_static_file_by_its_hashed_name(collected, client, db, 
     assert "Manifest" in backend
     settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": backend}}
     paths = manifest(collected)
-    page = client.get(reverse("sign-in")).content.decode()
+    page = client.get(reverse("accounts:sign-in")).content.decode()
     # Every static address in the page: links, script sources and the NHS.UK import.
     loaded = re.findall(rf'["\']{re.escape(settings.STATIC_URL)}([^"\']+)["\']', page)
     scripts = {path for path in loaded if path.endswith(".js")}

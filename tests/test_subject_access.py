@@ -13,15 +13,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts import two_factor
 from accounts.models import BrowserKey
 from accounts.two_factor import recovery_codes_new
-from assessments.actions import (
-    AnswerInput,
-    answers_save,
-    assessment_close,
-    assessment_open,
-    board_remind,
-    response_submit,
-)
-from assessments.subject_access import ABOUT, subject_access_file
+from assessments.privacy.subject_access import ABOUT, subject_access_file
+from assessments.quarter.actions import assessment_close, assessment_open, board_remind
+from assessments.questionnaire.actions import AnswerInput, answers_save, response_submit
 from core.models import AuditEvent, Email
 from principles.models import Question
 from tests.factories import (
@@ -256,7 +250,7 @@ def test_the_file_holds_no_other_members_answers_comments_audit_or_sign_ins(clie
 def test_the_address_names_nobody_so_each_person_gets_only_their_own_file(
     client, held, coordinator
 ):
-    assert reverse("account-data") == URL
+    assert reverse("privacy:account-data") == URL
     assert (resolve(URL).args, resolve(URL).kwargs) == ((), {})
     theirs = download(client, coordinator)
     assert theirs["account"]["email"] == "cora@test.example"
@@ -324,7 +318,7 @@ def test_the_download_is_an_attachment_named_by_the_day_and_never_cached(client,
 
 def test_the_account_page_offers_everything_we_hold_about_you(client, board_member):
     client.force_login(board_member)
-    page = page_headed(client.get(reverse("account")), "Your account").content.decode()
+    page = page_headed(client.get(reverse("accounts:account")), "Your account").content.decode()
     assert "<h2>Your data</h2>" in page
     assert f'<a href="{URL}" download>Download everything we hold about you</a>' in page
     assert "your own answers and comments in every quarter" in page

@@ -365,7 +365,7 @@ def build_quarter() -> Quarter:
 
     # Last quarter: opened, answered by three, targets, an action and the cover sheet (with
     # every section the trust can have), closed with results, then the board's position.
-    sending("opening", lead, reverse("assessment-open", args=[trust.ods_code, last.slug]))
+    sending("opening", lead, reverse("quarter:assessment-open", args=[trust.ods_code, last.slug]))
     closed = Assessment.objects.get(trust=trust, cycle=last)
     for member, level in zip(members, ("2", "3", "2"), strict=True):
         client = client_of(member)
@@ -374,7 +374,7 @@ def build_quarter() -> Quarter:
             post(client, questionnaire_url(closed, "page", number=number), data, what="answers")
         post(client, questionnaire_url(closed, "check"), what="submitting")
     targets = {"principle-1": "4.5", "principle-2": "4.5"}
-    post(lead, url_of(closed, "assessment-targets"), targets, what="targets")
+    post(lead, url_of(closed, "quarter:assessment-targets"), targets, what="targets")
     action = {
         "title": value_of("assessments.BoardAction.title"),
         "principle_number": "1",
@@ -384,8 +384,8 @@ def build_quarter() -> Quarter:
         "rag": "",
         "notes": value_of("assessments.BoardAction.notes"),
     }
-    post(lead, reverse("board-action-new", args=[trust.ods_code]), action, what="an action")
-    sections = url_of(closed, "cover-sheet-sections")
+    post(lead, reverse("quarter:board-action-new", args=[trust.ods_code]), action, what="an action")
+    sections = url_of(closed, "paper:cover-sheet-sections")
     post(lead, sections, EVERY_COVER_SECTION, what="the cover sheet's sections")
     cover = {name: value_of(f"reports.CoverSheet.{name}") for name in COVER_SHEET_TYPED}
     cover |= date_parts("meeting_date", today)
@@ -395,24 +395,24 @@ def build_quarter() -> Quarter:
         "foi_status": "exempt",
         "assurance_rating": "limited",
     }
-    post(lead, url_of(closed, "cover-sheet"), cover, what="the cover sheet")
-    post(lead, url_of(closed, "assessment-close"), what="closing")
+    post(lead, url_of(closed, "paper:cover-sheet"), cover, what="the cover sheet")
+    post(lead, url_of(closed, "quarter:assessment-close"), what="closing")
     position = {}  # from the meeting on the cover sheet, after the results are published
     for number in (1, 2):
         position[f"level-{number}"] = "3.0"
         position[f"rationale-{number}"] = value_of("assessments.AgreedPosition.rationale", number)
-    post(lead, url_of(closed, "assessment-positions"), position, what="the agreed position")
+    post(lead, url_of(closed, "quarter:assessment-positions"), position, what="the agreed position")
 
     # This quarter: opened, closed too soon and reopened, half answered, reminders sent.
-    sending("opening", lead, reverse("assessment-open", args=[trust.ods_code, this.slug]))
+    sending("opening", lead, reverse("quarter:assessment-open", args=[trust.ods_code, this.slug]))
     reopened = Assessment.objects.get(trust=trust, cycle=this)
-    post(lead, url_of(reopened, "assessment-close"), what="closing")
+    post(lead, url_of(reopened, "quarter:assessment-close"), what="closing")
     reason = {"reason": value_of("assessments.Assessment.reopen_reason")}
-    post(lead, url_of(reopened, "assessment-reopen"), reason, what="reopening")
+    post(lead, url_of(reopened, "quarter:assessment-reopen"), reason, what="reopening")
     watcher = client_of(observer)
     data = page_data(reopened, 1, levels=("4", ""), comments=comments(), action="later")
     post(watcher, questionnaire_url(reopened, "page", number=1), data, what="answers")
-    sending("reminder", lead, url_of(reopened, "assessment-remind"))
+    sending("reminder", lead, url_of(reopened, "quarter:assessment-remind"))
 
     # Someone invited, and a password reset asked for.
     invitation = {
@@ -420,9 +420,9 @@ def build_quarter() -> Quarter:
         "email": value_of("trusts.Invitation.email"),
         "seat_group": SeatGroup.EXECUTIVE,
     }
-    sending("invitation", lead, reverse("board-people", args=[trust.ods_code]), invitation)
+    sending("invitation", lead, reverse("trusts:board-people", args=[trust.ods_code]), invitation)
     reset = {"email": coordinator.email}
-    sending("password reset", client_of(None), reverse("password-reset"), reset)
+    sending("password reset", client_of(None), reverse("accounts:password-reset"), reset)
     ((token,),) = [re.findall(r"/invitations/([^\s/]+)/", m.body) for m in emails["invitation"]]
     closed.refresh_from_db()
     reopened.refresh_from_db()
@@ -437,7 +437,7 @@ def build_quarter() -> Quarter:
             "signed out": client_of(None),
         },
         emails=emails,
-        invitation_url=reverse("invitation-accept", args=[token]),
+        invitation_url=reverse("trusts:invitation-accept", args=[token]),
     )
 
 
@@ -576,17 +576,17 @@ def first_action(quarter: Quarter) -> int:
 
 OTHER_OUTPUTS = [
     OtherOutput(
-        "board members", ("coordinator",), lambda q, c: get(c, trust_url(q, "board-people"))
+        "board members", ("coordinator",), lambda q, c: get(c, trust_url(q, "trusts:board-people"))
     ),
     OtherOutput(
         "open quarter's assessment page",
         ("coordinator",),
-        lambda q, c: get(c, open_url(q, "assessment-detail")),
+        lambda q, c: get(c, open_url(q, "quarter:assessment-detail")),
     ),
     OtherOutput(
         "closing confirmation",
         ("coordinator",),
-        lambda q, c: get(c, open_url(q, "assessment-close")),
+        lambda q, c: get(c, open_url(q, "quarter:assessment-close")),
     ),
     OtherOutput(
         "questionnaire task list",
@@ -604,54 +604,64 @@ OTHER_OUTPUTS = [
         lambda q, c: get(c, questionnaire_url(q.open_assessment, "check")),
     ),
     OtherOutput(
-        "targets", ("coordinator",), lambda q, c: get(c, open_url(q, "assessment-targets"))
+        "targets", ("coordinator",), lambda q, c: get(c, open_url(q, "quarter:assessment-targets"))
     ),
     OtherOutput(
         "agreed position",
         ("coordinator",),
-        lambda q, c: get(c, closed_url(q, "assessment-positions")),
+        lambda q, c: get(c, closed_url(q, "quarter:assessment-positions")),
     ),
-    OtherOutput("action log", ("coordinator",), lambda q, c: get(c, trust_url(q, "board-actions"))),
+    OtherOutput(
+        "action log", ("coordinator",), lambda q, c: get(c, trust_url(q, "quarter:board-actions"))
+    ),
     OtherOutput(
         "an action",
         ("coordinator",),
-        lambda q, c: get(c, trust_url(q, "board-action-edit", first_action(q))),
+        lambda q, c: get(c, trust_url(q, "quarter:board-action-edit", first_action(q))),
     ),
-    OtherOutput("cover sheet", ("coordinator",), lambda q, c: get(c, closed_url(q, "cover-sheet"))),
+    OtherOutput(
+        "cover sheet", ("coordinator",), lambda q, c: get(c, closed_url(q, "paper:cover-sheet"))
+    ),
     OtherOutput(
         "cover sheet sections",
         ("coordinator",),
-        lambda q, c: get(c, closed_url(q, "cover-sheet-sections")),
+        lambda q, c: get(c, closed_url(q, "paper:cover-sheet-sections")),
     ),
-    OtherOutput("draft paper page", ("coordinator",), lambda q, c: get(c, open_url(q, "paper"))),
+    OtherOutput(
+        "draft paper page", ("coordinator",), lambda q, c: get(c, open_url(q, "paper:paper"))
+    ),
     OtherOutput(
         "draft paper PDF",
         ("coordinator",),
-        lambda q, c: adversaries.download(c, open_url(q, "paper-pdf"), pages_of_pdf),
+        lambda q, c: adversaries.download(c, open_url(q, "paper:paper-pdf"), pages_of_pdf),
     ),
     OtherOutput(
         "draft paper Word",
         ("coordinator",),
-        lambda q, c: adversaries.download(c, open_url(q, "paper-docx"), adversaries.docx_text),
+        lambda q, c: adversaries.download(
+            c, open_url(q, "paper:paper-docx"), adversaries.docx_text
+        ),
     ),
     OtherOutput(
         "national trust page",
         ("programme staff",),
-        lambda q, c: get(c, trust_url(q, "programme-trust")),
+        lambda q, c: get(c, trust_url(q, "national:programme-trust")),
     ),
     OtherOutput(
         "national trend, the trust's whole name typed",
         ("programme staff",),
         lambda q, c: get(
             c,
-            reverse("programme-comparison", args=[q.assessment.cycle.slug])
+            reverse("national:programme-comparison", args=[q.assessment.cycle.slug])
             + "?"
             + urlencode({"trust": q.assessment.trust.name}),
         ),
     ),
-    OtherOutput("quarters", ("programme staff",), lambda q, c: get(c, reverse("cycle-list"))),
     OtherOutput(
-        "account", ("coordinator", "board member"), lambda q, c: get(c, reverse("account"))
+        "quarters", ("programme staff",), lambda q, c: get(c, reverse("quarter:cycle-list"))
+    ),
+    OtherOutput(
+        "account", ("coordinator", "board member"), lambda q, c: get(c, reverse("accounts:account"))
     ),
     OtherOutput("invitation", ("signed out",), lambda q, c: get(c, q.invitation_url)),
     *(
@@ -916,8 +926,8 @@ def word_file(client: Client, url: str) -> tuple[docx.document.Document, str]:
 def test_word_file_properties_are_cut_to_words_limit_and_the_paper_says_it_all(quarter):
     coordinator = quarter.clients["coordinator"]
     trust_name = quarter.values[TRUST_NAME][0]
-    closed, closed_body = word_file(coordinator, closed_url(quarter, "paper-docx"))
-    draft, draft_body = word_file(coordinator, open_url(quarter, "paper-docx"))
+    closed, closed_body = word_file(coordinator, closed_url(quarter, "paper:paper-docx"))
+    draft, draft_body = word_file(coordinator, open_url(quarter, "paper:paper-docx"))
     heading = next(p.text for p in closed.paragraphs if p.style.name == "Heading 1")
     title = f"{heading}, {quarter.assessment.cycle.label}: {trust_name}"
     assert cut_from(title, closed.core_properties.title)

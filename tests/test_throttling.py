@@ -13,7 +13,7 @@ from tests.pages import locked_out, redirected
 
 def try_password(client, email, password, address="192.0.2.1"):
     return client.post(
-        reverse("sign-in"), {"username": email, "password": password}, REMOTE_ADDR=address
+        reverse("accounts:sign-in"), {"username": email, "password": password}, REMOTE_ADDR=address
     )
 
 
@@ -45,7 +45,7 @@ def test_lockout_is_kept_by_address_whatever_the_account(db, settings):
     locked = try_password(Client(), "bea@test.example", "correct horse battery", "203.0.113.9")
     locked_out(locked)
     elsewhere = try_password(Client(), "bea@test.example", "correct horse battery", "192.0.2.50")
-    redirected(elsewhere, reverse("home"))
+    redirected(elsewhere, reverse("quarter:home"))
 
 
 def test_lockout_ends_after_the_cool_off(client, db):
@@ -53,7 +53,9 @@ def test_lockout_ends_after_the_cool_off(client, db):
     for _ in range(5):
         try_password(client, "ada@test.example", "wrong")
     AccessAttempt.objects.update(attempt_time=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC))
-    redirected(try_password(client, "ada@test.example", "correct horse battery"), reverse("home"))
+    redirected(
+        try_password(client, "ada@test.example", "correct horse battery"), reverse("quarter:home")
+    )
 
 
 def test_admin_sign_in_goes_through_the_throttled_sign_in_page(client, db):
@@ -63,7 +65,7 @@ def test_admin_sign_in_goes_through_the_throttled_sign_in_page(client, db):
         {"username": "admin@test.example", "password": "correct horse battery"},
     )
     assert response.status_code == 302
-    assert response.url.startswith(reverse("sign-in"))
+    assert response.url.startswith(reverse("accounts:sign-in"))
     assert "_auth_user_id" not in client.session
 
 
@@ -72,10 +74,12 @@ def test_password_reset_requests_are_throttled_by_account(db, django_capture_on_
     with django_capture_on_commit_callbacks(execute=True):
         for n in range(4):
             response = Client().post(
-                reverse("password-reset"), {"email": "ada@test.example"}, REMOTE_ADDR=f"192.0.2.{n}"
+                reverse("accounts:password-reset"),
+                {"email": "ada@test.example"},
+                REMOTE_ADDR=f"192.0.2.{n}",
             )
             assert response.status_code == 302
-        locked = Client().post(reverse("password-reset"), {"email": "ada@test.example"})
+        locked = Client().post(reverse("accounts:password-reset"), {"email": "ada@test.example"})
     locked_out(locked)
     assert "Try again after" in locked.content.decode()
     assert len(mail.outbox) == 4
@@ -83,8 +87,8 @@ def test_password_reset_requests_are_throttled_by_account(db, django_capture_on_
 
 def test_password_reset_requests_are_throttled_by_address(db, settings):
     for n in range(settings.SIGN_IN_ADDRESS_FAILURE_LIMIT - 1):
-        Client().post(reverse("password-reset"), {"email": f"guess{n}@test.example"})
-    locked = Client().post(reverse("password-reset"), {"email": "another@test.example"})
+        Client().post(reverse("accounts:password-reset"), {"email": f"guess{n}@test.example"})
+    locked = Client().post(reverse("accounts:password-reset"), {"email": "another@test.example"})
     locked_out(locked)
 
 
@@ -109,7 +113,7 @@ def test_an_address_below_its_own_limit_locks_only_the_accounts_it_tried(db, set
     same_address = try_password(
         Client(), "bea@test.example", "correct horse battery", "203.0.113.9"
     )
-    redirected(same_address, reverse("home"))
+    redirected(same_address, reverse("quarter:home"))
 
 
 def test_an_address_is_locked_at_its_own_limit_and_no_sooner(db, settings):
@@ -130,7 +134,7 @@ def through_proxy(email, password, client_address, sent_by_client=""):
     client's address appended to whatever X-Forwarded-For the client sent."""
     chain = f"{sent_by_client}, {client_address}" if sent_by_client else client_address
     return Client().post(
-        reverse("sign-in"),
+        reverse("accounts:sign-in"),
         {"username": email, "password": password},
         HTTP_X_FORWARDED_FOR=chain,
         **PROXY,
@@ -161,7 +165,7 @@ def test_the_header_is_ignored_unless_the_request_came_from_the_proxy(db, settin
     settings.PROXY_COUNT = 1
     settings.FORWARDED_ALLOW_IPS = ["127.0.0.1"]
     Client().post(
-        reverse("sign-in"),
+        reverse("accounts:sign-in"),
         {"username": "ada@test.example", "password": "wrong"},
         HTTP_X_FORWARDED_FOR="192.0.2.99",
         REMOTE_ADDR="203.0.113.40",
@@ -179,7 +183,7 @@ def test_signing_in_at_a_shared_address_never_clears_anyone_elses_failures(db, s
             try_password(Client(), "ada@test.example", "guess", "203.0.113.9")
         redirected(
             try_password(Client(), "bea@test.example", "correct horse battery", "203.0.113.9"),
-            reverse("home"),
+            reverse("quarter:home"),
         )
     locked_out(try_password(Client(), "ada@test.example", "correct horse battery", "192.0.2.8"))
 

@@ -9,7 +9,7 @@ import pytest
 from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from assessments.decisions import ActionInput, board_action_save
+from assessments.quarter.decisions import ActionInput, board_action_save
 from config.layers import LAYERS
 from tests.factories import MembershipFactory
 from tests.pages import not_found

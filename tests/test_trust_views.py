@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from assessments.actions import assessment_open
+from assessments.quarter.actions import assessment_open
 from tests.factories import SETUP, MembershipFactory, TrustFactory
 from tests.helpers import answer_everything
 from tests.pages import forbidden, not_found, page_headed, to_sign_in
@@ -9,20 +9,20 @@ from trusts.models import Region, Role
 
 
 def trust_url(trust):
-    return reverse("trust-detail", kwargs={"ods_code": trust.ods_code})
+    return reverse("quarter:trust-detail", kwargs={"ods_code": trust.ods_code})
 
 
 # Home
 
 
 def test_home_anonymous_redirects_to_sign_in(client):
-    response = client.get(reverse("home"))
+    response = client.get(reverse("quarter:home"))
     assert response.status_code == 302
-    assert response.url.startswith(reverse("sign-in"))
+    assert response.url.startswith(reverse("accounts:sign-in"))
 
 
 def test_home_board_member_sees_trust_role_and_next_step(signed_in, board_member, trust):
-    response = signed_in(board_member).get(reverse("home"))
+    response = signed_in(board_member).get(reverse("quarter:home"))
     assert response.status_code == 200
     content = response.content.decode()
     assert trust.name in content
@@ -32,20 +32,20 @@ def test_home_board_member_sees_trust_role_and_next_step(signed_in, board_member
 
 def test_home_person_with_two_roles_sees_both(signed_in, coordinator, trust):
     MembershipFactory(trust=trust, user=coordinator, role=Role.BOARD_MEMBER)
-    content = signed_in(coordinator).get(reverse("home")).content.decode()
+    content = signed_in(coordinator).get(reverse("quarter:home")).content.decode()
     assert "Your role: Board member and Coordinator" in content
     assert "Programme staff have not created a quarter yet." in content
 
 
 def test_home_programme_staff_sees_link_to_all_trusts(signed_in, programme_staff):
-    content = signed_in(programme_staff).get(reverse("home")).content.decode()
-    assert reverse("trust-list") in content
+    content = signed_in(programme_staff).get(reverse("quarter:home")).content.decode()
+    assert reverse("trusts:trust-list") in content
 
 
 def test_home_person_without_trust_is_told_what_to_do(signed_in, db):
     from tests.factories import UserFactory
 
-    content = signed_in(UserFactory()).get(reverse("home")).content.decode()
+    content = signed_in(UserFactory()).get(reverse("quarter:home")).content.decode()
     assert "not linked to a trust yet" in content
 
 
@@ -53,31 +53,31 @@ def test_home_queries_stay_constant_as_trusts_grow(
     signed_in, board_member, trust, assessment, django_assert_num_queries
 ):
     client = signed_in(board_member)
-    client.get(reverse("home"))  # warm the process caches (the data banner)
+    client.get(reverse("quarter:home"))  # warm the process caches (the data banner)
     # session, user, memberships with trusts, current assessments, own responses
     with django_assert_num_queries(5):
-        client.get(reverse("home"))
+        client.get(reverse("quarter:home"))
     for _ in range(5):
         other = TrustFactory()
         MembershipFactory(trust=other, user=board_member)
         assessment_open(trust=other, cycle=assessment.cycle, by=SETUP)
     with django_assert_num_queries(5):
-        client.get(reverse("home"))
+        client.get(reverse("quarter:home"))
 
 
 def test_home_board_member_is_sent_to_the_open_questionnaire(signed_in, board_member, assessment):
-    content = signed_in(board_member).get(reverse("home")).content.decode()
+    content = signed_in(board_member).get(reverse("quarter:home")).content.decode()
     assert "Answer the 2026/27 Q3 questionnaire" in content
     answer_everything(assessment, board_member, submit=False)
-    content = signed_in(board_member).get(reverse("home")).content.decode()
+    content = signed_in(board_member).get(reverse("quarter:home")).content.decode()
     assert "Continue the 2026/27 Q3 questionnaire" in content
     answer_everything(assessment, board_member)
-    content = signed_in(board_member).get(reverse("home")).content.decode()
+    content = signed_in(board_member).get(reverse("quarter:home")).content.decode()
     assert "You have submitted the 2026/27 Q3 questionnaire" in content
 
 
 def test_home_coordinator_is_sent_to_completion(signed_in, coordinator, assessment):
-    content = signed_in(coordinator).get(reverse("home")).content.decode()
+    content = signed_in(coordinator).get(reverse("quarter:home")).content.decode()
     assert "See who has answered the 2026/27 Q3 questionnaire" in content
 
 
@@ -97,7 +97,7 @@ def test_trust_detail_board_member_sees_open_questionnaire(signed_in, board_memb
 def test_trust_detail_anonymous_redirects_to_sign_in(client, trust):
     response = client.get(trust_url(trust))
     assert response.status_code == 302
-    assert response.url.startswith(reverse("sign-in"))
+    assert response.url.startswith(reverse("accounts:sign-in"))
 
 
 def test_trust_detail_coordinator_sees_people(signed_in, coordinator, board_member, trust):
@@ -117,12 +117,14 @@ def test_trust_detail_board_member_sees_trust_but_not_people(
 
 
 def test_trust_detail_unknown_trust_is_404(signed_in, coordinator):
-    response = signed_in(coordinator).get(reverse("trust-detail", kwargs={"ods_code": "XYZ"}))
+    response = signed_in(coordinator).get(
+        reverse("quarter:trust-detail", kwargs={"ods_code": "XYZ"})
+    )
     not_found(response)
 
 
 def test_trust_detail_lower_case_code_finds_trust(signed_in, coordinator, trust):
-    url = reverse("trust-detail", kwargs={"ods_code": trust.ods_code.lower()})
+    url = reverse("quarter:trust-detail", kwargs={"ods_code": trust.ods_code.lower()})
     page_headed(signed_in(coordinator).get(url), trust.name)
 
 
@@ -138,34 +140,34 @@ def test_trust_detail_programme_staff_sees_any_trust_without_people(
 
 
 def test_trust_list_anonymous_redirects_to_sign_in(client, db):
-    to_sign_in(client.get(reverse("trust-list")), reverse("trust-list"))
+    to_sign_in(client.get(reverse("trusts:trust-list")), reverse("trusts:trust-list"))
 
 
 @pytest.mark.parametrize("role_fixture", ["board_member", "coordinator"])
 def test_trust_list_trust_roles_are_forbidden(signed_in, request, role_fixture):
     user = request.getfixturevalue(role_fixture)
-    forbidden(signed_in(user).get(reverse("trust-list")))
+    forbidden(signed_in(user).get(reverse("trusts:trust-list")))
 
 
 def test_trust_list_programme_staff_sees_all(signed_in, programme_staff, trust, other_trust):
-    response = signed_in(programme_staff).get(reverse("trust-list"))
+    response = signed_in(programme_staff).get(reverse("trusts:trust-list"))
     assert response.status_code == 200
     assert list(response.context["trusts"]) == [other_trust, trust]
 
 
 def test_trust_list_filters_by_region(signed_in, programme_staff, trust):
     northern = TrustFactory(region=Region.NORTH_WEST)
-    response = signed_in(programme_staff).get(reverse("trust-list"), {"region": "Y62"})
+    response = signed_in(programme_staff).get(reverse("trusts:trust-list"), {"region": "Y62"})
     assert list(response.context["trusts"]) == [northern]
 
 
 def test_trust_list_unknown_region_shows_all(signed_in, programme_staff, trust, other_trust):
-    response = signed_in(programme_staff).get(reverse("trust-list"), {"region": "nonsense"})
+    response = signed_in(programme_staff).get(reverse("trusts:trust-list"), {"region": "nonsense"})
     assert len(response.context["trusts"]) == 2
 
 
 def test_home_board_member_sees_when_to_answer_by(signed_in, board_member, assessment):
-    content = signed_in(board_member).get(reverse("home")).content.decode()
+    content = signed_in(board_member).get(reverse("quarter:home")).content.decode()
     deadline = f"{assessment.cycle.closes_on:%A %-d %B %Y}"
     assert f"Answer the {assessment.cycle.label} questionnaire by {deadline}" in content
 
@@ -173,9 +175,9 @@ def test_home_board_member_sees_when_to_answer_by(signed_in, board_member, asses
 def test_home_after_close_links_the_board_member_to_the_paper(
     signed_in, board_member, assessment, coordinator
 ):
-    from assessments.actions import assessment_close
+    from assessments.quarter.actions import assessment_close
 
     assessment_close(assessment=assessment, by=coordinator)
-    content = signed_in(board_member).get(reverse("home")).content.decode()
-    paper = reverse("paper", args=[assessment.trust.ods_code, assessment.cycle.slug])
+    content = signed_in(board_member).get(reverse("quarter:home")).content.decode()
+    paper = reverse("paper:paper", args=[assessment.trust.ods_code, assessment.cycle.slug])
     assert f'<a href="{paper}">The {assessment.cycle.label} questionnaire has closed' in content

@@ -20,7 +20,7 @@ def required(settings):
 
 
 def sign_in(client, user, next_url=""):
-    url = reverse("sign-in") + (f"?next={next_url}" if next_url else "")
+    url = reverse("accounts:sign-in") + (f"?next={next_url}" if next_url else "")
     return client.post(url, {"username": user.email, "password": "a-test-password"})
 
 
@@ -34,10 +34,10 @@ def current_code(device: TOTPDevice, ahead: int = 0) -> str:
 
 def set_up(client) -> list[str]:
     """Goes through set-up on the client's session; returns the recovery codes shown."""
-    client.get(reverse("two-factor-set-up"))
+    client.get(reverse("accounts:two-factor-set-up"))
     device = TOTPDevice.objects.get(confirmed=False)
     response = client.post(
-        reverse("two-factor-set-up"), {"code": current_code(device)}, follow=True
+        reverse("accounts:two-factor-set-up"), {"code": current_code(device)}, follow=True
     )
     return re.findall(r"<li><code>([a-z0-9]+)</code></li>", response.content.decode())
 
@@ -47,16 +47,16 @@ def test_coordinator_password_sign_in_must_set_up_two_factor_before_anything(
 ):
     response = sign_in(client, coordinator)
     assert response.status_code == 302
-    trust_page = reverse("trust-detail", kwargs={"ods_code": trust.ods_code})
+    trust_page = reverse("quarter:trust-detail", kwargs={"ods_code": trust.ods_code})
     blocked = client.get(trust_page)
     assert blocked.status_code == 302
-    assert blocked.url.startswith(reverse("two-factor"))
+    assert blocked.url.startswith(reverse("accounts:two-factor"))
     assert (
         client.get(blocked.url, follow=True)
         .redirect_chain[-1][0]
-        .startswith(reverse("two-factor-set-up"))
+        .startswith(reverse("accounts:two-factor-set-up"))
     )
-    page = client.get(reverse("two-factor-set-up")).content.decode()
+    page = client.get(reverse("accounts:two-factor-set-up")).content.decode()
     assert "<svg" in page  # the QR code, inline
     assert re.search(r'class="qd-secret-key">([A-Z2-7]{4} ){7}[A-Z2-7]{4}<', page)
     codes = set_up(client)
@@ -68,7 +68,7 @@ def test_coordinator_password_sign_in_must_set_up_two_factor_before_anything(
 def test_recovery_codes_are_shown_once(client, coordinator, required):
     sign_in(client, coordinator)
     set_up(client)
-    again = client.get(reverse("two-factor-recovery-codes")).content.decode()
+    again = client.get(reverse("accounts:two-factor-recovery-codes")).content.decode()
     assert "<code>" not in again
     assert "You have 10 recovery codes left" in again
 
@@ -78,7 +78,7 @@ def test_next_sign_in_asks_for_the_code_and_refuses_a_wrong_one(coordinator, tru
     sign_in(first, coordinator)
     set_up(first)
     client = Client()
-    trust_page = reverse("trust-detail", kwargs={"ods_code": trust.ods_code})
+    trust_page = reverse("quarter:trust-detail", kwargs={"ods_code": trust.ods_code})
     response = sign_in(client, coordinator, next_url=trust_page)
     asked = client.get(response.url, follow=True)
     assert "Enter your security code" in asked.content.decode()
@@ -107,10 +107,10 @@ def test_a_recovery_code_signs_in_once(coordinator, required):
     for expected in ("ok", "refused"):
         client = Client()
         sign_in(client, coordinator)
-        response = client.post(reverse("two-factor"), {"code": code.upper()})
+        response = client.post(reverse("accounts:two-factor"), {"code": code.upper()})
         if expected == "ok":
             assert response.status_code == 302
-            assert client.get(reverse("account")).status_code == 200
+            assert client.get(reverse("accounts:account")).status_code == 200
         else:
             assert "nhsuk-error-summary" in response.content.decode()
     assert AuditEvent.objects.filter(action="user.recovery_code_used").count() == 1
@@ -122,9 +122,9 @@ def test_repeated_wrong_codes_are_throttled(client, coordinator, required):
     set_up(first)
     sign_in(client, coordinator)
     for _ in range(3):
-        client.post(reverse("two-factor"), {"code": "000000"})
+        client.post(reverse("accounts:two-factor"), {"code": "000000"})
     device = TOTPDevice.objects.get(user=coordinator)
-    response = client.post(reverse("two-factor"), {"code": current_code(device)})
+    response = client.post(reverse("accounts:two-factor"), {"code": current_code(device)})
     assert "Too many wrong codes" in response.content.decode()
 
 
@@ -135,7 +135,7 @@ def test_programme_staff_and_administrators_need_it_too(programme_staff, require
     for user in (programme_staff, admin):
         client = Client()
         sign_in(client, user)
-        assert client.get(reverse("home")).url.startswith(reverse("two-factor"))
+        assert client.get(reverse("quarter:home")).url.startswith(reverse("accounts:two-factor"))
     client = Client()
     sign_in(client, admin)
     assert client.get(reverse("admin:index")).status_code == 302  # not the admin yet
@@ -143,17 +143,17 @@ def test_programme_staff_and_administrators_need_it_too(programme_staff, require
 
 def test_board_members_are_not_asked_unless_they_turn_it_on(client, board_member, required):
     sign_in(client, board_member)
-    page_headed(client.get(reverse("home")), f"Hello, {board_member.get_short_name()}")
+    page_headed(client.get(reverse("quarter:home")), f"Hello, {board_member.get_short_name()}")
     set_up(client)
     later = Client()
     sign_in(later, board_member)
-    assert later.get(reverse("home")).url.startswith(reverse("two-factor"))
+    assert later.get(reverse("quarter:home")).url.startswith(reverse("accounts:two-factor"))
 
 
 def test_local_demo_keeps_password_only_sign_in(client, coordinator, settings):
     settings.TWO_FACTOR_REQUIRED = False
     sign_in(client, coordinator)
-    page_headed(client.get(reverse("home")), f"Hello, {coordinator.get_short_name()}")
+    page_headed(client.get(reverse("quarter:home")), f"Hello, {coordinator.get_short_name()}")
 
 
 def test_production_settings_require_two_factor():
@@ -193,7 +193,7 @@ def test_administrator_resets_two_factor_with_an_audit_entry(client, coordinator
     again = Client()
     sign_in(again, coordinator)
     assert (
-        again.get(reverse("two-factor"), follow=True)
+        again.get(reverse("accounts:two-factor"), follow=True)
         .redirect_chain[-1][0]
-        .startswith(reverse("two-factor-set-up"))
+        .startswith(reverse("accounts:two-factor-set-up"))
     )

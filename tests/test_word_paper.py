@@ -33,7 +33,7 @@ class WordPaper:
 def word(members, django_db_setup, django_db_blocker) -> WordPaper:
     with longest_paper_of(members, django_db_blocker) as paper:
         content = paper_docx(paper)
-        page = render_to_string("reports/paper_content.html", {"paper": paper})
+        page = render_to_string("paper/content.html", {"paper": paper})
     root = html.fragment_fromstring(page, create_parent="div")
     return WordPaper(
         document=docx.Document(io.BytesIO(content)),

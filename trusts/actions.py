@@ -328,7 +328,7 @@ def _email_invitation(*, invitation: Invitation, token: str) -> None:
             "invited_by": invitation.invited_by.full_name
             if invitation.invited_by
             else "Your trust",
-            "link": absolute(reverse("invitation-accept", kwargs={"token": token})),
+            "link": absolute(reverse("trusts:invitation-accept", kwargs={"token": token})),
             "has_account": needs_sign_in_to_accept(invitation),
             "single_sign_on": settings.SINGLE_SIGN_ON,
         },

@@ -54,7 +54,7 @@ def board_people(request, trust: Trust):
                 f"We have emailed {invitation.email} an invitation. They join the board when "
                 "they accept it.",
             )
-            return redirect("board-people", ods_code=trust.ods_code)
+            return redirect("trusts:board-people", ods_code=trust.ods_code)
     return render(
         request,
         "trusts/board_people.html",
@@ -94,7 +94,7 @@ def invitation_revoke_view(request, trust: Trust, pk: int):
                 ],
                 "button": "Revoke the invitation",
                 "warning": True,
-                "cancel_url": reverse("board-people", kwargs={"ods_code": trust.ods_code}),
+                "cancel_url": reverse("trusts:board-people", kwargs={"ods_code": trust.ods_code}),
             },
         )
     done = f"The invitation to {invitation.email} no longer works."
@@ -110,7 +110,7 @@ def _invitation_changed(request, trust: Trust, change, invitation, done: str):
         messages.error(request, str(problem))
     else:
         messages.success(request, done)
-    return redirect("board-people", ods_code=trust.ods_code)
+    return redirect("trusts:board-people", ods_code=trust.ods_code)
 
 
 @requires_on_trust(Permission.MEMBERS_MANAGE)
@@ -123,7 +123,7 @@ def membership_remove_view(request, trust: Trust, pk: int):
             request,
             f"{membership.user.full_name} is no longer a {membership.get_role_display().lower()}.",
         )
-        return redirect("board-people", ods_code=trust.ods_code)
+        return redirect("trusts:board-people", ods_code=trust.ods_code)
     name, role = membership.user.full_name, membership.get_role_display().lower()
     return render(
         request,
@@ -137,7 +137,7 @@ def membership_remove_view(request, trust: Trust, pk: int):
             ],
             "button": f"Remove {name}",
             "warning": True,
-            "cancel_url": reverse("board-people", kwargs={"ods_code": trust.ods_code}),
+            "cancel_url": reverse("trusts:board-people", kwargs={"ods_code": trust.ods_code}),
         },
     )
 

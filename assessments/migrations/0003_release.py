@@ -55,7 +55,7 @@ def release_closed_quarters(apps, schema_editor):
     from django.conf import settings
     from django.utils import timezone
 
-    from assessments.disclosure import fingerprints
+    from assessments.results.disclosure import fingerprints
 
     Assessment = apps.get_model("assessments", "Assessment")
     Answer = apps.get_model("assessments", "Answer")

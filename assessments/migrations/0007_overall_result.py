@@ -11,7 +11,7 @@ def overall_from_principles(apps, schema_editor):
     as results_write works it out for new releases."""
     from collections import defaultdict
 
-    from assessments.scoring import overall_score
+    from assessments.results.scoring import overall_score
 
     PrincipleResult = apps.get_model("assessments", "PrincipleResult")
     OverallResult = apps.get_model("assessments", "OverallResult")

@@ -12,7 +12,6 @@ from django.db import connections
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Window
 from django.db.models.functions import Coalesce, RowNumber
 
-from assessments import disclosure, rules, scoring
 from assessments.models import (
     Assessment,
     AssessmentStatus,
@@ -23,6 +22,7 @@ from assessments.models import (
     Response,
     ResponseStatus,
 )
+from assessments.results import disclosure, rules, scoring
 from core.fields import from_text
 from trusts.models import Membership, Role, Trust
 

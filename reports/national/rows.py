@@ -11,9 +11,9 @@ from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
 
-from assessments import rules, scoring
 from assessments.models import AssessmentStatus, quarter_label
-from assessments.presenters import one_decimal
+from assessments.results import rules, scoring
+from assessments.results.presenters import one_decimal
 from principles.models import LEVEL_LABELS, LEVELS
 from reports.national.queries import RestsOn, TrendPoint, TrustCompletion, TrustQuarter, TrustScores
 from reports.paper.cover import confidence_of

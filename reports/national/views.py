@@ -8,11 +8,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from assessments.models import Cycle
 from assessments.selectors import cycle_among_all, cycle_by_slug
-from reports.exports import as_csv, as_xlsx, comparison_columns, comparison_rows, download
+from reports.exports import as_csv, as_xlsx, download
 from reports.models import BulkExport
 from reports.national import queries as programme
 from reports.national import rows as programme_rows
 from reports.national.bulk import bulk_export_start, closed_assessments, progress_of
+from reports.national.exports import comparison_columns, comparison_rows
 from reports.national.forms import NationalQuery
 from trusts.models import Region, Trust, TrustType
 from trusts.permissions import Permission, requires
@@ -40,8 +41,8 @@ def _filter_context(filters: programme.Filters) -> dict:
 def programme_home(request):
     cycle = Cycle.objects.first()
     if cycle is None:
-        return redirect("cycle-list")
-    return redirect("programme-completion", cycle=cycle.slug)
+        return redirect("quarter:cycle-list")
+    return redirect("national:programme-completion", cycle=cycle.slug)
 
 
 @requires(Permission.NATIONAL_VIEW)
@@ -51,7 +52,7 @@ def completion_view(request, cycle: str):
     filters = NationalQuery(request.GET).filters
     return render(
         request,
-        "reports/programme_completion.html",
+        "national/completion.html",
         {
             "cycle": found,
             "cycles": cycles,
@@ -74,7 +75,7 @@ def comparison_view(request, cycle: str):
     search = programme.trust_search(query.typed_trust)
     return render(
         request,
-        "reports/programme_comparison.html",
+        "national/comparison.html",
         {
             "cycle": found,
             "cycles": cycles,
@@ -115,7 +116,7 @@ def programme_trust(request, ods_code: str):
     latest_closed = next((q for q in rows if q.status == "closed"), None)
     return render(
         request,
-        "reports/programme_trust.html",
+        "national/trust.html",
         {
             "trust": trust,
             "quarters": rows,
@@ -173,18 +174,18 @@ def bulk_papers(request, cycle: str):
         if not closed:
             # A ZIP of no papers would do nothing: say why, and start nothing.
             messages.error(request, nothing_closed(found))
-            return redirect("bulk-papers", found.slug)
+            return redirect("national:bulk-papers", found.slug)
         export = bulk_export_start(cycle=found, by=request.user)
         messages.success(
             request,
             f"We are making the ZIP of {closed} board paper{'s' if closed != 1 else ''}. "
             "Its progress is below; it is ready to download when it says so.",
         )
-        return redirect(reverse("bulk-papers", args=[found.slug]) + f"#export-{export.pk}")
+        return redirect(reverse("national:bulk-papers", args=[found.slug]) + f"#export-{export.pk}")
     latest = BulkExport.objects.filter(cycle=found).order_by("-pk").first()
     return render(
         request,
-        "reports/programme_bulk.html",
+        "national/bulk.html",
         {
             "cycle": found,
             "cycles": cycles,

@@ -6,10 +6,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.tasks import task
 
-from assessments.decisions import meeting_date_problem
-from assessments.disclosure import latest_release
 from assessments.errors import AssessmentError
 from assessments.models import Assessment
+from assessments.quarter.decisions import meeting_date_problem
+from assessments.results.disclosure import latest_release
 from core.audit import SystemActor, audit
 from core.fields import fraction_text
 from reports.models import BulkExport, CoverSection, CoverSheet, CoverSheetConventions, FrozenPaper

@@ -5,7 +5,7 @@ chance, and the words for it."""
 from dataclasses import dataclass
 from fractions import Fraction
 
-from assessments import rules, scoring
+from assessments.results import rules, scoring
 from reports.paper.selectors import PaperInputs
 
 

@@ -3,8 +3,8 @@ executive summary written from the figures (reports.paper.presenters puts the pa
 
 from dataclasses import dataclass, replace
 
-from assessments import rules
-from assessments.presenters import one_decimal
+from assessments.results import rules
+from assessments.results.presenters import one_decimal
 from reports.paper.conventions import conventions_of
 from reports.paper.sections import long_date
 
@@ -73,7 +73,7 @@ def cover_of(
 ) -> Cover:
     """The cover: the digital lead's cover sheet where given, and what the data says.
     ``below`` is every principle below target in priority order (``priorities`` its
-    start); ``submissions`` how many have submitted, in words (assessments.presenters)."""
+    start); ``submissions`` how many have submitted, in words (assessments.results.presenters)."""
     cover = _cover_from_data(
         inputs, rows, priorities, overall, overall_change, submitted, shown, below, submissions
     )

@@ -10,7 +10,7 @@ from reports.paper.presenters import BoardPaper
 
 
 def paper_pdf(paper: BoardPaper) -> bytes:
-    return render_pdf(render_to_string("reports/paper_document.html", {"paper": paper}))
+    return render_pdf(render_to_string("paper/document.html", {"paper": paper}))
 
 
 def paper_filename(

@@ -3,7 +3,7 @@
 from crispy_forms.helper import FormHelper
 from django import forms
 
-from assessments.decisions import meeting_date_problem
+from assessments.quarter.decisions import meeting_date_problem
 from core.forms import Button, date_field, text_field
 from core.widgets import RadiosWithHints
 from reports.models import (

@@ -1,6 +1,6 @@
 """The board paper: one presenter feeds the web page, the PDF, the Word file, the exports'
 figures and the fingerprint of a frozen paper. Figures come from the scoring module and
-the summary table, rules from assessments.rules; rounding and wording happen in the
+the summary table, rules from assessments.results.rules; rounding and wording happen in the
 presenters and nowhere else. This module puts the paper together and words its gap
 analysis and charts; the cover (reports.paper.cover), the change since last quarter
 (reports.paper.change) and the later sections (reports.paper.sections) are their own."""
@@ -11,8 +11,8 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from assessments import disclosure, rules, scoring
-from assessments.presenters import (
+from assessments.results import disclosure, rules, scoring
+from assessments.results.presenters import (
     Publication,
     ResultRow,
     Submissions,
@@ -86,7 +86,7 @@ class BoardPaper:
     methodology: tuple[tuple[str, str], ...]
     level_key: str = LEVEL_KEY
     disclosure_rule: str = ""
-    comments_withdrawn: int = 0  # when answers left its release (assessments.actions.settling)
+    comments_withdrawn: int = 0  # when answers left its release (assessments.results.settling)
     withdrawn_for: str = ""  # "erasure" or "retention"
     # How many have submitted, in the words every output uses (live before close).
     submissions: Submissions | None = None

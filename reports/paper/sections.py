@@ -5,8 +5,9 @@ import datetime
 from dataclasses import dataclass
 from fractions import Fraction
 
-from assessments import rules, scoring
-from assessments.presenters import CHOSEN_BY_THE_BOARD, one_decimal, rag_shown
+from assessments.quarter.presenters import CHOSEN_BY_THE_BOARD, rag_shown
+from assessments.results import rules, scoring
+from assessments.results.presenters import one_decimal
 from principles.models import LEVEL_LABELS, LEVELS
 from reports.paper.selectors import PaperInputs
 

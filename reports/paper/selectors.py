@@ -12,9 +12,6 @@ from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
-from assessments import rules
-from assessments.decisions import action_log
-from assessments.disclosure import latest_release, submitted_of_board
 from assessments.models import (
     AgreedPosition,
     Assessment,
@@ -24,7 +21,10 @@ from assessments.models import (
     Release,
     Target,
 )
-from assessments.presenters import NOT_PUBLISHED, Publication, publication_of
+from assessments.quarter.decisions import action_log
+from assessments.results import rules
+from assessments.results.disclosure import latest_release, submitted_of_board
+from assessments.results.presenters import NOT_PUBLISHED, Publication, publication_of
 from assessments.selectors import before
 from core.fields import from_text
 from principles.content import FrameworkContent, framework_content
@@ -124,13 +124,13 @@ class PaperInputs:
     peers_type: dict[int, list[float]] = field(default_factory=dict)
     cover_sheet: CoverSheet | None = None  # as the digital lead typed it, if they have
     cover_sections: frozenset[str] = frozenset()  # the trust's optional sections switched on
-    # A settled release (assessments.actions.settling): the changes since last quarter as
+    # A settled release (assessments.results.settling): the changes since last quarter as
     # published, how many comments were withdrawn from the paper, and why.
     settled_changes: dict | None = None
     comments_withdrawn: int = 0
     withdrawn_for: str = ""
     # Before close: how many have submitted, of the board as it is this quarter
-    # (assessments.disclosure.submitted_of_board); after close the release says.
+    # (assessments.results.disclosure.submitted_of_board); after close the release says.
     live: tuple[int, int] | None = None
 
 

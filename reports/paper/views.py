@@ -6,15 +6,16 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from assessments.access import with_assessment
 from assessments.errors import AssessmentError
 from assessments.models import Assessment
-from assessments.selectors import publication
-from assessments.views import with_assessment
+from assessments.results.selectors import publication
 from core.kept import typed
-from reports.exports import EXPORTS, as_csv, as_xlsx, download
+from reports.exports import as_csv, as_xlsx, download
 from reports.models import CoverSheet
 from reports.paper.actions import cover_sheet_save, cover_sheet_sections_choose, paper_file
 from reports.paper.documents import paper_filename
+from reports.paper.exports import EXPORTS
 from reports.paper.forms import CoverSheetForm, CoverSheetSectionsForm
 from reports.paper.presenters import board_paper
 from reports.paper.selectors import cover_sheet_sections, cover_sheet_start
@@ -39,7 +40,7 @@ def paper_page(request, assessment: Assessment):
     _may_see(request, assessment)
     return render(
         request,
-        "reports/paper_page.html",
+        "paper/page.html",
         {
             "paper": board_paper(assessment),
             "publication": publication(assessment),
@@ -79,7 +80,7 @@ def paper_export(request, assessment: Assessment, level: str, extension: str):
     _may_see(request, assessment)
     paper = board_paper(assessment)
     if not paper.shown:
-        return render(request, "reports/not_enough.html", {"paper": paper}, status=409)
+        return render(request, "paper/not_enough.html", {"paper": paper}, status=409)
     columns, rows_of = EXPORTS[level]
     rows = rows_of(paper)
     if extension == "csv":
@@ -116,13 +117,13 @@ def cover_sheet_edit(request, assessment: Assessment):
                 request, "The cover sheet is saved. Every format of the paper shows it."
             )
             return redirect(
-                "assessment-detail",
+                "quarter:assessment-detail",
                 ods_code=assessment.trust.ods_code,
                 cycle=assessment.cycle.slug,
             )
     return render(
         request,
-        "reports/cover_sheet_edit.html",
+        "paper/cover_sheet_edit.html",
         {"assessment": assessment, "form": form, "carried_from": carried_from},
     )
 
@@ -141,8 +142,8 @@ def cover_sheet_sections_edit(request, assessment: Assessment):
             "Your trust's cover sheet sections are saved. Every quarter's cover sheet has them.",
         )
         return redirect(
-            "cover-sheet", ods_code=assessment.trust.ods_code, cycle=assessment.cycle.slug
+            "paper:cover-sheet", ods_code=assessment.trust.ods_code, cycle=assessment.cycle.slug
         )
     return render(
-        request, "reports/cover_sheet_sections.html", {"assessment": assessment, "form": form}
+        request, "paper/cover_sheet_sections.html", {"assessment": assessment, "form": form}
     )

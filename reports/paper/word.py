@@ -1,6 +1,6 @@
 """The board paper as a Word document, for the company secretary's board pack.
 
-It is written from the same HTML as the web page and the PDF (reports/paper_content.html,
+It is written from the same HTML as the web page and the PDF (paper/content.html,
 filled by the one presenter), so the three can never say different things: each element
 of that HTML becomes its Word counterpart. Headings become Word headings, tables Word
 tables (header rows repeat on each page, rows never split), lists Word lists, and the
@@ -62,7 +62,7 @@ def paper_docx(paper: BoardPaper) -> bytes:
     _set_up(document, paper)
     # Control characters typed or pasted into the paper's text would make an invalid file.
     content = html.fragment_fromstring(
-        printable(render_to_string("reports/paper_content.html", {"paper": paper})),
+        printable(render_to_string("paper/content.html", {"paper": paper})),
         create_parent="div",
     )
     _blocks(document, list(content))

@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from assessments.actions import assessment_open
 from assessments.models import AssessmentStatus, Response, ResponseStatus
+from assessments.quarter.actions import assessment_open
 from tests.browser.conftest import (
     PASSWORD,
     check,

@@ -13,9 +13,9 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from django.urls import reverse
 
-from assessments import rules
-from assessments.actions import assessment_close, assessment_open, assessment_reopen
 from assessments.models import QuarterState
+from assessments.quarter.actions import assessment_close, assessment_open, assessment_reopen
+from assessments.results import rules
 from tests.browser.conftest import PASSWORD, check, person, sign_in
 from tests.factories import UserFactory
 from tests.helpers import new_board_member, run_waiting_tasks, submitted_board
@@ -58,19 +58,19 @@ def starting_pages(role: str, trust, cycle, state) -> list[str]:
     if role == "coordinator" and state != QuarterState.NOT_OPENED:
         # The quarter's own page, its checklist, last: the one most of what it offers.
         return [
-            reverse("home"),
-            reverse("trust-detail", args=[trust.ods_code]),
-            reverse("assessment-detail", args=[trust.ods_code, cycle.slug]),
+            reverse("quarter:home"),
+            reverse("quarter:trust-detail", args=[trust.ods_code]),
+            reverse("quarter:assessment-detail", args=[trust.ods_code, cycle.slug]),
         ]
     if role == "programme staff":
         return [
-            reverse("home"),
-            reverse("programme-trust", args=[trust.ods_code]),
-            reverse("programme-completion", args=[cycle.slug]),
-            reverse("programme-comparison", args=[cycle.slug]),
-            reverse("bulk-papers", args=[cycle.slug]),
+            reverse("quarter:home"),
+            reverse("national:programme-trust", args=[trust.ods_code]),
+            reverse("national:programme-completion", args=[cycle.slug]),
+            reverse("national:programme-comparison", args=[cycle.slug]),
+            reverse("national:bulk-papers", args=[cycle.slug]),
         ]
-    return [reverse("home"), reverse("trust-detail", args=[trust.ods_code])]
+    return [reverse("quarter:home"), reverse("quarter:trust-detail", args=[trust.ods_code])]
 
 
 def refusal(page) -> str:

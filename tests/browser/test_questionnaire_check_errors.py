@@ -2,8 +2,8 @@
 
 from playwright.sync_api import expect
 
-from assessments.actions import assessment_open
 from assessments.models import Answer, Response
+from assessments.quarter.actions import assessment_open
 from tests.browser.conftest import check, long_email, person, sign_in
 from tests.helpers import answer_everything
 from trusts.models import Role

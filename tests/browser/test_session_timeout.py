@@ -5,8 +5,8 @@ from django.contrib.sessions.backends.db import SessionStore
 from playwright.sync_api import expect
 
 from accounts.middleware import LAST_SEEN
-from assessments.actions import assessment_open
 from assessments.models import Answer
+from assessments.quarter.actions import assessment_open
 from tests.browser.conftest import PASSWORD, check, long_email, person, sign_in
 from trusts.models import Role
 

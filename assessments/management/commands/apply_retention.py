@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from assessments.retention import retention_apply, retention_schedule
+from assessments.privacy.retention import retention_apply, retention_schedule
 
 
 class Command(BaseCommand):

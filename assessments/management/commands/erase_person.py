@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments.actions import person_erase
+from assessments.privacy.erasure import person_erase
 from core.audit import SystemActor
 from trusts.models import User
 

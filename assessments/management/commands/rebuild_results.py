@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from assessments.actions import results_refresh
 from assessments.models import Assessment, AssessmentStatus
+from assessments.results.actions import results_refresh
 
 
 class Command(BaseCommand):

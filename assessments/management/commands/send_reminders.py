@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from assessments.notifications import reminder_send, reminders_due
+from assessments.quarter.notifications import reminder_send, reminders_due
 from core.management.arguments import whole_number
 
 

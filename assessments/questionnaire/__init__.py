@@ -1,0 +1,1 @@
+"""The questionnaire: a board member's pages, answers, check and submit."""

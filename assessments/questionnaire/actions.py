@@ -1,0 +1,238 @@
+"""A board member's answers: saving a page, submitting, what is still unanswered.
+
+Keyword-only arguments, the acting user as ``by``, one transaction, an audit record."""
+
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.db.models import DateTimeField, IntegerField, Q
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
+
+from assessments.errors import AnswersChanged, AnswersIncomplete, AssessmentError, AssessmentNotOpen
+from assessments.locking import lock_assessment
+from assessments.models import COMMENT_MAX_LENGTH, Answer, Assessment, Response, ResponseStatus
+from assessments.results import scoring
+from core.audit import audit
+from principles.models import Question
+from trusts.models import Membership, Role, User
+from trusts.permissions import memberships_read
+
+
+@dataclass(frozen=True)
+class AnswerInput:
+    score: int | None = None
+    dont_know: bool = False
+    comment: str = ""
+
+    @property
+    def is_answered(self) -> bool:
+        return self.score is not None or self.dont_know
+
+    @property
+    def is_blank(self) -> bool:
+        return not self.is_answered and not self.comment
+
+
+def page_version(answers) -> str:
+    """A page's version: how many answers it has saved and when the last one changed. Any
+    save, edit or removal on the page changes it; saves on other pages do not."""
+    times = [answer.updated_at for answer in answers]
+    return _version(len(times), max(times, default=None))
+
+
+def _version(count: int, changed) -> str:
+    return f"{count}/{changed.isoformat() if changed else ''}"
+
+
+def _same(answer: Answer | None, typed: AnswerInput) -> bool:
+    if answer is None:
+        return typed.is_blank
+    return (answer.score, answer.dont_know, answer.comment) == (
+        typed.score,
+        typed.dont_know,
+        typed.comment,
+    )
+
+
+def _only_the_respondent(respondent_id: int | None, by: User) -> None:
+    if by.pk != respondent_id:
+        raise AssessmentError("Only the board member who answers can save their answers.")
+
+
+@transaction.atomic
+def answers_save(
+    *,
+    assessment: Assessment,
+    respondent: User,
+    answers: dict[Question, AnswerInput],
+    by: User,
+    version: str | None = None,
+) -> Response:
+    """Saves one page of answers, starting the response if this is the first save.
+
+    A blank input clears an earlier answer. A submitted response stays complete: every
+    question must keep a score or "don't know". With the ``version`` the page was loaded
+    at, a save over answers changed since (in another tab) is refused with both versions,
+    unless what was typed matches what is saved. Only the respondent saves their own
+    answers (``by`` must be them): nobody else, whatever their role, writes them.
+    """
+    _only_the_respondent(respondent.pk, by)
+    response = _locked_with_response(assessment, respondent, list(answers))
+    if not assessment.is_open:
+        raise AssessmentNotOpen("This questionnaire is closed, so answers can no longer change.")
+    _check_answers(assessment, answers)
+    started = response is None
+    if started:
+        response = _response_start(assessment, respondent)
+    elif version is not None:
+        _refuse_overwrite(response, answers, version)
+    if response.is_submitted:
+        unanswered = [question for question, answer in answers.items() if not answer.is_answered]
+        if unanswered:
+            raise AnswersIncomplete(unanswered)
+    # Once the page has answers, a blank input is saved as a blank answer (no level, no
+    # comment: unanswered), in the same statement as the rest of the page.
+    clears = not started and response.page_count > 0
+    Answer.objects.bulk_create(
+        [
+            Answer(
+                response=response,
+                question=question,
+                score=answer.score,
+                dont_know=answer.dont_know,
+                comment=answer.comment,
+            )
+            for question, answer in answers.items()
+            if clears or not answer.is_blank
+        ],
+        update_conflicts=True,
+        unique_fields=["response", "question"],
+        update_fields=["score", "dont_know", "comment", "updated_at"],
+    )
+    # The response itself is not touched: its last activity is its answers' latest change
+    # (selectors.responses_by_member), so a save is one statement fewer.
+    return response
+
+
+def _refuse_overwrite(response: Response, answers: dict[Question, AnswerInput], version: str):
+    current = _version(response.page_count, response.page_changed)
+    if current == version:
+        return
+    saved = {
+        a.question_id: a
+        for a in Answer.objects.filter(response=response, question__in=list(answers))
+    }
+    if not all(_same(saved.get(q.pk), typed) for q, typed in answers.items()):
+        raise AnswersChanged({q: saved.get(q.pk) for q in answers}, version=current)
+
+
+def _locked_with_response(
+    assessment: Assessment, respondent: User, questions: list[Question]
+) -> Response | None:
+    """The assessment locked (and the caller's copy refreshed in place), then the
+    respondent's response, if any, with how many answers the page has and when the last
+    changed, for its version. Two statements, in that order: read after the lock is
+    granted, the response sees whatever a save that held the lock before committed (a
+    second tab's first save, or its newer answers). One statement would read both from the
+    moment it began, before it waited."""
+    fresh = Assessment.objects.select_for_update().filter(pk=assessment.pk).order_by()
+    _refresh_in_place(assessment, fresh.get())
+    response = (
+        Response.objects.filter(assessment=assessment, respondent=respondent)
+        .annotate(
+            page_count=_on_page("COUNT(*)", questions, IntegerField()),
+            page_changed=_on_page("MAX(x.updated_at)", questions, DateTimeField()),
+        )
+        .order_by()
+        .first()
+    )
+    if response is not None:
+        response.assessment = assessment
+    return response
+
+
+def _refresh_in_place(assessment: Assessment, fresh: Assessment) -> None:
+    """The caller's assessment takes the values just read under the lock, keeping the
+    cycle and trust it already holds (neither can change)."""
+    for field in Assessment._meta.concrete_fields:
+        setattr(assessment, field.attname, getattr(fresh, field.attname))
+
+
+def _on_page(aggregate: str, questions: list[Question], output_field) -> RawSQL:
+    """An aggregate over the response's answers to the page's questions. Written as SQL
+    because the same subquery built by the ORM takes longer to compile than the rest of
+    the save together (it is on every save, bench/questionnaire.py)."""
+    quote = connection.ops.quote_name
+    marks = ", ".join(["%s"] * len(questions)) or "NULL"
+    return RawSQL(
+        f"SELECT {aggregate} FROM {quote(Answer._meta.db_table)} x "
+        f"WHERE x.response_id = {quote(Response._meta.db_table)}.id "
+        f"AND x.question_id IN ({marks})",
+        [question.pk for question in questions],
+        output_field=output_field,
+    )
+
+
+def _response_start(assessment: Assessment, respondent: User) -> Response:
+    # The seat comes with the memberships the request read to check permission, if it did.
+    read = memberships_read(respondent)
+    seat = read.seats.get(assessment.trust_id) if read else None
+    if seat is None:
+        membership = Membership.objects.filter(
+            trust_id=assessment.trust_id, user=respondent, role=Role.BOARD_MEMBER
+        ).first()
+        if membership is None:
+            raise AssessmentError("Only the trust's board members answer the questionnaire.")
+        seat = membership.seat_group
+    return Response.objects.create(assessment=assessment, respondent=respondent, seat_group=seat)
+
+
+def _check_answers(assessment: Assessment, answers: dict[Question, AnswerInput]) -> None:
+    for question, answer in answers.items():
+        if question.framework_id != assessment.cycle.framework_id:
+            raise AssessmentError(f"Question {question.key} is not part of this questionnaire.")
+        if answer.score is not None and (answer.dont_know or answer.score not in scoring.LEVELS):
+            raise AssessmentError(f"Question {question.key}: choose one level from 1 to 5.")
+        if len(answer.comment) > COMMENT_MAX_LENGTH:
+            raise AssessmentError(
+                f"Question {question.key}: comments are {COMMENT_MAX_LENGTH} characters at most."
+            )
+
+
+@transaction.atomic
+def response_submit(*, response: Response, by: User) -> Response:
+    """Submits a complete response, by its respondent. Submitting again changes nothing
+    (a double click)."""
+    _only_the_respondent(response.respondent_id, by)
+    assessment = lock_assessment(response.assessment)
+    response = Response.objects.select_for_update().get(pk=response.pk)
+    if not assessment.is_open:
+        raise AssessmentNotOpen("This questionnaire is closed, so responses can no longer change.")
+    if response.is_submitted:
+        return response
+    missing = unanswered_questions(response)
+    if missing:
+        raise AssessmentError(f"{len(missing)} questions still need an answer.")
+    response.status = ResponseStatus.SUBMITTED
+    response.submitted_at = timezone.now()
+    response.save(update_fields=["status", "submitted_at", "updated_at"])
+    audit(
+        action="response.submitted",
+        by=by,
+        trust=assessment.trust,
+        target=response,
+        detail={"quarter": assessment.cycle.label},  # never an answer
+    )
+    return response
+
+
+def unanswered_questions(response: Response) -> list[Question]:
+    answered = Answer.objects.filter(response=response).filter(
+        Q(dont_know=True) | Q(score__isnull=False)
+    )
+    return list(
+        Question.objects.filter(framework_id=response.assessment.cycle.framework_id)
+        .exclude(pk__in=answered.values("question_id"))
+        .order_by("principle__number", "order")
+    )
