@@ -1,5 +1,5 @@
 """The direction data flows in: each app may import from the apps before it, never from
-one after it (tests/test_layers.py fails the build otherwise; README, "Architecture").
+one after it (tests/house/test_layers.py fails the build otherwise; README, "Architecture").
 
 ``core`` is the ground floor (audit, mail, storage, template tags, health) and imports no
 app. The framework's content comes next, then trusts and their people, then accounts

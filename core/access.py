@@ -1,5 +1,5 @@
 """How a view declares what it needs: the one attribute the URL walk reads
-(tests/test_permissions.py). The permissions themselves, and the checks, are the trusts
+(tests/trusts/test_permissions.py). The permissions themselves, and the checks, are the trusts
 app's (trusts/permissions.py); the ground floor only knows that a view may be public."""
 
 

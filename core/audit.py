@@ -5,7 +5,7 @@ the events it records, with their words, in its own ``audit_events`` module:
     NAMED_FOR_THE_TRUST_ONLY = {...}  # optional: whose actor only the trust's own see
     TARGETS = {"app.model": names}  # optional: names(ids) -> {id: words}, for "about"
 
-``audit()`` refuses an event nobody declared, and tests/test_layers.py checks that each
+``audit()`` refuses an event nobody declared, and tests/house/test_layers.py checks that each
 event is declared by the room whose code records it."""
 
 import functools

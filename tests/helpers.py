@@ -2,6 +2,7 @@
 
 import datetime
 from collections.abc import Callable
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import time_machine
@@ -14,6 +15,9 @@ from reports.models import CoverSection
 from reports.paper.forms import IMPACT_SECTIONS
 from tests.factories import SETUP, MembershipFactory
 from trusts.models import Role, SeatGroup
+
+# The repository's root, wherever in the tree of tests a test sits.
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def answer_everything(

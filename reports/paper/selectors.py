@@ -60,8 +60,8 @@ def code_edition(root: Path = PROJECT) -> str:
 PAPER_EDITION = code_edition()
 
 # What a closed quarter's paper reads, and how a change to each reaches its stamp
-# (paper_inputs_key). tests/test_frozen_papers.py fails if the paper reads a table in none
-# of these lists, so a new input cannot be missed.
+# (paper_inputs_key). tests/reports/paper/test_frozen_papers.py fails if the paper reads a
+# table in none of these lists, so a new input cannot be missed.
 STAMPED = {  # the name each table has in the stamp's query
     "assessment": Assessment,
     "trust": Trust,
