@@ -98,7 +98,7 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         )
         send(
             to=to_email,
-            template="password_reset",
+            template="accounts/email/password_reset.txt",
             context={"user": context["user"], "link": link},
             about=context["user"],
         )

@@ -1,4 +1,4 @@
-"""Sending the app's emails: plain text, from templates/email/, delivered by a task.
+"""Sending the app's emails: plain text, each from its room's templates, delivered by a task.
 
 ``send`` writes the email in the caller's transaction and queues its delivery once that
 transaction commits, so a change is never committed without its email, and a mail server
@@ -9,6 +9,7 @@ later (``EMAIL_RETRY_MINUTES``) and, when it gives up, leaves a failure people c
 import datetime
 import logging
 from functools import partial
+from pathlib import Path
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -29,14 +30,15 @@ SUBJECT_LIMIT = 150
 
 
 def send(*, to: str, template: str, context: dict, about: models.Model | None = None) -> Email:
-    """Renders templates/email/<template>.txt, whose first line is the subject, and queues
-    it. ``about`` is the object the email concerns, so its page can show a failure. The
-    subject is kept to one short line (a mail header cannot break, and a long trust name
-    would fill it); the body says everything whole."""
-    subject, _, body = render_to_string(f"email/{template}.txt", context).partition("\n")
+    """Renders ``template`` (a room's "<room>/email/<name>.txt"), whose first line is the
+    subject, and queues it; the email is recorded by its name ("reminder"). ``about`` is
+    the object the email concerns, so its page can show a failure. The subject is kept to
+    one short line (a mail header cannot break, and a long trust name would fill it); the
+    body says everything whole."""
+    subject, _, body = render_to_string(template, context).partition("\n")
     email = Email.objects.create(
         to=to,
-        template=template,
+        template=Path(template).stem,
         subject=shortened(subject, SUBJECT_LIMIT),
         body=body.lstrip("\n"),
         about_type=about._meta.label_lower if about is not None else "",

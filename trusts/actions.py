@@ -321,7 +321,7 @@ def _email_invitation(*, invitation: Invitation, token: str) -> None:
     invitation.delivery = send(
         about=invitation,
         to=invitation.email,
-        template="invitation",
+        template="trusts/email/invitation.txt",
         context={
             "invitation": invitation,
             "trust": invitation.trust,

@@ -37,7 +37,7 @@ def assessment_opened(*, assessment: Assessment) -> None:
         send(
             about=assessment,
             to=member.email,
-            template="assessment_opened",
+            template="quarter/email/assessment_opened.txt",
             context={"assessment": assessment, "member": member, "link": link},
         )
 
@@ -92,7 +92,7 @@ def reminder_send(*, reminder: DueReminder, today: datetime.date, by=DAILY_REMIN
             send(
                 about=reminder.assessment,
                 to=reminder.member.email,
-                template="reminder",
+                template="quarter/email/reminder.txt",
                 context={
                     "assessment": reminder.assessment,
                     "member": reminder.member,

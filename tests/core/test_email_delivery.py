@@ -99,7 +99,11 @@ def test_delivery_sends_each_email_once_however_often_its_task_runs(
     db, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        email = send(to="someone@test.example", template="reminder", context={"started": False})
+        email = send(
+            to="someone@test.example",
+            template="quarter/email/reminder.txt",
+            context={"started": False},
+        )
     assert deliver.call(email.pk) == "nothing to send"
     assert len(mail.outbox) == 1
 

@@ -127,8 +127,7 @@ def test_every_declared_event_is_recorded_somewhere():
 
 TEMPLATES = ROOT / "templates"
 SHARED_TEMPLATES = {"nhsuk", "includes"}
-# The layout, the error pages, the shared components, and the emails' words, which more
-# than one room sends.
+# The layout, the error pages and the shared components.
 TOP_LEVEL_TEMPLATES = {
     "base.html",
     "narrow.html",
@@ -140,7 +139,6 @@ TOP_LEVEL_TEMPLATES = {
     "database_busy.html",
     "nhsuk",
     "includes",
-    "email",
 }
 TEMPLATE_NAME = re.compile(r"""["']([a-z_]+)/[\w/.-]+\.(?:html|txt|svg)["']""")
 TEMPLATE_USE = re.compile(r"""{%\s*(?:include|extends)\s+["']([a-z_]+)/[\w/.-]+["']""")
