@@ -72,7 +72,8 @@ def room_of(module: str) -> str | None:
 
 
 def is_door(module: str) -> bool:
-    """An app's admin or management commands, which may use any of the app's rooms."""
+    """An app's admin, management commands or migrations, which may use any of the app's
+    rooms."""
     parts = module.split(".")
     return len(parts) > 1 and parts[1] in DOORS
 

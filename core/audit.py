@@ -10,6 +10,7 @@ event is declared by the room whose code records it."""
 
 import functools
 import importlib
+import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -40,9 +41,9 @@ class UnknownEvent(ValueError):
 
 @dataclass(frozen=True)
 class Room:
-    """What one app declares of its audit events."""
+    """What one app or room declares of its audit events."""
 
-    app: str
+    app: str  # "trusts", "assessments.quarter"
     events: dict[str, str]
     named_for_the_trust_only: frozenset[str] = frozenset()
     targets: dict[str, Callable[[list[str]], dict[str, str]]] = field(default_factory=dict)
@@ -50,23 +51,30 @@ class Room:
 
 @functools.cache
 def rooms() -> tuple[Room, ...]:
-    """Every installed app's declared events, in the order the apps are installed."""
+    """Every installed app's declared events, and each of its rooms' (its packages with an
+    ``audit_events`` module of their own), in the order the apps are installed."""
     found = []
     for config in apps.get_app_configs():
-        try:
-            module = importlib.import_module(f"{config.name}.audit_events")
-        except ModuleNotFoundError as missing:
-            if missing.name != f"{config.name}.audit_events":
-                raise
-            continue
-        found.append(
-            Room(
-                config.name,
-                dict(module.EVENTS),
-                frozenset(getattr(module, "NAMED_FOR_THE_TRUST_ONLY", ())),
-                dict(getattr(module, "TARGETS", {})),
+        packages = [
+            f"{config.name}.{package.name}"
+            for package in pkgutil.iter_modules([config.path])
+            if package.ispkg
+        ]
+        for name in (config.name, *sorted(packages)):
+            try:
+                module = importlib.import_module(f"{name}.audit_events")
+            except ModuleNotFoundError as missing:
+                if missing.name != f"{name}.audit_events":
+                    raise
+                continue
+            found.append(
+                Room(
+                    name,
+                    dict(module.EVENTS),
+                    frozenset(getattr(module, "NAMED_FOR_THE_TRUST_ONLY", ())),
+                    dict(getattr(module, "TARGETS", {})),
+                )
             )
-        )
     return tuple(found)
 
 

@@ -1,7 +1,8 @@
 """The daily retention task moved with its module (assessments.privacy.retention). A run
 already waiting in the queue was stored under the old path and would fail to import when
 its hour came, while the schedule, finding none under the new path, queued another. This
-points the waiting runs at the new path, and back again when undone."""
+points the waiting run at the new path (or, if one already waits there, drops the old
+one), and back again when undone."""
 
 from django.db import migrations
 
@@ -10,8 +11,14 @@ NEW = "assessments.privacy.retention.retention_daily"
 
 
 def _move(apps, old: str, new: str) -> None:
+    """One waiting run, under ``new``: a worker that started on the new code before this
+    ran may already have queued one there, and then the old one goes."""
     DBTaskResult = apps.get_model("django_tasks_database", "DBTaskResult")
-    DBTaskResult.objects.filter(task_path=old, status="READY").update(task_path=new)
+    waiting = DBTaskResult.objects.filter(task_path=old, status="READY")
+    if DBTaskResult.objects.filter(task_path=new, status="READY").exists():
+        waiting.delete()
+    else:
+        waiting.update(task_path=new)
 
 
 def forwards(apps, schema_editor):

@@ -1,7 +1,7 @@
 """The retention task in its room (assessments migration 0011): the daily run already
 waiting under the module's old path is pointed at the new one, so it still runs at its
-hour; a finished run's record keeps the path it ran under. Undone, the waiting run goes
-back."""
+hour, and only one ever waits; a finished run's record keeps the path it ran under.
+Undone, the waiting run goes back."""
 
 import pytest
 from django.db import connection
@@ -17,9 +17,9 @@ OLD = "assessments.retention.retention_daily"
 NEW = "assessments.privacy.retention.retention_daily"
 
 
-def task_row(apps, status: str):
+def task_row(apps, status: str, path: str = OLD):
     return apps.get_model("django_tasks_database", "DBTaskResult").objects.create(
-        task_path=OLD,
+        task_path=path,
         status=status,
         args_kwargs={"args": [], "kwargs": {}},
         queue_name="default",
@@ -40,6 +40,22 @@ def test_the_waiting_retention_run_follows_its_module():
         apps = migrated(BEFORE)
         Result = apps.get_model("django_tasks_database", "DBTaskResult")
         assert Result.objects.get(pk=waiting.pk).task_path == OLD
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_run_already_waiting_under_the_new_path_is_the_only_one_left():
+    """A worker started on the new code before the migration ran has queued its own."""
+    apps = migrated(BEFORE)
+    try:
+        task_row(apps, "READY")
+        queued_by_new_code = task_row(apps, "READY", path=NEW)
+        apps = migrated(AFTER)
+        Result = apps.get_model("django_tasks_database", "DBTaskResult")
+        waiting = Result.objects.filter(status="READY")
+        assert [row.pk for row in waiting] == [queued_by_new_code.pk]
     finally:
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())

@@ -4,6 +4,7 @@ a page renders or includes and the URL names it links to."""
 
 import ast
 import re
+from importlib.util import resolve_name
 from pathlib import Path
 
 import pytest
@@ -18,13 +19,21 @@ def module_name(path: Path) -> str:
 
 
 def imports_of(path: Path) -> set[str]:
-    """The apps and rooms a module imports from."""
+    """The apps and rooms a module imports from, relative imports resolved."""
     tree = ast.parse(path.read_text(), filename=str(path))
+    package = (
+        module_name(path) if path.name == "__init__.py" else module_name(path).rpartition(".")[0]
+    )
     modules = set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            modules.add(node.module)
-            modules.update(f"{node.module}.{alias.name}" for alias in node.names)
+        if isinstance(node, ast.ImportFrom):
+            base = (
+                resolve_name("." * node.level + (node.module or ""), package)
+                if node.level
+                else node.module
+            )
+            modules.add(base)
+            modules.update(f"{base}.{alias.name}" for alias in node.names)
         elif isinstance(node, ast.Import):
             modules.update(alias.name for alias in node.names)
     # "from assessments.quarter import actions" names the room through its package.
@@ -84,34 +93,34 @@ AUDIT_CALL = re.compile(r"\baudit\(\s*action=(?P<action>f?[^,]+),")
 EVENT = re.compile(r"""["']([a-z_]+\.[a-z_{}]+)["']""")
 
 
-def recorded_events(app: str) -> set[str]:
-    """The events an app's code records, read from its source; an f-string's event is
+def recorded_events(room: str) -> set[str]:
+    """The events a room's code records, read from its source; an f-string's event is
     its fixed part followed by '*' ("framework.*")."""
     return {
         re.sub(r"\{[^}]*\}", "*", name)
-        for path in modules_of(app)
+        for path in modules_in(room)
         if "migrations" not in path.parts
         for call in AUDIT_CALL.finditer(path.read_text())
         for name in EVENT.findall(call["action"])
     }
 
 
-@pytest.mark.parametrize("app", [app for app in LAYERS if app != "config"])
-def test_each_room_records_only_the_events_it_declares(app):
-    declared = {event for room in audit.rooms() if room.app == app for event in room.events}
+@pytest.mark.parametrize("room", [room for room in rooms() if room != "config"])
+def test_each_room_records_only_the_events_it_declares(room):
+    declared = {event for found in audit.rooms() if found.app == room for event in found.events}
     undeclared = [
         event
-        for event in sorted(recorded_events(app))
+        for event in sorted(recorded_events(room))
         if not (
             event in declared
             or (event.endswith("*") and any(d.startswith(event[:-1]) for d in declared))
         )
     ]
-    assert undeclared == [], f"{app} records events its audit_events module does not declare"
+    assert undeclared == [], f"{room} records events its audit_events module does not declare"
 
 
 def test_every_declared_event_is_recorded_somewhere():
-    recorded = set().union(*(recorded_events(app) for app in LAYERS))
+    recorded = set().union(*(recorded_events(room) for room in rooms()))
     unused = [
         event
         for event in sorted(audit.events())
@@ -196,9 +205,9 @@ def test_templates_include_only_their_own_room_a_lower_one_or_shared_parts():
 # URL names: each room names its URLs under its own namespace ("quarter:home") and links
 # to its own pages and lower rooms'. A link up (the quarter's next step is its paper) is a
 # coupling too: it is declared, with its reason, in config/layers.py's LINKS_UP. The
-# top-level templates (the layout, the emails) belong to the house and link anywhere.
+# top-level templates (the layout, the error pages) belong to the house and link anywhere.
 
-URL_NAME = re.compile(r"""["']([a-z_]+):([a-z0-9-]+)["']""")
+URL_NAME = re.compile(r"""["']([a-z_]+):([a-z0-9_{}-]+)["']""")
 
 
 def url_names_used(room: str) -> set[tuple[Path, str, str]]:
@@ -214,15 +223,20 @@ def url_names_used(room: str) -> set[tuple[Path, str, str]]:
 
 
 def test_each_room_names_its_urls_under_its_own_namespace():
-    from django.urls import get_resolver
+    from django.urls import URLResolver, get_resolver
 
+    included = [p for p in get_resolver().url_patterns if isinstance(p, URLResolver)]
+    assert all(resolver.namespace for resolver in included), "an include without a namespace"
     namespaces = {
         resolver.namespace: resolver.urlconf_module.__name__
-        for resolver in get_resolver().url_patterns
-        if getattr(resolver, "namespace", None) and resolver.namespace != "admin"
+        for resolver in included
+        if resolver.namespace != "admin"
     }
-    assert namespaces
     assert all(room_of(module) == ROOM_BY_FOLDER[ns] for ns, module in namespaces.items())
+    url_modules = {
+        module_name(path) for room in rooms() for path in modules_in(room) if path.name == "urls.py"
+    }
+    assert set(namespaces.values()) == url_modules - {"config.urls"}
 
 
 @pytest.mark.parametrize("room", [room for room in rooms() if room != "config"])
@@ -241,3 +255,26 @@ def test_every_declared_link_up_is_used_and_runs_up():
         for name in links:
             assert name in used, f"{room} declares a link to {name} it does not make"
             assert not allowed(room, ROOM_BY_FOLDER[name.split(":")[0]]), name
+
+
+# Template tag libraries: a template loads only its own app's libraries or a lower app's.
+
+TAG_LIBRARIES = {
+    path.stem: room_of(module_name(path))
+    for room in rooms()
+    for path in modules_in(room)
+    if path.parent.name == "templatetags" and path.name != "__init__.py"
+}
+LOAD = re.compile(r"{%\s*load\s+([\w ]+?)\s*%}")
+
+
+def test_templates_load_only_their_own_or_a_lower_apps_tag_libraries():
+    assert TAG_LIBRARIES
+    against = [
+        f"{path.relative_to(ROOT)} loads {library}"
+        for room, path in room_templates()
+        for libraries in LOAD.findall(path.read_text())
+        for library in libraries.split()
+        if library in TAG_LIBRARIES and not allowed(room, TAG_LIBRARIES[library])
+    ]
+    assert against == []
