@@ -104,7 +104,10 @@ LINKS_UP: dict[str, dict[str, str]] = {
         "national:programme-trust": _TO_THE_NATIONAL_VIEW,
     },
     "accounts": {"privacy:account-data": "a person's account page offers them their data"},
-    "assessments.questionnaire": {"quarter:home": "back to the home page from the questionnaire"},
+    "assessments.questionnaire": {
+        "quarter:home": "back to the home page from the questionnaire",
+        "paper:paper": "a member goes on from their own answers to the board paper",
+    },
     "assessments.quarter": {
         "paper:paper": _TO_THE_PAPER,
         "paper:paper-pdf": _TO_THE_PAPER,

@@ -473,6 +473,11 @@ def journey(deployment: Deployment, tally: Tally) -> None:
     member.visit("questionnaire-check", f"{base}check/")
     member.visit("questionnaire-check", f"{base}check/", method="POST", expect=(302,))
     member.visit("questionnaire-submitted", f"{base}submitted/")
+    member.visit("questionnaire-mirror", f"{base}yours/")  # says when it will be there
+    mirror = f"/trusts/ZZA/assessments/{before}/questionnaire/yours/"
+    _, closed_mirror = member.visit("questionnaire-mirror", mirror)
+    if b"The board&#x27;s score" not in closed_mirror and b"The board's score" not in closed_mirror:
+        tally.errors.append(f"GET {mirror}: the closed quarter's mirror shows no board score")
     member.visit("account-data", "/account/your-data.json")  # everything held about them
     member.visit("sign-out", "/sign-out/", method="POST", expect=(302,))
 

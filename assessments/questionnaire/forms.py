@@ -12,6 +12,7 @@ from assessments.models import (
     Answer,
 )
 from assessments.questionnaire.actions import AnswerInput, page_version
+from assessments.questionnaire.presenters import level_words
 from core.forms import TextField
 from core.kept import TypedField
 from core.widgets import RadiosWithHints
@@ -66,12 +67,6 @@ class TypedAnswer:
     question: str
     level: str  # the level's words as offered, or "" when none was chosen
     comment: str
-
-
-def level_words(score: int | None, dont_know: bool) -> str:
-    if dont_know:
-        return "Don't know"
-    return f"{score} – {LEVEL_LABELS[score]}" if score else "No level chosen"
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,11 @@
-"""How far a board member has got through the questionnaire, principle by principle."""
+"""How far a board member has got through the questionnaire, principle by principle; the
+words for one of their answers; and, once the quarter has closed, their own mirror."""
 
 from dataclasses import dataclass
 
+from assessments.results import rules
 from assessments.results.presenters import in_words
-from principles.models import Principle
+from principles.models import LEVEL_LABELS, Principle
 
 
 class PrincipleStatus:
@@ -57,3 +59,72 @@ def questionnaire_progress(principles, answers: dict) -> list[PrincipleProgress]
 
 def first_unfinished(progress: list[PrincipleProgress]) -> PrincipleProgress | None:
     return next((item for item in progress if item.unanswered), None)
+
+
+def level_words(score: int | None, dont_know: bool) -> str:
+    if dont_know:
+        return "Don't know"
+    return f"{score} – {LEVEL_LABELS[score]}" if score else "No level chosen"
+
+
+# A board member's own mirror, once the quarter has closed: their answers beside the
+# board's published scores. Only they see it; it shows no figure the paper does not.
+
+NOT_ANSWERED = "Not answered"
+
+
+@dataclass(frozen=True)
+class MirrorQuestion:
+    text: str
+    yours: str  # "4 – Established", "Don't know" or "Not answered"
+    board: str  # the published mean as the paper prints it, or "–"
+
+
+@dataclass(frozen=True)
+class MirrorPrinciple:
+    number: int
+    title: str
+    board: str  # the board's published score for the principle, or "–"
+    questions: tuple[MirrorQuestion, ...]
+
+
+@dataclass(frozen=True)
+class Mirror:
+    principles: tuple[MirrorPrinciple, ...]
+    shown: bool  # the board's figures are published: enough members submitted
+    counted: bool  # the member's answers are among those the figures rest on
+
+
+def mirror(principles, answers: dict, results, *, counted: bool) -> Mirror:
+    """Each principle and question with the member's own answer (``answers`` by question
+    id) and the board's published figure (``results``: the summary rows, which hold only
+    what the release published), printed by the paper's one rounding."""
+    by_principle = {result.principle_id: result for result in results}
+    shown = any(rules.figures_shown(result.respondents) for result in results)
+    rows = []
+    for principle in principles:
+        result = by_principle.get(principle.pk)
+        visible = result is not None and rules.figures_shown(result.respondents)
+        means = result.means if visible else {}
+        rows.append(
+            MirrorPrinciple(
+                number=principle.number,
+                title=principle.title,
+                board=rules.shown(result.score if visible else None),
+                questions=tuple(
+                    MirrorQuestion(
+                        text=question.text,
+                        yours=_yours(answers.get(question.pk)),
+                        board=rules.shown(means.get(question.key)),
+                    )
+                    for question in principle.questions.all()
+                ),
+            )
+        )
+    return Mirror(tuple(rows), shown, counted)
+
+
+def _yours(answer) -> str:
+    if answer is None or not (answer.dont_know or answer.score):
+        return NOT_ANSWERED
+    return level_words(answer.score, answer.dont_know)

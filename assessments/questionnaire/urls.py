@@ -19,4 +19,5 @@ urlpatterns = [
     path(
         f"{QUESTIONNAIRE}submitted/", views.questionnaire_submitted, name="questionnaire-submitted"
     ),
+    path(f"{QUESTIONNAIRE}yours/", views.questionnaire_mirror, name="questionnaire-mirror"),
 ]

@@ -1,4 +1,5 @@
-"""The board member's questionnaire: start, one page per principle, check, submit."""
+"""The board member's questionnaire: start, one page per principle, check, submit; and,
+once the quarter has closed, their own answers beside the board's."""
 
 from django.contrib import messages
 from django.http import Http404
@@ -8,13 +9,14 @@ from django.views.decorators.http import require_http_methods
 
 from assessments.access import with_assessment
 from assessments.errors import AnswersChanged, AnswersIncomplete, AssessmentError, AssessmentNotOpen
-from assessments.models import Assessment, AssessmentStatus
+from assessments.models import Assessment, AssessmentStatus, ResponseStatus
 from assessments.questionnaire.actions import answers_save, response_submit
 from assessments.questionnaire.forms import PrinciplePageForm, field_prefix
 from assessments.questionnaire.presenters import (
     PrincipleProgress,
     PrincipleStatus,
     first_unfinished,
+    mirror,
     questionnaire_progress,
 )
 from assessments.questionnaire.selectors import (
@@ -26,6 +28,7 @@ from assessments.questionnaire.selectors import (
     response_of,
 )
 from assessments.results.disclosure import rule_in_words
+from assessments.results.selectors import publication, results_of
 from core.kept import typed
 from core.tasks import Task
 from trusts.permissions import Permission, requires_on_trust
@@ -274,3 +277,23 @@ def questionnaire_submitted(request, assessment: Assessment):
         "questionnaire/submitted.html",
         {"assessment": assessment, "response": response},
     )
+
+
+@requires_on_trust(Permission.QUESTIONNAIRE_ANSWER)
+@with_assessment
+@require_http_methods(["GET"])
+def questionnaire_mirror(request, assessment: Assessment):
+    """The member's own answers beside the board's published scores, once the quarter has
+    closed; before then, a page saying when it will be there."""
+    _visible(assessment)
+    context = {"assessment": assessment, "start_url": questionnaire_url(assessment, "start")}
+    if assessment.is_closed:
+        response, answers = own_answers(assessment, request.user)
+        context["mirror"] = mirror(
+            principles_with_questions(assessment),
+            answers,
+            results_of(assessment),
+            counted=response is not None and response.status == ResponseStatus.SUBMITTED,
+        )
+        context["publication"] = publication(assessment)
+    return render(request, "questionnaire/mirror.html", context)

@@ -190,6 +190,11 @@ def questionnaire_start(world, client):
     return page(client, assessment_url(world, "questionnaire:questionnaire-start"))
 
 
+@output("your answers beside the board's", ("board member", "board member who answers"))
+def questionnaire_mirror(world, client):
+    return page(client, assessment_url(world, "questionnaire:questionnaire-mirror"))
+
+
 @output("audit trail", ("coordinator", "programme staff"), kind="events")
 def audit_trail(world, client):
     return page(client, trust_url(world, "trusts:audit-trail"))
@@ -494,6 +499,13 @@ def test_no_role_recovers_one_members_answers_by_comparing_outputs(world, coordi
     assert zipped[0] == ""  # nothing closed: no ZIP made
     assert any("Private view" in reading for reading in zipped)  # then the papers, read
     assert any("Private view" in s.readings[("paper page", "board member")] for s in snapshots)
+    # A member's mirror showed the board's figures once closed, beside their own answers.
+    mirror = [
+        s.readings[("your answers beside the board's", "board member who answers")]
+        for s in snapshots
+    ]
+    assert "Once the questionnaire closes" in mirror[0]
+    assert "The board's score: <strong>" in mirror[-1]
     # A member's own file held their own comments once they had answered.
     own = [s.readings[("your data file", "board member who answers")] for s in snapshots]
     assert secret_comment(members[0]) not in own[0]
