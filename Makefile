@@ -99,7 +99,8 @@ SCREENSHOT_PAGES := sign-in-with-errors board-member-home questionnaire-principl
 	national-trend-choose-a-trust national-board-papers-started action-log \
 	board-members-phone questionnaire-principle-1-phone board-paper-phone \
 	assessment-completion-phone national-comparison-filtered-phone programme-trust-phone \
-	assessment-closed trust-page-closed national-comparison
+	assessment-closed trust-page-closed national-comparison meeting-overview-boardroom \
+	meeting-page-2-boardroom
 
 check: setup
 	$(VENV)/bin/ruff check .

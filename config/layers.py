@@ -33,7 +33,7 @@ ROOMS = {
     # scoring rules), the quarter above both, a person's data (copy, erasure, retention)
     # above them all.
     "assessments": ("results", "questionnaire", "quarter", "privacy"),
-    "reports": ("paper", "national"),
+    "reports": ("paper", "meeting", "national"),
 }
 
 DOORS = ("admin", "management", "migrations")
@@ -113,6 +113,7 @@ LINKS_UP: dict[str, dict[str, str]] = {
         "paper:paper-pdf": _TO_THE_PAPER,
         "paper:paper-docx": _TO_THE_PAPER,
         "paper:cover-sheet": "the meeting date and the paper's cover are typed on the cover sheet",
+        "meeting:present": "a closed quarter's results are presented in the board meeting",
         "national:programme-home": "programme staff's home page leads to the national view",
         "national:programme-trust": _TO_THE_NATIONAL_VIEW,
     },

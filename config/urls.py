@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("assessments.quarter.urls")),
     path("", include("assessments.privacy.urls")),
     path("", include("reports.paper.urls")),
+    path("", include("reports.meeting.urls")),
     path("", include("reports.national.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -543,6 +543,10 @@ def journey(deployment: Deployment, tally: Tally) -> None:
         lead.visit("paper", f"{assessment}paper/")
         lead.visit("paper-pdf", f"{assessment}paper.pdf")
         lead.visit("paper-docx", f"{assessment}paper.docx")
+        # The board meeting's pages: the closed quarter's results; the open one says when.
+        lead.visit("present", f"{assessment}present/")
+        lead.visit("present-principle", f"{assessment}present/principles/1/")
+        lead.visit("present-actions", f"{assessment}present/actions/")
         lead.visit("cover-sheet", f"{assessment}paper/cover/")
         lead.visit("cover-sheet-sections", f"{assessment}paper/cover/sections/")
         # An open quarter has no published results to export yet (decision 0015).

@@ -94,3 +94,26 @@ function refreshing (part) {
   }, seconds * 1000)
 }
 document.querySelectorAll('[data-qd-refresh]').forEach(refreshing)
+
+// Presenting in the board meeting (reports/meeting): the keys of a keyboard or a
+// presentation clicker follow the page's own links: the arrows and Page Up and Down to the
+// previous and next page, Home and End to the first and last. Keys typed into a field,
+// or with a modifier held, are left alone.
+const KEYS = {
+  ArrowRight: 'next',
+  PageDown: 'next',
+  ArrowLeft: 'previous',
+  PageUp: 'previous',
+  Home: 'first',
+  End: 'last'
+}
+if (document.querySelector('[data-qd-present]')) {
+  document.addEventListener('keydown', (event) => {
+    if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return
+    if (event.target.closest('input, textarea, select, [contenteditable]')) return
+    const link = KEYS[event.key] && document.querySelector(`[data-qd-key="${KEYS[event.key]}"]`)
+    if (!link) return
+    event.preventDefault()
+    link.click()
+  })
+}

@@ -80,11 +80,12 @@ def browser():
 WIDTHS = {"desktop": 1280, "phone": 320}
 
 
-@pytest.fixture(params=list(WIDTHS))
-def page(browser, live_server, request):
+def new_tab(browser, live_server, name: str, width: int, height: int):
+    """A tab of its own browser context at this size, counting what is done in it, noting
+    any page that scrolls sideways and anything the Content-Security-Policy blocks."""
     context = browser.new_context(
         base_url=live_server.url,
-        viewport={"width": WIDTHS[request.param], "height": 900},
+        viewport={"width": width, "height": height},
         accept_downloads=True,
     )
     context.add_init_script(NOTE_SIDEWAYS)
@@ -98,7 +99,13 @@ def page(browser, live_server, request):
             "Content Security Policy" in message.text and page.csp_violations.append(message.text)
         ),
     )
-    page.width_name = request.param
+    page.width_name = name
+    return context, page
+
+
+@pytest.fixture(params=list(WIDTHS))
+def page(browser, live_server, request):
+    context, page = new_tab(browser, live_server, request.param, WIDTHS[request.param], 900)
     yield page
     # The pages visited after the last check, and the page the test ended on.
     if getattr(request.node, "call_passed", False):

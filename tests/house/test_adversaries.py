@@ -170,6 +170,19 @@ for _level in ("principles", "questions"):
     )
 
 
+@output("meeting, presented", ("coordinator",))
+def meeting_pages(world, client):
+    """Every page of the board meeting's presentation, overview to actions, as one reading."""
+    a = world.assessment
+    args = [a.trust.ods_code, a.cycle.slug]
+    urls = [
+        reverse("meeting:present", args=args),
+        *(reverse("meeting:present-principle", args=[*args, n]) for n in range(1, 9)),
+        reverse("meeting:present-actions", args=args),
+    ]
+    return "\n".join(page(client, url) for url in urls)
+
+
 @output("trust page", ("coordinator", "board member", "programme staff"))
 def trust_page(world, client):
     return page(client, trust_url(world, "quarter:trust-detail"))
@@ -499,6 +512,10 @@ def test_no_role_recovers_one_members_answers_by_comparing_outputs(world, coordi
     assert zipped[0] == ""  # nothing closed: no ZIP made
     assert any("Private view" in reading for reading in zipped)  # then the papers, read
     assert any("Private view" in s.readings[("paper page", "board member")] for s in snapshots)
+    # The meeting showed the published figures once closed, and nothing before.
+    meeting = [s.readings[("meeting, presented", "coordinator")] for s in snapshots]
+    assert "once the questionnaire has closed" in meeting[0]
+    assert "out of 5" in meeting[-1]
     # A member's mirror showed the board's figures once closed, beside their own answers.
     mirror = [
         s.readings[("your answers beside the board's", "board member who answers")]

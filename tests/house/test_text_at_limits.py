@@ -727,6 +727,21 @@ SHOWS: dict[str, Shows] = {
     "principles Excel": Shows(PRINCIPLE_ROWS, words_of_text),
     "questions CSV": Shows(QUESTION_ROWS, words_of_csv),
     "questions Excel": Shows(QUESTION_ROWS, words_of_text),
+    "meeting, presented": Shows(
+        (
+            TRUST_NAME,
+            "principles.Principle.title",
+            "principles.Question.text",
+            "principles.LevelDescriptor.descriptor",
+            "assessments.Answer.comment",
+            "assessments.BoardAction.title",
+            "assessments.BoardAction.owner",
+            "assessments.BoardAction.notes",
+        )
+    ),
+    "your answers beside the board's": Shows(
+        (TRUST_NAME, "principles.Principle.title", "principles.Question.text")
+    ),
     "trust page": Shows((TRUST_NAME, "trusts.Trust.ods_code", "trusts.Trust.icb_code", PERSON)),
     "home page": Shows((TRUST_NAME, PERSON), roles=("coordinator", "board member")),
     "board papers page": Shows((TRUST_NAME,)),

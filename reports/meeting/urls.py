@@ -1,0 +1,15 @@
+"""The board meeting's pages for a closed quarter."""
+
+from django.urls import path
+
+from reports.meeting import views
+
+app_name = "meeting"
+
+PRESENT = "trusts/<str:ods_code>/assessments/<str:cycle>/present/"
+
+urlpatterns = [
+    path(PRESENT, views.present, name="present"),
+    path(f"{PRESENT}principles/<int:number>/", views.present_principle, name="present-principle"),
+    path(f"{PRESENT}actions/", views.present_actions, name="present-actions"),
+]

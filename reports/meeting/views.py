@@ -1,0 +1,103 @@
+"""Presenting a closed quarter in the board meeting: one page at a time, the next and the
+previous a link away (and a key away, with the page's script)."""
+
+from dataclasses import dataclass
+
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from assessments.access import with_assessment
+from assessments.models import Assessment
+from reports.meeting.presenters import meeting_of
+from trusts.permissions import Permission, requires_on_trust
+
+
+@dataclass(frozen=True)
+class Pages:
+    """Where this page sits among the meeting's pages: links for the keys and buttons."""
+
+    number: int  # this page's place, from 1
+    count: int
+    first: str
+    previous: str
+    next: str
+    last: str
+    previous_title: str
+    next_title: str
+
+
+def _urls(assessment: Assessment, meeting) -> list[tuple[str, str]]:
+    """Every page of the meeting in order: (address, title)."""
+    args = [assessment.trust.ods_code, assessment.cycle.slug]
+    return [
+        (reverse("meeting:present", args=args), "Overview"),
+        *(
+            (
+                reverse("meeting:present-principle", args=[*args, page.row.number]),
+                f"{page.row.number}. {page.row.title}",
+            )
+            for page in meeting.principles
+        ),
+        (reverse("meeting:present-actions", args=args), "Actions"),
+    ]
+
+
+def _pages(urls: list[tuple[str, str]], index: int) -> Pages:
+    before = urls[index - 1] if index > 0 else ("", "")
+    after = urls[index + 1] if index + 1 < len(urls) else ("", "")
+    return Pages(
+        number=index + 1,
+        count=len(urls),
+        first=urls[0][0],
+        previous=before[0],
+        next=after[0],
+        last=urls[-1][0],
+        previous_title=before[1],
+        next_title=after[1],
+    )
+
+
+def _present(request, assessment: Assessment, template: str, place):
+    """The page, or, before the quarter has closed, a page saying when it can be shown.
+    ``place`` finds the page among the meeting's: (its index, what else it shows)."""
+    if not assessment.is_closed:
+        return render(request, "meeting/not_yet.html", {"assessment": assessment})
+    meeting = meeting_of(assessment)
+    urls = _urls(assessment, meeting)
+    index, context = place(meeting, urls)
+    return render(
+        request,
+        template,
+        {"assessment": assessment, "meeting": meeting, "pages": _pages(urls, index), **context},
+    )
+
+
+@requires_on_trust(Permission.ASSESSMENT_RUN)
+@with_assessment
+@require_http_methods(["GET"])
+def present(request, assessment: Assessment):
+    return _present(request, assessment, "meeting/overview.html", lambda meeting, urls: (0, {}))
+
+
+@requires_on_trust(Permission.ASSESSMENT_RUN)
+@with_assessment
+@require_http_methods(["GET"])
+def present_principle(request, assessment: Assessment, number: int):
+    def place(meeting, urls):
+        page = meeting.page(number)
+        if page is None:
+            raise Http404("No such principle.")
+        return 1 + meeting.principles.index(page), {"principle": page}
+
+    return _present(request, assessment, "meeting/principle.html", place)
+
+
+@requires_on_trust(Permission.ASSESSMENT_RUN)
+@with_assessment
+@require_http_methods(["GET"])
+def present_actions(request, assessment: Assessment):
+    return _present(
+        request, assessment, "meeting/actions.html", lambda meeting, urls: (len(urls) - 1, {})
+    )
