@@ -324,6 +324,8 @@ class AgreedPosition(models.Model):
         max_digits=2, decimal_places=1, choices=[(level, f"{level}") for level in HALF_LEVELS]
     )
     rationale = models.TextField(validators=[MaxLengthValidator(1000)])
+    # Dissent the board asked to have minuted, in words: no name unless that person asked.
+    dissent = models.TextField(blank=True, validators=[MaxLengthValidator(1000)])
     # The meeting it was agreed at is the paper's, on its cover sheet (reports.CoverSheet).
     recorded_at = models.DateTimeField(auto_now=True)
 

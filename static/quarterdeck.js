@@ -96,9 +96,11 @@ function refreshing (part) {
 document.querySelectorAll('[data-qd-refresh]').forEach(refreshing)
 
 // Presenting in the board meeting (reports/meeting): the keys of a keyboard or a
-// presentation clicker follow the page's own links: the arrows and Page Up and Down to the
-// previous and next page, Home and End to the first and last. Keys typed into a field,
-// or with a modifier held, are left alone.
+// presentation clicker follow the page's own links: the arrows to the previous and next
+// page, Home and End to the first and last. Page Down and Page Up (what a clicker sends)
+// scroll a page taller than the screen first, and move on only from its foot (or top).
+// Keys typed into a field, pressed in a scrolling table, with a modifier held or while a
+// dialog is open are left alone.
 const KEYS = {
   ArrowRight: 'next',
   PageDown: 'next',
@@ -107,12 +109,19 @@ const KEYS = {
   Home: 'first',
   End: 'last'
 }
+const scrollsFirst = (key) => {
+  const root = document.documentElement
+  if (key === 'PageDown') return window.scrollY + window.innerHeight < root.scrollHeight - 2
+  if (key === 'PageUp') return window.scrollY > 0
+  return false
+}
 if (document.querySelector('[data-qd-present]')) {
   document.addEventListener('keydown', (event) => {
     if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return
-    if (event.target.closest('input, textarea, select, [contenteditable]')) return
+    if (document.querySelector('dialog[open]')) return
+    if (event.target.closest('input, textarea, select, [contenteditable], [role="region"]')) return
     const link = KEYS[event.key] && document.querySelector(`[data-qd-key="${KEYS[event.key]}"]`)
-    if (!link) return
+    if (!link || scrollsFirst(event.key)) return
     event.preventDefault()
     link.click()
   })

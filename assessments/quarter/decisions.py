@@ -29,6 +29,7 @@ from trusts.models import Trust, User
 class PositionInput:
     level: Decimal
     rationale: str
+    dissent: str = ""  # what the board asked to minute, if any
 
 
 def _day(day: datetime.date) -> str:
@@ -134,13 +135,14 @@ def positions_record(
                 principle=principle,
                 level=position.level,
                 rationale=position.rationale.strip(),
+                dissent=position.dissent.strip(),
             )
             for principle, position in positions.items()
             if position is not None
         ],
         update_conflicts=True,
         unique_fields=["assessment", "principle"],
-        update_fields=["level", "rationale", "recorded_at"],
+        update_fields=["level", "rationale", "dissent", "recorded_at"],
     )
     audit(
         action="positions.recorded",

@@ -202,14 +202,11 @@ class PositionsForm(forms.Form):
         }
 
 
-class BoardActionForm(forms.Form):
+class ActionBasicsForm(forms.Form):
+    """What every new action needs: what, who owns it, when it is due."""
+
     title = text_field(
         BoardAction, "title", label="Action", required="Enter what the board agreed to do"
-    )
-    principle_number = forms.TypedChoiceField(
-        label="Principle",
-        coerce=int,
-        error_messages={"required": "Choose the principle this action is for"},
     )
     owner = text_field(
         BoardAction,
@@ -222,6 +219,15 @@ class BoardActionForm(forms.Form):
         "Due date",
         required="Enter the date the action is due",
         invalid="Enter the due date as a real date",
+    )
+
+
+class BoardActionForm(ActionBasicsForm):
+    field_order = ["title", "principle_number", "owner", "due_date", "status", "rag", "notes"]
+    principle_number = forms.TypedChoiceField(
+        label="Principle",
+        coerce=int,
+        error_messages={"required": "Choose the principle this action is for"},
     )
     status = forms.ChoiceField(
         label="Status", choices=ActionStatus.choices, widget=forms.RadioSelect

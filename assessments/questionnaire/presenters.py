@@ -4,6 +4,7 @@ words for one of their answers; and, once the quarter has closed, their own mirr
 from dataclasses import dataclass
 
 from assessments.results import rules
+from assessments.results.disclosure import Standing
 from assessments.results.presenters import in_words
 from principles.models import LEVEL_LABELS, Principle
 
@@ -71,6 +72,7 @@ def level_words(score: int | None, dont_know: bool) -> str:
 # board's published scores. Only they see it; it shows no figure the paper does not.
 
 NOT_ANSWERED = "Not answered"
+NOT_KEPT = "No longer kept"
 
 
 @dataclass(frozen=True)
@@ -92,10 +94,10 @@ class MirrorPrinciple:
 class Mirror:
     principles: tuple[MirrorPrinciple, ...]
     shown: bool  # the board's figures are published: enough members submitted
-    counted: bool  # the member's answers are among those the figures rest on
+    standing: str  # how the member's answers stand against them (disclosure.Standing)
 
 
-def mirror(principles, answers: dict, results, *, counted: bool) -> Mirror:
+def mirror(principles, answers: dict, results, *, standing: str) -> Mirror:
     """Each principle and question with the member's own answer (``answers`` by question
     id) and the board's published figure (``results``: the summary rows, which hold only
     what the release published), printed by the paper's one rounding."""
@@ -114,14 +116,16 @@ def mirror(principles, answers: dict, results, *, counted: bool) -> Mirror:
                 questions=tuple(
                     MirrorQuestion(
                         text=question.text,
-                        yours=_yours(answers.get(question.pk)),
+                        yours=NOT_KEPT
+                        if standing == Standing.NOT_KEPT
+                        else _yours(answers.get(question.pk)),
                         board=rules.shown(means.get(question.key)),
                     )
                     for question in principle.questions.all()
                 ),
             )
         )
-    return Mirror(tuple(rows), shown, counted)
+    return Mirror(tuple(rows), shown, standing)
 
 
 def _yours(answer) -> str:

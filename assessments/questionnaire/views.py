@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from assessments.access import with_assessment
 from assessments.errors import AnswersChanged, AnswersIncomplete, AssessmentError, AssessmentNotOpen
-from assessments.models import Assessment, AssessmentStatus, ResponseStatus
+from assessments.models import Assessment, AssessmentStatus
 from assessments.questionnaire.actions import answers_save, response_submit
 from assessments.questionnaire.forms import PrinciplePageForm, field_prefix
 from assessments.questionnaire.presenters import (
@@ -27,7 +27,7 @@ from assessments.questionnaire.selectors import (
     principles_with_questions,
     response_of,
 )
-from assessments.results.disclosure import rule_in_words
+from assessments.results.disclosure import latest_release, rule_in_words, standing_of
 from assessments.results.selectors import publication, results_of
 from core.kept import typed
 from core.tasks import Task
@@ -293,7 +293,7 @@ def questionnaire_mirror(request, assessment: Assessment):
             principles_with_questions(assessment),
             answers,
             results_of(assessment),
-            counted=response is not None and response.status == ResponseStatus.SUBMITTED,
+            standing=standing_of(latest_release(assessment), response, answers.values()),
         )
         context["publication"] = publication(assessment)
     return render(request, "questionnaire/mirror.html", context)

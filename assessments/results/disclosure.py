@@ -113,6 +113,34 @@ def fingerprints(rows: list[list]) -> Fingerprints:
     }
 
 
+class Standing:
+    """How one member's response stands against the results published."""
+
+    COUNTED = "counted"  # its answers are the ones the figures rest on
+    CHANGED = "changed"  # counted, but its answers have changed since
+    NOT_COUNTED = "not counted"  # not submitted when the results were published
+    NOT_KEPT = "not kept"  # individual answers deleted at the end of their retention
+
+
+def standing_of(release: Release | None, response, answers) -> str:
+    """Whether ``response`` (with ``answers``, its Answer rows) is in ``release``, and as it
+    is now: the same fingerprint the release rule compares."""
+    if release is None:
+        return Standing.NOT_COUNTED
+    if response is None and (release.settled or {}).get("reason") == "retention":
+        return Standing.NOT_KEPT
+    published = release.responses.get(str(response.pk)) if response is not None else None
+    if published is None:
+        return Standing.NOT_COUNTED
+    rows = [
+        [response.pk, response.seat_group, a.question_id, a.score, a.dont_know, a.comment]
+        for a in answers
+        if a.score is not None or a.dont_know
+    ]
+    now = fingerprints(rows).get(str(response.pk))
+    return Standing.COUNTED if now and now[1] == published[1] else Standing.CHANGED
+
+
 def live_rows(assessment: Assessment) -> list[list]:
     """The submitted answers as they stand, in a fixed order that says nothing of who
     answered when."""

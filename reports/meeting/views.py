@@ -3,13 +3,24 @@ previous a link away (and a key away, with the page's script)."""
 
 from dataclasses import dataclass
 
+from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from assessments.access import with_assessment
+from assessments.errors import AssessmentError
 from assessments.models import Assessment
+from assessments.quarter.decisions import (
+    board_action_save,
+    meeting_date_of,
+    positions_meeting_problem,
+    positions_record,
+)
+from assessments.questionnaire.selectors import principles_with_questions
+from core.kept import typed
+from reports.meeting.forms import WHICH, DecisionForm, MeetingActionForm
 from reports.meeting.presenters import meeting_of
 from trusts.permissions import Permission, requires_on_trust
 
@@ -83,13 +94,53 @@ def present(request, assessment: Assessment):
 
 @requires_on_trust(Permission.ASSESSMENT_RUN)
 @with_assessment
-@require_http_methods(["GET"])
+@require_http_methods(["GET", "POST"])
 def present_principle(request, assessment: Assessment, number: int):
+    """A principle's page; the board's decision and new actions are recorded from it as the
+    meeting takes them, each saved when sent (and kept if the session ended meanwhile)."""
+    if not assessment.is_closed:
+        return _present(request, assessment, "meeting/principle.html", None)
+    principle = next((p for p in principles_with_questions(assessment) if p.number == number), None)
+    if principle is None:
+        raise Http404("No such principle.")
+    sent = typed(request)
+    which = sent.get(WHICH) if sent else None
+    position = assessment.positions.filter(principle=principle).first()
+    decision = DecisionForm(
+        sent if which == "decision" else None,
+        position=position,
+        meeting_problem=positions_meeting_problem(assessment, meeting_date_of(assessment)),
+    )
+    action = MeetingActionForm(sent if which == "action" else None)
+    if request.method == "POST" and which == "decision" and decision.is_valid():
+        try:
+            positions_record(
+                assessment=assessment, positions={principle: decision.position()}, by=request.user
+            )
+        except AssessmentError as problem:
+            decision.add_error(None, str(problem))
+        else:
+            messages.success(request, f"The board's decision on principle {number} is saved.")
+            return redirect(f"{request.path}#decision")
+    if request.method == "POST" and which == "action" and action.is_valid():
+        board_action_save(
+            trust=assessment.trust, action=None, values=action.values(number), by=request.user
+        )
+        messages.success(request, f"The action is added to the log, against principle {number}.")
+        return redirect(f"{request.path}#new-action")
+    failed = next((form for form in (decision, action) if form.is_bound and form.errors), None)
+
     def place(meeting, urls):
         page = meeting.page(number)
         if page is None:
             raise Http404("No such principle.")
-        return 1 + meeting.principles.index(page), {"principle": page}
+        return 1 + meeting.principles.index(page), {
+            "principle": page,
+            "position": position,
+            "decision": decision,
+            "action": action,
+            "failed": failed,
+        }
 
     return _present(request, assessment, "meeting/principle.html", place)
 

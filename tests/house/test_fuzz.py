@@ -183,6 +183,40 @@ def test_positions_form(signed_in, coordinator, assessment, date, level, why):
     refused_without_change(signed_in(coordinator), url, data)
 
 
+@pytest.fixture
+def closed_assessment(assessment, coordinator):
+    from assessments.quarter.actions import assessment_close
+    from tests.helpers import submitted_board
+
+    submitted_board(assessment, 3)
+    assessment_close(assessment=assessment, by=coordinator)
+    return assessment
+
+
+@FUZZ
+@given(level=nasty_text, why=nasty_text, dissent=nasty_text, title=nasty_text, day=nasty_text)
+def test_meeting_forms(signed_in, coordinator, closed_assessment, level, why, dissent, title, day):
+    a = closed_assessment
+    url = reverse("meeting:present-principle", args=[a.trust.ods_code, a.cycle.slug, 1])
+    client = signed_in(coordinator)
+    decision = {
+        "form": "decision",
+        "decision-level": level,
+        "decision-rationale": why,
+        "decision-dissent": dissent,
+    }
+    refused_without_change(client, url, decision)
+    action = {
+        "form": "action",
+        "action-title": title,
+        "action-owner": "",
+        "action-due_date_day": day,
+        "action-due_date_month": "3",
+        "action-due_date_year": "2027",
+    }
+    refused_without_change(client, url, action)
+
+
 @FUZZ
 @given(level=nasty_text, comment=nasty_text)
 def test_questionnaire_page(signed_in, board_member, assessment, level, comment):

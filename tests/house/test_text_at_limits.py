@@ -402,6 +402,13 @@ def build_quarter() -> Quarter:
         position[f"level-{number}"] = "3.0"
         position[f"rationale-{number}"] = value_of("assessments.AgreedPosition.rationale", number)
     post(lead, url_of(closed, "quarter:assessment-positions"), position, what="the agreed position")
+    decision = {  # and one decision recorded in the meeting, with dissent minuted
+        "form": "decision",
+        "decision-level": "3.0",
+        "decision-rationale": value_of("assessments.AgreedPosition.rationale", 1),
+        "decision-dissent": value_of("assessments.AgreedPosition.dissent", 1),
+    }
+    post(lead, url_of(closed, "meeting:present-principle", 1), decision, what="the decision")
 
     # This quarter: opened, closed too soon and reopened, half answered, reminders sent.
     sending("opening", lead, reverse("quarter:assessment-open", args=[trust.ods_code, this.slug]))
@@ -730,6 +737,8 @@ SHOWS: dict[str, Shows] = {
     "meeting, presented": Shows(
         (
             TRUST_NAME,
+            "assessments.AgreedPosition.rationale",
+            "assessments.AgreedPosition.dissent",
             "principles.Principle.title",
             "principles.Question.text",
             "principles.LevelDescriptor.descriptor",

@@ -2,13 +2,15 @@
 the board's published score, question by question and principle by principle. Only they
 see theirs; the board's figures are the paper's, under the same disclosure rule."""
 
+import datetime
 import re
 
 import pytest
 
+from assessments.privacy.retention import retention_apply
 from assessments.quarter.actions import assessment_close, assessment_reopen
 from reports.paper.presenters import board_paper
-from tests.helpers import answer_everything, new_board_member, submitted_board
+from tests.helpers import answer_everything, new_board_member, on_day, submitted_board
 from tests.helpers import questionnaire_url as url
 from tests.pages import forbidden, not_found
 
@@ -99,12 +101,52 @@ def test_before_close_it_says_when_it_will_be_there_and_shows_no_answer(
     assert cells(content) == []
 
 
-def test_reopened_it_shows_the_published_release_until_the_next(
-    signed_in, board_member, closed, coordinator
-):
+def test_reopened_it_waits_for_the_next_close(signed_in, board_member, closed, coordinator):
     assessment_reopen(assessment=closed, reason="A late answer", by=coordinator)
     content = mirror_of(signed_in(board_member), closed)
     assert "Once the questionnaire closes" in content
+    assert cells(content) == []
+
+
+def test_submitted_after_the_results_and_held_back_it_still_says_they_are_not_included(
+    signed_in, board_member, assessment, coordinator
+):
+    """Not submitted at the first close; submitted once reopened; the release held (one
+    response changed), so the scores are still without them."""
+    submitted_board(assessment, 3, score=2)
+    assessment_close(assessment=assessment, by=coordinator)
+    assessment_reopen(assessment=assessment, reason="A late answer", by=coordinator)
+    answer_everything(assessment, board_member, 5)
+    assessment_close(assessment=assessment, by=coordinator)
+    content = mirror_of(signed_in(board_member), assessment)
+    assert "the board's scores do not include them" in content
+    assert {(yours, board) for _, yours, board in cells(content)} == {("5 – Leading", "2.0")}
+
+
+def test_changed_since_the_results_it_says_they_count_as_they_were(
+    signed_in, board_member, closed, coordinator
+):
+    assessment_reopen(assessment=closed, reason="A second thought", by=coordinator)
+    answer_everything(closed, board_member, 4)  # one response changed: the release is held
+    assessment_close(assessment=closed, by=coordinator)
+    content = mirror_of(signed_in(board_member), closed)
+    assert "Your answers have changed since the results were published" in content
+    assert {(yours, board) for _, yours, board in cells(content)} == {("4 – Established", "2.6")}
+
+
+def test_answers_past_their_retention_are_said_to_be_no_longer_kept(
+    signed_in, board_member, assessment, coordinator, settings
+):
+    closed_on = datetime.date(2026, 10, 1)
+    with on_day(closed_on):
+        answer_everything(assessment, board_member, 5)
+        submitted_board(assessment, 3, score=2)
+        assessment_close(assessment=assessment, by=coordinator)
+    with on_day(closed_on.replace(year=2028) + datetime.timedelta(days=1)):
+        retention_apply()
+        content = mirror_of(signed_in(board_member), assessment)
+    assert "Individual answers to this quarter are no longer kept" in content
+    assert {(yours, board) for _, yours, board in cells(content)} == {("No longer kept", "2.8")}
 
 
 def test_only_board_members_of_the_trust_see_a_mirror(
@@ -126,11 +168,14 @@ def test_the_mirror_is_linked_from_the_closed_questionnaire_and_the_trust_page(
     assert link in trust_page
 
 
-def test_the_mirror_costs_the_same_queries_whatever_was_answered(
-    signed_in, board_member, closed, django_assert_num_queries
+@pytest.mark.parametrize(("answered", "queries"), [(True, 9), (False, 10)])
+def test_the_mirror_reads_a_fixed_number_of_queries_however_many_answers(
+    signed_in, trust, board_member, closed, answered, queries, django_assert_num_queries
 ):
-    client = signed_in(board_member)
+    member = board_member if answered else new_board_member(trust)
+    client = signed_in(member)
     client.get(url(closed, "mirror"))  # warm the framework's content
-    # session, user, memberships, trust, assessment, own answers, release, result rows
-    with django_assert_num_queries(8):
+    # session, user, memberships, trust, assessment, own answers (and, with none, whether
+    # a response was started), the release, its result rows, the release for the note
+    with django_assert_num_queries(queries):
         client.get(url(closed, "mirror"))

@@ -9,11 +9,19 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
-from assessments.quarter.actions import assessment_close
+from assessments.quarter.actions import assessment_close, assessment_reopen
 from assessments.quarter.decisions import ActionInput, board_action_save
 from reports.paper.presenters import board_paper
-from tests.helpers import answer_everything, new_board_member, set_targets, submitted_board
+from tests.factories import MembershipFactory
+from tests.helpers import answer_everything, set_targets, submitted_board
 from tests.pages import forbidden, not_found
+from trusts.models import Role
+
+# A principle's page, whatever the action log holds: session, user, memberships, trust and
+# assessment (5); its recorded position, the meeting date and the release a decision needs
+# (3); the paper's inputs, read in a fixed number of queries, and the actions added since
+# the close (8).
+QUERIES = 16
 
 
 def present_url(assessment, name="present", *args):
@@ -129,7 +137,40 @@ def test_before_close_it_says_when_the_results_can_be_presented(
     submitted_board(assessment, 3, score=4)
     content = signed_in(coordinator).get(present_url(assessment)).content.decode()
     assert "once the questionnaire has closed" in content
-    assert "4.0" not in content
+    assert not re.search(r"\d\.\d", content.split("<main")[1])
+
+
+def test_reopened_it_waits_for_the_next_close(signed_in, coordinator, closed):
+    assessment_reopen(assessment=closed, reason="A late answer", by=coordinator)
+    client = signed_in(coordinator)
+    for url in (present_url(closed), present_url(closed, "present-principle", 1)):
+        content = client.get(url).content.decode()
+        assert "once the questionnaire has closed" in content
+        assert not re.search(r"\d\.\d", content.split("<main")[1])
+
+
+@pytest.mark.parametrize("actions", [0, 6])
+def test_a_meeting_page_reads_a_fixed_number_of_queries(
+    signed_in, coordinator, trust, closed, actions, django_assert_num_queries
+):
+    for number in range(actions):
+        board_action_save(
+            trust=trust,
+            action=None,
+            values=ActionInput(
+                title=f"Action {number}",
+                principle_number=number % 8 + 1,
+                owner="Chief digital officer",
+                due_date=datetime.date(2027, 3, 31),
+                status="in_progress",
+                rag="",
+            ),
+            by=coordinator,
+        )
+    client = signed_in(coordinator)
+    client.get(present_url(closed, "present-principle", 2))  # warm the framework's content
+    with django_assert_num_queries(QUERIES):
+        client.get(present_url(closed, "present-principle", 2))
 
 
 def test_only_the_digital_lead_opens_it_and_another_trusts_is_a_404(
@@ -137,8 +178,9 @@ def test_only_the_digital_lead_opens_it_and_another_trusts_is_a_404(
 ):
     forbidden(signed_in(board_member).get(present_url(closed)))
     forbidden(signed_in(programme_staff).get(present_url(closed)))
-    outsider = new_board_member(other_trust)
-    not_found(signed_in(outsider).get(present_url(closed)))
+    other_lead = MembershipFactory(trust=other_trust, role=Role.COORDINATOR, seat_group="").user
+    not_found(signed_in(other_lead).get(present_url(closed)))
+    not_found(signed_in(other_lead).get(present_url(closed, "present-principle", 1)))
 
 
 def test_a_principle_that_does_not_exist_is_a_404(signed_in, coordinator, closed):

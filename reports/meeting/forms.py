@@ -1,0 +1,76 @@
+"""What the digital lead records in the meeting, from a principle's page: the board's
+decision (the level it agreed, why, and any dissent it asks to minute) and new actions."""
+
+from django import forms
+
+from assessments.models import ActionStatus, AgreedPosition
+from assessments.quarter.decisions import ActionInput, PositionInput
+from assessments.quarter.forms import ActionBasicsForm, half_level_field
+from core.forms import text_field
+
+# Each form on the page says which it is, so a page sent (or kept while a session ended
+# and sent again after signing in) binds only the form it came from.
+WHICH = "form"
+
+
+class DecisionForm(forms.Form):
+    def __init__(self, *args, position: AgreedPosition | None, meeting_problem="", **kw):
+        super().__init__(*args, prefix="decision", **kw)
+        self.meeting_problem = meeting_problem
+        self.fields["level"] = half_level_field(
+            label="The level the board agreed",
+            blank="Not recorded",
+            level=position.level if position else None,
+        )
+        self.fields["rationale"] = text_field(
+            AgreedPosition,
+            "rationale",
+            label="Why the board agreed this level",
+            initial=position.rationale if position else "",
+            widget=forms.Textarea(attrs={"rows": 3}),
+        )
+        self.fields["dissent"] = text_field(
+            AgreedPosition,
+            "dissent",
+            label="Dissent to minute (optional)",
+            help_text="Only what the board asks to have minuted, in words. Name a member only "
+            "if they ask to be named.",
+            initial=position.dissent if position else "",
+            widget=forms.Textarea(attrs={"rows": 2}),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        level = cleaned.get("level")
+        rationale = (cleaned.get("rationale") or "").strip()
+        if level is not None and not rationale:
+            self.add_error("rationale", "Give the reason for the level the board agreed")
+        if level is None and (rationale or (cleaned.get("dissent") or "").strip()):
+            self.add_error("level", "Choose the level the board agreed, or clear what is typed")
+        if level is not None and self.meeting_problem:
+            self.add_error(None, self.meeting_problem)
+        return cleaned
+
+    def position(self) -> PositionInput | None:
+        if self.cleaned_data["level"] is None:
+            return None
+        return PositionInput(
+            level=self.cleaned_data["level"],
+            rationale=self.cleaned_data["rationale"],
+            dissent=self.cleaned_data["dissent"],
+        )
+
+
+class MeetingActionForm(ActionBasicsForm):
+    """An action against the principle on the screen, added as the board agrees it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="action", **kwargs)
+
+    def values(self, principle_number: int) -> ActionInput:
+        return ActionInput(
+            principle_number=principle_number,
+            status=ActionStatus.NOT_STARTED,
+            rag="",
+            **self.cleaned_data,
+        )
