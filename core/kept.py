@@ -17,7 +17,7 @@ from django.utils.module_loading import import_string
 # Fields never kept or shown back: secrets, passwords and one-time codes.
 _SECRET = re.compile(r"csrfmiddlewaretoken|password|token|secret|otp|code$")
 # Fields that are the form's machinery, not what the person chose or typed.
-_MACHINERY = {"action", "next"}
+_MACHINERY = {"action", "next", "form"}
 
 
 def is_secret_field(name: str) -> bool:

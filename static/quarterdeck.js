@@ -99,8 +99,9 @@ document.querySelectorAll('[data-qd-refresh]').forEach(refreshing)
 // presentation clicker follow the page's own links: the arrows to the previous and next
 // page, Home and End to the first and last. Page Down and Page Up (what a clicker sends)
 // scroll a page taller than the screen first, and move on only from its foot (or top).
-// Keys typed into a field, pressed in a scrolling table, with a modifier held or while a
-// dialog is open are left alone.
+// Keys pressed in a form (typing, or on its button), in a table that scrolls sideways,
+// with a modifier held or while a dialog is open are left alone, and nothing moves on
+// while a form holds something typed and not yet saved.
 const KEYS = {
   ArrowRight: 'next',
   PageDown: 'next',
@@ -108,6 +109,19 @@ const KEYS = {
   PageUp: 'previous',
   Home: 'first',
   End: 'last'
+}
+const unsaved = () => [...document.querySelectorAll('main form')].some((form) =>
+  [...form.elements].some((field) => {
+    if (field.type === 'checkbox' || field.type === 'radio') return field.checked !== field.defaultChecked
+    if (field.tagName === 'SELECT') {
+      const chosen = [...field.options].findIndex((option) => option.defaultSelected)
+      return field.selectedIndex !== Math.max(chosen, 0)
+    }
+    return 'defaultValue' in field && field.type !== 'hidden' && field.value !== field.defaultValue
+  }))
+const scrollsSideways = (target) => {
+  const region = target.closest('[role="region"]')
+  return region && region.scrollWidth > region.clientWidth
 }
 const scrollsFirst = (key) => {
   const root = document.documentElement
@@ -119,9 +133,10 @@ if (document.querySelector('[data-qd-present]')) {
   document.addEventListener('keydown', (event) => {
     if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return
     if (document.querySelector('dialog[open]')) return
-    if (event.target.closest('input, textarea, select, [contenteditable], [role="region"]')) return
+    if (event.target.closest('form, [contenteditable]')) return
+    if (event.key.startsWith('Arrow') && scrollsSideways(event.target)) return
     const link = KEYS[event.key] && document.querySelector(`[data-qd-key="${KEYS[event.key]}"]`)
-    if (!link || scrollsFirst(event.key)) return
+    if (!link || scrollsFirst(event.key) || unsaved()) return
     event.preventDefault()
     link.click()
   })

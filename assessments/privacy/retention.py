@@ -20,7 +20,7 @@ from django_tasks_db.models import DBTaskResult
 
 from accounts.models import BrowserKey, KeptInput
 from assessments.models import Assessment, AssessmentStatus, Reminder, Response
-from assessments.results.settling import RETENTION, answers_withdraw
+from assessments.results.settling import RETENTION, answers_withdraw, years_ago
 from core.audit import SystemActor, audit
 from core.models import AuditEvent, Email
 from trusts.models import Invitation
@@ -28,21 +28,10 @@ from trusts.models import Invitation
 DAILY_RUN = SystemActor("the daily retention run")
 
 
-def _years_ago(now: datetime.datetime, years: int) -> datetime.datetime:
-    """Midnight in London, ``years`` calendar years before ``now``'s day (29 February
-    counts as the 28th in a year without one): everything before it has had its years."""
-    today = timezone.localdate(now)
-    try:
-        day = today.replace(year=today.year - years)
-    except ValueError:
-        day = today.replace(year=today.year - years, day=28)
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
-
-
 def _answers_past(now: datetime.datetime) -> int:
     """Responses of quarters closed longer ago than the schedule (a reopened quarter's
     answers are live again), or never closed and ended that long ago."""
-    before = _years_ago(now, settings.RETENTION["answers_years"])
+    before = years_ago(now, settings.RETENTION["answers_years"])
     old = Assessment.objects.filter(
         Q(status=AssessmentStatus.CLOSED, closed_at__lt=before)
         | Q(closed_at__isnull=True, cycle__closes_on__lt=before.date())
@@ -89,7 +78,7 @@ SCHEDULE: dict[str, Callable[[datetime.datetime], int]] = {
         .delete()[0]
     ),
     "audit_entries": lambda now: AuditEvent.objects.filter(
-        at__lt=_years_ago(now, settings.RETENTION["audit_years"])
+        at__lt=years_ago(now, settings.RETENTION["audit_years"])
     ).delete()[0],
 }
 

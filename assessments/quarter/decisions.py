@@ -29,7 +29,7 @@ from trusts.models import Trust, User
 class PositionInput:
     level: Decimal
     rationale: str
-    dissent: str = ""  # what the board asked to minute, if any
+    dissent: str | None = None  # what the board asked to minute; None: keep what is there
 
 
 def _day(day: datetime.date) -> str:
@@ -128,6 +128,10 @@ def positions_record(
             raise AssessmentError(f"Give the reason for principle {principle.number}.")
     cleared = [principle for principle, position in positions.items() if position is None]
     AgreedPosition.objects.filter(assessment=assessment, principle__in=cleared).delete()
+    # A form without the dissent (the agreed-position page) keeps what the meeting minuted.
+    minuted = dict(
+        AgreedPosition.objects.filter(assessment=assessment).values_list("principle_id", "dissent")
+    )
     AgreedPosition.objects.bulk_create(
         [
             AgreedPosition(
@@ -135,7 +139,9 @@ def positions_record(
                 principle=principle,
                 level=position.level,
                 rationale=position.rationale.strip(),
-                dissent=position.dissent.strip(),
+                dissent=minuted.get(principle.pk, "")
+                if position.dissent is None
+                else position.dissent.strip(),
             )
             for principle, position in positions.items()
             if position is not None
@@ -152,6 +158,7 @@ def positions_record(
         detail={
             "meeting_date": meeting_date.isoformat() if meeting_date else "",
             "principles": sorted(p.number for p, position in positions.items() if position),
+            **({"cleared": sorted(p.number for p in cleared)} if cleared else {}),
         },
     )
 

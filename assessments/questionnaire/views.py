@@ -293,7 +293,9 @@ def questionnaire_mirror(request, assessment: Assessment):
             principles_with_questions(assessment),
             answers,
             results_of(assessment),
-            standing=standing_of(latest_release(assessment), response, answers.values()),
+            standing=standing_of(
+                assessment, latest_release(assessment), response, answers.values()
+            ),
         )
         context["publication"] = publication(assessment)
     return render(request, "questionnaire/mirror.html", context)

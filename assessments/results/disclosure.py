@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from assessments.models import Answer, Assessment, Release, ResponseStatus
 from assessments.results import rules
+from assessments.results.settling import answers_past_keeping
 from trusts.models import Role, SeatGroup
 
 # {response id: (seat group, digest of its answers)}
@@ -122,12 +123,12 @@ class Standing:
     NOT_KEPT = "not kept"  # individual answers deleted at the end of their retention
 
 
-def standing_of(release: Release | None, response, answers) -> str:
+def standing_of(assessment: Assessment, release: Release | None, response, answers) -> str:
     """Whether ``response`` (with ``answers``, its Answer rows) is in ``release``, and as it
     is now: the same fingerprint the release rule compares."""
     if release is None:
         return Standing.NOT_COUNTED
-    if response is None and (release.settled or {}).get("reason") == "retention":
+    if response is None and answers_past_keeping(assessment):
         return Standing.NOT_KEPT
     published = release.responses.get(str(response.pk)) if response is not None else None
     if published is None:

@@ -10,9 +10,11 @@ copy of the paper, whose they were. A later paper that compares with it keeps it
 since last quarter as published, and its own comments. Then the answers leave every
 release."""
 
+import datetime
 import secrets
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from assessments.models import Assessment, Release
@@ -64,3 +66,23 @@ def _placeholders(responses: dict, withdrawn: set[int]) -> dict:
         elif key.isdigit():
             kept[key] = [group, _digest]
     return kept
+
+
+def years_ago(now: datetime.datetime, years: int) -> datetime.datetime:
+    """Midnight in London, ``years`` calendar years before ``now``'s day (29 February
+    counts as the 28th in a year without one): everything before it has had its years."""
+    today = timezone.localdate(now)
+    try:
+        day = today.replace(year=today.year - years)
+    except ValueError:
+        day = today.replace(year=today.year - years, day=28)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+
+
+def answers_past_keeping(assessment: Assessment, now: datetime.datetime | None = None) -> bool:
+    """Whether the quarter's individual answers have been kept as long as the schedule says
+    (settings.RETENTION["answers_years"] since it closed), so the daily run deletes them."""
+    before = years_ago(now or timezone.now(), settings.RETENTION["answers_years"])
+    if assessment.closed_at is not None:
+        return assessment.is_closed and assessment.closed_at < before
+    return assessment.cycle.closes_on < before.date()

@@ -11,6 +11,7 @@ from core.forms import text_field
 # Each form on the page says which it is, so a page sent (or kept while a session ended
 # and sent again after signing in) binds only the form it came from.
 WHICH = "form"
+FORMS = ("decision", "action")
 
 
 class DecisionForm(forms.Form):

@@ -19,8 +19,8 @@ from assessments.quarter.decisions import (
     positions_record,
 )
 from assessments.questionnaire.selectors import principles_with_questions
-from core.kept import typed
-from reports.meeting.forms import WHICH, DecisionForm, MeetingActionForm
+from core.kept import typed, typed_back
+from reports.meeting.forms import FORMS, WHICH, DecisionForm, MeetingActionForm
 from reports.meeting.presenters import meeting_of
 from trusts.permissions import Permission, requires_on_trust
 
@@ -70,11 +70,13 @@ def _pages(urls: list[tuple[str, str]], index: int) -> Pages:
     )
 
 
-def _present(request, assessment: Assessment, template: str, place):
-    """The page, or, before the quarter has closed, a page saying when it can be shown.
-    ``place`` finds the page among the meeting's: (its index, what else it shows)."""
+def _present(request, assessment: Assessment, template: str, place, typed=()):
+    """The page, or, before the quarter has closed, a page saying when it can be shown (and
+    showing back anything ``typed`` there). ``place`` finds the page among the meeting's:
+    (its index, what else it shows)."""
     if not assessment.is_closed:
-        return render(request, "meeting/not_yet.html", {"assessment": assessment})
+        context = {"assessment": assessment, "typed": typed}
+        return render(request, "meeting/not_yet.html", context)
     meeting = meeting_of(assessment)
     urls = _urls(assessment, meeting)
     index, context = place(meeting, urls)
@@ -98,13 +100,22 @@ def present(request, assessment: Assessment):
 def present_principle(request, assessment: Assessment, number: int):
     """A principle's page; the board's decision and new actions are recorded from it as the
     meeting takes them, each saved when sent (and kept if the session ended meanwhile)."""
-    if not assessment.is_closed:
-        return _present(request, assessment, "meeting/principle.html", None)
+    sent = typed(request)
+    which = sent.get(WHICH) if sent else None
+    if not assessment.is_closed:  # reopened mid-meeting, say: what was sent comes back
+        return _present(
+            request,
+            assessment,
+            "meeting/principle.html",
+            None,
+            typed=typed_back(sent) if sent else (),
+        )
     principle = next((p for p in principles_with_questions(assessment) if p.number == number), None)
     if principle is None:
         raise Http404("No such principle.")
-    sent = typed(request)
-    which = sent.get(WHICH) if sent else None
+    if request.method == "POST" and which not in FORMS:
+        messages.error(request, "What was sent is not one of this page's forms: nothing was saved.")
+        return redirect(request.path)
     position = assessment.positions.filter(principle=principle).first()
     decision = DecisionForm(
         sent if which == "decision" else None,
@@ -113,14 +124,17 @@ def present_principle(request, assessment: Assessment, number: int):
     )
     action = MeetingActionForm(sent if which == "action" else None)
     if request.method == "POST" and which == "decision" and decision.is_valid():
+        chosen = decision.position()
+        if chosen is None and position is None:
+            messages.info(request, f"Nothing was recorded for principle {number}.")
+            return redirect(f"{request.path}#decision")
         try:
-            positions_record(
-                assessment=assessment, positions={principle: decision.position()}, by=request.user
-            )
+            positions_record(assessment=assessment, positions={principle: chosen}, by=request.user)
         except AssessmentError as problem:
             decision.add_error(None, str(problem))
         else:
-            messages.success(request, f"The board's decision on principle {number} is saved.")
+            done = "saved" if chosen else "cleared"
+            messages.success(request, f"The board's decision on principle {number} is {done}.")
             return redirect(f"{request.path}#decision")
     if request.method == "POST" and which == "action" and action.is_valid():
         board_action_save(

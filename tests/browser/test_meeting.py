@@ -78,3 +78,21 @@ def test_the_digital_lead_presents_the_whole_meeting_with_the_keyboard(screen, q
     counts = journey_summary(page, f"digital lead presents the meeting, {page.width_name}", started)
     assert counts["clicks"] == 1  # signing in; the meeting itself, keys alone
     assert counts["keys"] == 16
+
+
+def test_a_key_never_leaves_a_decision_typed_and_not_saved(screen, quarter):
+    trust, cycle = quarter
+    lead = person(trust, Role.COORDINATOR, "lead@meeting.example", "Lena Lead")
+    assessment = assessment_open(trust=trust, cycle=cycle, by=lead, notify=False)
+    submitted_board(assessment, rules.minimum_group(), score=3)
+    assessment_close(assessment=assessment, by=lead)
+    page = screen
+    sign_in(page, lead.email)
+    page.goto(f"/trusts/{trust.ods_code}/assessments/{cycle.slug}/present/principles/1/")
+    page.fill("#id_decision-rationale", "Typed in the room, not yet saved")
+    page.keyboard.press("ArrowRight")  # in the form: the key is the field's
+    page.evaluate("() => document.activeElement.blur()")
+    page.keyboard.press("ArrowRight")  # outside it, but unsaved: the page stays
+    page.keyboard.press("End")
+    assert heading(page).startswith("1. ")
+    assert page.input_value("#id_decision-rationale") == "Typed in the room, not yet saved"

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from assessments.models import AgreedPosition, BoardAction
-from assessments.quarter.actions import assessment_close
+from assessments.quarter.actions import assessment_close, assessment_reopen
 from core.models import AuditEvent
 from reports.paper.actions import cover_sheet_save
 from tests.helpers import new_board_member, on_day, submitted_board
@@ -144,4 +144,65 @@ def test_only_the_digital_lead_records_and_another_trusts_page_is_a_404(
     forbidden(signed_in(board_member).post(page_url(in_the_meeting), decision()))
     outsider = new_board_member(other_trust)
     not_found(signed_in(outsider).post(page_url(in_the_meeting), decision()))
+    assert not AgreedPosition.objects.exists()
+
+
+def test_saving_the_agreed_position_page_keeps_the_dissent_minuted(
+    signed_in, coordinator, in_the_meeting
+):
+    client = signed_in(coordinator)
+    with on_day(MEETING):
+        client.post(page_url(in_the_meeting), decision(dissent="Minuted at the member's request."))
+        positions = reverse(
+            "quarter:assessment-positions",
+            args=[in_the_meeting.trust.ods_code, in_the_meeting.cycle.slug],
+        )
+        client.post(positions, {"level-2": "4.0", "rationale-2": "Agreed again, higher."})
+    position = AgreedPosition.objects.get(principle__number=2)
+    assert (position.level, position.dissent) == (4, "Minuted at the member's request.")
+
+
+def test_not_recorded_with_nothing_typed_clears_a_decision_and_says_so(
+    signed_in, coordinator, in_the_meeting
+):
+    client = signed_in(coordinator)
+    with on_day(MEETING):
+        client.post(page_url(in_the_meeting), decision())
+        client.post(page_url(in_the_meeting), decision(level="", rationale=""))
+        page = client.get(page_url(in_the_meeting)).content.decode()
+    assert not AgreedPosition.objects.exists()
+    assert "The board&#x27;s decision on principle 2 is cleared." in page
+    cleared = AuditEvent.objects.filter(action="positions.recorded").order_by("pk").last()
+    assert cleared.detail["cleared"] == [2]
+
+
+def test_not_recorded_when_nothing_was_changes_nothing_and_audits_nothing(
+    signed_in, coordinator, in_the_meeting
+):
+    client = signed_in(coordinator)
+    response = client.post(page_url(in_the_meeting), decision(level="", rationale=""))
+    assert "Nothing was recorded for principle 2" in client.get(response.url).content.decode()
+    assert not AuditEvent.objects.filter(action="positions.recorded").exists()
+
+
+def test_a_form_the_page_does_not_have_saves_nothing_and_says_so(
+    signed_in, coordinator, in_the_meeting
+):
+    client = signed_in(coordinator)
+    response = client.post(page_url(in_the_meeting), {"form": "vote", "decision-level": "3.0"})
+    assert (
+        "not one of this page&#x27;s forms: nothing was saved"
+        in client.get(response.url).content.decode()
+    )
+    assert not AgreedPosition.objects.exists()
+
+
+def test_sent_after_the_quarter_was_reopened_what_was_typed_comes_back(
+    signed_in, coordinator, in_the_meeting
+):
+    assessment_reopen(assessment=in_the_meeting, reason="A late answer", by=coordinator)
+    sent = decision(rationale="The reason typed in the room.")
+    page = signed_in(coordinator).post(page_url(in_the_meeting), sent).content.decode()
+    assert "Nothing you sent was saved." in page
+    assert "The reason typed in the room." in page
     assert not AgreedPosition.objects.exists()
