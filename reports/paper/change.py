@@ -32,7 +32,10 @@ def changes_of(inputs: PaperInputs, previous) -> dict:
             previous.answers,
             inputs.respondents,
             shared,
-            seed=f"{inputs.assessment.pk}:{previous.label}",
+            # Seeded by what the quarter is (trust, quarter, compared with), never by a row id,
+            # so the same answers give the same interval in any database.
+            seed=f"{inputs.assessment.trust.ods_code}:{inputs.assessment.cycle.label}:"
+            f"{previous.label}",
         )
     changes = {
         number: Change(scoring.trend(now[number], before.get(number, {})), intervals.get(number))
