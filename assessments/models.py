@@ -339,6 +339,76 @@ class AgreedPosition(models.Model):
         return f"{self.assessment}: principle {self.principle.number} agreed {self.level}"
 
 
+class RoomVote(models.Model):
+    """An anonymous show of levels in the board meeting, on one principle. Members vote
+    from their phones while it is open; the screen shows only how many have. Closing it
+    keeps the count, and how many chose each level only when at least the minimum group
+    voted (then it is ``shown``, and no later vote on the principle is taken: two
+    distributions a vote apart would tell the room how the later voter chose). Nothing
+    links a level to a voter: ``counts`` is a tally, and who voted (RoomVoter, to stop a
+    second vote) is forgotten at close."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="room_votes")
+    principle = models.ForeignKey(Principle, on_delete=models.PROTECT, related_name="+")
+    opened_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    voted = models.PositiveSmallIntegerField(default=0)
+    counts = models.JSONField(default=dict, blank=True)  # {"3": 4}: level -> ballots
+    shown = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["opened_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment"],
+                condition=models.Q(closed_at__isnull=True),
+                name="room_vote_one_open_at_a_time",
+            ),
+            models.UniqueConstraint(
+                fields=["assessment", "principle"],
+                condition=models.Q(shown=True),
+                name="room_vote_shown_once_per_principle",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment}: room vote on principle {self.principle.number}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class RoomVoter(models.Model):
+    """Who has voted in an open room vote, so nobody votes twice; never what they chose.
+    Deleted when the vote closes."""
+
+    vote = models.ForeignKey(RoomVote, on_delete=models.CASCADE, related_name="voters")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["vote", "user"], name="room_voter_once")]
+
+    def __str__(self) -> str:
+        return f"A voter in {self.vote}"
+
+
+class MeetingAttendance(models.Model):
+    """Who was at the board meeting that discussed a quarter, as counts by role: what the
+    minutes extract prints. No names."""
+
+    assessment = models.OneToOneField(
+        Assessment, on_delete=models.CASCADE, related_name="attendance"
+    )
+    executives = models.PositiveSmallIntegerField(validators=[MaxValueValidator(99)])
+    non_executives = models.PositiveSmallIntegerField(validators=[MaxValueValidator(99)])
+    in_attendance = models.PositiveSmallIntegerField(validators=[MaxValueValidator(99)])
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Attendance at the meeting on {self.assessment}"
+
+
 class ActionStatus(models.TextChoices):
     NOT_STARTED = "not_started", "Not started"
     IN_PROGRESS = "in_progress", "In progress"

@@ -21,10 +21,34 @@ class FrozenPaper(models.Model):
     inputs_key = models.CharField(max_length=64, blank=True, default="")
     pdf = models.BinaryField(blank=True, default=b"")
     docx = models.BinaryField(blank=True, default=b"")  # made on first download
+    version = models.PositiveIntegerField(default=1)  # PaperVersion.number of these files
     made_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
         return f"Board paper for {self.assessment}"
+
+
+class PaperVersion(models.Model):
+    """Each version of a closed quarter's paper, in order: a paper that changes after it
+    was published (the board's position agreed at its meeting, a late answer) says so, and
+    which version it is, rather than changing silently."""
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="paper_versions"
+    )
+    number = models.PositiveIntegerField()
+    fingerprint = models.CharField(max_length=64)
+    made_at = models.DateTimeField(auto_now_add=True)
+    changes = models.JSONField(default=list, blank=True)  # what changed since the last, in words
+
+    class Meta:
+        ordering = ["assessment", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "number"], name="paper_version_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"Board paper for {self.assessment}, version {self.number}"
 
 
 class BulkExport(models.Model):

@@ -9,7 +9,14 @@ from django.db.models import Q
 from django.utils.module_loading import import_string
 
 from accounts.erasure import sign_in_records_erase
-from assessments.models import AgreedPosition, Assessment, BoardAction, Reminder, Response
+from assessments.models import (
+    AgreedPosition,
+    Assessment,
+    BoardAction,
+    Reminder,
+    Response,
+    RoomVoter,
+)
 from assessments.results.settling import ERASURE, answers_withdraw
 from core.audit import audit
 from core.erasure import scrub_everywhere
@@ -49,6 +56,7 @@ def person_erase(*, user: User, by) -> int:
     )
     user.memberships.all().delete()
     Reminder.objects.filter(member=user).delete()
+    RoomVoter.objects.filter(user=user).delete()  # an open vote counts them; who they were goes
     Invitation.objects.filter(email__iexact=email).delete()
     Email.objects.filter(to__iexact=email).delete()
     sign_in_records_erase(user=user, email=email)
