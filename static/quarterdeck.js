@@ -77,8 +77,10 @@ function timeoutWarning (dialog) {
 const warning = document.querySelector('[data-module="qd-timeout-warning"]')
 if (warning && typeof warning.showModal === 'function') timeoutWarning(warning)
 
-// A part of the page marked data-qd-refresh="N" (the bulk ZIP's progress) is fetched
-// again every N seconds and swapped in, until the fresh copy no longer asks to refresh.
+// A part of the page marked data-qd-refresh="N" (the bulk ZIP's progress, a room vote's
+// count, a phone waiting for a vote) is fetched again every N seconds and swapped in; when
+// the fresh copy no longer asks to refresh, the page loads again, unless a form on it holds
+// something typed and not saved.
 function refreshing (part) {
   const seconds = Number(part.dataset.qdRefresh)
   setTimeout(async () => {
@@ -87,10 +89,12 @@ function refreshing (part) {
     const fresh = new DOMParser()
       .parseFromString(await response.text(), 'text/html')
       .getElementById(part.id)
-    if (!fresh) return
-    part.replaceWith(fresh)
-    if (fresh.dataset.qdRefresh) refreshing(fresh)
-    else window.location.reload() // finished: the whole page now offers the download
+    if (fresh && fresh.dataset.qdRefresh) {
+      part.replaceWith(fresh)
+      refreshing(fresh)
+    } else if (!unsaved()) {
+      window.location.reload() // finished (the download, a vote to cast): the whole page
+    }
   }, seconds * 1000)
 }
 document.querySelectorAll('[data-qd-refresh]').forEach(refreshing)

@@ -7,11 +7,12 @@ from assessments.models import ActionStatus, AgreedPosition
 from assessments.quarter.decisions import ActionInput, PositionInput
 from assessments.quarter.forms import ActionBasicsForm, half_level_field
 from core.forms import text_field
+from principles.models import LEVEL_LABELS, LEVELS
 
 # Each form on the page says which it is, so a page sent (or kept while a session ended
 # and sent again after signing in) binds only the form it came from.
 WHICH = "form"
-FORMS = ("decision", "action")
+FORMS = ("decision", "action", "vote-open", "vote-close")
 
 
 class DecisionForm(forms.Form):
@@ -75,3 +76,26 @@ class MeetingActionForm(ActionBasicsForm):
             rag="",
             **self.cleaned_data,
         )
+
+
+class BallotForm(forms.Form):
+    """A member's vote from their phone: one level for the principle on the screen."""
+
+    vote = forms.IntegerField(widget=forms.HiddenInput)
+    level = forms.TypedChoiceField(
+        label="Which level is the trust at?",
+        choices=[(level, f"{level}: {LEVEL_LABELS[level]}") for level in LEVELS],
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a level", "invalid_choice": "Choose a level"},
+    )
+
+    def __init__(self, *args, votes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.votes = {vote.pk: vote for vote in votes}
+
+    def clean_vote(self):
+        vote = self.votes.get(self.cleaned_data["vote"])
+        if vote is None:
+            raise forms.ValidationError("This vote has closed: the meeting has moved on")
+        return vote

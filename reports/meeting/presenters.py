@@ -4,9 +4,6 @@ the screen never says anything the paper does not."""
 
 from dataclasses import dataclass
 
-from assessments.models import RoomVote
-from assessments.results.rules import minimum_group
-from principles.models import LEVEL_LABELS, LEVELS
 from reports.paper.presenters import BoardPaper, GapRow, present
 from reports.paper.sections import (
     ActionEntry,
@@ -16,6 +13,11 @@ from reports.paper.sections import (
     next_levels_of,
 )
 from reports.paper.selectors import paper_inputs
+
+# The room vote is worded with the paper, which prints it too; the meeting's pages ask here.
+from reports.paper.votes import VoteResult as VoteResult
+from reports.paper.votes import room_votes_of as room_votes_of
+from reports.paper.votes import vote_result as vote_result
 
 
 @dataclass(frozen=True)
@@ -87,63 +89,3 @@ def meeting_of(assessment) -> Meeting:
             for row in paper.rows
         ),
     )
-
-
-@dataclass(frozen=True)
-class VoteResult:
-    """A room vote as every output shows it: while open, how many have voted; once closed,
-    how many chose each level if at least the minimum group voted, else only how many."""
-
-    principle_number: int
-    open: bool
-    voted: int
-    shown: bool
-    chose: tuple[tuple[int, str, int], ...]  # (level, its label, how many chose it)
-    minimum: int
-
-    @property
-    def count_words(self) -> str:
-        return f"{self.voted} {'has' if self.voted == 1 else 'have'} voted"
-
-    @property
-    def words(self) -> str:
-        """One sentence, the same on the screen, in the paper's pages and in the minutes."""
-        if self.open:
-            return f"Room vote open: {self.count_words}."
-        if not self.shown:
-            return (
-                f"Room vote: {self.voted} voted, fewer than {self.minimum}, so how they chose "
-                "is not shown."
-            )
-        chose = ", ".join(
-            f"{count} chose level {level} ({label.lower()})" for level, label, count in self.chose
-        )
-        return f"Room vote: {self.voted} voted. {chose}."
-
-
-def vote_result(vote: RoomVote) -> VoteResult:
-    counts = vote.counts if vote.shown else {}
-    return VoteResult(
-        principle_number=vote.principle.number,
-        open=vote.is_open,
-        voted=vote.voted,
-        shown=vote.shown,
-        chose=tuple(
-            (level, LEVEL_LABELS[level], counts[str(level)])
-            for level in LEVELS
-            if counts.get(str(level))
-        ),
-        minimum=minimum_group(),
-    )
-
-
-def room_votes_of(assessment) -> dict[int, VoteResult]:
-    """Each principle's room vote, by principle number: the one shown if there is one,
-    else the latest (open, or closed with too few to show)."""
-    found: dict[int, VoteResult] = {}
-    for vote in assessment.room_votes.select_related("principle").order_by("opened_at", "pk"):
-        result = vote_result(vote)
-        earlier = found.get(result.principle_number)
-        if earlier is None or not earlier.shown:
-            found[result.principle_number] = result
-    return found

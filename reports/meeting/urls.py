@@ -12,4 +12,5 @@ urlpatterns = [
     path(PRESENT, views.present, name="present"),
     path(f"{PRESENT}principles/<int:number>/", views.present_principle, name="present-principle"),
     path(f"{PRESENT}actions/", views.present_actions, name="present-actions"),
+    path("vote/", views.vote, name="vote"),  # short, to type on a phone in the room
 ]

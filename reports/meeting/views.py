@@ -19,10 +19,13 @@ from assessments.quarter.decisions import (
     positions_record,
 )
 from assessments.questionnaire.selectors import principles_with_questions
+from assessments.results.rules import minimum_group
 from core.kept import typed, typed_back
-from reports.meeting.forms import FORMS, WHICH, DecisionForm, MeetingActionForm
-from reports.meeting.presenters import meeting_of
-from trusts.permissions import Permission, requires_on_trust
+from reports.meeting.actions import vote_cast, vote_open, votes_close
+from reports.meeting.forms import FORMS, WHICH, BallotForm, DecisionForm, MeetingActionForm
+from reports.meeting.presenters import meeting_of, room_votes_of
+from reports.meeting.selectors import open_votes_for, voted_in
+from trusts.permissions import Permission, requires, requires_on_trust
 
 
 @dataclass(frozen=True)
@@ -70,13 +73,15 @@ def _pages(urls: list[tuple[str, str]], index: int) -> Pages:
     )
 
 
-def _present(request, assessment: Assessment, template: str, place, typed=()):
+def _present(request, assessment: Assessment, template: str, place, typed=(), principle=None):
     """The page, or, before the quarter has closed, a page saying when it can be shown (and
     showing back anything ``typed`` there). ``place`` finds the page among the meeting's:
-    (its index, what else it shows)."""
+    (its index, what else it shows). A room vote open on another page closes: the meeting
+    has moved on."""
     if not assessment.is_closed:
         context = {"assessment": assessment, "typed": typed}
         return render(request, "meeting/not_yet.html", context)
+    votes_close(assessment=assessment, by=request.user, keep=principle)
     meeting = meeting_of(assessment)
     urls = _urls(assessment, meeting)
     index, context = place(meeting, urls)
@@ -116,6 +121,8 @@ def present_principle(request, assessment: Assessment, number: int):
     if request.method == "POST" and which not in FORMS:
         messages.error(request, "What was sent is not one of this page's forms: nothing was saved.")
         return redirect(request.path)
+    if request.method == "POST" and which in ("vote-open", "vote-close"):
+        return _vote_switch(request, assessment, principle, opening=which == "vote-open")
     position = assessment.positions.filter(principle=principle).first()
     decision = DecisionForm(
         sent if which == "decision" else None,
@@ -154,9 +161,27 @@ def present_principle(request, assessment: Assessment, number: int):
             "decision": decision,
             "action": action,
             "failed": failed,
+            "vote": room_votes_of(assessment).get(number),
+            "vote_address": request.build_absolute_uri(reverse("meeting:vote")),
         }
 
-    return _present(request, assessment, "meeting/principle.html", place)
+    return _present(request, assessment, "meeting/principle.html", place, principle=principle)
+
+
+def _vote_switch(request, assessment: Assessment, principle, *, opening: bool):
+    """Opens the room vote on this page's principle, or closes it (and shows the result)."""
+    back = f"{request.path}#room-vote"
+    if not opening:
+        votes_close(assessment=assessment, by=request.user)
+        messages.success(request, f"The room vote on principle {principle.number} is closed.")
+        return redirect(back)
+    try:
+        vote_open(assessment=assessment, principle=principle, by=request.user)
+    except AssessmentError as problem:
+        messages.error(request, str(problem))
+    else:
+        messages.success(request, f"The room vote on principle {principle.number} is open.")
+    return redirect(back)
 
 
 @requires_on_trust(Permission.ASSESSMENT_RUN)
@@ -165,4 +190,49 @@ def present_principle(request, assessment: Assessment, number: int):
 def present_actions(request, assessment: Assessment):
     return _present(
         request, assessment, "meeting/actions.html", lambda meeting, urls: (len(urls) - 1, {})
+    )
+
+
+@requires(Permission.SERVICE_USE)
+@require_http_methods(["GET", "POST"])
+def vote(request):
+    """The short link members open on their phones in the meeting: the vote open on their
+    board, if any, to choose a level in; once they have voted, or while none is open, a
+    page that looks again by itself (or on a link) for the next."""
+    votes = open_votes_for(request.user)
+    sent = typed(request)
+    form = BallotForm(sent, votes=votes) if sent else None
+    if form is not None and not form.is_valid() and "vote" in form.errors:
+        messages.error(request, f"{form.errors['vote'][0]}: your choice was not counted.")
+        return redirect("meeting:vote")
+    if request.method == "POST" and form is not None and form.is_valid():
+        try:
+            vote_cast(
+                vote=form.cleaned_data["vote"], level=form.cleaned_data["level"], by=request.user
+            )
+        except AssessmentError as problem:
+            messages.error(request, str(problem))
+        else:
+            messages.success(request, "Your vote is counted.")
+        return redirect("meeting:vote")
+    voted = voted_in(request.user, votes)
+    ballots = [
+        (
+            vote,
+            form
+            if form is not None and form.data.get("vote") == str(vote.pk)
+            else BallotForm(initial={"vote": vote.pk}, votes=votes, auto_id=f"vote-{vote.pk}-%s"),
+        )
+        for vote in votes
+        if vote.pk not in voted
+    ]
+    return render(
+        request,
+        "meeting/vote.html",
+        {
+            "ballots": ballots,
+            "voted": [vote for vote in votes if vote.pk in voted],
+            "failed": form if form is not None and form.errors else None,
+            "minimum": minimum_group(),
+        },
     )
