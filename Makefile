@@ -100,7 +100,7 @@ SCREENSHOT_PAGES := sign-in-with-errors board-member-home questionnaire-principl
 	board-members-phone questionnaire-principle-1-phone board-paper-phone \
 	assessment-completion-phone national-comparison-filtered-phone programme-trust-phone \
 	assessment-closed trust-page-closed national-comparison meeting-overview-boardroom \
-	meeting-page-2-boardroom
+	meeting-page-2-boardroom meeting-vote-shown-boardroom vote-phone
 
 check: setup
 	$(VENV)/bin/ruff check .

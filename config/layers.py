@@ -114,6 +114,7 @@ LINKS_UP: dict[str, dict[str, str]] = {
         "paper:paper-docx": _TO_THE_PAPER,
         "paper:cover-sheet": "the meeting date and the paper's cover are typed on the cover sheet",
         "meeting:present": "a closed quarter's results are presented in the board meeting",
+        "meeting:minutes": "after the board meeting, its minutes extract for the company secretary",
         "national:programme-home": "programme staff's home page leads to the national view",
         "national:programme-trust": _TO_THE_NATIONAL_VIEW,
     },

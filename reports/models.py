@@ -40,6 +40,10 @@ class PaperVersion(models.Model):
     fingerprint = models.CharField(max_length=64)
     made_at = models.DateTimeField(auto_now_add=True)
     changes = models.JSONField(default=list, blank=True)  # what changed since the last, in words
+    # A short digest of each part of the paper (reports.paper.versions.parts_of), kept on the
+    # latest version only, to tell what the next one changes; {"forgotten": reason} once an
+    # erasure or the end of the answers' keeping dropped them.
+    parts = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["assessment", "number"]

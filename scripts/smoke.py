@@ -357,6 +357,23 @@ class Deployment:
             db.commit()
 
 
+def room_vote(lead, member, page: str, tally) -> None:
+    """A room vote in the meeting: the digital lead opens it, a member votes from the short
+    link, and the screen, closed, says how many voted (too few here to show how)."""
+    lead.visit("present-principle", page, method="POST", data={"form": "vote-open"}, expect=(302,))
+    _, ballot = member.visit("vote", "/vote/")
+    found = re.search(rb'name="vote" value="(\d+)"', ballot)
+    if not found:
+        tally.errors.append("GET /vote/: the member's phone shows no open vote")
+        return
+    data = {"vote": found[1].decode(), "level": "3"}
+    member.visit("vote", "/vote/", method="POST", data=data, expect=(302,))
+    lead.visit("present-principle", page, method="POST", data={"form": "vote-close"}, expect=(302,))
+    _, screen = lead.visit("present-principle", page)
+    if b"Room vote: 1 voted" not in screen:
+        tally.errors.append(f"GET {page}: the closed room vote is not on the screen")
+
+
 def route_names() -> set[str]:
     """Every named URL of the project (the admin's are visited model by model)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -547,11 +564,29 @@ def journey(deployment: Deployment, tally: Tally) -> None:
         lead.visit("present", f"{assessment}present/")
         lead.visit("present-principle", f"{assessment}present/principles/1/")
         lead.visit("present-actions", f"{assessment}present/actions/")
+        # The minutes extract and the attendance it prints: files once closed, else a 409.
+        lead.visit("minutes", f"{assessment}present/minutes/")
+        lead.visit("attendance", f"{assessment}present/attendance/")
+        if cycle == before:
+            lead.visit(
+                "attendance",
+                f"{assessment}present/attendance/",
+                method="POST",
+                data={"executives": "0", "non_executives": "1", "in_attendance": "1"},
+                expect=(302,),
+            )
+        for extension in ("pdf", "docx"):
+            lead.visit(
+                f"minutes-{extension}",
+                f"{assessment}present/minutes.{extension}",
+                expect=(409,) if cycle == now else (200,),
+            )
         lead.visit("cover-sheet", f"{assessment}paper/cover/")
         lead.visit("cover-sheet-sections", f"{assessment}paper/cover/sections/")
         # An open quarter has no published results to export yet (decision 0015).
         exports(lead.on(b), assessment, expect=(409,) if cycle == now else (200,))
     lead.visit("assessment-reopen", f"/trusts/ZZA/assessments/{before}/reopen/")
+    room_vote(lead, member, f"/trusts/ZZA/assessments/{before}/present/principles/1/", tally)
     # The trust chooses its cover sheet's own sections once; every quarter's sheet has them.
     lead.visit(
         "cover-sheet-sections",

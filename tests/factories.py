@@ -16,6 +16,7 @@ from assessments.models import (
     Assessment,
     AssessmentStatus,
     Cycle,
+    MeetingAttendance,
     OverallResult,
     PrincipleResult,
     quarter_dates,
@@ -164,6 +165,18 @@ class PrincipleResultFactory(DjangoModelFactory):
     score = 3.0
     views_differ = False
     dont_know_share = 0.0
+
+
+class MeetingAttendanceFactory(DjangoModelFactory):
+    """Who was at the board meeting, as counts by role (no names)."""
+
+    class Meta:
+        model = MeetingAttendance
+
+    assessment = factory.SubFactory(AssessmentFactory)
+    executives = 2
+    non_executives = 3
+    in_attendance = 1
 
 
 class EmailFactory(DjangoModelFactory):

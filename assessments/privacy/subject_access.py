@@ -24,7 +24,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import keeping
 from accounts.models import BrowserKey, KeptInput
-from assessments.models import Answer, Release, Reminder, Response, ResponseStatus
+from assessments.models import Answer, Release, Reminder, Response, ResponseStatus, RoomVoter
 from core.kept import is_secret_field
 from core.models import AuditEvent, Email
 from principles.models import LEVEL_LABELS, Question
@@ -54,6 +54,11 @@ ABOUT = {
         "here: never anyone else's, and never the board's combined figures."
     ),
     "reminders": "The days you were reminded to answer a quarter's questionnaire.",
+    "room_votes": (
+        "Room votes in a board meeting, still open, in which you have voted: the trust, the "
+        "quarter and the principle. What you chose is never kept against your name, and "
+        "that you voted is forgotten when the vote closes."
+    ),
     "invitations_to_you": (
         "Invitations to join a trust's board sent to your email address, and what became "
         "of them (the link itself is never kept)."
@@ -306,6 +311,11 @@ def subject_access_file(user: User) -> dict:
         .select_related("assessment__trust", "assessment__cycle")
         .order_by("sent_on", "pk")
     )
+    voted = (
+        RoomVoter.objects.filter(user=user)
+        .select_related("vote__assessment__trust", "vote__assessment__cycle", "vote__principle")
+        .order_by("pk")
+    )
     emails = Email.objects.filter(to__iexact=email).order_by("created_at", "pk")
     kept = list(KeptInput.objects.filter(user=user).order_by("kept_at", "pk"))
     attempts = AccessAttempt.objects.filter(username__iexact=email).order_by("attempt_time")
@@ -340,6 +350,14 @@ def subject_access_file(user: User) -> dict:
                 "sent_on": _day(reminder.sent_on),
             }
             for reminder in reminders
+        ],
+        "room_votes": [
+            {
+                "trust": voter.vote.assessment.trust.name,
+                "quarter": voter.vote.assessment.cycle.label,
+                "principle": f"{voter.vote.principle.number}. {voter.vote.principle.title}",
+            }
+            for voter in voted
         ],
         "invitations_to_you": [
             _invitation(invitation)

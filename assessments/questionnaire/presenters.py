@@ -96,6 +96,30 @@ class Mirror:
     shown: bool  # the board's figures are published: enough members submitted
     standing: str  # how the member's answers stand against them (disclosure.Standing)
 
+    @property
+    def note(self) -> str:
+        """What the member needs to know to read their answers beside the board's."""
+        if not self.shown:
+            return (
+                "Too few board members submitted for the board's scores to be published, so "
+                "only your own answers are shown."
+            )
+        return {
+            "not counted": (
+                "You had not submitted your answers when the results were published, so the "
+                "board's scores do not include them."
+            ),
+            "changed": (
+                "Your answers have changed since the results were published: the board's "
+                "scores include them as they were then."
+            ),
+            "not kept": (
+                "Individual answers to this quarter are no longer kept: they are deleted once "
+                "they have been kept as long as the privacy notice says. Only the board's "
+                "scores are left."
+            ),
+        }.get(self.standing, "")
+
 
 def mirror(principles, answers: dict, results, *, standing: str) -> Mirror:
     """Each principle and question with the member's own answer (``answers`` by question

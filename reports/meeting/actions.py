@@ -1,5 +1,6 @@
-"""The room vote: opened by the digital lead on a principle's page, cast from members'
-phones, closed when the result is shown or the meeting moves on.
+"""What the meeting writes beside the decisions (assessments.quarter.decisions): the room
+vote, opened by the digital lead on a principle's page, cast from members' phones, closed
+when the result is shown or the meeting moves on; and who attended, as counts by role.
 
 Nothing here keeps who chose what. A ballot adds one to its level's tally; who has voted is
 kept only while the vote is open (so nobody votes twice) and forgotten at close. A vote
@@ -10,10 +11,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from assessments.errors import AssessmentError
-from assessments.models import Assessment, RoomVote, RoomVoter
+from assessments.models import Assessment, MeetingAttendance, RoomVote, RoomVoter
 from assessments.results.rules import minimum_group
 from core.audit import audit
 from principles.models import LEVELS, Principle
+from reports.meeting.minutes import attendance_problems, board_seats
 
 
 @transaction.atomic
@@ -90,10 +92,44 @@ def vote_close(*, vote: RoomVote, by) -> RoomVote:
     return vote
 
 
-def votes_close(*, assessment: Assessment, by, keep: Principle | None = None) -> None:
-    """The meeting has moved on: its open vote closes, unless it is on ``keep``."""
-    for vote in assessment.room_votes.filter(closed_at__isnull=True).select_related(
-        "principle", "assessment__trust"
-    ):
+def votes_close(
+    *, assessment: Assessment, by, only: int | None = None, keep: Principle | None = None
+) -> None:
+    """The meeting has moved on: its open vote (or only the one with the id ``only``)
+    closes, unless it is on ``keep``, the principle the meeting is now on."""
+    votes = assessment.room_votes.filter(closed_at__isnull=True)
+    if only is not None:
+        votes = votes.filter(pk=only)
+    for vote in votes.select_related("principle", "assessment__trust"):
         if keep is None or vote.principle_id != keep.pk:
             vote_close(vote=vote, by=by)
+
+
+@transaction.atomic
+def attendance_record(
+    *, assessment: Assessment, executives: int, non_executives: int, in_attendance: int, by
+) -> MeetingAttendance:
+    """The meeting's attendance, counts by role and no names: no more directors present
+    than the board has in their seat group, and none of a closed quarter's but its own."""
+    Assessment.objects.select_for_update().filter(pk=assessment.pk).first()
+    if not assessment.is_closed:
+        raise AssessmentError("Attendance is recorded for the meeting after the quarter closes.")
+    counts = {
+        "executives": executives,
+        "non_executives": non_executives,
+        "in_attendance": in_attendance,
+    }
+    problems = attendance_problems(counts, board_seats(assessment.trust))
+    if problems:
+        raise AssessmentError(next(iter(problems.values())))
+    attendance, created = MeetingAttendance.objects.update_or_create(
+        assessment=assessment, defaults=counts
+    )
+    audit(
+        action="meeting.attendance_recorded",
+        by=by,
+        trust=assessment.trust,
+        target=assessment,
+        detail=counts | {"created": created},
+    )
+    return attendance

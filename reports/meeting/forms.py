@@ -1,13 +1,16 @@
 """What the digital lead records in the meeting, from a principle's page: the board's
-decision (the level it agreed, why, and any dissent it asks to minute) and new actions."""
+decision (the level it agreed, why, and any dissent it asks to minute) and new actions;
+a member's room vote; and who attended, for the minutes extract."""
 
+from crispy_forms.helper import FormHelper
 from django import forms
 
 from assessments.models import ActionStatus, AgreedPosition
 from assessments.quarter.decisions import ActionInput, PositionInput
 from assessments.quarter.forms import ActionBasicsForm, half_level_field
-from core.forms import text_field
+from core.forms import Button, text_field
 from principles.models import LEVEL_LABELS, LEVELS
+from reports.meeting.minutes import MOST, ROLES, attendance_problems
 
 # Each form on the page says which it is, so a page sent (or kept while a session ended
 # and sent again after signing in) binds only the form it came from.
@@ -99,3 +102,53 @@ class BallotForm(forms.Form):
         if vote is None:
             raise forms.ValidationError("This vote has closed: the meeting has moved on")
         return vote
+
+
+HINTS = {
+    "executives": "Board members in an executive seat who were at the meeting",
+    "non_executives": "Board members in a non-executive seat, the chair among them",
+    "in_attendance": "Anyone else at the meeting who is not a board member, such as the company "
+    "secretary or a presenter",
+}
+
+
+WHO = {
+    "executives": "executive directors",
+    "non_executives": "non-executive directors",
+    "in_attendance": "others (not board members)",
+}
+
+
+def _count(name: str) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=ROLES[name],
+        help_text=HINTS[name],
+        min_value=0,
+        max_value=MOST,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "nhsuk-input--width-2"}),
+        error_messages={
+            "required": f"Enter how many {WHO[name]} were present, or 0",
+            "invalid": f"Enter how many {WHO[name]} were present as a whole number, like 4",
+            "min_value": f"{ROLES[name]} cannot be fewer than 0",
+            "max_value": f"{ROLES[name]}: enter {MOST} or fewer",
+        },
+    )
+
+
+class AttendanceForm(forms.Form):
+    executives = _count("executives")
+    non_executives = _count("non_executives")
+    in_attendance = _count("in_attendance")
+
+    def __init__(self, *args, seats: dict[str, int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.seats = seats
+        self.helper = FormHelper()
+        self.helper.add_input(Button("save", "Save attendance"))
+
+    def clean(self):
+        cleaned = super().clean()
+        counts = {name: cleaned[name] for name in ROLES if cleaned.get(name) is not None}
+        for name, problem in attendance_problems(counts, self.seats).items():
+            self.add_error(name, problem)
+        return cleaned

@@ -14,11 +14,6 @@ from reports.paper.sections import (
 )
 from reports.paper.selectors import paper_inputs
 
-# The room vote is worded with the paper, which prints it too; the meeting's pages ask here.
-from reports.paper.votes import VoteResult as VoteResult
-from reports.paper.votes import room_votes_of as room_votes_of
-from reports.paper.votes import vote_result as vote_result
-
 
 @dataclass(frozen=True)
 class Proposed:

@@ -1,5 +1,6 @@
-"""Presenting a closed quarter in the board meeting: one page at a time, the next and the
-previous a link away (and a key away, with the page's script)."""
+"""The board meeting's pages: presenting a closed quarter one page at a time (the next and
+the previous a link away, and a key away with the page's script) and recording decisions
+from them; the room vote on members' phones; attendance and the extract from the minutes."""
 
 from dataclasses import dataclass
 
@@ -11,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from assessments.access import with_assessment
 from assessments.errors import AssessmentError
-from assessments.models import Assessment
+from assessments.models import Assessment, MeetingAttendance
 from assessments.quarter.decisions import (
     board_action_save,
     meeting_date_of,
@@ -21,10 +22,27 @@ from assessments.quarter.decisions import (
 from assessments.questionnaire.selectors import principles_with_questions
 from assessments.results.rules import minimum_group
 from core.kept import typed, typed_back
-from reports.meeting.actions import vote_cast, vote_open, votes_close
-from reports.meeting.forms import FORMS, WHICH, BallotForm, DecisionForm, MeetingActionForm
-from reports.meeting.presenters import meeting_of, room_votes_of
+from reports.exports import download
+from reports.meeting.actions import attendance_record, vote_cast, vote_open, votes_close
+from reports.meeting.forms import (
+    FORMS,
+    WHICH,
+    AttendanceForm,
+    BallotForm,
+    DecisionForm,
+    MeetingActionForm,
+)
+from reports.meeting.minutes import (
+    TITLE,
+    board_seats,
+    minutes_docx,
+    minutes_filename,
+    minutes_of,
+    minutes_pdf,
+)
+from reports.meeting.presenters import meeting_of
 from reports.meeting.selectors import open_votes_for, voted_in
+from reports.paper.votes import room_votes_of
 from trusts.permissions import Permission, requires, requires_on_trust
 
 
@@ -58,37 +76,52 @@ def _urls(assessment: Assessment, meeting) -> list[tuple[str, str]]:
     ]
 
 
-def _pages(urls: list[tuple[str, str]], index: int) -> Pages:
+def _pages(urls: list[tuple[str, str]], index: int, leaving: str = "") -> Pages:
+    """``leaving`` is added to every link away from this page (a vote to close)."""
     before = urls[index - 1] if index > 0 else ("", "")
     after = urls[index + 1] if index + 1 < len(urls) else ("", "")
+    away = {url: f"{url}{leaving}" if url else "" for url, _ in (urls[0], before, after, urls[-1])}
     return Pages(
         number=index + 1,
         count=len(urls),
-        first=urls[0][0],
-        previous=before[0],
-        next=after[0],
-        last=urls[-1][0],
+        first=away[urls[0][0]],
+        previous=away[before[0]],
+        next=away[after[0]],
+        last=away[urls[-1][0]],
         previous_title=before[1],
         next_title=after[1],
     )
 
 
+# A link away from a page whose room vote is open says so: the meeting has moved on, and the
+# page it leads to closes the vote. Reading a page any other way changes nothing.
+CLOSING = "closing"
+
+
 def _present(request, assessment: Assessment, template: str, place, typed=(), principle=None):
     """The page, or, before the quarter has closed, a page saying when it can be shown (and
     showing back anything ``typed`` there). ``place`` finds the page among the meeting's:
-    (its index, what else it shows). A room vote open on another page closes: the meeting
-    has moved on."""
+    (its index, what else it shows). Arriving from a page with a vote open closes it."""
     if not assessment.is_closed:
         context = {"assessment": assessment, "typed": typed}
         return render(request, "meeting/not_yet.html", context)
-    votes_close(assessment=assessment, by=request.user, keep=principle)
+    closing = request.GET.get(CLOSING, "")
+    if closing.isdigit():
+        votes_close(assessment=assessment, by=request.user, only=int(closing), keep=principle)
     meeting = meeting_of(assessment)
     urls = _urls(assessment, meeting)
     index, context = place(meeting, urls)
+    vote = context.get("vote")
+    leaving = f"?{CLOSING}={vote.pk}" if vote and vote.open else ""
     return render(
         request,
         template,
-        {"assessment": assessment, "meeting": meeting, "pages": _pages(urls, index), **context},
+        {
+            "assessment": assessment,
+            "meeting": meeting,
+            "pages": _pages(urls, index, leaving),
+            **context,
+        },
     )
 
 
@@ -235,4 +268,73 @@ def vote(request):
             "failed": form if form is not None and form.errors else None,
             "minimum": minimum_group(),
         },
+    )
+
+
+FILES = {"pdf": minutes_pdf, "docx": minutes_docx}
+
+
+def _not_yet(request, assessment: Assessment, heading: str, status: int = 200):
+    """Before the quarter has closed (or while it is open again), the page says when."""
+    context = {"assessment": assessment, "heading": heading}
+    return render(request, "meeting/minutes_not_yet.html", context, status=status)
+
+
+@requires_on_trust(Permission.ASSESSMENT_RUN)
+@with_assessment
+@require_http_methods(["GET"])
+def minutes(request, assessment: Assessment):
+    if not assessment.is_closed:
+        return _not_yet(request, assessment, TITLE)
+    return render(request, "meeting/minutes.html", {"minutes": minutes_of(assessment)})
+
+
+def _file(request, assessment: Assessment, extension: str):
+    if not assessment.is_closed:
+        return _not_yet(request, assessment, TITLE, status=409)
+    extract = minutes_of(assessment)
+    return download(FILES[extension](extract), minutes_filename(extract, extension), extension)
+
+
+@requires_on_trust(Permission.ASSESSMENT_RUN)
+@with_assessment
+@require_http_methods(["GET"])
+def minutes_pdf_download(request, assessment: Assessment):
+    return _file(request, assessment, "pdf")
+
+
+@requires_on_trust(Permission.ASSESSMENT_RUN)
+@with_assessment
+@require_http_methods(["GET"])
+def minutes_docx_download(request, assessment: Assessment):
+    """The same extract as a Word file, for the company secretary's minutes."""
+    return _file(request, assessment, "docx")
+
+
+@requires_on_trust(Permission.ASSESSMENT_RUN)
+@with_assessment
+@require_http_methods(["GET", "POST"])
+def attendance(request, assessment: Assessment):
+    """Who attended the meeting, as counts by role: directors of each seat group (no more
+    than the board has) and others in attendance."""
+    if not assessment.is_closed:
+        return _not_yet(request, assessment, "Who attended the board meeting")
+    seats = board_seats(assessment.trust)
+    recorded = MeetingAttendance.objects.filter(assessment=assessment).first()
+    initial = (
+        {name: getattr(recorded, name) for name in AttendanceForm.base_fields} if recorded else {}
+    )
+    form = AttendanceForm(typed(request), initial=initial, seats=seats)
+    if request.method == "POST" and form.is_valid():
+        try:
+            attendance_record(assessment=assessment, **form.cleaned_data, by=request.user)
+        except AssessmentError as problem:  # the board or the quarter moved under it
+            form.add_error(None, str(problem))
+        else:
+            messages.success(request, "Attendance is saved. The extract from the minutes shows it.")
+            return redirect(
+                "meeting:minutes", ods_code=assessment.trust.ods_code, cycle=assessment.cycle.slug
+            )
+    return render(
+        request, "meeting/attendance.html", {"assessment": assessment, "form": form, "seats": seats}
     )

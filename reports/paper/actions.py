@@ -10,13 +10,22 @@ from assessments.errors import AssessmentError
 from assessments.models import Assessment
 from assessments.quarter.decisions import meeting_date_problem
 from assessments.results.disclosure import latest_release
+from assessments.results.settling import ERASURE
 from core.audit import SystemActor, audit
 from core.fields import fraction_text
-from reports.models import BulkExport, CoverSection, CoverSheet, CoverSheetConventions, FrozenPaper
+from reports.models import (
+    BulkExport,
+    CoverSection,
+    CoverSheet,
+    CoverSheetConventions,
+    FrozenPaper,
+    PaperVersion,
+)
 from reports.paper.change import changes_of
 from reports.paper.documents import PaperFile, paper_filename, paper_pdf
 from reports.paper.presenters import board_paper
 from reports.paper.selectors import comparison_quarter, paper_inputs, paper_inputs_key
+from reports.paper.versions import FORGOTTEN, parts_of, versioned
 from reports.paper.word import paper_docx
 
 FORMATS = {"pdf": paper_pdf, "docx": paper_docx}
@@ -109,6 +118,7 @@ def paper_file(
         if frozen.inputs_key != key:  # the stamp moved, but nothing the paper shows did
             FrozenPaper.objects.filter(pk=frozen.pk).update(inputs_key=key)
         return PaperFile(bytes(getattr(frozen, extension)), filename, made_now=False)
+    paper = versioned(assessment, paper)  # the version it prints: the frozen one's, or the next
     content = make(paper)  # rendered outside the transaction: it takes a while
     if frozen is not None:  # the PDF is frozen; the Word file joins it
         FrozenPaper.objects.filter(pk=frozen.pk, fingerprint=fingerprint).update(
@@ -117,6 +127,7 @@ def paper_file(
     else:
         _freeze(
             assessment=assessment,
+            paper=paper,
             fingerprint=fingerprint,
             inputs_key=key,
             files={extension: content},
@@ -127,12 +138,44 @@ def paper_file(
 
 @transaction.atomic
 def _freeze(
-    *, assessment: Assessment, fingerprint: str, inputs_key: str, files: dict[str, bytes], by
-):
-    """A new fingerprint: the files made for it, and none kept from the old one."""
+    *,
+    assessment: Assessment,
+    paper,
+    fingerprint: str,
+    inputs_key: str,
+    files: dict[str, bytes],
+    by,
+) -> FrozenPaper | None:
+    """A new fingerprint: the files made for it, and none kept from the old one, as the next
+    version of the paper (the one ``paper`` prints), with what changed since the last.
+
+    Another download may have frozen a version while this one was rendered: if it froze
+    this fingerprint, its version stands; if another, the files made here print a version
+    number already taken and are not kept (the next download makes them again)."""
+    Assessment.objects.select_for_update().filter(pk=assessment.pk).first()
+    latest = PaperVersion.objects.filter(assessment=assessment).order_by("-number").first()
+    number = paper.version.number
+    if latest is not None and latest.number >= number and latest.fingerprint != fingerprint:
+        return None
+    if latest is None or latest.number < number:
+        if latest is not None:  # only the latest keeps its parts, to compare the next with
+            PaperVersion.objects.filter(assessment=assessment).update(parts={})
+        PaperVersion.objects.create(
+            assessment=assessment,
+            number=number,
+            fingerprint=fingerprint,
+            changes=list(paper.version.changes),
+            parts=parts_of(paper),
+        )
     frozen, created = FrozenPaper.objects.update_or_create(
         assessment=assessment,
-        defaults={"fingerprint": fingerprint, "inputs_key": inputs_key, "pdf": b"", "docx": b""}
+        defaults={
+            "fingerprint": fingerprint,
+            "inputs_key": inputs_key,
+            "version": number,
+            "pdf": b"",
+            "docx": b"",
+        }
         | files,
     )
     audit(
@@ -140,7 +183,7 @@ def _freeze(
         by=by,
         trust=assessment.trust,
         target=assessment,
-        detail={"fingerprint": fingerprint},
+        detail={"fingerprint": fingerprint, "version": number},
     )
     return frozen
 
@@ -173,7 +216,7 @@ def papers_settle(*, assessments: list[Assessment], reason: str) -> None:
     for assessment in assessments:
         for later in _comparing_with(assessment):
             _settle(later, reason, whole=False)
-    _forget_files(withdrawn)
+    _forget_files(withdrawn, reason=reason)
 
 
 def papers_forget(*, trust_ids: set[int]) -> None:
@@ -188,11 +231,15 @@ def papers_forget(*, trust_ids: set[int]) -> None:
         .defer("pdf", "docx")
         if board_paper(frozen.assessment).fingerprint() != frozen.fingerprint
     ]
-    _forget_files(stale)
+    _forget_files(stale, reason=ERASURE)
 
 
-def _forget_files(papers) -> None:
+def _forget_files(papers, *, reason: str) -> None:
+    """The stored files of ``papers`` and their quarters' ZIPs go, and the digests of what
+    their latest versions showed (reports.paper.versions): the next version says why the
+    paper changed instead."""
     FrozenPaper.objects.filter(assessment__in=papers).delete()
+    PaperVersion.objects.filter(assessment__in=papers).update(parts={FORGOTTEN: reason})
     cycles = {paper.cycle_id for paper in papers}
     for export in BulkExport.objects.filter(cycle_id__in=cycles):
         export.zip_file.delete(save=False)

@@ -51,6 +51,30 @@ class GapRow(ResultRow):
     type_range: str
     trend_value: Fraction | None = None
     peer_median_value: Fraction | None = None
+    # The meeting's record beside the agreed level: the dissent it minuted, and its room
+    # vote in words (reports.paper.votes), once closed.
+    agreed_dissent: str = ""
+    room_vote: str = ""
+
+
+@dataclass(frozen=True)
+class VersionLine:
+    """Which version of a closed quarter's paper this is, and what changed since the one
+    before, in words that name nobody (reports.paper.versions)."""
+
+    number: int
+    made_on: str  # "6 March 2027"
+    changes: tuple[str, ...] = ()  # since the version before; none for the first
+
+    @property
+    def words(self) -> str:
+        return f"Version {self.number} of this paper, made {self.made_on}."
+
+    @property
+    def changes_words(self) -> str:
+        if self.number == 1 or not self.changes:
+            return ""
+        return f"Changed since version {self.number - 1}: {'; '.join(self.changes)}."
 
 
 @dataclass(frozen=True)
@@ -93,6 +117,9 @@ class BoardPaper:
     trend_caption: str = ""  # what the trend plots, decided with it (trend_of)
     trend_heading: str = "Overall score"
     gaps_words: str = ""  # the priorities, worded from the list: paper_cover.gaps_phrase
+    # Which version of a closed quarter's paper this is (reports.paper.versions), set when
+    # it is shown or made; never part of its fingerprint.
+    version: VersionLine | None = None
 
     @property
     def withdrawn_note(self) -> str:
@@ -110,6 +137,19 @@ class BoardPaper:
             f"{count} comment{'s were' if count != 1 else ' was'} withdrawn from this paper "
             f"when {why}; the figures are as first published."
         )
+
+    @property
+    def votes_taken(self) -> bool:
+        """Whether the meeting took a room vote on any principle (closed ones only)."""
+        return any(row.room_vote for row in self.rows)
+
+    @property
+    def dissent_minuted(self) -> bool:
+        return any(row.agreed_dissent for row in self.rows)
+
+    @property
+    def positions_minuted(self) -> bool:
+        return self.votes_taken or self.dissent_minuted
 
     @property
     def compared(self) -> bool:
@@ -148,9 +188,11 @@ class BoardPaper:
 
     def fingerprint(self) -> str:
         """A digest of everything the paper shows; a frozen paper is made again only when
-        this changes. The draft mark is left out: a closed paper is never a draft."""
+        this changes. The draft mark and the version are left out: a closed paper is never a
+        draft, and its version follows from its fingerprint."""
         data = asdict(self)
         data.pop("draft")
+        data.pop("version")
         canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
         return hashlib.sha256(canonical.encode()).hexdigest()
 
@@ -292,13 +334,15 @@ def _gap_row(inputs: PaperInputs, principle, previous, change, with_groups: bool
     peers = scoring.peer_summary(inputs.peers_all.get(principle.number, ()))
     same_type = scoring.peer_summary(inputs.peers_type.get(principle.number, ()))
     value = change.value if change else None
+    position = inputs.positions.get(principle.pk)
+    vote = inputs.votes.get(principle.number)
     return GapRow(
         **asdict(
             result_row(
                 principle,
                 result,
                 inputs.targets.get(principle.pk),
-                inputs.positions.get(principle.pk),
+                position,
                 with_groups=with_groups,
             )
         ),
@@ -310,6 +354,8 @@ def _gap_row(inputs: PaperInputs, principle, previous, change, with_groups: bool
         type_range=_middle_half(same_type),
         trend_value=value,
         peer_median_value=peers.median if peers else None,
+        agreed_dissent=position.dissent if position else "",
+        room_vote=vote.words if vote else "",
     )
 
 

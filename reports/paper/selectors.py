@@ -19,6 +19,7 @@ from assessments.models import (
     Cycle,
     PrincipleResult,
     Release,
+    RoomVote,
     Target,
 )
 from assessments.quarter.decisions import action_log
@@ -30,6 +31,7 @@ from core.fields import from_text
 from principles.content import FrameworkContent, framework_content
 from principles.models import Framework, LevelDescriptor, Principle, Question
 from reports.models import CoverSection, CoverSheet, CoverSheetConventions
+from reports.paper.votes import VoteResult, room_votes_of
 from trusts.models import Membership, Role, Trust, User
 
 TREND_QUARTERS = 8
@@ -70,6 +72,7 @@ STAMPED = {  # the name each table has in the stamp's query
     "conventions": CoverSheetConventions,
     "membership": Membership,
     "user": User,
+    "vote": RoomVote,
 }
 # Read, but fixed while the quarter stays closed: each changes only with a reopen and a new
 # close (which moves the stamp: the close's time), or never (a published framework, a
@@ -132,6 +135,8 @@ class PaperInputs:
     # Before close: how many have submitted, of the board as it is this quarter
     # (assessments.results.disclosure.submitted_of_board); after close the release says.
     live: tuple[int, int] | None = None
+    # The room votes taken in the board meeting, closed ones only, by principle number.
+    votes: dict[int, VoteResult] = field(default_factory=dict)
 
 
 def cover_sheet_sections(trust: Trust) -> frozenset[str]:
@@ -196,6 +201,7 @@ def paper_inputs(assessment: Assessment) -> PaperInputs:
         publication=publication_of(assessment, release),
         cover_sheet=CoverSheet.objects.filter(assessment=assessment).first(),
         live=None if assessment.is_closed else submitted_of_board(assessment),
+        votes=room_votes_of(assessment, closed_only=True) if assessment.is_closed else {},
     )
     if inputs.cover_sheet is not None:
         inputs.cover_sections = cover_sheet_sections(trust)
@@ -327,7 +333,8 @@ SELECT * FROM
  (SELECT MAX(c.updated_at) FROM {cover} c WHERE c.assessment_id = %s) cover,
  (SELECT MAX(v.updated_at) FROM {conventions} v WHERE v.trust_id = %s) conventions,
  (SELECT COUNT(*), MAX(m.created_at), MAX(u.updated_at) FROM {membership} m
-  JOIN {user} u ON u.id = m.user_id WHERE m.trust_id = %s) people
+  JOIN {user} u ON u.id = m.user_id WHERE m.trust_id = %s) people,
+ (SELECT COUNT(*), MAX(r.closed_at) FROM {vote} r WHERE r.assessment_id = %s) votes
 """.format(**{name: connection.ops.quote_name(table) for name, table in tables.items()})
 
 
@@ -339,7 +346,8 @@ def paper_inputs_key(assessment: Assessment) -> str:
     It changes with any close or reopen in the same quarter (peers) or of the same trust
     (its trend and its own results), any change to a trust involved (name, type), the
     agreed position, the cover sheet and the trust's choice of its sections, the trust's
-    people (who the digital lead is, the board's size, a name corrected), the minimum
+    people (who the digital lead is, the board's size, a name corrected), a room vote
+    taken in the meeting (opened or closed), the minimum
     group size and the paper's edition. A closed quarter's answers, targets and action log
     cannot change until it reopens."""
     with connection.cursor() as cursor:
@@ -353,6 +361,7 @@ def paper_inputs_key(assessment: Assessment) -> str:
                 assessment.pk,
                 assessment.trust_id,
                 assessment.trust_id,
+                assessment.pk,
             ],
         )
         stamps = cursor.fetchone()

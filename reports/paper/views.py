@@ -19,6 +19,7 @@ from reports.paper.exports import EXPORTS
 from reports.paper.forms import CoverSheetForm, CoverSheetSectionsForm
 from reports.paper.presenters import board_paper
 from reports.paper.selectors import cover_sheet_sections, cover_sheet_start
+from reports.paper.versions import versioned, versions_of
 from trusts.permissions import Permission, has_permission, requires_on_trust
 
 
@@ -42,7 +43,8 @@ def paper_page(request, assessment: Assessment):
         request,
         "paper/page.html",
         {
-            "paper": board_paper(assessment),
+            "paper": versioned(assessment, board_paper(assessment)),
+            "versions": versions_of(assessment),
             "publication": publication(assessment),
             "cycle_slug": assessment.cycle.slug,
             "can_export": has_permission(

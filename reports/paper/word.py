@@ -58,30 +58,38 @@ TWIPS_PER_EMU = 1 / 635
 
 
 def paper_docx(paper: BoardPaper) -> bytes:
-    document = Document()
-    _set_up(document, paper)
-    # Control characters typed or pasted into the paper's text would make an invalid file.
-    content = html.fragment_fromstring(
-        printable(render_to_string("paper/content.html", {"paper": paper})),
-        create_parent="div",
+    return html_docx(
+        render_to_string("paper/content.html", {"paper": paper}),
+        title=f"{paper.cover.title}, {paper.quarter}: {paper.trust_name}",
+        author=paper.cover.report_from,
+        header=("DRAFT · " if paper.draft else "") + paper.title,
     )
+
+
+def html_docx(content_html: str, *, title: str, author: str, header: str) -> bytes:
+    """A Word file of ``content_html`` (the paper's HTML, or another document's written
+    for the same conversion, such as the minutes extract), with ``title`` and ``author``
+    as its properties and ``header`` at the head of every page."""
+    document = Document()
+    _set_up(document, title=title, author=author, header=header)
+    # Control characters typed or pasted into the paper's text would make an invalid file.
+    content = html.fragment_fromstring(printable(content_html), create_parent="div")
     _blocks(document, list(content))
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
 
 
-def _set_up(document, paper: BoardPaper) -> None:
+def _set_up(document, *, title: str, author: str, header: str) -> None:
     section = document.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = Cm(21), Cm(29.7)
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, Cm(2))
     properties = document.core_properties
-    title = f"{paper.cover.title}, {paper.quarter}: {paper.trust_name}"
     properties.title = shortened(title, CORE_PROPERTY_LIMIT)
     properties.language = "en-GB"
-    properties.author = shortened(paper.cover.report_from, CORE_PROPERTY_LIMIT)
+    properties.author = shortened(author, CORE_PROPERTY_LIMIT)
     # The text size is the document's default, not Normal's: Word lets a paragraph
     # style's size override a table style's, so tables could never be smaller.
     defaults = document.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault"))
@@ -96,7 +104,7 @@ def _set_up(document, paper: BoardPaper) -> None:
     document.styles["Table Grid"].font.size = TABLE_TEXT_SIZE
     for name in ("Header", "Footer"):
         document.styles[name].font.size = MARGIN_TEXT_SIZE
-    _running_header_and_page_numbers(section, paper)
+    _running_header_and_page_numbers(section, header)
 
 
 def _typeface(style, name: str) -> None:
@@ -109,12 +117,12 @@ def _typeface(style, name: str) -> None:
         fonts.set(qn(script), name)
 
 
-def _running_header_and_page_numbers(section, paper: BoardPaper) -> None:
-    """The paper's title and trust at the head of every page (marked DRAFT while the
-    quarter is open), and "Page N of M" at its foot, as in the PDF."""
+def _running_header_and_page_numbers(section, text: str) -> None:
+    """The document's title (the paper's and its trust, marked DRAFT while the quarter is
+    open) at the head of every page, and "Page N of M" at its foot, as in the PDF."""
     header = section.header.paragraphs[0]
     header.style = "Header"
-    header.text = ("DRAFT · " if paper.draft else "") + paper.title
+    header.text = text
     footer = section.footer.paragraphs[0]
     footer.style = "Footer"
     footer.alignment = WD_ALIGN_PARAGRAPH.RIGHT

@@ -1,14 +1,19 @@
 """The digital lead presents a closed quarter in the board meeting with the keyboard only,
 on a boardroom screen (1920 × 1080) and a projector (1280 × 720): from the quarter's page
 to the overview, through every principle to the actions and back, with axe on every page
-and nothing scrolling sideways. The pages, clicks and keys it takes are printed."""
+and nothing scrolling sideways; and runs a meeting in which three members vote from their
+phones (320 px) while the board's decision is recorded. The pages, clicks and keys it
+takes are printed."""
 
 import time
 
 import pytest
+from django.utils import timezone
 
+from assessments.models import AgreedPosition, RoomVote
 from assessments.quarter.actions import assessment_close, assessment_open
 from assessments.results import rules
+from reports.paper.actions import cover_sheet_save
 from tests.browser.conftest import (
     assert_no_page_scrolls_sideways,
     check,
@@ -20,6 +25,8 @@ from tests.browser.conftest import (
 from tests.helpers import answer_everything, set_targets, submitted_board
 from trusts.models import Role
 
+REASON = "Most teams work this way; two services do not yet."
+LEVELS_CHOSEN = ("3: Developing", "3: Developing", "4: Established")
 SCREENS = {"boardroom": (1920, 1080), "projector": (1280, 720)}
 
 
@@ -33,6 +40,16 @@ def screen(browser, live_server, request):
 
 def heading(page) -> str:
     return page.locator("main h1").inner_text().strip()
+
+
+def open_the_meeting(page, lead, trust, cycle) -> float:
+    """Signed in, from the quarter's page to the overview with a key: when it started."""
+    sign_in(page, lead.email)
+    started = time.monotonic()
+    page.goto(f"/trusts/{trust.ods_code}/assessments/{cycle.slug}/")
+    page.locator("a", has_text="Present the results in the board meeting").focus()
+    assert press(page, "Enter") == "The board's results"
+    return started
 
 
 def press(page, key: str) -> str:
@@ -52,11 +69,7 @@ def test_the_digital_lead_presents_the_whole_meeting_with_the_keyboard(screen, q
     answer_everything(assessment, members[0], 2)  # views differ a little
     assessment_close(assessment=assessment, by=lead)
     page = screen
-    sign_in(page, lead.email)
-    started = time.monotonic()
-    page.goto(f"/trusts/{trust.ods_code}/assessments/{cycle.slug}/")
-    page.locator("a", has_text="Present the results in the board meeting").focus()
-    assert press(page, "Enter") == "The board's results"
+    started = open_the_meeting(page, lead, trust, cycle)
     check(page, "meeting-overview")
     seen = [heading(page)]
     for _ in range(9):  # eight principles, then the actions
@@ -96,3 +109,88 @@ def test_a_key_never_leaves_a_decision_typed_and_not_saved(screen, quarter):
     page.keyboard.press("End")
     assert heading(page).startswith("1. ")
     assert page.input_value("#id_decision-rationale") == "Typed in the room, not yet saved"
+
+
+def enter(page, button: str) -> str:
+    """Moves the focus to a button (as Tab would) and presses Enter on it: the next page."""
+    page.locator("button", has_text=button).focus()
+    return press(page, "Enter")
+
+
+def vote_from_a_phone(browser, live_server, member, level: str) -> dict:
+    context, phone = new_tab(browser, live_server, "phone", 320, 640)
+    sign_in(phone, member.email)
+    started = time.monotonic()
+    phone.goto("/vote/")
+    check(phone, "vote")
+    phone.get_by_label(level).check()
+    phone.get_by_role("button", name="Vote").click()
+    phone.wait_for_load_state()
+    assert "Your vote is counted" in phone.inner_text("main")
+    check(phone, "vote-counted")
+    counts = journey_summary(phone, "a member votes from their phone, 320 px", started)
+    assert_no_page_scrolls_sideways(phone, "after voting")
+    context.close()
+    return counts
+
+
+def test_the_lead_runs_a_meeting_with_the_keyboard_while_members_vote_from_phones(
+    screen, quarter, browser, live_server
+):
+    trust, cycle = quarter
+    lead = person(trust, Role.COORDINATOR, "lead@meeting.example", "Lena Lead")
+    assessment = assessment_open(trust=trust, cycle=cycle, by=lead, notify=False)
+    submitted_board(assessment, rules.minimum_group(), score=3)
+    voters = [
+        person(trust, Role.BOARD_MEMBER, f"voter{n}@meeting.example", f"Voter {n}")
+        for n in range(3)
+    ]
+    assessment_close(assessment=assessment, by=lead)
+    cover_sheet_save(
+        assessment=assessment,
+        values={"meeting": "Trust board", "meeting_date": timezone.localdate()},
+        by=lead,
+    )
+    page = screen
+    started = open_the_meeting(page, lead, trust, cycle)
+    assert press(page, "ArrowRight").startswith("1. ")
+    enter(page, "Take a room vote")
+    assert "0 have voted" in page.inner_text("#room-vote-now")
+    check(page, "meeting-vote-open")
+    phones = [
+        vote_from_a_phone(browser, live_server, voter, level)
+        for voter, level in zip(voters, LEVELS_CHOSEN, strict=True)
+    ]
+    # The screen counts by itself (its script looks again every few seconds).
+    page.wait_for_function(
+        "() => document.querySelector('#room-vote-now').innerText.includes('3 have voted')",
+        timeout=15_000,
+    )
+    assert "chose level" not in page.inner_text("main")
+    enter(page, "Close the vote and show the result")
+    shown = page.inner_text("#room-vote-now")
+    assert "Room vote: 3 voted. 2 chose level 3 (developing), 1 chose level 4" in shown
+    check(page, "meeting-vote-shown")
+    # The board's decision, typed and saved with the keyboard.
+    page.focus("#id_decision-level")
+    page.keyboard.type("3")
+    page.keyboard.press("Tab")
+    page.keyboard.type(REASON)
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    assert press(page, "Enter").startswith("1. ")
+    assert AgreedPosition.objects.get(assessment=assessment).level == 3
+    assert "Room vote: 3 voted." in page.inner_text("main")
+    # A vote nobody joins, left open: moving on closes it.
+    page.evaluate("() => document.activeElement.blur()")
+    assert press(page, "ArrowRight").startswith("2. ")
+    enter(page, "Take a room vote")
+    assert press(page, "ArrowRight").startswith("3. ")
+    assert not RoomVote.objects.filter(closed_at__isnull=True).exists()
+    assert press(page, "End") == "Actions"
+    check(page, "meeting-actions")
+    counts = journey_summary(page, f"digital lead runs the meeting, {page.width_name}", started)
+    assert counts["clicks"] == 1  # signing in; the meeting itself, keys alone
+    # Thirteen to move, open and close votes and save; the rest typed: the level and why.
+    assert counts["keys"] == 13 + len(REASON)
+    assert [phone["clicks"] for phone in phones] == [3, 3, 3]  # sign in, a level, Vote

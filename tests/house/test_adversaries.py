@@ -1,10 +1,13 @@
 """Adversaries, one per role, trying to recover one member's answers by differencing.
 
 A scripted quarter runs moment by moment (submissions one at a time, an edit, a close, a
-reopen with a late answer, a member leaving, an erasure, more late answers, a close).
-At every moment each role reads every output it may see. The adversary knows who
-submitted, changed or was erased and when. From each reading it takes what answers can
-move: every figure (a number with decimals, a percentage) and every comment. It then
+reopen with a late answer, a member leaving, an erasure, more late answers, a close),
+with a board meeting after the first close (a room vote of one, a vote with a late
+arrival, a vote turned away after it closed, a second vote on a principle refused, a vote
+beside the published results). At every moment each role reads every output it may see.
+The adversary knows who submitted, changed, voted or was erased and when. From each
+reading it takes what answers and votes can move: every figure (a number with decimals, a
+percentage), every count of a room vote's levels and every comment. It then
 compares every two distinct sets of these from one output: their difference is the work
 of the members whose answers changed between the moments the two first appeared; if
 fewer than MIN_RESPONSES did (or, where seat-group figures are shown, fewer than
@@ -32,11 +35,13 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from assessments.errors import AssessmentError
 from assessments.models import Answer, Response, ResponseStatus
 from assessments.privacy.erasure import person_erase
 from assessments.quarter.actions import assessment_close, assessment_reopen
 from assessments.questionnaire.actions import AnswerInput, answers_save, response_submit
-from principles.models import Question
+from principles.models import Principle, Question
+from reports.meeting.actions import vote_close, vote_open
 from tests.factories import SETUP, MembershipFactory, UserFactory
 from trusts.actions import membership_remove
 from trusts.models import Role, SeatGroup
@@ -183,6 +188,34 @@ def meeting_pages(world, client):
     return "\n".join(page(client, url) for url in urls)
 
 
+@output("minutes extract", ("coordinator",))
+def minutes_page(world, client):
+    return page(client, assessment_url(world, "meeting:minutes"))
+
+
+@output("minutes extract PDF", ("coordinator",), printed=True)
+def minutes_pdf(world, client):
+    return download(client, assessment_url(world, "meeting:minutes-pdf"), pdf_text)
+
+
+@output("minutes extract Word", ("coordinator",))
+def minutes_word(world, client):
+    return download(client, assessment_url(world, "meeting:minutes-docx"), docx_text)
+
+
+@output("room vote, on the screen", ("coordinator",))
+def room_vote_screen(world, client):
+    """The pages of the principles the room votes on, as the screen shows them."""
+    return "\n".join(
+        page(client, assessment_url(world, "meeting:present-principle", n)) for n in (1, 2)
+    )
+
+
+@output("room vote, on a phone", ("board member", "board member who answers"))
+def room_vote_phone(world, client):
+    return page(client, reverse("meeting:vote"))
+
+
 @output("trust page", ("coordinator", "board member", "programme staff"))
 def trust_page(world, client):
     return page(client, trust_url(world, "quarter:trust-detail"))
@@ -270,6 +303,7 @@ def your_data_file(world, client):
 # What answers can move in a reading: figures and comments
 
 FIGURE = re.compile(r"(?<![\d/.:-])\d+\.\d+(?![\d/.:-])|\b\d+%")
+VOTES = re.compile(r"\b(\d+) chose level (\d)\b")  # a room vote's tally, as every output words it
 
 
 HIDDEN = re.compile(r"<head>.*?</head>|<script.*?</script>|<[^>]+>", re.S)
@@ -278,7 +312,11 @@ HIDDEN = re.compile(r"<head>.*?</head>|<script.*?</script>|<[^>]+>", re.S)
 def figures(text: str, secrets: set[str]) -> tuple:
     """The figures and comments a person reads in an output (markup left aside)."""
     visible = HIDDEN.sub(" ", text)
-    return (tuple(FIGURE.findall(visible)), tuple(sorted(s for s in secrets if s in visible)))
+    tallies = tuple(f"{count} at level {level}" for count, level in VOTES.findall(visible))
+    return (
+        tuple(FIGURE.findall(visible)) + tallies,
+        tuple(sorted(s for s in secrets if s in visible)),
+    )
 
 
 # The scripted quarter
@@ -291,7 +329,9 @@ class Snapshot:
     readings: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
-def answer_state(assessment) -> dict[int, tuple[str, str]]:
+def answer_state(assessment, ballots: dict | None = None) -> dict[int, tuple[str, str]]:
+    """Each member's seat group and a digest of what they have put in: their submitted
+    answers and, from ``ballots`` ({member: (group, [(vote, level), ...])}), their votes."""
     rows = Answer.objects.filter(
         response__assessment=assessment, response__status=ResponseStatus.SUBMITTED
     ).values_list(
@@ -307,8 +347,16 @@ def answer_state(assessment) -> dict[int, tuple[str, str]]:
     for member, group, *answer in rows:
         by_member.setdefault(member, []).append(answer)
         groups[member] = group
+    for member, (group, _) in (ballots or {}).items():
+        by_member.setdefault(member, [])
+        groups.setdefault(member, group)
     return {
-        member: (groups[member], hashlib.sha256(repr(sorted(answers)).encode()).hexdigest())
+        member: (
+            groups[member],
+            hashlib.sha256(
+                repr((sorted(answers), (ballots or {}).get(member, ("", []))[1])).encode()
+            ).hexdigest(),
+        )
         for member, answers in by_member.items()
     }
 
@@ -372,8 +420,10 @@ def run_quarter(world: World, coordinator) -> tuple[list[Snapshot], list]:
     answering.session_email = a.email
     world.clients["board member who answers"] = answering
 
+    ballots: dict[int, tuple[str, list]] = {}  # member -> (seat group, [(vote, level)])
+
     def moment(name: str) -> None:
-        snapshot = Snapshot(name, answer_state(assessment))
+        snapshot = Snapshot(name, answer_state(assessment, ballots))
         for out in OUTPUTS:
             for role in out.roles:
                 snapshot.readings[(out.name, role)] = out.read(world, world.clients[role])
@@ -397,6 +447,7 @@ def run_quarter(world: World, coordinator) -> tuple[list[Snapshot], list]:
         moment("a submitted member changed an answer")
         assessment_close(assessment=assessment, by=coordinator)
         moment("closed: first release, with both groups")
+        meeting(world, coordinator, members, ballots, moment)
         assessment_reopen(assessment=assessment, reason="A late answer", by=coordinator)
         moment("reopened")
         answer_all(assessment, g, 4)
@@ -417,6 +468,47 @@ def run_quarter(world: World, coordinator) -> tuple[list[Snapshot], list]:
         assessment_close(assessment=assessment, by=coordinator)
         moment("closed with three changes (two executive): second release, no groups")
     return snapshots, members
+
+
+def meeting(world: World, coordinator, members, ballots, moment) -> None:
+    """The board meeting after the first close: room votes taken from members' phones."""
+    assessment = world.assessment
+    a, b, _, _, d, e, f, _ = members
+    first, second = Principle.objects.filter(
+        framework_id=assessment.cycle.framework_id, number__in=(1, 2)
+    ).order_by("number")
+
+    def ballot(member, vote, level: int) -> None:
+        voter = Client()
+        voter.force_login(member)
+        voter.post(reverse("meeting:vote"), {"vote": vote.pk, "level": level})
+        seat = member.memberships.get().seat_group
+        ballots.setdefault(member.pk, (seat, []))[1].append((vote.pk, level))
+
+    vote = vote_open(assessment=assessment, principle=first, by=coordinator)
+    moment("a room vote opened")
+    ballot(a, vote, 2)
+    moment("one member voted")
+    vote_close(vote=vote, by=coordinator)
+    moment("a vote of one closed")
+    vote = vote_open(assessment=assessment, principle=first, by=coordinator)
+    for member, level in ((b, 3), (d, 3), (e, 4)):
+        ballot(member, vote, level)
+    moment("the minimum voted, the vote still open")
+    ballot(f, vote, 5)
+    moment("a late arrival voted")
+    vote_close(vote=vote, by=coordinator)
+    moment("the vote closed, and how the room chose shown")
+    ballot(a, vote, 1)  # after the close: turned away, counted nowhere
+    ballots[a.pk][1].pop()
+    moment("a later arrival turned away")
+    with pytest.raises(AssessmentError, match="already"):  # two votes to difference: refused
+        vote_open(assessment=assessment, principle=first, by=coordinator)
+    vote = vote_open(assessment=assessment, principle=second, by=coordinator)
+    for member, level in ((a, 1), (b, 2), (d, 2)):
+        ballot(member, vote, level)
+    vote_close(vote=vote, by=coordinator)
+    moment("a vote shown beside the published results")
 
 
 def changed(before: dict, after: dict, group: str | None = None) -> int:
@@ -516,6 +608,15 @@ def test_no_role_recovers_one_members_answers_by_comparing_outputs(world, coordi
     meeting = [s.readings[("meeting, presented", "coordinator")] for s in snapshots]
     assert "once the questionnaire has closed" in meeting[0]
     assert "out of 5" in meeting[-1]
+    # The room votes were read: counted while open, shown once closed with enough voters.
+    voting = {s.moment: s.readings[("room vote, on the screen", "coordinator")] for s in snapshots}
+    assert "1 has voted" in voting["one member voted"]
+    assert "fewer than 3, so how they chose is not shown" in voting["a vote of one closed"]
+    assert "4 have voted" in voting["a late arrival voted"]
+    shown = voting["the vote closed, and how the room chose shown"]
+    assert "2 chose level 3 (developing), 1 chose level 4 (established)" in shown
+    phones = [s.readings[("room vote, on a phone", "board member")] for s in snapshots]
+    assert any("Which level is the trust at?" in reading for reading in phones)
     # A member's mirror showed the board's figures once closed, beside their own answers.
     mirror = [
         s.readings[("your answers beside the board's", "board member who answers")]
@@ -551,3 +652,22 @@ def test_the_adversary_sees_a_difference_in_comments_that_is_few_members_words(l
     found = attack_by_differencing(out, "reader", snapshots, secrets)
     assert bool(found) is caught
     assert all("comments" in finding for finding in found)
+
+
+@pytest.mark.parametrize(
+    ("later", "voters", "caught"),
+    [
+        ("2 chose level 3, 2 chose level 4", 1, True),  # shown live: a late arrival's level
+        ("2 chose level 3, 2 chose level 4", 4, False),  # a new vote of four
+        ("2 chose level 3, 1 chose level 4. 4 have voted", 1, False),  # only the count moved
+    ],
+)
+def test_the_adversary_sees_a_room_vote_tally_that_moves_with_few_votes(later, voters, caught):
+    out = Output("a screen", ("reader",), lambda world, client: "", "figures")
+    before = dict.fromkeys(range(3), ("executive", "voted"))
+    after = before | dict.fromkeys(range(3, 3 + voters), ("executive", "voted again"))
+    snapshots = [
+        Snapshot("before", before, {("a screen", "reader"): "2 chose level 3, 1 chose level 4"}),
+        Snapshot("after", after, {("a screen", "reader"): later}),
+    ]
+    assert bool(attack_by_differencing(out, "reader", snapshots, set())) is caught

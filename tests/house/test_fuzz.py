@@ -218,6 +218,24 @@ def test_meeting_forms(signed_in, coordinator, closed_assessment, level, why, di
 
 
 @FUZZ
+@given(vote=nasty_text, level=nasty_text, form=nasty_text)
+def test_room_vote_forms(
+    signed_in, board_member, coordinator, closed_assessment, vote, level, form
+):
+    from principles.models import Principle
+    from reports.meeting.actions import vote_open
+
+    a = closed_assessment
+    principle = Principle.objects.get(framework_id=a.cycle.framework_id, number=1)
+    opened = vote_open(assessment=a, principle=principle, by=coordinator)
+    phone = signed_in(board_member)
+    for sent in ({"vote": vote, "level": level}, {"vote": str(opened.pk), "level": level}):
+        refused_without_change(phone, reverse("meeting:vote"), sent)
+    screen = reverse("meeting:present-principle", args=[a.trust.ods_code, a.cycle.slug, 1])
+    refused_without_change(signed_in(coordinator), screen, {"form": form})
+
+
+@FUZZ
 @given(level=nasty_text, comment=nasty_text)
 def test_questionnaire_page(signed_in, board_member, assessment, level, comment):
     data = page_data(assessment, 1)

@@ -142,6 +142,7 @@ WRITTEN_BY_CODE = {
     "assessments.OverallResult.score": "an exact number as text",
     "reports.FrozenPaper.fingerprint": "a SHA-256",
     "reports.FrozenPaper.inputs_key": "a SHA-256",
+    "reports.PaperVersion.fingerprint": "a SHA-256",
     "reports.BulkExportItem.error": "an exception's message",
 }
 
@@ -409,6 +410,8 @@ def build_quarter() -> Quarter:
         "decision-dissent": value_of("assessments.AgreedPosition.dissent", 1),
     }
     post(lead, url_of(closed, "meeting:present-principle", 1), decision, what="the decision")
+    vote = {"form": "vote-open"}  # and a room vote open on the next, for members' phones
+    post(lead, url_of(closed, "meeting:present-principle", 2), vote, what="a room vote")
 
     # This quarter: opened, closed too soon and reopened, half answered, reminders sent.
     sending("opening", lead, reverse("quarter:assessment-open", args=[trust.ods_code, this.slug]))
@@ -698,6 +701,7 @@ PAPER = (
     "principles.LevelDescriptor.descriptor",
     "assessments.Answer.comment",
     "assessments.AgreedPosition.rationale",
+    "assessments.AgreedPosition.dissent",
     "assessments.BoardAction.title",
     "assessments.BoardAction.owner",
     "assessments.BoardAction.notes",
@@ -712,6 +716,30 @@ PAPER = (
         f"reports.CoverSheet.{name}"
         for name in COVER_SHEET_TYPED[COVER_SHEET_TYPED.index("approved_by") :]
     ),
+)
+# The meeting's pages on the boardroom screen: the paper's results and what is recorded.
+MEETING = (
+    TRUST_NAME,
+    "assessments.AgreedPosition.rationale",
+    "assessments.AgreedPosition.dissent",
+    "principles.Principle.title",
+    "principles.Question.text",
+    "principles.LevelDescriptor.descriptor",
+    "assessments.Answer.comment",
+    "assessments.BoardAction.title",
+    "assessments.BoardAction.owner",
+    "assessments.BoardAction.notes",
+)
+# The minutes extract: the meeting, each principle's decision, room vote and dissent
+# minuted, and the actions with their owners (attendance is counts).
+MINUTES = (
+    TRUST_NAME,
+    "reports.CoverSheet.meeting",
+    "principles.Principle.title",
+    "assessments.AgreedPosition.rationale",
+    "assessments.AgreedPosition.dissent",
+    "assessments.BoardAction.title",
+    "assessments.BoardAction.owner",
 )
 PRINCIPLE_ROWS = (TRUST_NAME, "trusts.Trust.ods_code", "principles.Principle.title")
 QUESTION_ROWS = (
@@ -734,20 +762,14 @@ SHOWS: dict[str, Shows] = {
     "principles Excel": Shows(PRINCIPLE_ROWS, words_of_text),
     "questions CSV": Shows(QUESTION_ROWS, words_of_csv),
     "questions Excel": Shows(QUESTION_ROWS, words_of_text),
-    "meeting, presented": Shows(
-        (
-            TRUST_NAME,
-            "assessments.AgreedPosition.rationale",
-            "assessments.AgreedPosition.dissent",
-            "principles.Principle.title",
-            "principles.Question.text",
-            "principles.LevelDescriptor.descriptor",
-            "assessments.Answer.comment",
-            "assessments.BoardAction.title",
-            "assessments.BoardAction.owner",
-            "assessments.BoardAction.notes",
-        )
+    "meeting, presented": Shows(MEETING),
+    "room vote, on the screen": Shows(  # principles' pages: action notes are on the last
+        tuple(field for field in MEETING if field != "assessments.BoardAction.notes")
     ),
+    "room vote, on a phone": Shows((TRUST_NAME, "principles.Principle.title")),
+    "minutes extract": Shows(MINUTES),
+    "minutes extract PDF": Shows(MINUTES, words_of_text),
+    "minutes extract Word": Shows(MINUTES, words_of_text),
     "your answers beside the board's": Shows(
         (TRUST_NAME, "principles.Principle.title", "principles.Question.text")
     ),

@@ -23,7 +23,8 @@ from assessments.quarter.actions import assessment_close, assessment_open, asses
 from assessments.quarter.decisions import ActionInput, board_action_save
 from assessments.questionnaire.actions import AnswerInput, answers_save, response_submit
 from core.models import AuditEvent
-from principles.models import Question
+from principles.models import Principle, Question
+from reports.meeting.actions import vote_cast, vote_open
 from reports.models import BulkExport, CoverSheet
 from reports.national.bulk import bulk_export_start
 from reports.paper.actions import cover_sheet_save, paper_file
@@ -199,6 +200,9 @@ def test_an_erased_member_leaves_nothing_individual_in_any_store(
         action_flag=CHANGE,
         change_message=f"Changed {email}",
     )
+    # A room vote still open in the meeting counts them among those who voted.
+    vote = vote_open(assessment=closed, principle=Principle.objects.get(number=1), by=coordinator)
+    vote_cast(vote=vote, level=2, by=person)
     signed_in = Client()
     signed_in.force_login(person)
     response_ids = set(Response.objects.filter(respondent=person).values_list("pk", flat=True))

@@ -17,7 +17,8 @@ from assessments.privacy.subject_access import ABOUT, subject_access_file
 from assessments.quarter.actions import assessment_close, assessment_open, board_remind
 from assessments.questionnaire.actions import AnswerInput, answers_save, response_submit
 from core.models import AuditEvent, Email
-from principles.models import Question
+from principles.models import Principle, Question
+from reports.meeting.actions import vote_cast, vote_open
 from tests.factories import (
     AccessAttemptFactory,
     AccessFailureLogFactory,
@@ -77,6 +78,9 @@ def held(board_member, olive, coordinator, trust, other_trust, framework, settin
     for person, score in ((board_member, 2), (olive, 5)):
         everything_answered(earlier, person, score, "Q2")
     assessment_close(assessment=earlier, by=coordinator)
+    principle = Principle.objects.get(framework=framework, number=1)
+    vote = vote_open(assessment=earlier, principle=principle, by=coordinator)
+    vote_cast(vote=vote, level=4, by=board_member)  # in the meeting, still open
     now = assessment_open(trust=trust, cycle=quarter_of_year(framework, 2026, 3), by=coordinator)
     first, second = Question.objects.filter(framework=framework).order_by(
         "principle__number", "order"
@@ -188,6 +192,12 @@ def test_the_file_holds_every_answer_and_comment_of_the_person_in_every_quarter(
     assert now["as_published"] == []
     (reminder,) = data["reminders"]
     assert reminder["quarter"] == "2026/27 Q3"
+    (vote,) = data["room_votes"]  # that they voted, never what they chose
+    assert vote == {
+        "trust": "Testshire Hospitals NHS Trust",
+        "quarter": "2026/27 Q2",
+        "principle": f"1. {Principle.objects.get(number=1).title}",
+    }
 
 
 def test_the_file_holds_invitations_emails_audit_entries_kept_input_keys_and_lockouts(client, held):
@@ -295,7 +305,7 @@ def test_the_file_is_made_in_the_same_number_of_queries_however_much_is_held(
         person = board_member
     else:
         person = request.getfixturevalue("held")
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         data = subject_access_file(person)
     assert data["responses"]
 

@@ -180,7 +180,7 @@ def test_the_meeting_is_dated_once_and_read_by_the_positions_page_and_every_form
     paper = client.get(url(discussed, "paper:paper")).content.decode()
     pdf_text, word_text = pdf_and_word_text(discussed, coordinator)
     for text in (paper, pdf_text, word_text):
-        assert "After discussing these results on 26 November 2026" in text
+        assert "Position agreed at the meeting on 26 November 2026" in text
         assert "Date of meeting" in text
         assert "26 November 2026" in text
     # Moved on the cover sheet, it moves everywhere.

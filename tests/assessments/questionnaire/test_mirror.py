@@ -75,7 +75,7 @@ def test_a_member_who_had_not_submitted_is_told_the_scores_do_not_include_them(
     answer_everything(assessment, board_member, 1, submit=False)
     assessment_close(assessment=assessment, by=coordinator)
     content = mirror_of(signed_in(board_member), assessment)
-    assert "the board's scores do not include them" in content
+    assert "so the board&#x27;s scores do not include them" in content
     assert {(yours, board) for _, yours, board in cells(content)} == {("1 – Not started", "4.0")}
 
 
@@ -119,7 +119,7 @@ def test_submitted_after_the_results_and_held_back_it_still_says_they_are_not_in
     answer_everything(assessment, board_member, 5)
     assessment_close(assessment=assessment, by=coordinator)
     content = mirror_of(signed_in(board_member), assessment)
-    assert "the board's scores do not include them" in content
+    assert "so the board&#x27;s scores do not include them" in content
     assert {(yours, board) for _, yours, board in cells(content)} == {("5 – Leading", "2.0")}
 
 

@@ -19,9 +19,8 @@ from trusts.models import Role
 
 # A principle's page, whatever the action log holds: session, user, memberships, trust and
 # assessment (5); its recorded position, the meeting date and the release a decision needs
-# (3); the paper's inputs, read in a fixed number of queries, and the actions added since
-# the close (8); any room vote left open on another page (to close it) and the principle's
-# room vote (2).
+# (3); the paper's inputs, read in a fixed number of queries with its closed room votes,
+# and the actions added since the close (9); the principle's room vote, open or not (1).
 QUERIES = 18
 
 

@@ -4,6 +4,8 @@ minimum group; nothing anywhere says who chose what; a principle's shown vote is
 again; moving on closes it; only the board's members vote, and only the digital lead opens
 and closes it."""
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -31,6 +33,12 @@ def phone(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+def next_link(response) -> str:
+    return re.search(r'href="([^"]+)" rel="next"', response.content.decode())[1].replace(
+        "&amp;", "&"
+    )
 
 
 def cast(client, vote, level):
@@ -120,7 +128,9 @@ def test_moving_on_closes_the_vote_and_a_late_arrival_is_not_counted(closed, mem
         cast(phone(member), vote, 2)
     late = phone(members[3])
     assert "Which level is the trust at?" in text(late.get(VOTE))  # they open the page...
-    screen.get(page_url(closed, 3))  # ...the meeting moves on...
+    assert "2 have voted" not in text(screen.get(page_url(closed, 3)))  # a look elsewhere...
+    assert RoomVote.objects.get().is_open  # ...changes nothing, but following Next...
+    screen.get(next_link(screen.get(page_url(closed))))  # ...moves the meeting on...
     refused = text(cast(late, vote, 5))  # ...and they send it
     assert "This vote has closed: the meeting has moved on: your choice was not counted." in (
         refused
