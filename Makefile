@@ -100,7 +100,8 @@ SCREENSHOT_PAGES := sign-in-with-errors board-member-home questionnaire-principl
 	board-members-phone questionnaire-principle-1-phone board-paper-phone \
 	assessment-completion-phone national-comparison-filtered-phone programme-trust-phone \
 	assessment-closed trust-page-closed national-comparison meeting-overview-boardroom \
-	meeting-page-2-boardroom meeting-vote-shown-boardroom vote-phone
+	meeting-page-2-boardroom meeting-vote-shown-boardroom vote-phone \
+	minutes-extract-with-attendance-boardroom
 
 check: setup
 	$(VENV)/bin/ruff check .

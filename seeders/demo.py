@@ -4,6 +4,7 @@ through actions, and safe to run again."""
 
 import datetime
 import random
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -30,6 +31,7 @@ from core.audit import SystemActor
 from principles.actions import framework_load
 from principles.loader import read_framework, shipped_framework_files
 from principles.models import Framework, Principle
+from reports.meeting.actions import attendance_record, vote_cast, vote_close, vote_open
 from reports.paper.actions import cover_sheet_save
 from trusts.actions import membership_add, trust_add, user_create
 from trusts.models import DataOrigin, Region, Role, SeatGroup, Trust, TrustType, User
@@ -132,7 +134,7 @@ def seed_demo(*, today=None) -> list[DemoLogin]:
         maturity = {number: rng.uniform(1.8, 3.4) for number in range(1, 9)}
         # Last quarter: everyone answered, the quarter closed, the board discussed it.
         _run_quarter(trust, previous, coordinator, people, maturity, rng, close=True)
-        _board_decisions(trust, previous, coordinator)
+        _board_decisions(trust, previous, coordinator, members)
         # This quarter: most have answered; the printed board member and the digital lead
         # have not, so that someone trying the demo can answer as either.
         improved = {number: level + 0.3 for number, level in maturity.items()}
@@ -307,14 +309,30 @@ DEMO_ACTIONS = (
 )
 
 
-def _board_decisions(trust, cycle, coordinator) -> None:
-    """After the closed quarter's board meeting (the one on its cover sheet): an agreed
-    position and an action log."""
+def _board_decisions(trust, cycle, coordinator, members) -> None:
+    """After the closed quarter's board meeting (the one on its cover sheet): who attended,
+    a room vote, an agreed position (with dissent minuted on one principle) and an action
+    log."""
     assessment = Assessment.objects.get(trust=trust, cycle=cycle)
     if assessment.positions.exists():
         return  # already seeded
     principles = {p.number: p for p in cycle.framework.principles.all()}
     results = {r.principle.number: r.score for r in assessment.results.select_related("principle")}
+    seats = Counter(
+        trust.memberships.filter(role=Role.BOARD_MEMBER).values_list("seat_group", flat=True)
+    )
+    attendance_record(
+        assessment=assessment,
+        executives=seats[SeatGroup.EXECUTIVE],
+        non_executives=max(seats[SeatGroup.NON_EXECUTIVE] - 1, 0),  # one sent apologies
+        in_attendance=2,  # the company secretary and the digital lead
+        by=coordinator,
+    )
+    vote = vote_open(assessment=assessment, principle=principles[2], by=coordinator)
+    around = round(results[2] or 2)
+    for place, member in enumerate(members):
+        vote_cast(vote=vote, level=max(1, min(5, around + (place % 3) - 1)), by=member)
+    vote_close(vote=vote, by=coordinator)
     positions = {}
     for number in (2, 5, 6):
         agreed = Decimal(round((results[number] or 2) * 2) / 2)
@@ -322,6 +340,10 @@ def _board_decisions(trust, cycle, coordinator) -> None:
             level=max(Decimal("1.0"), min(agreed, Decimal("5.0"))).quantize(Decimal("0.1")),
             rationale="The board agreed the members' view after discussing the evidence "
             "the digital lead presented.",
+            dissent="One member thought the level too generous while two services still "
+            "have no user research."
+            if number == 2
+            else "",
         )
     positions_record(assessment=assessment, positions=positions, by=coordinator)
     for number, title, owner, days, status, rag in DEMO_ACTIONS:

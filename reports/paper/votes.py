@@ -31,6 +31,8 @@ class VoteResult:
         """One sentence, the same on the screen, in the paper's pages and in the minutes."""
         if self.open:
             return f"Room vote open: {self.count_words}."
+        if not self.voted:
+            return "Room vote: nobody voted."
         if not self.shown:
             return (
                 f"Room vote: {self.voted} voted, fewer than {self.minimum}, so how they chose "

@@ -52,6 +52,12 @@ def open_the_meeting(page, lead, trust, cycle) -> float:
     return started
 
 
+def follow(page, link: str) -> str:
+    """Moves the focus to a link (as Tab would) and follows it with Enter: its heading."""
+    page.locator("a", has_text=link).first.focus()
+    return press(page, "Enter")
+
+
 def press(page, key: str) -> str:
     """Presses the key that moves to another page, and waits for it: its heading."""
     with page.expect_navigation():
@@ -189,8 +195,23 @@ def test_the_lead_runs_a_meeting_with_the_keyboard_while_members_vote_from_phone
     assert not RoomVote.objects.filter(closed_at__isnull=True).exists()
     assert press(page, "End") == "Actions"
     check(page, "meeting-actions")
+    # After the meeting: who attended, and the extract for the company secretary.
+    follow(page, "Record who attended and make the extract from the minutes")
+    check(page, "minutes-extract")
+    assert follow(page, "Record who attended") == "Who attended the board meeting"
+    check(page, "minutes-attendance")
+    for field, count in (("#id_executives", "1"), ("#id_non_executives", "2")):
+        page.focus(field)
+        page.keyboard.type(count)
+    page.keyboard.press("Tab")
+    page.keyboard.type("1")
+    press(page, "Enter")
+    attendance = page.inner_text("main")
+    assert "Room vote: 3 voted. 2 chose level 3 (developing)" in attendance
+    check(page, "minutes-extract-with-attendance")
     counts = journey_summary(page, f"digital lead runs the meeting, {page.width_name}", started)
     assert counts["clicks"] == 1  # signing in; the meeting itself, keys alone
-    # Thirteen to move, open and close votes and save; the rest typed: the level and why.
-    assert counts["keys"] == 13 + len(REASON)
+    # Seventeen to move, open and close votes, save, reach the minutes and record who was
+    # there; the rest typed: the level, why, and three counts of who attended.
+    assert counts["keys"] == 17 + len(REASON) + 3
     assert [phone["clicks"] for phone in phones] == [3, 3, 3]  # sign in, a level, Vote

@@ -45,3 +45,15 @@ def test_seed_demo_command_prints_sign_ins(db, capsys):
     out = capsys.readouterr().out
     assert "programme@quarterdeck.example" in out
     assert DEMO_PASSWORD in out
+
+
+def test_seed_demo_last_quarters_meeting_has_its_minutes(db, settings):
+    settings.MIN_RESPONSES = 3
+    seed_demo()
+    for trust in Trust.objects.filter(ods_code__in=[demo.ods_code for demo in DEMO_TRUSTS]):
+        closed = trust.assessments.get(closed_at__isnull=False)
+        vote = closed.room_votes.get()
+        assert vote.shown
+        assert sum(vote.counts.values()) == vote.voted >= 3
+        assert closed.attendance.executives > 0
+        assert closed.positions.exclude(dissent="").count() == 1

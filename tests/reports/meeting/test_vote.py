@@ -16,6 +16,7 @@ from assessments.quarter.actions import assessment_close
 from core.models import AuditEvent
 from principles.models import Principle
 from reports.meeting.actions import vote_cast, vote_close, vote_open
+from reports.paper.votes import room_votes_of
 from tests.factories import MembershipFactory
 from tests.helpers import new_board_member, submitted_board
 from tests.pages import forbidden, text, to_sign_in
@@ -210,3 +211,9 @@ def test_the_phone_page_reads_a_fixed_number_of_queries(
     # session, user, memberships; the open votes; whether this member has voted
     with django_assert_num_queries(5):
         member.get(VOTE)
+
+
+def test_a_vote_nobody_joined_says_so(closed, coordinator):
+    vote = vote_open(assessment=closed, principle=principle(closed), by=coordinator)
+    vote_close(vote=vote, by=coordinator)
+    assert room_votes_of(closed)[2].words == "Room vote: nobody voted."
