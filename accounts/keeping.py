@@ -12,20 +12,19 @@ the key.
 Form views read their data through ``typed(request)`` instead of ``request.POST or None``.
 """
 
-import base64
 import hashlib
 import json
 import secrets
 
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from cryptography.fernet import InvalidToken, MultiFernet
 from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.http import QueryDict
-from django.utils.crypto import salted_hmac
 
 from accounts.models import BrowserKey, KeptInput
 from core.kept import is_secret_field
+from core.sealing import sealer
 
 # The pages with input kept for the signed-in person, noted at sign-in so that a form
 # page asks the database only when there is something to show back.
@@ -38,20 +37,7 @@ KEPT_MESSAGE = (
 
 
 def _fernet() -> MultiFernet:
-    """Seals with the secret key; opens with it or any earlier key still accepted."""
-    keys = [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
-    return MultiFernet(
-        [
-            Fernet(
-                base64.urlsafe_b64encode(
-                    salted_hmac(
-                        "quarterdeck.kept-input", "key", secret=key, algorithm="sha256"
-                    ).digest()
-                )
-            )
-            for key in keys
-        ]
-    )
+    return sealer("quarterdeck.kept-input")
 
 
 def _digest(key: str) -> str:

@@ -15,6 +15,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from accounts import keeping, two_factor
+from core.kept import LOOKING_AGAIN
 
 LAST_SEEN = "quarterdeck.last_seen"
 # The idle clock is written back at most once a minute, not on every request.
@@ -91,6 +92,8 @@ class IdleTimeout:
         seen = request.session.get(LAST_SEEN)
         if seen is not None and now - seen > settings.SESSION_IDLE_MINUTES * 60:
             return self.sign_out(request, view)
+        if request.headers.get(LOOKING_AGAIN):  # the page's script, not the person
+            return None
         if seen is None or now - seen >= REFRESH_SECONDS or getattr(view, "session_probe", False):
             request.session[LAST_SEEN] = now
         return None
@@ -101,7 +104,11 @@ class IdleTimeout:
             logout(request)
             return HttpResponse(status=401)
         minutes = settings.SESSION_IDLE_MINUTES
-        kept = request.method == "POST" and not getattr(view, "before_second_factor", False)
+        kept = (
+            request.method == "POST"
+            and not getattr(view, "before_second_factor", False)
+            and not getattr(view, "never_kept", False)
+        )
         if kept:
             keeping.keep(user_id=request.user.pk, path=request.path, post=request.POST)
         logout(request)
@@ -114,6 +121,8 @@ class IdleTimeout:
         """A form sent to a signed-in page by a browser with no session: kept for the
         person whose key the browser holds, if any."""
         if request.method != "POST" or not needs_sign_in(view):
+            return None
+        if getattr(view, "never_kept", False):
             return None
         person = keeping.browser_person(request)
         if person is None:

@@ -345,8 +345,10 @@ class RoomVote(models.Model):
     keeps the count, and how many chose each level only when at least the minimum group
     voted (then it is ``shown``, and no later vote on the principle is taken: two
     distributions a vote apart would tell the room how the later voter chose). Nothing
-    links a level to a voter: ``counts`` is a tally, and who voted (RoomVoter, to stop a
-    second vote) is forgotten at close."""
+    links a level to a voter: while the vote is open its tally is sealed with the secret
+    key (``sealed_tally``), so that someone reading the database as ballots arrive cannot
+    match each new voter to the level that moved; ``counts`` is written only at close, and
+    who voted (RoomVoter, to stop a second vote) is forgotten then."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="room_votes")
     principle = models.ForeignKey(Principle, on_delete=models.PROTECT, related_name="+")
@@ -354,6 +356,7 @@ class RoomVote(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     voted = models.PositiveSmallIntegerField(default=0)
     counts = models.JSONField(default=dict, blank=True)  # {"3": 4}: level -> ballots
+    sealed_tally = models.TextField(blank=True, default="")  # the counts, sealed, while open
     shown = models.BooleanField(default=False)
 
     class Meta:

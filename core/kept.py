@@ -24,6 +24,19 @@ def is_secret_field(name: str) -> bool:
     return bool(_SECRET.search(name))
 
 
+def never_kept(view):
+    """Declares a form view whose input is never kept when the session has ended (a room
+    vote's ballot: kept, it would be a member's choice stored against their name). The
+    person signs in again and chooses again."""
+    view.never_kept = True
+    return view
+
+
+# A request the page's script makes by itself to look again (a count, a vote to come),
+# not a person doing something: it does not keep an idle session alive.
+LOOKING_AGAIN = "X-Quarterdeck-Looking-Again"
+
+
 def typed(request) -> QueryDict | None:
     """What was posted now, else what this person sent to this page after their session
     ended (once, with a note), else None."""

@@ -372,6 +372,7 @@ def room_vote(lead, member, page: str, tally) -> None:
     _, screen = lead.visit("present-principle", page)
     if b"Room vote: 1 voted" not in screen:
         tally.errors.append(f"GET {page}: the closed room vote is not on the screen")
+    lead.visit("stop", page.split("principles/")[0] + "stop/", expect=(302,))  # stop presenting
 
 
 def route_names() -> set[str]:
@@ -586,6 +587,7 @@ def journey(deployment: Deployment, tally: Tally) -> None:
         # An open quarter has no published results to export yet (decision 0015).
         exports(lead.on(b), assessment, expect=(409,) if cycle == now else (200,))
     lead.visit("assessment-reopen", f"/trusts/ZZA/assessments/{before}/reopen/")
+    member.sign_in("martin.oduya@wessexvale.example")  # back in the room, on their phone
     room_vote(lead, member, f"/trusts/ZZA/assessments/{before}/present/principles/1/", tally)
     # The trust chooses its cover sheet's own sections once; every quarter's sheet has them.
     lead.visit(

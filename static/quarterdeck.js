@@ -84,7 +84,10 @@ if (warning && typeof warning.showModal === 'function') timeoutWarning(warning)
 function refreshing (part) {
   const seconds = Number(part.dataset.qdRefresh)
   setTimeout(async () => {
-    const response = await fetch(window.location.href, { headers: { Accept: 'text/html' } })
+    const response = await fetch(window.location.href, {
+      // Looking again by itself: not the person's doing, so it keeps no idle session alive.
+      headers: { Accept: 'text/html', 'X-Quarterdeck-Looking-Again': '1' }
+    })
     if (!response.ok) return
     const fresh = new DOMParser()
       .parseFromString(await response.text(), 'text/html')

@@ -2,20 +2,40 @@
 vote, opened by the digital lead on a principle's page, cast from members' phones, closed
 when the result is shown or the meeting moves on; and who attended, as counts by role.
 
-Nothing here keeps who chose what. A ballot adds one to its level's tally; who has voted is
-kept only while the vote is open (so nobody votes twice) and forgotten at close. A vote
-closed with fewer than the minimum group forgets its tally too: only how many voted stays.
+Nothing here keeps who chose what. A ballot adds one to its level's tally, sealed with the
+secret key until the vote closes, so that reading the database as ballots arrive shows no
+level moving; who has voted is kept only while the vote is open (so nobody votes twice)
+and forgotten at close. A vote closed with fewer than the minimum group forgets its tally
+too: only how many voted stays. Someone holding both the database's history and the
+secret key could still match ballots to voters by their order: the key is the service's.
 """
+
+import json
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from assessments.errors import AssessmentError
 from assessments.models import Assessment, MeetingAttendance, RoomVote, RoomVoter
-from assessments.results.rules import minimum_group
-from core.audit import audit
+from assessments.results.rules import figures_shown
+from core.audit import SystemActor, audit
+from core.sealing import sealer
 from principles.models import LEVELS, Principle
 from reports.meeting.minutes import attendance_problems, board_seats
+from reports.meeting.selectors import stale_before
+
+EXPIRY = SystemActor("the room vote's time limit")
+TALLY = "quarterdeck.room-vote-tally"  # the purpose its seal's key is made for
+
+
+def _tally(vote: RoomVote) -> dict[str, int]:
+    if not vote.sealed_tally:
+        return {}
+    return json.loads(sealer(TALLY).decrypt(vote.sealed_tally.encode()))
+
+
+def _sealed(tally: dict[str, int]) -> str:
+    return sealer(TALLY).encrypt(json.dumps(tally, sort_keys=True).encode()).decode()
 
 
 @transaction.atomic
@@ -24,7 +44,7 @@ def vote_open(*, assessment: Assessment, principle: Principle, by) -> RoomVote:
     has moved on). Refused once the room's vote on this principle has been shown: a second
     distribution beside the first would tell the room how anyone who joined in between
     chose."""
-    Assessment.objects.select_for_update().filter(pk=assessment.pk).first()
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if not assessment.is_closed:
         raise AssessmentError("A room vote is taken on a closed quarter's results.")
     if assessment.room_votes.filter(principle=principle, shown=True).exists():
@@ -50,10 +70,10 @@ def vote_open(*, assessment: Assessment, principle: Principle, by) -> RoomVote:
 
 @transaction.atomic
 def vote_cast(*, vote: RoomVote, level: int, by) -> RoomVote:
-    """One member's ballot: their level joins the tally and they are marked as having
-    voted, with nothing between the two. Not audited: the trail would list who voted."""
-    vote = RoomVote.objects.select_for_update().get(pk=vote.pk)
-    if not vote.is_open:
+    """One member's ballot: their level joins the sealed tally and they are marked as
+    having voted. Not audited: the trail would list who voted."""
+    vote = RoomVote.objects.select_for_update().select_related("assessment").get(pk=vote.pk)
+    if not vote.is_open or not vote.assessment.is_closed or _expired(vote):
         raise AssessmentError("This vote has closed: the meeting has moved on.")
     if level not in LEVELS:
         raise AssessmentError(f"Choose a level from {LEVELS[0]} to {LEVELS[-1]}.")
@@ -62,25 +82,25 @@ def vote_cast(*, vote: RoomVote, level: int, by) -> RoomVote:
             RoomVoter.objects.create(vote=vote, user=by)
     except IntegrityError:
         raise AssessmentError("You have voted in this vote already.") from None
-    counts = dict(vote.counts)
-    counts[str(level)] = counts.get(str(level), 0) + 1
-    RoomVote.objects.filter(pk=vote.pk).update(counts=counts, voted=vote.voted + 1)
-    vote.counts, vote.voted = counts, vote.voted + 1
+    tally = _tally(vote)
+    tally[str(level)] = tally.get(str(level), 0) + 1
+    vote.sealed_tally, vote.voted = _sealed(tally), vote.voted + 1
+    vote.save(update_fields=["sealed_tally", "voted"])
     return vote
 
 
 @transaction.atomic
 def vote_close(*, vote: RoomVote, by) -> RoomVote:
-    """Closes the vote: its tally is shown if at least the minimum group voted and
-    forgotten otherwise; who voted is forgotten either way."""
+    """Closes the vote: its tally is opened and kept if at least the minimum group voted,
+    and forgotten otherwise; who voted is forgotten either way."""
     vote = RoomVote.objects.select_for_update().get(pk=vote.pk)
     if not vote.is_open:
         return vote
     vote.closed_at = timezone.now()
-    vote.shown = vote.voted >= minimum_group()
-    if not vote.shown:
-        vote.counts = {}
-    vote.save(update_fields=["closed_at", "shown", "counts"])
+    vote.shown = figures_shown(vote.voted)
+    vote.counts = _tally(vote) if vote.shown else {}
+    vote.sealed_tally = ""
+    vote.save(update_fields=["closed_at", "shown", "counts", "sealed_tally"])
     vote.voters.all().delete()
     audit(
         action="room_vote.closed",
@@ -93,16 +113,41 @@ def vote_close(*, vote: RoomVote, by) -> RoomVote:
 
 
 def votes_close(
-    *, assessment: Assessment, by, only: int | None = None, keep: Principle | None = None
-) -> None:
-    """The meeting has moved on: its open vote (or only the one with the id ``only``)
-    closes, unless it is on ``keep``, the principle the meeting is now on."""
+    *,
+    assessment: Assessment,
+    by,
+    only: int | None = None,
+    principle: Principle | None = None,
+    keep: Principle | None = None,
+) -> int:
+    """The meeting has moved on: its open vote (only the one with the id ``only``, or on
+    ``principle``, if given) closes, unless it is on ``keep``, the principle the meeting is
+    now on. Returns how many closed."""
     votes = assessment.room_votes.filter(closed_at__isnull=True)
     if only is not None:
         votes = votes.filter(pk=only)
-    for vote in votes.select_related("principle", "assessment__trust"):
-        if keep is None or vote.principle_id != keep.pk:
-            vote_close(vote=vote, by=by)
+    if principle is not None:
+        votes = votes.filter(principle=principle)
+    if keep is not None:
+        votes = votes.exclude(principle=keep)
+    closing = list(votes.select_related("principle", "assessment__trust"))
+    for vote in closing:
+        vote_close(vote=vote, by=by)
+    return len(closing)
+
+
+def votes_expire(*, votes=None) -> None:
+    """Closes the votes (of ``votes``, else every one) left open past their time
+    (reports.meeting.selectors.VOTE_HOURS)."""
+    stale = (votes if votes is not None else RoomVote.objects).filter(
+        closed_at__isnull=True, opened_at__lt=stale_before()
+    )
+    for vote in stale.select_related("principle", "assessment__trust"):
+        vote_close(vote=vote, by=EXPIRY)
+
+
+def _expired(vote: RoomVote) -> bool:
+    return vote.opened_at < stale_before()
 
 
 @transaction.atomic

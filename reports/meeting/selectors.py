@@ -1,7 +1,20 @@
 """Reading the room vote for a member's phone."""
 
-from assessments.models import RoomVote, RoomVoter
+import datetime
+
+from django.utils import timezone
+
+from assessments.models import AssessmentStatus, RoomVote, RoomVoter
 from trusts.permissions import TRUST_ROLE_PERMISSIONS, Permission, trust_roles
+
+# A vote left open (the meeting went elsewhere by a typed address, or the laptop was shut)
+# closes once it is older than a meeting is long: the next look at the meeting or at a
+# phone's page closes it (reports.meeting.actions.votes_expire), and no ballot joins it.
+VOTE_HOURS = 4
+
+
+def stale_before() -> datetime.datetime:
+    return timezone.now() - datetime.timedelta(hours=VOTE_HOURS)
 
 
 def open_votes_for(user) -> list[RoomVote]:
@@ -15,7 +28,12 @@ def open_votes_for(user) -> list[RoomVote]:
         if any(Permission.QUESTIONNAIRE_ANSWER in TRUST_ROLE_PERMISSIONS[role] for role in roles)
     ]
     return list(
-        RoomVote.objects.filter(closed_at__isnull=True, assessment__trust_id__in=boards)
+        RoomVote.objects.filter(
+            closed_at__isnull=True,
+            opened_at__gte=stale_before(),
+            assessment__trust_id__in=boards,
+            assessment__status=AssessmentStatus.CLOSED,
+        )
         .select_related("principle", "assessment__trust", "assessment__cycle")
         .order_by("opened_at", "pk")
     )

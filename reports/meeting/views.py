@@ -2,6 +2,7 @@
 the previous a link away, and a key away with the page's script) and recording decisions
 from them; the room vote on members' phones; attendance and the extract from the minutes."""
 
+import re
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -21,9 +22,15 @@ from assessments.quarter.decisions import (
 )
 from assessments.questionnaire.selectors import principles_with_questions
 from assessments.results.rules import minimum_group
-from core.kept import typed, typed_back
+from core.kept import never_kept, typed, typed_back
 from reports.exports import download
-from reports.meeting.actions import attendance_record, vote_cast, vote_open, votes_close
+from reports.meeting.actions import (
+    attendance_record,
+    vote_cast,
+    vote_open,
+    votes_close,
+    votes_expire,
+)
 from reports.meeting.forms import (
     FORMS,
     WHICH,
@@ -58,6 +65,7 @@ class Pages:
     last: str
     previous_title: str
     next_title: str
+    stop: str  # back to the quarter's page
 
 
 def _urls(assessment: Assessment, meeting) -> list[tuple[str, str]]:
@@ -76,26 +84,40 @@ def _urls(assessment: Assessment, meeting) -> list[tuple[str, str]]:
     ]
 
 
-def _pages(urls: list[tuple[str, str]], index: int, leaving: str = "") -> Pages:
-    """``leaving`` is added to every link away from this page (a vote to close)."""
-    before = urls[index - 1] if index > 0 else ("", "")
-    after = urls[index + 1] if index + 1 < len(urls) else ("", "")
-    away = {url: f"{url}{leaving}" if url else "" for url, _ in (urls[0], before, after, urls[-1])}
+def _pages(assessment: Assessment, urls: list[tuple[str, str]], index: int, vote) -> Pages:
+    """The links from the page at ``index``. On a page whose room vote is open, each link
+    away says so (``?closing=``): the page it leads to closes the vote, as the meeting has
+    moved on. Reading a page any other way changes nothing."""
+    leaving = f"?{CLOSING}={vote.pk}" if vote and vote.open else ""
+
+    def away(place: int) -> tuple[str, str]:
+        if not 0 <= place < len(urls):
+            return "", ""
+        url, title = urls[place]
+        return f"{url}{leaving}", title
+
+    (previous, previous_title), (after, next_title) = away(index - 1), away(index + 1)
+    args = [assessment.trust.ods_code, assessment.cycle.slug]
     return Pages(
         number=index + 1,
         count=len(urls),
-        first=away[urls[0][0]],
-        previous=away[before[0]],
-        next=away[after[0]],
-        last=away[urls[-1][0]],
-        previous_title=before[1],
-        next_title=after[1],
+        first=away(0)[0],
+        previous=previous,
+        next=after,
+        last=away(len(urls) - 1)[0],
+        previous_title=previous_title,
+        next_title=next_title,
+        stop=f"{reverse('meeting:stop', args=args)}{leaving}",
     )
 
 
-# A link away from a page whose room vote is open says so: the meeting has moved on, and the
-# page it leads to closes the vote. Reading a page any other way changes nothing.
 CLOSING = "closing"
+
+
+def _closing(request) -> int | None:
+    """The vote a link away from its page asks to close, if any (an id, nothing else)."""
+    closing = request.GET.get(CLOSING, "")
+    return int(closing) if re.fullmatch(r"[0-9]{1,18}", closing) else None
 
 
 def _present(request, assessment: Assessment, template: str, place, typed=(), principle=None):
@@ -105,21 +127,19 @@ def _present(request, assessment: Assessment, template: str, place, typed=(), pr
     if not assessment.is_closed:
         context = {"assessment": assessment, "typed": typed}
         return render(request, "meeting/not_yet.html", context)
-    closing = request.GET.get(CLOSING, "")
-    if closing.isdigit():
-        votes_close(assessment=assessment, by=request.user, only=int(closing), keep=principle)
+    closing = _closing(request)
+    if closing is not None:
+        votes_close(assessment=assessment, by=request.user, only=closing, keep=principle)
     meeting = meeting_of(assessment)
     urls = _urls(assessment, meeting)
     index, context = place(meeting, urls)
-    vote = context.get("vote")
-    leaving = f"?{CLOSING}={vote.pk}" if vote and vote.open else ""
     return render(
         request,
         template,
         {
             "assessment": assessment,
             "meeting": meeting,
-            "pages": _pages(urls, index, leaving),
+            "pages": _pages(assessment, urls, index, context.get("vote")),
             **context,
         },
     )
@@ -129,6 +149,7 @@ def _present(request, assessment: Assessment, template: str, place, typed=(), pr
 @with_assessment
 @require_http_methods(["GET"])
 def present(request, assessment: Assessment):
+    votes_expire(votes=assessment.room_votes.all())  # any left open since the last meeting
     return _present(request, assessment, "meeting/overview.html", lambda meeting, urls: (0, {}))
 
 
@@ -205,8 +226,10 @@ def _vote_switch(request, assessment: Assessment, principle, *, opening: bool):
     """Opens the room vote on this page's principle, or closes it (and shows the result)."""
     back = f"{request.path}#room-vote"
     if not opening:
-        votes_close(assessment=assessment, by=request.user)
-        messages.success(request, f"The room vote on principle {principle.number} is closed.")
+        if votes_close(assessment=assessment, by=request.user, principle=principle):
+            messages.success(request, f"The room vote on principle {principle.number} is closed.")
+        else:
+            messages.info(request, f"No room vote is open on principle {principle.number}.")
         return redirect(back)
     try:
         vote_open(assessment=assessment, principle=principle, by=request.user)
@@ -226,12 +249,26 @@ def present_actions(request, assessment: Assessment):
     )
 
 
+@requires_on_trust(Permission.ASSESSMENT_RUN)
+@with_assessment
+@require_http_methods(["GET"])
+def present_stop(request, assessment: Assessment):
+    """*Stop presenting*: closes the vote left open on the page it came from, if any."""
+    closing = _closing(request)
+    if closing is not None:
+        votes_close(assessment=assessment, by=request.user, only=closing)
+    args = [assessment.trust.ods_code, assessment.cycle.slug]
+    return redirect("quarter:assessment-detail", *args)
+
+
+@never_kept  # a ballot sent after the session ended is not kept against the member's name
 @requires(Permission.SERVICE_USE)
 @require_http_methods(["GET", "POST"])
 def vote(request):
     """The short link members open on their phones in the meeting: the vote open on their
     board, if any, to choose a level in; once they have voted, or while none is open, a
     page that looks again by itself (or on a link) for the next."""
+    votes_expire()  # the phones waiting in the room look every few seconds: none lingers
     votes = open_votes_for(request.user)
     sent = typed(request)
     form = BallotForm(sent, votes=votes) if sent else None

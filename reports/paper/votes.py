@@ -5,7 +5,7 @@ the paper, the lowest room that shows it (the meeting's room stands above it).""
 from dataclasses import dataclass
 
 from assessments.models import RoomVote
-from assessments.results.rules import minimum_group
+from assessments.results.rules import figures_shown, minimum_group
 from principles.models import LEVEL_LABELS, LEVELS
 
 
@@ -23,6 +23,11 @@ class VoteResult:
     pk: int = 0  # the vote's, for the screen's links away from it (which close it)
 
     @property
+    def enough_to_show(self) -> bool:
+        """While open: whether closing it now would show how the room chose."""
+        return self.voted >= self.minimum
+
+    @property
     def count_words(self) -> str:
         return f"{self.voted} {'has' if self.voted == 1 else 'have'} voted"
 
@@ -33,10 +38,15 @@ class VoteResult:
             return f"Room vote open: {self.count_words}."
         if not self.voted:
             return "Room vote: nobody voted."
-        if not self.shown:
+        if not self.shown and self.voted < self.minimum:
             return (
                 f"Room vote: {self.voted} voted, fewer than {self.minimum}, so how they chose "
                 "is not shown."
+            )
+        if not self.shown:  # the minimum was higher when it closed: its tally is gone
+            return (
+                f"Room vote: {self.voted} voted, fewer than the minimum when it closed, so how "
+                "they chose is not shown."
             )
         chose = ", ".join(
             f"{count} chose level {level} ({label.lower()})" for level, label, count in self.chose
@@ -45,12 +55,15 @@ class VoteResult:
 
 
 def vote_result(vote: RoomVote) -> VoteResult:
-    counts = vote.counts if vote.shown else {}
+    """The minimum is applied as the vote is read, as every figure's is: a tally kept when
+    it was lower is not shown once it is raised."""
+    shown = vote.shown and figures_shown(vote.voted)
+    counts = vote.counts if shown else {}
     return VoteResult(
         principle_number=vote.principle.number,
         open=vote.is_open,
         voted=vote.voted,
-        shown=vote.shown,
+        shown=shown,
         chose=tuple(
             (level, LEVEL_LABELS[level], counts[str(level)])
             for level in LEVELS

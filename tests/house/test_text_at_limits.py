@@ -143,6 +143,7 @@ WRITTEN_BY_CODE = {
     "reports.FrozenPaper.fingerprint": "a SHA-256",
     "reports.FrozenPaper.inputs_key": "a SHA-256",
     "reports.PaperVersion.fingerprint": "a SHA-256",
+    "assessments.RoomVote.sealed_tally": "the room vote's tally, sealed while it is open",
     "reports.BulkExportItem.error": "an exception's message",
 }
 

@@ -4,18 +4,26 @@ minimum group; nothing anywhere says who chose what; a principle's shown vote is
 again; moving on closes it; only the board's members vote, and only the digital lead opens
 and closes it."""
 
+import datetime
 import re
 
 import pytest
-from django.test import Client
+import time_machine
+from cryptography.fernet import InvalidToken
+from django.test import Client, override_settings
 from django.urls import reverse
+from django.utils import timezone
 
+from accounts.middleware import LAST_SEEN
+from accounts.models import KeptInput
 from assessments.errors import AssessmentError
 from assessments.models import RoomVote, RoomVoter
-from assessments.quarter.actions import assessment_close
+from assessments.quarter.actions import assessment_close, assessment_reopen
+from core.kept import LOOKING_AGAIN
 from core.models import AuditEvent
+from core.sealing import sealer
 from principles.models import Principle
-from reports.meeting.actions import vote_cast, vote_close, vote_open
+from reports.meeting.actions import TALLY, vote_cast, vote_close, vote_open
 from reports.paper.votes import room_votes_of
 from tests.factories import MembershipFactory
 from tests.helpers import new_board_member, submitted_board
@@ -25,9 +33,12 @@ from trusts.models import Role
 VOTE = "/vote/"
 
 
+def args_of(assessment) -> list[str]:
+    return [assessment.trust.ods_code, assessment.cycle.slug]
+
+
 def page_url(assessment, number=2):
-    args = [assessment.trust.ods_code, assessment.cycle.slug, number]
-    return reverse("meeting:present-principle", args=args)
+    return reverse("meeting:present-principle", args=[*args_of(assessment), number])
 
 
 def phone(user) -> Client:
@@ -113,8 +124,14 @@ def test_who_voted_is_kept_apart_from_what_they_chose_and_forgotten_at_close(
         vote_cast(vote=vote, level=level, by=member)
     assert RoomVoter.objects.filter(vote=vote).count() == 3
     vote.refresh_from_db()
-    assert vote.counts == {"1": 1, "2": 2}
+    # While open, the tally is sealed: reading the database as ballots arrive shows no level.
+    assert vote.counts == {}
+    another_key = override_settings(SECRET_KEY="not the service's key", SECRET_KEY_FALLBACKS=[])
+    with another_key, pytest.raises(InvalidToken):
+        sealer(TALLY).decrypt(vote.sealed_tally.encode())
     vote_close(vote=vote, by=coordinator)
+    vote.refresh_from_db()
+    assert (vote.counts, vote.sealed_tally) == ({"1": 1, "2": 2}, "")
     assert not RoomVoter.objects.exists()
     assert RoomVote.objects.get().shown
     assert not AuditEvent.objects.filter(action__startswith="room_vote.cast").exists()
@@ -148,7 +165,7 @@ def test_a_member_votes_once(closed, members, coordinator):
     again = text(cast(member, vote, 1))
     assert "You have voted in this vote already." in again
     vote.refresh_from_db()
-    assert (vote.voted, vote.counts) == (1, {"3": 1})
+    assert vote.voted == 1
 
 
 def test_a_principle_whose_vote_was_shown_is_not_voted_on_again(closed, members, screen):
@@ -208,8 +225,9 @@ def test_the_phone_page_reads_a_fixed_number_of_queries(
     vote_open(assessment=closed, principle=principle(closed), by=coordinator)
     member = phone(members[0])
     member.get(VOTE)
-    # session, user, memberships; the open votes; whether this member has voted
-    with django_assert_num_queries(5):
+    # session, user, memberships; any vote left open past its time; the open votes; whether
+    # this member has voted
+    with django_assert_num_queries(6):
         member.get(VOTE)
 
 
@@ -217,3 +235,90 @@ def test_a_vote_nobody_joined_says_so(closed, coordinator):
     vote = vote_open(assessment=closed, principle=principle(closed), by=coordinator)
     vote_close(vote=vote, by=coordinator)
     assert room_votes_of(closed)[2].words == "Room vote: nobody voted."
+
+
+def test_stop_presenting_closes_the_vote_left_open(closed, members, screen):
+    opened = screen.post(page_url(closed), {"form": "vote-open"}, follow=True)
+    stop = re.search(r'href="([^"]+)">Stop presenting', opened.content.decode())[1]
+    assert stop.endswith(f"?closing={RoomVote.objects.get().pk}")
+    response = screen.get(stop.replace("&amp;", "&"))
+    assert response.url == reverse("quarter:assessment-detail", args=[*args_of(closed)])
+    assert not RoomVote.objects.get().is_open
+
+
+def test_a_vote_left_open_takes_no_ballot_once_the_quarter_reopens(closed, members, coordinator):
+    vote = vote_open(assessment=closed, principle=principle(closed), by=coordinator)
+    assessment_reopen(assessment=closed, reason="A late answer", by=coordinator)
+    member = phone(members[0])
+    assert "No vote is open on your board just now" in text(member.get(VOTE))
+    with pytest.raises(AssessmentError, match="closed"):
+        vote_cast(vote=vote, level=3, by=members[0])
+    assert not RoomVoter.objects.exists()
+
+
+def test_a_vote_left_open_past_its_time_closes_at_the_next_look(closed, members, coordinator):
+    with time_machine.travel(timezone.now() - datetime.timedelta(hours=5)):
+        vote = vote_open(assessment=closed, principle=principle(closed), by=coordinator)
+        vote_cast(vote=vote, level=3, by=members[0])
+    assert "No vote is open on your board just now" in text(phone(members[1]).get(VOTE))
+    vote.refresh_from_db()
+    assert not vote.is_open
+    assert not RoomVoter.objects.exists()
+    closing = AuditEvent.objects.get(action="room_vote.closed")
+    assert closing.actor_name == "Quarterdeck (the room vote's time limit)"
+
+
+@pytest.mark.parametrize("closing", ["²", "١", "-1", "1e3", "9" * 40, "", "%00"])
+def test_a_strange_closing_value_is_ignored(closed, screen, coordinator, closing):
+    vote_open(assessment=closed, principle=principle(closed), by=coordinator)
+    response = screen.get(page_url(closed, 3), {"closing": closing})
+    assert response.status_code == 200
+    assert RoomVote.objects.get().is_open
+
+
+def test_the_close_button_closes_only_its_own_principles_vote(closed, screen, coordinator):
+    vote_open(assessment=closed, principle=principle(closed, 2), by=coordinator)
+    elsewhere = text(screen.post(page_url(closed, 5), {"form": "vote-close"}, follow=True))
+    assert "No room vote is open on principle 5." in elsewhere
+    assert RoomVote.objects.get().is_open
+
+
+def test_a_tally_kept_under_a_lower_minimum_is_not_shown_once_it_is_raised(
+    closed, members, coordinator, settings
+):
+    vote = vote_open(assessment=closed, principle=principle(closed), by=coordinator)
+    for member in members[:3]:
+        vote_cast(vote=vote, level=2, by=member)
+    vote_close(vote=vote, by=coordinator)
+    settings.MIN_RESPONSES = 5
+    words = room_votes_of(closed)[2].words
+    assert words == "Room vote: 3 voted, fewer than 5, so how they chose is not shown."
+
+
+def test_a_ballot_sent_after_the_session_ended_is_not_kept(closed, members, coordinator):
+    vote = vote_open(assessment=closed, principle=principle(closed), by=coordinator)
+    member = phone(members[0])
+    session = member.session
+    session[LAST_SEEN] -= 31 * 60
+    session.save()
+    response = member.post(VOTE, {"vote": vote.pk, "level": 4})
+    assert response.status_code == 302
+    assert "sign-in" in response.url
+    assert not KeptInput.objects.exists()
+    vote.refresh_from_db()
+    assert vote.voted == 0
+
+
+def test_the_page_looking_again_by_itself_keeps_no_idle_session_alive(closed, members):
+    member = phone(members[0])
+    member.get(VOTE)
+    session = member.session
+    session[LAST_SEEN] -= 20 * 60
+    session.save()
+    seen = member.session[LAST_SEEN]
+    member.get(VOTE, headers={LOOKING_AGAIN: "1"})
+    assert member.session[LAST_SEEN] == seen
+    session = member.session
+    session[LAST_SEEN] -= 11 * 60  # 31 minutes since the person last did anything
+    session.save()
+    assert member.get(VOTE, headers={LOOKING_AGAIN: "1"}).status_code == 302
