@@ -9,7 +9,8 @@ class FrozenPaper(models.Model):
     figures they show.
 
     Downloads serve this file; it is made again only when the fingerprint of the data no
-    longer matches (after a reopen and a changed answer, say).
+    longer matches (after a reopen and a changed answer, say). The version its files print
+    is the latest PaperVersion's, whose fingerprint it always has (reports.paper.actions).
     """
 
     assessment = models.OneToOneField(
@@ -21,7 +22,6 @@ class FrozenPaper(models.Model):
     inputs_key = models.CharField(max_length=64, blank=True, default="")
     pdf = models.BinaryField(blank=True, default=b"")
     docx = models.BinaryField(blank=True, default=b"")  # made on first download
-    version = models.PositiveIntegerField(default=1)  # PaperVersion.number of these files
     made_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

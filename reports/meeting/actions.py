@@ -21,7 +21,7 @@ from assessments.results.rules import figures_shown
 from core.audit import SystemActor, audit
 from core.sealing import sealer
 from principles.models import LEVELS, Principle
-from reports.meeting.minutes import attendance_problems, board_seats
+from reports.meeting.minutes import attendance_problems
 from reports.meeting.selectors import stale_before
 
 EXPIRY = SystemActor("the room vote's time limit")
@@ -154,8 +154,8 @@ def _expired(vote: RoomVote) -> bool:
 def attendance_record(
     *, assessment: Assessment, executives: int, non_executives: int, in_attendance: int, by
 ) -> MeetingAttendance:
-    """The meeting's attendance, counts by role and no names: no more directors present
-    than the board has in their seat group, and none of a closed quarter's but its own."""
+    """The meeting's attendance, counts by role and no names (0 to 99 each), for a closed
+    quarter only."""
     Assessment.objects.select_for_update().filter(pk=assessment.pk).first()
     if not assessment.is_closed:
         raise AssessmentError("Attendance is recorded for the meeting after the quarter closes.")
@@ -164,7 +164,7 @@ def attendance_record(
         "non_executives": non_executives,
         "in_attendance": in_attendance,
     }
-    problems = attendance_problems(counts, board_seats(assessment.trust))
+    problems = attendance_problems(counts)
     if problems:
         raise AssessmentError(next(iter(problems.values())))
     attendance, created = MeetingAttendance.objects.update_or_create(

@@ -10,7 +10,7 @@ from assessments.quarter.decisions import ActionInput, PositionInput
 from assessments.quarter.forms import ActionBasicsForm, half_level_field
 from core.forms import Button, text_field
 from principles.models import LEVEL_LABELS, LEVELS
-from reports.meeting.minutes import MOST, ROLES, attendance_problems
+from reports.meeting.minutes import MOST, ROLES
 
 # Each form on the page says which it is, so a page sent (or kept while a session ended
 # and sent again after signing in) binds only the form it came from.
@@ -140,15 +140,7 @@ class AttendanceForm(forms.Form):
     non_executives = _count("non_executives")
     in_attendance = _count("in_attendance")
 
-    def __init__(self, *args, seats: dict[str, int], **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.seats = seats
         self.helper = FormHelper()
         self.helper.add_input(Button("save", "Save attendance"))
-
-    def clean(self):
-        cleaned = super().clean()
-        counts = {name: cleaned[name] for name in ROLES if cleaned.get(name) is not None}
-        for name, problem in attendance_problems(counts, self.seats).items():
-            self.add_error(name, problem)
-        return cleaned

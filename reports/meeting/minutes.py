@@ -28,11 +28,12 @@ ROLES = {
     "in_attendance": "In attendance (not board members)",
 }
 SEATS = {"executives": SeatGroup.EXECUTIVE, "non_executives": SeatGroup.NON_EXECUTIVE}
-SEAT_WORDS = {"executives": "executive director", "non_executives": "non-executive director"}
 
 
 def board_seats(trust) -> dict[str, int]:
-    """How many board members the trust has in each seat group, by count's name."""
+    """How many board members the trust has in Quarterdeck in each seat group, by count's
+    name: a guide for the attendance page, never a limit (a director who has not accepted
+    an invitation, or has left since the meeting, attended all the same)."""
     counts = dict(
         Membership.objects.filter(trust=trust, role=Role.BOARD_MEMBER)
         .order_by()
@@ -43,19 +44,14 @@ def board_seats(trust) -> dict[str, int]:
     return {name: counts.get(group, 0) for name, group in SEATS.items()}
 
 
-def attendance_problems(counts: dict[str, int], seats: dict[str, int]) -> dict[str, str]:
-    """Why a count cannot stand, by its name: none below 0 or above 99, and no more
-    directors present than the board has in their seat group."""
+def attendance_problems(counts: dict[str, int]) -> dict[str, str]:
+    """Why a count cannot stand, by its name: none below 0 or above 99. How many members
+    Quarterdeck has in a seat group (board_seats) is no limit: it is not the board that
+    met."""
     problems = {}
     for name, count in counts.items():
         if count < 0:
             problems[name] = f"{ROLES[name]} cannot be fewer than 0"
-        elif name in seats and count > seats[name]:
-            have = seats[name]
-            plural = "" if have == 1 else "s"
-            problems[name] = (
-                f"The board has {have} {SEAT_WORDS[name]}{plural}: enter {have} or fewer"
-            )
         elif count > MOST:
             problems[name] = f"{ROLES[name]}: enter {MOST} or fewer"
     return problems
@@ -92,8 +88,10 @@ class Minutes:
     not_shown: str  # the paper's words when it did not
     attendance: tuple[tuple[str, int], ...]  # (role, count); empty until recorded
     principles: tuple[MinutedPrinciple, ...]
-    agreed: tuple[MinutedAction, ...]  # added to the log since the quarter closed
-    carried: tuple[MinutedAction, ...]  # open (or overdue) when it closed
+    # Added to the log after the quarter's results were first published and before the
+    # next quarter's were (reports.meeting.presenters.meeting_of).
+    agreed: tuple[MinutedAction, ...]
+    carried: tuple[MinutedAction, ...]  # open (or overdue) when it closed, less those agreed
 
     title: str = TITLE
 

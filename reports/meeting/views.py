@@ -352,8 +352,8 @@ def minutes_docx_download(request, assessment: Assessment):
 @with_assessment
 @require_http_methods(["GET", "POST"])
 def attendance(request, assessment: Assessment):
-    """Who attended the meeting, as counts by role: directors of each seat group (no more
-    than the board has) and others in attendance."""
+    """Who attended the meeting, as counts by role: directors of each seat group and others
+    in attendance (the page gives the seats Quarterdeck knows of as a guide)."""
     if not assessment.is_closed:
         return _not_yet(request, assessment, "Who attended the board meeting")
     seats = board_seats(assessment.trust)
@@ -361,11 +361,11 @@ def attendance(request, assessment: Assessment):
     initial = (
         {name: getattr(recorded, name) for name in AttendanceForm.base_fields} if recorded else {}
     )
-    form = AttendanceForm(typed(request), initial=initial, seats=seats)
+    form = AttendanceForm(typed(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             attendance_record(assessment=assessment, **form.cleaned_data, by=request.user)
-        except AssessmentError as problem:  # the board or the quarter moved under it
+        except AssessmentError as problem:  # the quarter was reopened meanwhile
             form.add_error(None, str(problem))
         else:
             messages.success(request, "Attendance is saved. The extract from the minutes shows it.")

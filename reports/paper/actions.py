@@ -79,7 +79,12 @@ def cover_sheet_sections_choose(*, trust, sections: list[str], by) -> CoverSheet
 
 
 def paper_file(
-    *, assessment: Assessment, by, require_results: bool = False, extension: str = "pdf"
+    *,
+    assessment: Assessment,
+    by,
+    require_results: bool = False,
+    extension: str = "pdf",
+    _locked: bool = False,
 ) -> PaperFile:
     """The PDF (or the Word file, ``extension="docx"``) for an assessment: the frozen paper
     of a closed one while its data is unchanged, otherwise made now (and frozen, if
@@ -88,7 +93,13 @@ def paper_file(
 
     A closed paper whose inputs' stamp still matches is served straight from storage; when
     the stamp has moved, the paper is worked out again and made again only if what it
-    shows has changed (its fingerprint)."""
+    shows has changed (its fingerprint).
+
+    A file is never served printing a version number that belongs to another fingerprint:
+    when another download froze a version while this one was rendered, so that the
+    number printed here is no longer this fingerprint's, the whole download starts again
+    holding the assessment's lock (``_locked``), so that what is stored now is served, or
+    the paper is made again with the number that is right."""
     filename = paper_filename(
         ods_code=assessment.trust.ods_code,
         quarter=assessment.cycle.label,
@@ -119,21 +130,64 @@ def paper_file(
             FrozenPaper.objects.filter(pk=frozen.pk).update(inputs_key=key)
         return PaperFile(bytes(getattr(frozen, extension)), filename, made_now=False)
     paper = versioned(assessment, paper)  # the version it prints: the frozen one's, or the next
-    content = make(paper)  # rendered outside the transaction: it takes a while
-    if frozen is not None:  # the PDF is frozen; the Word file joins it
-        FrozenPaper.objects.filter(pk=frozen.pk, fingerprint=fingerprint).update(
-            **{extension: content, "inputs_key": key}
-        )
-    else:
-        _freeze(
+    content = make(paper)  # rendered outside the transaction (unless locked): it takes a while
+    # The PDF is frozen and the Word file joins it, or this is a new version.
+    keep = partial(_join, frozen=frozen) if frozen is not None else _freeze
+    kept = keep(
+        assessment=assessment,
+        paper=paper,
+        fingerprint=fingerprint,
+        inputs_key=key,
+        files={extension: content},
+        by=by,
+    )
+    if kept is None:  # the number printed is another fingerprint's now: never serve it
+        if _locked:
+            raise RuntimeError("A paper version was frozen while the assessment was locked.")
+        with transaction.atomic():
+            Assessment.objects.select_for_update().filter(pk=assessment.pk).first()
+            return paper_file(
+                assessment=assessment,
+                by=by,
+                require_results=require_results,
+                extension=extension,
+                _locked=True,
+            )
+    return PaperFile(content, filename, made_now=True)
+
+
+@transaction.atomic
+def _join(
+    *,
+    assessment: Assessment,
+    frozen: FrozenPaper,
+    paper,
+    fingerprint: str,
+    inputs_key: str,
+    files: dict[str, bytes],
+    by,
+) -> int | FrozenPaper | None:
+    """The Word file (or the PDF) joins the frozen files of the same fingerprint while they
+    are still the latest version's and that is the version ``paper`` prints; else None.
+    Files frozen before papers had versions have none: ``paper`` is then version 1, frozen
+    afresh."""
+    Assessment.objects.select_for_update().filter(pk=assessment.pk).first()
+    latest = PaperVersion.objects.filter(assessment=assessment).order_by("-number").first()
+    if latest is None:
+        return _freeze(
             assessment=assessment,
             paper=paper,
             fingerprint=fingerprint,
-            inputs_key=key,
-            files={extension: content},
+            inputs_key=inputs_key,
+            files=files,
             by=by,
         )
-    return PaperFile(content, filename, made_now=True)
+    if (latest.number, latest.fingerprint) != (paper.version.number, fingerprint):
+        return None
+    joined = FrozenPaper.objects.filter(pk=frozen.pk, fingerprint=fingerprint).update(
+        **files, inputs_key=inputs_key
+    )
+    return joined or None
 
 
 @transaction.atomic
@@ -150,12 +204,15 @@ def _freeze(
     version of the paper (the one ``paper`` prints), with what changed since the last.
 
     Another download may have frozen a version while this one was rendered: if it froze
-    this fingerprint, its version stands; if another, the files made here print a version
-    number already taken and are not kept (the next download makes them again)."""
+    this fingerprint as the same number, its version stands; otherwise the files made here
+    print a number that is not this fingerprint's (taken by another, or behind a newer
+    version of it) and are not kept: None, and the caller does not serve them either."""
     Assessment.objects.select_for_update().filter(pk=assessment.pk).first()
     latest = PaperVersion.objects.filter(assessment=assessment).order_by("-number").first()
     number = paper.version.number
-    if latest is not None and latest.number >= number and latest.fingerprint != fingerprint:
+    if latest is not None and (
+        latest.number > number or (latest.number == number and latest.fingerprint != fingerprint)
+    ):
         return None
     if latest is None or latest.number < number:
         if latest is not None:  # only the latest keeps its parts, to compare the next with
@@ -172,7 +229,6 @@ def _freeze(
         defaults={
             "fingerprint": fingerprint,
             "inputs_key": inputs_key,
-            "version": number,
             "pdf": b"",
             "docx": b"",
         }

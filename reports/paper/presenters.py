@@ -139,9 +139,10 @@ class BoardPaper:
         )
 
     @property
-    def votes_taken(self) -> bool:
-        """Whether the meeting took a room vote on any principle (closed ones only)."""
-        return any(row.room_vote for row in self.rows)
+    def votes_taken(self) -> int:
+        """How many principles the meeting took a room vote on (closed ones only): the
+        paper prints them beside the agreed positions, or alone while none is recorded."""
+        return sum(1 for row in self.rows if row.room_vote)
 
     @property
     def dissent_minuted(self) -> bool:
@@ -149,7 +150,7 @@ class BoardPaper:
 
     @property
     def positions_minuted(self) -> bool:
-        return self.votes_taken or self.dissent_minuted
+        return bool(self.votes_taken) or self.dissent_minuted
 
     @property
     def compared(self) -> bool:

@@ -31,6 +31,11 @@ TREND_FIELDS = ("trend", "trend_text", "trend_value")
 COVER_WORKED_OUT = ("confidence", "confidence_reason", "asks", "summary")
 
 
+# The meeting's record, each of its three kinds apart, to say which changed: a version made
+# before these were kept says only that the record of the meeting changed.
+AGREED, VOTES, DISSENT = "positions.agreed", "positions.votes", "positions.dissent"
+
+
 def _parts_data(paper: BoardPaper) -> dict[str, object]:
     data = asdict(paper)
     rows = data["rows"]
@@ -41,6 +46,12 @@ def _parts_data(paper: BoardPaper) -> dict[str, object]:
             data["positions_recorded"],
             [[row[name] for name in POSITION_FIELDS] for row in rows],
         ),
+        AGREED: (
+            data["positions_recorded"],
+            [[row["agreed"], row["agreed_rationale"]] for row in rows],
+        ),
+        VOTES: [row["room_vote"] for row in rows],
+        DISSENT: [row["agreed_dissent"] for row in rows],
         "results": (
             data["submitted"],
             data["shown"],
@@ -76,8 +87,7 @@ def changes_since(before: dict[str, str], paper: BoardPaper, after: dict[str, st
     changed = {name for name, digest in after.items() if before.get(name) != digest}
     words = []
     if "positions" in changed:
-        on = f" at its meeting on {paper.meeting_date}" if paper.meeting_date else ""
-        words.append(f"the board's agreed positions recorded{on}")
+        words.extend(_meeting_changes(before, changed, paper))
     if "results" in changed:
         words.append("answers changed after the quarter was reopened")
     if "comments" in changed:
@@ -95,6 +105,33 @@ def changes_since(before: dict[str, str], paper: BoardPaper, after: dict[str, st
     if "cover" in changed:
         words.append("the cover sheet")
     return words or ["the way the paper is worded or laid out"]
+
+
+def _meeting_changes(before: dict[str, str], changed: set[str], paper: BoardPaper) -> list[str]:
+    """What changed in the record of the board's meeting the paper prints: its agreed
+    positions, its room votes (closed ones, printed with or without a position) and the
+    dissent it minuted, each only where it changed, as it is now."""
+    on = f" at its meeting on {paper.meeting_date}" if paper.meeting_date else " at its meeting"
+    if not all(name in before for name in (AGREED, VOTES, DISSENT)):
+        return [f"the record of what the board decided{on}"]
+    votes = "room vote" if paper.votes_taken == 1 else "room votes"
+    kinds = (  # what changed, shown now as it is, or no longer shown
+        (AGREED, paper.positions_recorded, "its agreed positions", "the agreed positions"),
+        (VOTES, paper.votes_taken, f"its {votes}", "the room votes"),
+        (DISSENT, paper.dissent_minuted, "the dissent it minuted", "the dissent minuted"),
+    )
+    now = [words for name, shown, words, _ in kinds if name in changed and shown]
+    gone = [words for name, shown, _, words in kinds if name in changed and not shown]
+    said = []
+    if now:
+        said.append(f"what the board recorded{on}: {_listed(now)}")
+    if gone:
+        said.append(f"withdrawn from the record of the board's meeting: {_listed(gone)}")
+    return said
+
+
+def _listed(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def version_line(assessment, paper: BoardPaper) -> VersionLine | None:

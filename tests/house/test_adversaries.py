@@ -543,7 +543,10 @@ def attack_by_differencing(
                 f"{out.name} ({role}): '{at_1.moment}' vs '{at_2.moment}' isolates "
                 f"{total} member(s)"
             )
-        if GROUP_FIGURES.search(text_1) and GROUP_FIGURES.search(text_2):
+        # Seat groups split the answers' figures, never a room vote's tally (the whole room's).
+        answered = [FIGURE.findall(HIDDEN.sub(" ", text)) for text in (text_1, text_2)]
+        split = GROUP_FIGURES.search(text_1) and GROUP_FIGURES.search(text_2)
+        if split and answered[0] != answered[1]:
             for group in SeatGroup.values:
                 step = changed(at_1.state, at_2.state, group)
                 if 0 < step < MINIMUM:

@@ -20,7 +20,7 @@ from trusts.models import Role
 # A principle's page, whatever the action log holds: session, user, memberships, trust and
 # assessment (5); its recorded position, the meeting date and the release a decision needs
 # (3); the paper's inputs, read in a fixed number of queries with its closed room votes,
-# and the actions added since the close (9); the principle's room vote, open or not (1).
+# and the actions added for the meeting (9); the principle's room vote, open or not (1).
 QUERIES = 18
 
 

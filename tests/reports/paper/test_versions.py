@@ -5,10 +5,13 @@ positions print "Position agreed at the meeting on DATE", with the room vote and
 dissent minuted beside them."""
 
 import datetime
+import re
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from assessments.privacy.erasure import person_erase
 from assessments.quarter.actions import assessment_close, assessment_reopen
@@ -16,7 +19,7 @@ from assessments.quarter.decisions import PositionInput, positions_record
 from principles.models import Principle
 from reports.meeting.actions import vote_cast, vote_close, vote_open
 from reports.models import FrozenPaper, PaperVersion
-from reports.paper.actions import cover_sheet_save, paper_file
+from reports.paper.actions import FORMATS, cover_sheet_save, paper_file
 from reports.paper.presenters import board_paper
 from reports.paper.versions import FORGOTTEN, versioned
 from tests.helpers import SETUP, answer_everything, new_board_member, on_day, submitted_board
@@ -70,7 +73,7 @@ def decided(assessment, coordinator, *, vote=True):
 def test_the_paper_frozen_at_close_is_version_1_and_prints_it(published, coordinator):
     (version,) = PaperVersion.objects.filter(assessment=published)
     assert (version.number, version.changes) == (1, [])
-    assert FrozenPaper.objects.get().version == 1
+    assert FrozenPaper.objects.get().fingerprint == version.fingerprint
     text = pdf_text(paper_file(assessment=published, by=coordinator).content)
     assert "Version 1 of this paper, made 20 November 2026." in text
     assert "Changed since" not in text
@@ -84,13 +87,14 @@ def test_a_new_fingerprint_is_the_next_version_saying_what_changed(
         pdf = pdf_text(paper_file(assessment=published, by=coordinator).content)
         word = word_text(paper_file(assessment=published, by=coordinator, extension="docx").content)
     said = (
-        "Version 2 of this paper, made 26 November 2026. Changed since version 1: the board's "
-        "agreed positions recorded at its meeting on 26 November 2026."
+        "Version 2 of this paper, made 26 November 2026. Changed since version 1: what the "
+        "board recorded at its meeting on 26 November 2026: its agreed positions, its room "
+        "vote and the dissent it minuted."
     )
     assert said in pdf
     assert said in word
     assert list(PaperVersion.objects.values_list("number", flat=True)) == [1, 2]
-    assert FrozenPaper.objects.get().version == 2
+    assert FrozenPaper.objects.get().fingerprint == PaperVersion.objects.get(number=2).fingerprint
     page = signed_in(coordinator).get(paper_url(published)).content.decode()
     assert said.replace("'", "&#x27;") in flat(page)
 
@@ -101,6 +105,148 @@ def test_the_same_fingerprint_keeps_its_version_in_every_format(published, coord
     assert PaperVersion.objects.count() == 1
     word = paper_file(assessment=published, by=coordinator, extension="docx").content
     assert "Version 1 of this paper, made 20 November 2026." in word_text(word)
+
+
+def compete(assessment) -> int:
+    """Another download freezes the next version of the paper with another fingerprint
+    (from inputs read a moment earlier or later); returns the number it took."""
+    latest = PaperVersion.objects.filter(assessment=assessment).order_by("-number")[0]
+    PaperVersion.objects.create(
+        assessment=assessment, number=latest.number + 1, fingerprint="f" * 64
+    )
+    FrozenPaper.objects.update_or_create(
+        assessment=assessment,
+        defaults={"fingerprint": "f" * 64, "inputs_key": "", "pdf": b"%PDF", "docx": b""},
+    )
+    return latest.number + 1
+
+
+def once_before(function, assessment, taken: list):
+    """``function``, the first call of which meets another download's freeze first."""
+
+    def raced(*args, **kwargs):
+        if not taken:
+            taken.append(compete(assessment))
+        return function(*args, **kwargs)
+
+    return raced
+
+
+def printed_version(text: str) -> int:
+    return int(re.search(r"Version (\d+) of this paper", text).group(1))
+
+
+def served_as_its_own_version(assessment, served: bytes, text) -> int:
+    """The version the served file prints is the one its fingerprint holds (and the latest
+    now); returns it."""
+    number = printed_version(text(served))
+    fingerprint = board_paper(assessment).fingerprint()
+    assert PaperVersion.objects.get(assessment=assessment, number=number).fingerprint == (
+        fingerprint
+    )
+    assert PaperVersion.objects.order_by("-number")[0].number == number
+    return number
+
+
+def test_a_download_that_loses_the_race_to_freeze_never_prints_another_fingerprints_version(
+    published, coordinator
+):
+    decided(published, coordinator, vote=False)
+    taken = []
+    rendering = once_before(FORMATS["pdf"], published, taken)
+    with on_day(MEETING), mock.patch.dict(FORMATS, {"pdf": rendering}):
+        served = paper_file(assessment=published, by=coordinator)
+    assert taken == [2]  # while it rendered "Version 2", another download took that number
+    assert served_as_its_own_version(published, served.content, pdf_text) == 3
+    assert bytes(FrozenPaper.objects.get().pdf) == served.content
+
+
+def test_a_word_file_joining_a_paper_just_replaced_never_prints_a_number_not_its_own(
+    published, coordinator
+):
+    taken = []
+    versioning = once_before(versioned, published, taken)
+    with mock.patch("reports.paper.actions.versioned", versioning):
+        served = paper_file(assessment=published, by=coordinator, extension="docx")
+    assert taken == [2]  # found the frozen PDF of version 1; version 2 came before it rendered
+    assert served_as_its_own_version(published, served.content, word_text) == 3
+    assert FrozenPaper.objects.get().fingerprint == board_paper(published).fingerprint()
+
+
+def room_vote(assessment, coordinator, number: int) -> str:
+    """A closed room vote on principle ``number``, three voting; its words."""
+    principle = Principle.objects.get(framework=assessment.cycle.framework, number=number)
+    room = vote_open(assessment=assessment, principle=principle, by=coordinator)
+    voters = assessment.trust.memberships.filter(role=Role.BOARD_MEMBER)[:3]
+    for member, level in zip(voters, (2, 2, 3), strict=True):
+        vote_cast(vote=room, level=level, by=member.user)
+    vote_close(vote=room, by=coordinator)
+    return "Room vote: 3 voted. 2 chose level 2 (emerging), 1 chose level 3 (developing)."
+
+
+def principle_3_title(assessment) -> str:
+    return Principle.objects.get(framework=assessment.cycle.framework, number=3).title
+
+
+def test_a_room_vote_alone_is_said_and_shown_as_a_vote_never_as_agreed_positions(
+    published, coordinator, signed_in
+):
+    vote = room_vote(published, coordinator, 3)
+    with on_day(MEETING):
+        pdf = pdf_text(paper_file(assessment=published, by=coordinator).content)
+        word = word_text(paper_file(assessment=published, by=coordinator, extension="docx").content)
+    said = (
+        "Changed since version 1: what the board recorded at its meeting on 26 November 2026: "
+        "its room vote."
+    )
+    page = flat(signed_in(coordinator).get(paper_url(published)).content.decode())
+    for text in (pdf, word, page.replace("&#x27;", "'")):
+        assert said in text
+        assert "agreed positions recorded at its meeting on" not in text
+        assert "The board has not yet recorded an agreed position for this quarter." in text
+        assert "Room vote taken at the meeting on 26 November 2026." in text
+        assert vote in text
+    assert f"<li><strong>3. {escape(principle_3_title(published))}</strong>: {vote}</li>" in page
+    assert "Position agreed at the meeting" not in page
+
+
+def test_each_part_of_the_meetings_record_is_said_only_when_it_changed(published, coordinator):
+    principle = Principle.objects.get(framework=published.cycle.framework, number=2)
+
+    def record(dissent, day=MEETING):
+        position = PositionInput(Decimal("3.5"), "Most teams test.", dissent)
+        with on_day(day):
+            positions_record(assessment=published, positions={principle: position}, by=coordinator)
+            paper_file(assessment=published, by=coordinator)
+        return PaperVersion.objects.order_by("-number")[0].changes
+
+    on = "what the board recorded at its meeting on 26 November 2026: "
+    assert record("") == [f"{on}its agreed positions"]
+    # A day later: a stamp moves with the time a position is recorded.
+    assert record(DISSENT, MEETING + datetime.timedelta(days=1)) == [f"{on}the dissent it minuted"]
+    room_vote(published, coordinator, 2)
+    paper_file(assessment=published, by=coordinator)
+    assert PaperVersion.objects.order_by("-number")[0].changes == [f"{on}its room vote"]
+    with on_day(MEETING + datetime.timedelta(days=2)):
+        positions_record(assessment=published, positions={principle: None}, by=coordinator)
+        paper_file(assessment=published, by=coordinator)
+    assert PaperVersion.objects.order_by("-number")[0].changes == [
+        "withdrawn from the record of the board's meeting: the agreed positions and the "
+        "dissent minuted"
+    ]
+
+
+def test_a_version_kept_before_the_meetings_record_was_told_apart_is_worded_generally(
+    published, coordinator
+):
+    first = PaperVersion.objects.get()
+    first.parts = {name: digest for name, digest in first.parts.items() if "." not in name}
+    first.save()
+    room_vote(published, coordinator, 3)
+    paper_file(assessment=published, by=coordinator)
+    assert PaperVersion.objects.get(number=2).changes == [
+        "the record of what the board decided at its meeting on 26 November 2026"
+    ]
 
 
 def test_the_version_is_not_part_of_the_fingerprint(published):
