@@ -121,9 +121,19 @@ def has_permission(user, permission: Permission, *, trust: Trust | None = None) 
         return True
     if trust is None:
         return False
-    return any(
-        permission in TRUST_ROLE_PERMISSIONS[role] for role in trust_roles(user).get(trust.pk, ())
-    )
+    return _grants(trust_roles(user).get(trust.pk, ()), permission)
+
+
+def trust_ids_with(user, permission: Permission) -> list[int]:
+    """The trusts where the person's own roles grant ``permission`` (the boards they
+    answer for, say); programme staff's reach across every trust is not counted."""
+    if not (user.is_authenticated and user.is_active):
+        return []
+    return [trust for trust, roles in trust_roles(user).items() if _grants(roles, permission)]
+
+
+def _grants(roles, permission: Permission) -> bool:
+    return any(permission in TRUST_ROLE_PERMISSIONS[role] for role in roles)
 
 
 def visible_trusts(user) -> QuerySet[Trust]:

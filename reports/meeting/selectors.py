@@ -5,7 +5,7 @@ import datetime
 from django.utils import timezone
 
 from assessments.models import AssessmentStatus, RoomVote, RoomVoter
-from trusts.permissions import TRUST_ROLE_PERMISSIONS, Permission, trust_roles
+from trusts.permissions import Permission, trust_ids_with
 
 # A vote left open (the meeting went elsewhere by a typed address, or the laptop was shut)
 # closes once it is older than a meeting is long: the next look at the meeting or at a
@@ -20,13 +20,7 @@ def stale_before() -> datetime.datetime:
 def open_votes_for(user) -> list[RoomVote]:
     """The votes open now on the boards this person answers for (a digital lead who does
     not sit on the board has none)."""
-    if not (user.is_authenticated and user.is_active):
-        return []
-    boards = [
-        trust_id
-        for trust_id, roles in trust_roles(user).items()
-        if any(Permission.QUESTIONNAIRE_ANSWER in TRUST_ROLE_PERMISSIONS[role] for role in roles)
-    ]
+    boards = trust_ids_with(user, Permission.QUESTIONNAIRE_ANSWER)
     return list(
         RoomVote.objects.filter(
             closed_at__isnull=True,

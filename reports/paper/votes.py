@@ -20,7 +20,7 @@ class VoteResult:
     shown: bool
     chose: tuple[tuple[int, str, int], ...]  # (level, its label, how many chose it)
     minimum: int
-    pk: int = 0  # the vote's, for the screen's links away from it (which close it)
+    pk: int  # the vote's, for the screen's links away from it (which close it)
 
     @property
     def enough_to_show(self) -> bool:
