@@ -17,8 +17,9 @@ run: setup
 	$(MANAGE) seed_demo
 	$(MANAGE) apply_retention --schedule
 	@# A background worker for slow work (bulk board papers), replaced every 25 tasks so
-	@# its memory stays bounded; Ctrl-C stops it and the server together.
-	(while $(MANAGE) db_worker --no-startup-delay --max-tasks 25; do :; done) & $(MANAGE) runserver $(HOST)
+	@# its memory stays bounded; Ctrl-C stops it and the server together. The demo serves
+	@# open data at /open-data/ unless OPEN_DATA says otherwise (it is off by default).
+	(while $(MANAGE) db_worker --no-startup-delay --max-tasks 25; do :; done) & OPEN_DATA=$${OPEN_DATA:-on} $(MANAGE) runserver $(HOST)
 
 setup: $(VENV)/.installed static/vendor/nhsuk/.installed debian-packages
 

@@ -5,4 +5,6 @@ EVENTS = {
     "user.recovery_codes_replaced": "replaced their recovery codes",
     "user.recovery_code_used": "signed in with a recovery code",
     "user.two_factor_reset": "reset a person's second sign-in step",
+    "api_token.created": "made an API token",
+    "api_token.revoked": "revoked an API token",
 }

@@ -3,7 +3,9 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.urls import reverse
 
-from core.forms import Button
+from accounts.models import ApiToken
+from accounts.tokens import EXPIRY_DAYS
+from core.forms import Button, text_field
 from core.mail import absolute, send
 
 
@@ -140,3 +142,29 @@ class PasswordChangeForm(_NewPasswordFields, auth_forms.PasswordChangeForm):
             "password_incorrect": "The current password is not right",
         }
         self.helper = _helper("save", "Change password")
+
+
+class ApiTokenForm(forms.Form):
+    """A new API token: what to call it and how long it works. Its page lays it out (the
+    error summary goes at the top of the page, above the person's tokens)."""
+
+    name = text_field(
+        ApiToken,
+        "name",
+        label="Name",
+        help_text="So that you can tell your tokens apart: what will use it, such as "
+        "“Regional dashboard”.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        required="Enter a name for the token",
+    )
+    expires_days = forms.TypedChoiceField(
+        label="How long it works",
+        coerce=int,
+        choices=[(days, f"{days} days") for days in EXPIRY_DAYS],
+        initial=90,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose how long the token works",
+            "invalid_choice": "Choose how long the token works",
+        },
+    )

@@ -64,3 +64,30 @@ class BrowserKey(models.Model):
     @staticmethod
     def keep_for() -> datetime.timedelta:
         return datetime.timedelta(days=settings.BROWSER_KEY_DAYS)
+
+
+class ApiToken(models.Model):
+    """A person's key to the read-only API (reports.api), sent as ``Authorization: Bearer``.
+    Only the SHA-256 digest of the token is stored: it is shown once, when made. Each use
+    checks the person's roles as they are then (accounts.tokens.token_use), and counts the
+    request in the current minute's window, in the row itself, so that the limit holds
+    across every app server (docs/decisions/0039-api-tokens.md)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(max_length=80)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    # The rate limit: the minute the count is of, and how many requests it let through.
+    window_start = models.DateTimeField(null=True, blank=True)
+    window_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -19,6 +19,9 @@ urlpatterns = [
         name="two-factor-recovery-codes",
     ),
     path("account/password/", views.password_change, name="password-change"),
+    path("account/api-tokens/", views.api_tokens, name="api-tokens"),
+    path("account/api-tokens/new/", views.api_token_create, name="api-token-create"),
+    path("account/api-tokens/<int:pk>/revoke/", views.api_token_revoke, name="api-token-revoke"),
     path("password-reset/", views.password_reset, name="password-reset"),
     path("password-reset/sent/", views.password_reset_sent, name="password-reset-sent"),
     path(

@@ -1,4 +1,5 @@
-"""Sign-in pages: password, single sign-on, second factor, password reset and change."""
+"""Sign-in pages: password, single sign-on, second factor, password reset and change; and a
+person's own API tokens."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -6,13 +7,15 @@ from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render, resolve_url
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts import keeping, sso, two_factor
+from accounts import keeping, sso, tokens, two_factor
 from accounts.forms import (
+    ApiTokenForm,
     CodeForm,
     PasswordChangeForm,
     PasswordResetForm,
@@ -21,8 +24,16 @@ from accounts.forms import (
     SignInForm,
 )
 from accounts.middleware import before_second_factor, session_probe
+from accounts.models import ApiToken
 from accounts.throttle import locked_out, reset_request_allowed
-from trusts.permissions import Permission, public, requires
+from core.kept import never_kept, typed
+from trusts.permissions import (
+    Permission,
+    has_permission_somewhere,
+    public,
+    requires,
+    requires_somewhere,
+)
 
 RECOVERY_CODES_SESSION_KEY = "quarterdeck.recovery_codes"
 # Where to carry on after the new recovery codes have been shown (set at sign-in).
@@ -194,6 +205,66 @@ def account(request):
             "recovery_codes_left": two_factor.recovery_codes_left(user),
             "single_sign_on": settings.SINGLE_SIGN_ON,
             "provider": sso.provider_name(),
+            "api_access": has_permission_somewhere(user, Permission.API_USE),
+        },
+    )
+
+
+# API tokens
+
+
+@requires_somewhere(Permission.API_USE)
+@require_GET
+def api_tokens(request):
+    """The person's own API tokens, and the form to make one."""
+    return _api_tokens_page(request, ApiTokenForm())
+
+
+@requires_somewhere(Permission.API_USE)
+@require_http_methods(["GET", "POST"])
+def api_token_create(request):
+    """Makes a token and shows its value in this response only: never through a redirect
+    or the session, so that it is kept nowhere but by the person."""
+    form = ApiTokenForm(typed(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            token, raw = tokens.token_create(
+                user=request.user, by=request.user, **form.cleaned_data
+            )
+        except tokens.TokenRefused as problem:
+            form.add_error(None, str(problem))
+        else:
+            response = render(
+                request, "accounts/api_token_created.html", {"token": token, "raw": raw}
+            )
+            response["Cache-Control"] = "no-store"
+            return response
+    return _api_tokens_page(request, form)
+
+
+@never_kept  # nothing is typed: signed in again, the person presses the button again
+@requires_somewhere(Permission.API_USE)
+@require_http_methods(["GET", "POST"])
+def api_token_revoke(request, pk: int):
+    """Revokes one of the person's own tokens (another person's is a 404)."""
+    token = get_object_or_404(ApiToken.objects.filter(user=request.user), pk=pk)
+    if request.method == "POST":
+        tokens.token_revoke(token=token, by=request.user)
+        messages.success(request, f"{token.name} is revoked: it no longer works.")
+    return redirect("accounts:api-tokens")
+
+
+def _api_tokens_page(request, form: ApiTokenForm):
+    now = timezone.now()
+    return render(
+        request,
+        "accounts/api_tokens.html",
+        {
+            "form": form,
+            "tokens": [
+                (token, tokens.state_of(token, now)) for token in tokens.tokens_of(request.user)
+            ],
+            "requests_per_minute": settings.API_REQUESTS_PER_MINUTE,
         },
     )
 

@@ -309,6 +309,17 @@ class OverallResult(models.Model):
     score_order = models.FloatField(
         null=True, help_text="The score as a float, only for the database to sort by."
     )
+    # Worked out once, when the release is published, exactly as the board paper works out
+    # its "since last quarter", so that the national view reads it for every trust without
+    # reading anyone's answers (assessments.results.change). Null: not worked out yet (a
+    # release published before this field; rebuild_results fills it).
+    changes = models.JSONField(
+        null=True,
+        blank=True,
+        help_text='Since the previous quarter with published figures: {"since": "2026/27 Q1", '
+        '"assessment": id, "changes": {"1": {"change": "-2/5", "interval": ["-3/5", "-1/5"]}, '
+        '…, "overall": {…}}}, exact fractions as text.',
+    )
 
     def __str__(self) -> str:
         return f"{self.assessment}: overall"

@@ -40,6 +40,9 @@ POSTGRES_SERVER = "postgres://postgres@127.0.0.1:5432"
 ROUNDS = 30
 SIZES = smallest((30, 200), (3,))
 COMPARISON = Budget(ratio=3, ms=100)
+# The API's answer of one quarter's national results (all trusts on one page), against the
+# same bare view reading the same summary rows.
+API_RESULTS = Budget(ratio=2, ms=100, queries=5)
 # What the comparison shows, read as plainly as SQL can: each trust's principle scores for
 # the quarter, and for a chosen trust each quarter's overall scores (its trend and its peers).
 CYCLE_ROWS = """
@@ -183,6 +186,7 @@ def inner(trusts: int, quarters: int, bulk: bool) -> None:
                 floor="a bare view reading its summary rows",
             )
         )
+    results.append(api_results(cycle, staff, client))
     if bulk:
         started = time.perf_counter()
         call_command(
@@ -204,6 +208,36 @@ def inner(trusts: int, quarters: int, bulk: bool) -> None:
             )
         )
     emit(results)
+
+
+def api_results(cycle, staff, floor_client):
+    """GET /api/v1/quarters/<quarter>/results with a programme token, every trust on one
+    page, interleaved with the bare view reading the rows it sends (no filter)."""
+    from django.conf import settings
+    from django.test import Client
+
+    from accounts.tokens import token_create
+    from trusts.models import Trust
+
+    token = token_create(user=staff, name="Bench", expires_days=1, by=staff)[1]
+    reader = Client(headers={"Authorization": f"Bearer {token}"})
+    path = f"/api/v1/quarters/{cycle.slug}/results?page_size=1000"
+    FLOORS["api"] = ("", [], False)
+
+    def api():
+        assert reader.get(path).status_code == 200
+
+    def summary_rows():
+        assert floor_client.get(f"/bench/summary/api/?cycle={cycle.pk}").status_code == 200
+
+    settings.API_REQUESTS_PER_MINUTE = 10**9  # the bench is not a client to be limited
+    return result(
+        interleave(api, summary_rows, rounds=ROUNDS),
+        budget="API: one quarter's national results",
+        size=f"{Trust.objects.count()} trusts",
+        limit=API_RESULTS,
+        floor="a bare view reading its summary rows",
+    )
 
 
 def run(trusts: int, quarters: int, bulk: bool) -> list:

@@ -33,7 +33,7 @@ ROOMS = {
     # scoring rules), the quarter above both, a person's data (copy, erasure, retention)
     # above them all.
     "assessments": ("results", "questionnaire", "quarter", "privacy"),
-    "reports": ("paper", "meeting", "national"),
+    "reports": ("paper", "meeting", "national", "opendata", "api"),
 }
 
 DOORS = ("admin", "management", "migrations")
@@ -97,7 +97,10 @@ _TO_THE_PAPER = "a closed quarter's next step is its board paper"
 _TO_THE_NATIONAL_VIEW = "programme staff go on to a trust's figures across the country"
 
 LINKS_UP: dict[str, dict[str, str]] = {
-    "core": {"accounts:password-reset": "the help page says how to reset a forgotten password"},
+    "core": {
+        "accounts:password-reset": "the help page says how to reset a forgotten password",
+        "opendata:index": "the about page leads to the open data, where the service publishes it",
+    },
     "trusts": {
         "quarter:trust-detail": _TO_THE_TRUST,
         "accounts:sign-in": "an invitation is taken up by signing in",
@@ -117,5 +120,8 @@ LINKS_UP: dict[str, dict[str, str]] = {
         "meeting:minutes": "after the board meeting, its minutes extract for the company secretary",
         "national:programme-home": "programme staff's home page leads to the national view",
         "national:programme-trust": _TO_THE_NATIONAL_VIEW,
+    },
+    "reports.national": {
+        "opendata:publish": "programme staff publish a quarter's open data from the national view",
     },
 }

@@ -267,6 +267,9 @@ KEPT_INPUT_HOURS = 24
 # form is kept for them too. A week covers a page left open over a weekend.
 BROWSER_KEY_DAYS = 7
 BROWSER_KEY_COOKIE = "quarterdeck_browser"
+# API tokens (accounts.tokens): requests each token may make in a minute, counted in the
+# database so that the limit holds across every app server.
+API_REQUESTS_PER_MINUTE = int(os.environ.get("API_REQUESTS_PER_MINUTE", "120"))
 # The retention schedule (assessments.privacy.retention, run daily by the task worker; the privacy
 # notice reads these figures). Individual answers go two years after their quarter closed
 # (eight quarters: a board compares year on year, and a closed quarter can still be
@@ -360,6 +363,9 @@ SERVICE_PROCESSOR = os.environ.get(
 # The smallest number of submitted responses before any aggregate is shown
 # (docs/architecture.md, "Where each rule lives"; decision 0006).
 MIN_RESPONSES = int(os.environ.get("MIN_RESPONSES", "3"))
+# Whether each published quarter's open data is served to anyone, without signing in, at
+# /open-data/ (reports.opendata; decision 0041). Off unless asked for: `make run` turns it on.
+OPEN_DATA = env_bool("OPEN_DATA", default=False)
 # How long an invitation link works, and how many days before close reminders start.
 INVITATION_DAYS = int(os.environ.get("INVITATION_DAYS", "14"))
 REMINDER_DAYS_BEFORE_CLOSE = int(os.environ.get("REMINDER_DAYS_BEFORE_CLOSE", "7"))

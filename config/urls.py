@@ -18,6 +18,8 @@ urlpatterns = [
     path("", include("reports.paper.urls")),
     path("", include("reports.meeting.urls")),
     path("", include("reports.national.urls")),
+    path("", include("reports.opendata.urls")),
+    path("api/v1/", include("reports.api.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -71,6 +71,7 @@ def service_facts() -> dict:
         "retention": settings.RETENTION,
         "browser_cookie": settings.BROWSER_KEY_COOKIE,
         "browser_key_days": settings.BROWSER_KEY_DAYS,
+        "open_data": settings.OPEN_DATA,
     }
 
 

@@ -252,3 +252,24 @@ class CoverSheetConventions(models.Model):
 
     def __str__(self) -> str:
         return f"Cover sheet sections of {self.trust}"
+
+
+class OpenDataRelease(models.Model):
+    """A quarter's open data, published once by programme staff and never changed after:
+    its stable addresses serve these rows as they were, so that two downloads never differ
+    by a trust that closed in between (reports.opendata; decision 0041). Who published it
+    is in the audit trail, not here."""
+
+    cycle = models.OneToOneField(
+        "assessments.Cycle", on_delete=models.PROTECT, related_name="open_data"
+    )
+    published_at = models.DateTimeField()
+    # The rule as it stood at publication, for the words about it beside the figures.
+    minimum_trusts = models.PositiveSmallIntegerField()
+    # As published: [[name, meaning], ...], and one {name: value} a group, figures as text
+    # to two places, None where withheld (reports.opendata.files).
+    columns = models.JSONField()
+    rows = models.JSONField()
+
+    def __str__(self) -> str:
+        return f"Open data for {self.cycle}"

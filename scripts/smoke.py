@@ -65,6 +65,7 @@ class Tally:
     lockouts: str = "not run"
     kept: str = "not run"
     retention: str = "not run"
+    schemathesis: str = "not run"
 
     def record(self, name: str, method: str, path: str, status: int, expected, kind: str):
         self.visited.add(name)
@@ -83,6 +84,7 @@ class Browser:
         self.tally = tally
         self.port = port
         self.cookies: dict[str, str] = {}
+        self.headers: dict[str, str] = {}  # sent with every request (an API token, say)
 
     def on(self, port: int) -> "Browser":
         """The same person, through another app server (the proxy balancing)."""
@@ -104,6 +106,7 @@ class Browser:
             **self.proxy_headers(),
             "Referer": f"https://localhost{path}",
             "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
+            **self.headers,
         }
         body = None
         if method == "POST":
@@ -252,6 +255,10 @@ class Deployment:
             "WEB_CONCURRENCY": "2",
             # Lower than production's 50, to keep the run short; the rule is the same.
             "SIGN_IN_ADDRESS_FAILURE_LIMIT": str(ADDRESS_LIMIT),
+            # The demo's open data is served, as `make run` serves it.
+            "OPEN_DATA": "on",
+            # Schemathesis sends several hundred requests a minute with one token.
+            "API_REQUESTS_PER_MINUTE": "100000",
         }
         self.processes: list[subprocess.Popen] = []
         self.ports: list[int] = []
@@ -375,6 +382,27 @@ def room_vote(lead, member, page: str, tally) -> None:
     lead.visit("stop", page.split("principles/")[0] + "stop/", expect=(302,))  # stop presenting
 
 
+def api_tokens(lead, query, tally) -> None:
+    """The digital lead's API tokens page: a token made is shown once, on the page that
+    made it, then revoked."""
+    lead.visit("api-tokens", "/account/api-tokens/")
+    lead.visit("api-token-create", "/account/api-tokens/new/")  # the same page
+    _, made = lead.visit(
+        "api-token-create",
+        "/account/api-tokens/new/",
+        method="POST",
+        data={"name": "Smoke dashboard", "expires_days": "30"},
+    )
+    if not re.search(rb'<code class="qd-api-token">qd_[\w-]{43}</code>', made):
+        tally.errors.append("POST /account/api-tokens/new/: the new token is not shown")
+    ((token,),) = query(
+        "SELECT t.id FROM accounts_apitoken t JOIN trusts_user u ON u.id = t.user_id"
+        " WHERE u.email = 'priya.shah@wessexvale.example' AND t.name = 'Smoke dashboard'"
+    )
+    revoke = f"/account/api-tokens/{token}/revoke/"
+    lead.visit("api-token-revoke", revoke, method="POST", expect=(302,))
+
+
 def route_names() -> set[str]:
     """Every named URL of the project (the admin's are visited model by model)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -466,6 +494,7 @@ def journey(deployment: Deployment, tally: Tally) -> None:
     member.sign_in("martin.oduya@wessexvale.example")
     member.visit("home", "/")
     member.visit("account", "/account/")
+    member.visit("api-tokens", "/account/api-tokens/", expect=(403,))  # not a digital lead
     member.visit("board-papers", "/papers/")
     member.visit("password-change", "/account/password/")
     member.visit("session-keep-alive", "/session/keep-alive/", method="POST", expect=(204,))
@@ -503,6 +532,7 @@ def journey(deployment: Deployment, tally: Tally) -> None:
     lead = Browser(tally, a)
     lead.sign_in("priya.shah@wessexvale.example", second_factor=True)
     lead.visit("home", "/")
+    api_tokens(lead, query, tally)
     lead.visit("trust-detail", "/trusts/ZZA/")
     lead.visit("board-people", "/trusts/ZZA/people/")
     lead.visit(
@@ -681,6 +711,9 @@ def journey(deployment: Deployment, tally: Tally) -> None:
             staff.visit(
                 "programme-comparison-export", f"/programme/cycles/{cycle}/comparison.{extension}"
             )
+        staff.visit("early-warning", f"/programme/cycles/{cycle}/early-warning/")
+        staff.visit("early-warning", f"/programme/cycles/{cycle}/early-warning/?region=Y58")
+        staff.visit("early-warning-export", f"/programme/cycles/{cycle}/early-warning.csv")
     staff.visit("bulk-papers", f"/programme/cycles/{before}/papers/")
     staff.visit("bulk-papers", f"/programme/cycles/{before}/papers/", method="POST", expect=(302,))
     export = wait_for(
@@ -690,6 +723,19 @@ def journey(deployment: Deployment, tally: Tally) -> None:
     _, archive = staff.on(a).visit("bulk-papers-download", f"/programme/exports/{export}/download/")
     if not archive.startswith(b"PK"):
         tally.errors.append("the bulk ZIP served by the other app server is not a ZIP")
+
+    # Open data: published once, by programme staff, for the quarter that has closed (too
+    # early for the current one); then anyone reads it without signing in.
+    staff.visit("publish", f"/programme/cycles/{now}/open-data/")  # says when it can be
+    staff.visit("publish", f"/programme/cycles/{before}/open-data/")
+    staff.visit("publish", f"/programme/cycles/{before}/open-data/", method="POST", expect=(302,))
+    staff.visit("publish", f"/programme/cycles/{before}/open-data/", method="POST", expect=(409,))
+    anonymous.visit("index", "/open-data/")
+    for extension in ("csv", "json"):
+        _, opened = anonymous.on(b).visit("quarter", f"/open-data/{before}.{extension}")
+        if b"England" not in opened:
+            tally.errors.append(f"the open data {extension.upper()} has no row for England")
+    anonymous.visit("quarter", f"/open-data/{now}.csv", expect=(404,))  # not published
 
     # The coordinator opens the new quarter with the mail server still down.
     new_slug = f"{following[0]}-{(following[0] + 1) % 100:02d}-q{following[1]}"
@@ -927,6 +973,77 @@ def frozen_by_worker(deployment: Deployment, ods_code: str, cycle_number: int) -
     )
 
 
+def the_api_through_the_proxy(deployment: Deployment, tally: Tally) -> None:
+    """Every API address through the real proxy with tokens made by the command, then
+    schemathesis, a client nobody here wrote, against the OpenAPI document. Schemathesis
+    talks to an app server as the proxy would (nginx itself refuses TRACE with a 405 that
+    has no Allow header, which schemathesis rightly reports; that answer is not ours)."""
+    ((quarter,),) = deployment.query(
+        "SELECT max(year * 10 + quarter) FROM assessments_cycle"
+        " WHERE id IN (SELECT cycle_id FROM assessments_assessment WHERE status = 'closed')"
+    )
+    cycle = f"{quarter // 10}-{(quarter // 10 + 1) % 100:02d}-q{quarter % 10}"
+    api = "/api/v1"
+    reader = ProxiedBrowser(tally, deployment.proxy_port, "127.0.0.5")
+    reader.visit("reference", f"{api}/")
+    reader.visit("openapi-json", f"{api}/openapi.json")
+    reader.visit("quarters", f"{api}/quarters", expect=(401,))  # no token
+    token = deployment.manage(
+        "api_token", "--user", "programme@quarterdeck.example", "--name", "Smoke"
+    ).split()[-1]
+    reader.headers = {"Authorization": f"Bearer {token}"}
+    reader.visit("trusts", f"{api}/trusts")
+    reader.visit("trust", f"{api}/trusts/ZZA")
+    reader.visit("trust_trend", f"{api}/trusts/ZZA/trend")
+    reader.visit("quarters", f"{api}/quarters")
+    reader.visit("completion", f"{api}/quarters/{cycle}/completion")
+    reader.visit("early_warning", f"{api}/quarters/{cycle}/early-warning")
+    response, _ = reader.visit("results", f"{api}/quarters/{cycle}/results")
+    reader.headers["If-None-Match"] = response.getheader("ETag", "")
+    reader.visit("results", f"{api}/quarters/{cycle}/results", expect=(304,))
+    reader.headers = {"Authorization": f"Bearer {token}", "Accept": "text/csv"}
+    reader.visit("results", f"{api}/quarters/{cycle}/results")
+    lead = deployment.manage("api_token", "--user", "priya.shah@wessexvale.example").split()[-1]
+    reader.headers = {"Authorization": f"Bearer {lead}"}
+    reader.visit("early_warning", f"{api}/quarters/{cycle}/early-warning", expect=(403,))
+    reader.visit("trust", f"{api}/trusts/ZZB", expect=(404,))  # another trust
+
+    run = subprocess.run(
+        [
+            str(Path(PYTHON).with_name("schemathesis")),
+            "run",
+            f"http://localhost:{deployment.ports[1]}{api}/openapi.json",
+            "--header",
+            f"Authorization: Bearer {token}",
+            "--header",
+            "X-Forwarded-Proto: https",
+            "--checks",
+            "all",
+            "--max-examples",
+            "25",
+            "--seed",
+            "1",
+            "--workers",
+            "1",
+            "--no-color",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=900,
+    )
+    tested = re.search(r"Tested: (\d+)", run.stdout)
+    cases = re.search(r"(\d+) generated", run.stdout)
+    tally.schemathesis = (
+        f"operations={tested.group(1) if tested else '?'} "
+        f"cases={cases.group(1) if cases else '?'} "
+        f"{'failures=0' if run.returncode == 0 else f'failed (exit {run.returncode})'}"
+    )
+    if run.returncode:
+        tally.errors.append(f"schemathesis found failures:\n{run.stdout[-6000:]}")
+
+
 def main() -> int:
     names = route_names()
     tally = Tally()
@@ -938,6 +1055,7 @@ def main() -> int:
             lockouts_through_the_proxy(deployment, tally)
             typed_input_survives_a_lost_session(deployment, tally)
             retention_runs(deployment, tally)
+            the_api_through_the_proxy(deployment, tally)
         except SystemExit as stopped:  # a step that could not go on: still report the rest
             tally.errors.append(str(stopped))
         finally:
@@ -957,6 +1075,7 @@ def main() -> int:
     print(f"lockouts: {tally.lockouts}")
     print(f"session lost: {tally.kept}")
     print(f"retention: {tally.retention}")
+    print(f"schemathesis: {tally.schemathesis}")
     print(f"smoke: pages={tally.pages} downloads={tally.downloads} errors={len(tally.errors)}")
     return 1 if tally.errors else 0
 

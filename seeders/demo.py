@@ -132,6 +132,8 @@ def seed_demo(*, today=None) -> list[DemoLogin]:
         logins.append(DemoLogin(members[0].email, f"board member, {trust.name}"))
         rng = random.Random(demo.ods_code)
         maturity = {number: rng.uniform(1.8, 3.4) for number in range(1, 9)}
+        if demo.ods_code == SLIPPING:
+            _actions_carried_in(trust, previous, coordinator)
         # Last quarter: everyone answered, the quarter closed, the board discussed it.
         _run_quarter(trust, previous, coordinator, people, maturity, rng, close=True)
         _board_decisions(trust, previous, coordinator, members)
@@ -307,6 +309,46 @@ DEMO_ACTIONS = (
         "green",
     ),
 )
+
+
+# One demo board let the actions it agreed before last quarter slip: each is still open and
+# was due during last quarter, so it is overdue whenever the demo is loaded, and programme
+# staff see the trust in the early warning (reports.national.warning) for that reason.
+SLIPPING = "ZZC"
+CARRIED_ACTIONS = (
+    # (principle, title, owner, days due after last quarter opened, status)
+    (
+        1,
+        "Agree how the board will know the digital strategy is working",
+        "Chief Executive",
+        20,
+        "not_started",
+    ),
+    (4, "Publish the board's register of digital risks", "Company Secretary", 35, "in_progress"),
+    (
+        6,
+        "Review the community app's contract before it renews",
+        "Director of Finance",
+        50,
+        "not_started",
+    ),
+)
+
+
+def _actions_carried_in(trust, cycle, coordinator) -> None:
+    """Actions the board agreed before ``cycle`` (last quarter), due during it and still
+    open: on last quarter's action log when it closed, and overdue ever since."""
+    if trust.board_actions.exists():
+        return  # already seeded
+    for number, title, owner, days, status in CARRIED_ACTIONS:
+        board_action_save(
+            trust=trust,
+            action=None,
+            values=ActionInput(
+                number, title, owner, cycle.opens_on + datetime.timedelta(days=days), status, ""
+            ),
+            by=coordinator,
+        )
 
 
 def _board_decisions(trust, cycle, coordinator, members) -> None:

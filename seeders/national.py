@@ -123,10 +123,14 @@ def seed_national(
         report.responses += responses
         report.answers += answers
         progress("quarters answered", index, len(work))
+    # Oldest quarter first, as quarters close: each quarter's change since the one before
+    # is worked out as it is published (assessments.results.change).
     assessments = list(
         Assessment.objects.filter(
             trust__in=trusts, cycle__in=cycles, status=AssessmentStatus.CLOSED
-        ).select_related("cycle", "trust")
+        )
+        .select_related("cycle", "trust")
+        .order_by("cycle__year", "cycle__quarter", "trust__ods_code")
     )
     for index, assessment in enumerate(assessments, start=1):
         with transaction.atomic():

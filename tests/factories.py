@@ -1,5 +1,6 @@
 """One factory per model. People and memberships are made through the actions layer."""
 
+import datetime
 import hashlib
 import secrets
 from fractions import Fraction
@@ -7,11 +8,12 @@ from fractions import Fraction
 import factory
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.http import QueryDict
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from factory.django import DjangoModelFactory
 
 from accounts import keeping
-from accounts.models import BrowserKey, KeptInput
+from accounts.models import ApiToken, BrowserKey, KeptInput
 from assessments.models import (
     Assessment,
     AssessmentStatus,
@@ -24,6 +26,7 @@ from assessments.models import (
 from core.audit import SystemActor
 from core.models import Email
 from principles.models import LEVELS, Framework, LevelDescriptor, Principle, Question
+from reports.models import OpenDataRelease
 from trusts import actions
 from trusts.models import Membership, Region, Role, SeatGroup, Trust, TrustType, User
 
@@ -179,6 +182,38 @@ class MeetingAttendanceFactory(DjangoModelFactory):
     in_attendance = 1
 
 
+class OpenDataReleaseFactory(DjangoModelFactory):
+    """A quarter's published open data: England alone, withheld (reports.opendata.files
+    makes the real rows)."""
+
+    class Meta:
+        model = OpenDataRelease
+
+    cycle = factory.SubFactory(CycleFactory)
+    published_at = factory.LazyFunction(timezone.now)
+    minimum_trusts = 5
+    columns = factory.LazyFunction(
+        lambda: [
+            ["quarter", "The NHS financial year and quarter"],
+            ["group_type", "What the row is about"],
+            ["group_name", "The group's name"],
+            ["suppressed", "yes where the group's counts and figures are withheld"],
+            ["overall_median", "Median of the trusts' overall scores"],
+        ]
+    )
+    rows = factory.LazyAttribute(
+        lambda release: [
+            {
+                "quarter": release.cycle.label,
+                "group_type": "england",
+                "group_name": "England",
+                "suppressed": True,
+                "overall_median": None,
+            }
+        ]
+    )
+
+
 class EmailFactory(DjangoModelFactory):
     """An email waiting to be sent, as core.mail.send writes it."""
 
@@ -212,6 +247,22 @@ class BrowserKeyFactory(DjangoModelFactory):
     digest = factory.LazyFunction(
         lambda: hashlib.sha256(secrets.token_urlsafe(32).encode()).hexdigest()
     )
+
+
+class ApiTokenFactory(DjangoModelFactory):
+    """An API token as accounts.tokens.token_create stores it, for 90 days from now: the
+    digest of a value nobody holds (make one with token_create to have its value)."""
+
+    class Meta:
+        model = ApiToken
+
+    user = factory.SubFactory(UserFactory)
+    name = factory.Sequence(lambda n: f"Dashboard {n}")
+    digest = factory.LazyFunction(
+        lambda: hashlib.sha256(f"qd_{secrets.token_urlsafe(32)}".encode()).hexdigest()
+    )
+    created_at = factory.LazyFunction(timezone.now)
+    expires_at = factory.LazyAttribute(lambda token: token.created_at + datetime.timedelta(days=90))
 
 
 class KeptInputFactory(DjangoModelFactory):

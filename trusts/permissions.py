@@ -36,6 +36,8 @@ class Permission(StrEnum):
     CYCLES_MANAGE = "cycles.manage"
     NATIONAL_VIEW = "national.view"
     PAPERS_BULK = "papers.bulk"
+    # Reading the API (reports.api) with a token, and keeping one's own tokens.
+    API_USE = "api.use"
 
 
 # Roles as data: what each trust role, and the global programme role, may do.
@@ -54,6 +56,7 @@ TRUST_ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.COVER_SHEET_SECTIONS_CHOOSE,
             Permission.PAPER_VIEW,
             Permission.DATA_EXPORT,
+            Permission.API_USE,
         }
     ),
 }
@@ -66,6 +69,7 @@ PROGRAMME_PERMISSIONS = frozenset(
         Permission.AUDIT_VIEW,
         Permission.NATIONAL_VIEW,
         Permission.PAPERS_BULK,
+        Permission.API_USE,
         # Each trust's board paper, as in the bulk ZIP: aggregates only (decision 0019).
         Permission.PAPER_VIEW,
     }
@@ -132,6 +136,12 @@ def trust_ids_with(user, permission: Permission) -> list[int]:
     return [trust for trust, roles in trust_roles(user).items() if _grants(roles, permission)]
 
 
+def has_permission_somewhere(user, permission: Permission) -> bool:
+    """Whether the person holds ``permission`` anywhere: as programme staff, or at any trust
+    where their own roles grant it (a digital lead's API access, say), as they are now."""
+    return has_permission(user, permission) or bool(trust_ids_with(user, permission))
+
+
 def _grants(roles, permission: Permission) -> bool:
     return any(permission in TRUST_ROLE_PERMISSIONS[role] for role in roles)
 
@@ -157,13 +167,24 @@ def visible_trust(user, ods_code: str) -> Trust | None:
 
 def requires(permission: Permission):
     """Declares a view that needs ``permission`` of a signed-in user, not tied to a trust."""
+    return _declared(permission, has_permission)
+
+
+def requires_somewhere(permission: Permission):
+    """Declares a view that needs ``permission`` at one trust or more, or as programme
+    staff (``has_permission_somewhere``): a person's own things, not a trust's."""
+    return _declared(permission, has_permission_somewhere)
+
+
+def _declared(permission: Permission, check):
+    """A view decorator: sign in first, then ``check(user, permission)`` or a 403."""
 
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            if not has_permission(request.user, permission):
+            if not check(request.user, permission):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 

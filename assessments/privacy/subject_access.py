@@ -7,9 +7,9 @@ a figure made from several people's. It lives here, not in accounts, because it 
 the answers (config/layers.py: accounts may not import from assessments).
 
 Never in the file: the password hash, the authenticator key, recovery codes, an
-invitation's token or its digest, a browser key's digest, a sign-in form as it was sent
-(it holds the form's CSRF token), and links in emails still waiting to be sent (they
-may work once, to sign in or to set a password).
+invitation's token or its digest, a browser key's digest, an API token or its digest, a
+sign-in form as it was sent (it holds the form's CSRF token), and links in emails still
+waiting to be sent (they may work once, to sign in or to set a password).
 """
 
 import json
@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import keeping
-from accounts.models import BrowserKey, KeptInput
+from accounts.models import ApiToken, BrowserKey, KeptInput
 from assessments.models import Answer, Release, Reminder, Response, ResponseStatus, RoomVoter
 from core.kept import is_secret_field
 from core.models import AuditEvent, Email
@@ -85,6 +85,11 @@ ABOUT = {
         "The browsers you have signed in on: each holds a random key in a cookie, so that "
         "what it sends after your session ends is kept for you alone. Only when each was "
         "made is shown; the key itself is kept only in a form nobody can read back."
+    ),
+    "api_tokens": (
+        "The tokens you made for programs of yours to read Quarterdeck's API: the name you "
+        "gave each, when it was made, last used and expires, and when it was revoked. The "
+        "token itself is kept only in a form nobody can read back, so it is not here."
     ),
     "sign_in_records": (
         "Records of signing in with your email address, kept to stop people guessing "
@@ -294,7 +299,7 @@ def _sign_in(record, **extra) -> dict:
 
 def subject_access_file(user: User) -> dict:
     """Everything held about ``user``, as one JSON-ready dict: an "about" header saying
-    what each section is, then the sections. Fifteen queries, however much there is."""
+    what each section is, then the sections. Seventeen queries, however much there is."""
     email = normalise_email(user.email)
     two_factor = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
     memberships = list(
@@ -389,6 +394,16 @@ def subject_access_file(user: User) -> dict:
             for made in BrowserKey.objects.filter(user=user)
             .order_by("created_at")
             .values_list("created_at", flat=True)
+        ],
+        "api_tokens": [
+            {
+                "name": token.name,
+                "made_at": _when(token.created_at),
+                "last_used_at": _when(token.last_used_at),
+                "expires_at": _when(token.expires_at),
+                "revoked_at": _when(token.revoked_at),
+            }
+            for token in ApiToken.objects.filter(user=user).order_by("created_at", "pk")
         ],
         "sign_in_records": {
             "attempts_counted_towards_a_lockout": [

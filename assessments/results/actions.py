@@ -1,4 +1,5 @@
-"""The summary table: publishing a release's results and writing its rows.
+"""The summary table: publishing a release's results and writing its rows, with each
+quarter's change since the one before (assessments.results.change).
 
 Keyword-only arguments, the acting user as ``by``, one transaction, an audit record."""
 
@@ -7,7 +8,7 @@ from collections import defaultdict
 from django.db import transaction
 
 from assessments.models import Assessment, OverallResult, PrincipleResult, Release
-from assessments.results import disclosure, scoring
+from assessments.results import change, disclosure, scoring
 from core.audit import audit
 from core.fields import fraction_text
 from principles.models import Question
@@ -30,6 +31,11 @@ def results_publish(*, assessment: Assessment, by) -> Release | None:
         )
         return None
     results_write(release=release)
+    # A quarter published again after a reopen (or out of order, as a seeder may) is what a
+    # later quarter's "since last quarter" compares with: work that one out again too.
+    later = change.comparing_with(assessment)
+    if later is not None:
+        changes_record(assessment=later, release=disclosure.latest_release(later))
     audit(
         action="results.published",
         by=by,
@@ -49,8 +55,17 @@ def results_refresh(*, assessment: Assessment) -> list[PrincipleResult]:
         OverallResult.objects.filter(assessment=assessment).delete()
         return []
     if release.settled is not None:  # its rows have lost answers; the rows it wrote stand
+        changes_record(assessment=assessment, release=release)  # from what it published
         return list(PrincipleResult.objects.filter(assessment=assessment))
     return results_write(release=release)
+
+
+def changes_record(*, assessment: Assessment, release: Release) -> None:
+    """Works out the quarter's change since the one before again, and keeps it with its
+    overall result. Callers hold the transaction."""
+    OverallResult.objects.filter(assessment=assessment).update(
+        changes=change.as_stored(change.changes_of(assessment, release))
+    )
 
 
 def results_write(*, release: Release) -> list[PrincipleResult]:
@@ -93,15 +108,7 @@ def results_write(*, release: Release) -> list[PrincipleResult]:
             )
         )
     overall = scoring.overall_score(row.score for row in rows)
-    OverallResult.objects.update_or_create(
-        assessment=assessment,
-        defaults={
-            "respondents": release.respondents,
-            "score": overall,
-            "score_order": None if overall is None else float(overall),
-        },
-    )
-    return PrincipleResult.objects.bulk_create(
+    written = PrincipleResult.objects.bulk_create(
         rows,
         update_conflicts=True,
         unique_fields=["assessment", "principle"],
@@ -116,6 +123,17 @@ def results_write(*, release: Release) -> list[PrincipleResult]:
             "group_scores",
         ],
     )
+    OverallResult.objects.update_or_create(
+        assessment=assessment,
+        defaults={
+            "respondents": release.respondents,
+            "score": overall,
+            "score_order": None if overall is None else float(overall),
+            # Read from the rows just written, as the paper reads them.
+            "changes": change.as_stored(change.changes_of(assessment, release)),
+        },
+    )
+    return written
 
 
 _UNANSWERED = object()  # a comment-only row: neither a score nor "don't know"

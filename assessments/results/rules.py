@@ -248,6 +248,34 @@ def bootstrap_interval(
     return Fraction(low), Fraction(high)
 
 
+# The early warning for programme staff (reports.national.warning): a trust whose board
+# may need a conversation, for a reason said in words. Never shown to a trust.
+
+WARNING_RESPONSE_RATE = Fraction(1, 2)  # fewer than this share of the board submitted
+WARNING_OPEN_DAYS = 14  # an open quarter's rate counts from this many days before it closes
+WARNING_OVERDUE_ACTIONS = 3  # this many board actions overdue, or more
+
+
+def fell_twice(this: Direction | None, before: Direction | None) -> bool:
+    """A score that went down more than chance, in this quarter and the one before."""
+    return this == Direction.DOWN and before == Direction.DOWN
+
+
+def response_rate_low(submitted: int, board: int) -> bool:
+    """Fewer than half the board submitted (a board of nobody has no rate)."""
+    return board > 0 and Fraction(submitted, board) < WARNING_RESPONSE_RATE
+
+
+def open_rate_counts(closes_on: datetime.date, today: datetime.date) -> bool:
+    """Whether an open quarter's response rate is worth a warning yet: from WARNING_OPEN_DAYS
+    before its closing date; before that, answers are only starting to come in."""
+    return (closes_on - today).days <= WARNING_OPEN_DAYS
+
+
+def overdue_actions_many(overdue: int) -> bool:
+    return overdue >= WARNING_OVERDUE_ACTIONS
+
+
 def methodology(minimum: int | None = None) -> tuple[tuple[str, str], ...]:
     """The paper's "how these figures are worked out", from the values above."""
     n = minimum or minimum_group()

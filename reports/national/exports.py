@@ -1,8 +1,10 @@
-"""The national comparison as a spreadsheet: one row a trust, the columns the page shows."""
+"""The national view's files: the comparison (one row a trust, the columns the page shows)
+and the early warning (one row a reason)."""
 
 from assessments.results import rules
 from reports.exports import PLACES, Column, number_cell, whole_cell
 from reports.national import rows as programme_rows
+from reports.national import warning
 from reports.national.queries import TrustScores
 from trusts.models import Region, TrustType
 
@@ -55,4 +57,38 @@ def comparison_rows(trusts: list[TrustScores], numbers: tuple[int, ...]) -> list
             programme_rows.confidence(trust.rests_on) or "",
         ]
         for trust in trusts
+    ]
+
+
+# The early warning: one row a reason
+
+
+WARNING_COLUMNS = (
+    Column("trust_ods_code", "The trust's NHS ODS code"),
+    Column("trust_name", "The trust's name"),
+    Column("region", "NHS England region"),
+    Column("icb_code", "The trust's integrated care board (ICB code)"),
+    Column("trust_type", "Trust type"),
+    Column(
+        "reason",
+        f"What the warning is, as a code that stays the same: {', '.join(warning.KINDS)}",
+    ),
+    Column("words", "The reason in words, as the early warning page says it"),
+)
+
+
+def warning_rows(warnings: list[warning.Warning]) -> list[list]:
+    """One row for each reason of each trust, trusts by name (never ranked)."""
+    return [
+        [
+            found.trust.ods_code,
+            found.trust.name,
+            found.trust.region_label,
+            found.trust.icb_code,
+            found.trust.trust_type_label,
+            reason.kind,
+            reason.words,
+        ]
+        for found in warnings
+        for reason in found.reasons
     ]

@@ -1,5 +1,6 @@
-"""The national view for programme staff: completion, the comparison and its file, a
-trust's quarters, and every closed paper of a quarter in one ZIP."""
+"""The national view for programme staff: completion, the comparison and its file, the
+early warning and its file, a trust's quarters, and every closed paper of a quarter in one
+ZIP."""
 
 from django.urls import path
 
@@ -19,6 +20,8 @@ urlpatterns = [
         views.comparison_export,
         name="programme-comparison-export",
     ),
+    path(f"{CYCLE}early-warning/", views.early_warning_view, name="early-warning"),
+    path(f"{CYCLE}early-warning.csv", views.early_warning_export, name="early-warning-export"),
     path(f"{CYCLE}papers/", views.bulk_papers, name="bulk-papers"),
     path(
         "programme/exports/<int:pk>/download/",

@@ -1,4 +1,5 @@
-"""Programme staff: completion across trusts, the comparison, its exports, bulk papers."""
+"""Programme staff: completion across trusts, the comparison, its exports, the early
+warning, bulk papers."""
 
 from django.contrib import messages
 from django.http import FileResponse, Http404
@@ -13,8 +14,14 @@ from reports.models import BulkExport
 from reports.national import queries as programme
 from reports.national import rows as programme_rows
 from reports.national.bulk import bulk_export_start, closed_assessments, progress_of
-from reports.national.exports import comparison_columns, comparison_rows
+from reports.national.exports import (
+    WARNING_COLUMNS,
+    comparison_columns,
+    comparison_rows,
+    warning_rows,
+)
 from reports.national.forms import NationalQuery
+from reports.national.warning import early_warnings, early_warnings_read, rules_in_words
 from trusts.models import Region, Trust, TrustType
 from trusts.permissions import Permission, requires
 
@@ -163,6 +170,36 @@ def comparison_export(request, cycle: str, extension: str):
     else:
         content = as_xlsx(columns, rows, title="Comparison")
     return download(content, f"comparison-{found.slug}.{extension}", extension)
+
+
+@requires(Permission.NATIONAL_VIEW)
+@require_GET
+def early_warning_view(request, cycle: str):
+    """The trusts whose boards may need a conversation, each with its reasons in words."""
+    found, cycles = cycle_among_all(cycle)
+    filters = NationalQuery(request.GET).filters
+    read = early_warnings_read(found, filters)
+    return render(
+        request,
+        "national/early_warning.html",
+        {
+            "cycle": found,
+            "cycles": cycles,
+            "warnings": read.warnings,
+            "not_worked_out": read.not_worked_out,
+            "rules": rules_in_words(),
+            **_filter_context(filters),
+        },
+    )
+
+
+@requires(Permission.NATIONAL_VIEW)
+@require_GET
+def early_warning_export(request, cycle: str):
+    found = cycle_by_slug(cycle)
+    filters = NationalQuery(request.GET).filters
+    content = as_csv(WARNING_COLUMNS, warning_rows(early_warnings(found, filters)))
+    return download(content, f"early-warning-{found.slug}.csv", "csv")
 
 
 @requires(Permission.PAPERS_BULK)

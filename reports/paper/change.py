@@ -2,47 +2,25 @@
 over the questions asked both times, with the interval that says whether it is more than
 chance, and the words for it."""
 
-from dataclasses import dataclass
-from fractions import Fraction
-
-from assessments.results import rules, scoring
+from assessments.results import rules
+from assessments.results.change import Change, change_seed, changes_over
 from reports.paper.selectors import PaperInputs
-
-
-@dataclass(frozen=True)
-class Change:
-    value: Fraction | None
-    interval: tuple[Fraction, Fraction] | None
 
 
 def changes_of(inputs: PaperInputs, previous) -> dict:
     """Each principle's change, and the overall one, over the questions scored both times,
-    with the bootstrap interval that says whether it is more than chance."""
-    now = _means(inputs)
-    before = previous.question_means
-    shared = {
-        number: keys
-        for number, means in now.items()
-        if (keys := scoring.shared_keys(means, before.get(number, {})))
-    }
-    if inputs.settled_changes is not None:  # as published, before answers were withdrawn
-        intervals = inputs.settled_changes
-    else:
-        intervals = scoring.change_interval(
-            previous.answers,
-            inputs.respondents,
-            shared,
-            # Seeded by what the quarter is (trust, quarter, compared with), never by a row id,
-            # so the same answers give the same interval in any database.
-            seed=f"{inputs.assessment.trust.ods_code}:{inputs.assessment.cycle.label}:"
-            f"{previous.label}",
-        )
-    changes = {
-        number: Change(scoring.trend(now[number], before.get(number, {})), intervals.get(number))
-        for number in now
-    }
-    changes["overall"] = Change(scoring.overall_trend(now, before), intervals.get("overall"))
-    return changes
+    with the bootstrap interval that says whether it is more than chance: worked out as
+    the summary's stored change is (assessments.results.change), so the two never differ."""
+    return changes_over(
+        _means(inputs),
+        previous.question_means,
+        answers_now=inputs.respondents,
+        answers_before=previous.answers,
+        seed=change_seed(
+            inputs.assessment.trust.ods_code, inputs.assessment.cycle.label, previous.label
+        ),
+        intervals=inputs.settled_changes,  # as published, before answers were withdrawn
+    )
 
 
 def _means(inputs: PaperInputs) -> dict[int, dict]:

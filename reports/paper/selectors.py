@@ -24,10 +24,10 @@ from assessments.models import (
 )
 from assessments.quarter.decisions import action_log
 from assessments.results import rules
+from assessments.results.change import Respondent, by_respondent, settled_intervals
 from assessments.results.disclosure import latest_release, submitted_of_board
 from assessments.results.presenters import NOT_PUBLISHED, Publication, publication_of
 from assessments.selectors import before
-from core.fields import from_text
 from principles.content import FrameworkContent, framework_content
 from principles.models import Framework, LevelDescriptor, Principle, Question
 from reports.models import CoverSection, CoverSheet, CoverSheetConventions
@@ -90,9 +90,6 @@ FIXED_WHILE_CLOSED = (
 # date): the hooks that settle it (reports.paper.actions.papers_settle, papers_forget) drop
 # the frozen files themselves.
 SETTLED_BY_HOOKS = (Release,)
-
-
-Respondent = dict[str, int | None]  # one member's released answers: question key -> score
 
 
 @dataclass
@@ -214,13 +211,7 @@ def paper_inputs(assessment: Assessment) -> PaperInputs:
             inputs.answers = _answers(release)
             keys = {question.pk: question.key for question in inputs.content.questions}
             inputs.respondents = by_respondent(release.rows, keys)
-        if "changes" in settled:
-            inputs.settled_changes = {
-                (key if key == "overall" else int(key)): (
-                    (from_text(interval[0]), from_text(interval[1])) if interval else None
-                )
-                for key, interval in settled["changes"].items()
-            }
+        inputs.settled_changes = settled_intervals(release)
     return inputs
 
 
@@ -233,15 +224,6 @@ def _settled_answers(inputs: PaperInputs, settled: dict) -> None:
     }
     inputs.comments_withdrawn = settled["comments_withdrawn"]
     inputs.withdrawn_for = settled["reason"]
-
-
-def by_respondent(rows: list[list], keys: dict[int, str]) -> list[Respondent]:
-    """A release's rows as one {question key: score} per respondent, for the change test."""
-    respondents: dict[int, Respondent] = defaultdict(dict)
-    for response, _group, question_id, score, _dont_know, _comment in rows:
-        if question_id in keys:
-            respondents[response][keys[question_id]] = score
-    return [respondents[response] for response in sorted(respondents)]
 
 
 def _answers(release: Release) -> dict[int, list[tuple[int | None, str]]]:

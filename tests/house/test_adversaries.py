@@ -273,6 +273,68 @@ for _extension, _reader in (("csv", bytes.decode), ("xlsx", xlsx_text)):
     )
 
 
+@output("national early warning", ("programme staff",))
+def national_early_warning(world, client):
+    return page(client, reverse("national:early-warning", args=[world.assessment.cycle.slug]))
+
+
+@output("national early warning csv", ("programme staff",))
+def national_early_warning_csv(world, client):
+    return download(
+        client,
+        reverse("national:early-warning-export", args=[world.assessment.cycle.slug]),
+        bytes.decode,
+    )
+
+
+def api(client: Client, path: str, accept: str = "application/json") -> str:
+    """An answer of the API, read with a token of the reader's own (made once)."""
+    from django.contrib.auth import get_user_model
+
+    from accounts.tokens import TokenRefused, token_create
+
+    if not hasattr(client, "api_token"):
+        user = get_user_model().objects.get(email=client.session_email)
+        try:
+            client.api_token = token_create(user=user, name="Adversary", expires_days=1, by=user)[1]
+        except TokenRefused:
+            client.api_token = ""
+    response = client.get(
+        f"/api/v1{path}",
+        headers={"Authorization": f"Bearer {client.api_token}", "Accept": accept},
+    )
+    if response.status_code != 200:
+        return f"status {response.status_code}"
+    return response.content.decode()
+
+
+API_READERS = ("coordinator", "programme staff")
+
+for _name, _path, _kind, _accept, _roles in (
+    ("API results", "/quarters/{quarter}/results", "figures", "application/json", API_READERS),
+    ("API results CSV", "/quarters/{quarter}/results", "figures", "text/csv", API_READERS),
+    ("API trend", "/trusts/{trust}/trend", "figures", "application/json", API_READERS),
+    (
+        "API early warning",
+        "/quarters/{quarter}/early-warning",
+        "figures",
+        "text/csv",
+        ("programme staff",),
+    ),
+    ("API completion", "/quarters/{quarter}/completion", "events", "application/json", API_READERS),
+    ("API trusts", "/trusts", "events", "application/json", API_READERS),
+    ("API one trust", "/trusts/{trust}", "events", "application/json", API_READERS),
+    ("API quarters", "/quarters", "events", "application/json", API_READERS),
+):
+    output(_name, _roles, kind=_kind)(
+        lambda world, client, path=_path, accept=_accept: api(
+            client,
+            path.format(quarter=world.assessment.cycle.slug, trust=world.assessment.trust.ods_code),
+            accept,
+        )
+    )
+
+
 @output("all board papers ZIP", ("programme staff",), printed=True)
 def bulk_zip(world, client):
     from reports.models import BulkExport
@@ -283,6 +345,36 @@ def bulk_zip(world, client):
     if export is None:  # nothing closed: no ZIP is offered or made
         return ""
     return download(client, reverse("national:bulk-papers-download", args=[export.pk]), zip_text)
+
+
+@output("open data publishing page", ("programme staff",))
+def open_data_page(world, client):
+    return page(client, reverse("opendata:publish", args=[world.assessment.cycle.slug]))
+
+
+def open_data(world, client, extension: str) -> str:
+    """A quarter's open data file, read by anyone. Programme staff publish it once the
+    quarter has closed, on the first day they may (the day after its closing date); it is
+    fixed from then on."""
+    from assessments.models import AssessmentStatus
+    from reports.models import OpenDataRelease
+    from reports.opendata.actions import open_data_publish, publishable_from
+    from tests.helpers import on_day
+
+    cycle = world.assessment.cycle
+    closed = type(world.assessment).objects.filter(
+        pk=world.assessment.pk, status=AssessmentStatus.CLOSED
+    )
+    if closed.exists() and not OpenDataRelease.objects.filter(cycle=cycle).exists():
+        with on_day(publishable_from(cycle)):
+            open_data_publish(cycle=cycle, by=SETUP)
+    return download(client, reverse("opendata:quarter", args=[cycle.slug, extension]), bytes.decode)
+
+
+for _extension in ("csv", "json"):
+    output(f"open data {_extension}", ("anyone",))(
+        lambda world, client, extension=_extension: open_data(world, client, extension)
+    )
 
 
 @output("emails", ("coordinator", "board member", "programme staff"), kind="events")
@@ -401,6 +493,10 @@ def world(assessment, coordinator, programme_staff, settings, django_capture_on_
         client.force_login(user)
         client.session_email = user.email
         clients[role] = client
+    # Anyone at all, not signed in, reads what the service publishes (the open data).
+    settings.OPEN_DATA = True
+    clients["anyone"] = Client()
+    clients["anyone"].session_email = ""
     return World(assessment, clients, django_capture_on_commit_callbacks)
 
 
@@ -631,6 +727,17 @@ def test_no_role_recovers_one_members_answers_by_comparing_outputs(world, coordi
     own = [s.readings[("your data file", "board member who answers")] for s in snapshots]
     assert secret_comment(members[0]) not in own[0]
     assert secret_comment(members[0]) in own[-1]
+    # The open data: none until the quarter closed and was published, then fixed.
+    opened = [s.readings[("open data csv", "anyone")] for s in snapshots]
+    assert opened[0] == "status 404"
+    assert "England" in opened[-1]
+    # The API was read with each reader's token: no results before the close, then the
+    # published ones, for the trust's own lead and for programme staff alike.
+    for role in API_READERS:
+        results = [s.readings[("API results", role)] for s in snapshots]
+        assert '"count":0' in results[0]
+        assert '"overall":' in results[-1]
+        assert '"count":1' in results[-1]
 
 
 def comments_reading(*members: int) -> str:

@@ -136,6 +136,7 @@ WRITTEN_BY_CODE = {
     "trusts.Invitation.token_hash": "a SHA-256",
     "accounts.KeptInput.path": "the path a form was posted to",
     "accounts.BrowserKey.digest": "a SHA-256",
+    "accounts.ApiToken.digest": "a SHA-256",
     "accounts.KeptInput.sealed": "typed input, sealed",
     "assessments.PrincipleResult.score": "an exact number as text",
     "assessments.PrincipleResult.dont_know_share": "an exact number as text",
@@ -434,6 +435,11 @@ def build_quarter() -> Quarter:
     sending("invitation", lead, reverse("trusts:board-people", args=[trust.ods_code]), invitation)
     reset = {"email": coordinator.email}
     sending("password reset", client_of(None), reverse("accounts:password-reset"), reset)
+    # The digital lead makes an API token: its page shows the token at once, no redirect.
+    api_token = {"name": value_of("accounts.ApiToken.name"), "expires_days": "90"}
+    made = lead.post(reverse("accounts:api-token-create"), api_token)
+    if "<h1>Your new API token</h1>" not in text(made):
+        raise AssertionError(f"the API token was refused ({made.status_code})")
     ((token,),) = [re.findall(r"/invitations/([^\s/]+)/", m.body) for m in emails["invitation"]]
     closed.refresh_from_db()
     reopened.refresh_from_db()
@@ -446,6 +452,7 @@ def build_quarter() -> Quarter:
             "board member who answers": client_of(members[0]),
             "programme staff": client_of(programme_staff),
             "signed out": client_of(None),
+            "anyone": client_of(None),  # the open data, published for anyone to read
         },
         emails=emails,
         invitation_url=reverse("trusts:invitation-accept", args=[token]),
@@ -461,6 +468,7 @@ def quarter(django_db_setup, django_db_blocker, tmp_path_factory):
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
         MEDIA_ROOT=tmp_path_factory.mktemp("media"),
         MIN_RESPONSES=3,
+        OPEN_DATA=True,
     )
     with django_db_blocker.unblock(), quick, transaction.atomic():
         cache.clear()
@@ -674,6 +682,9 @@ OTHER_OUTPUTS = [
     OtherOutput(
         "account", ("coordinator", "board member"), lambda q, c: get(c, reverse("accounts:account"))
     ),
+    OtherOutput(
+        "API tokens", ("coordinator",), lambda q, c: get(c, reverse("accounts:api-tokens"))
+    ),
     OtherOutput("invitation", ("signed out",), lambda q, c: get(c, q.invitation_url)),
     *(
         OtherOutput(f"{kind} email", ("signed out",), emails_of(kind))
@@ -751,6 +762,7 @@ QUESTION_ROWS = (
 )
 COVER_SHEET = tuple(f"reports.CoverSheet.{name}" for name in COVER_SHEET_TYPED)
 EMAIL = words_of_text
+TRUST_CODES = (TRUST_NAME, "trusts.Trust.ods_code", "trusts.Trust.icb_code")
 
 SHOWS: dict[str, Shows] = {
     # The outputs of tests/house/test_adversaries.py
@@ -795,6 +807,20 @@ SHOWS: dict[str, Shows] = {
     "all board papers ZIP": Shows(PAPER, words_of_text),
     "emails": Shows((TRUST_NAME, PERSON), words_of_text, roles=("board member",)),
     "your data file": Shows((PERSON, "trusts.User.email"), words_of_json),
+    "API results": Shows((TRUST_NAME, "trusts.Trust.ods_code"), words_of_json),
+    "API results CSV": Shows((TRUST_NAME, "trusts.Trust.ods_code"), words_of_csv),
+    "API trend": Shows(TRUST_CODES, words_of_json),
+    "API early warning": Shows((), words_of_csv),  # the quarter's trust has no warning
+    "API completion": Shows((TRUST_NAME, "trusts.Trust.ods_code"), words_of_json),
+    "API trusts": Shows(TRUST_CODES, words_of_json),
+    "API one trust": Shows(TRUST_CODES, words_of_json),
+    "API quarters": Shows((), words_of_json),
+    # The quarter's trust gives no reason for a warning: nothing typed to show.
+    "national early warning": Shows(()),
+    "national early warning csv": Shows((), words_of_csv),
+    "open data publishing page": Shows(("trusts.Trust.icb_code",)),
+    "open data csv": Shows(("trusts.Trust.icb_code",), words_of_csv),
+    "open data json": Shows(("trusts.Trust.icb_code",), words_of_json),
     # OTHER_OUTPUTS
     "board members": Shows(
         (
@@ -853,6 +879,7 @@ SHOWS: dict[str, Shows] = {
     "national trend, the trust's whole name typed": Shows((TRUST_NAME,)),
     "quarters": Shows(("principles.Framework.title",)),
     "account": Shows((PERSON, "trusts.User.email")),
+    "API tokens": Shows(("accounts.ApiToken.name",)),
     "invitation": Shows((TRUST_NAME, "trusts.Invitation.full_name", "trusts.Invitation.email")),
     "opening email": Shows((TRUST_NAME, PERSON, "trusts.User.email", "core.Email.to"), EMAIL),
     "reminder email": Shows((TRUST_NAME, PERSON, "trusts.User.email", "core.Email.to"), EMAIL),

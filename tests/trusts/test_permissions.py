@@ -46,12 +46,16 @@ def test_only_sign_in_password_reset_invitations_public_pages_and_health_are_pub
         "cookies",
         "healthz",
         "help",
+        "index",  # the open data page, while settings.OPEN_DATA is on
         "invitation-accept",
+        "openapi-json",  # the API's description: no data, and tools read it without a token
         "password-reset",
         "password-reset-confirm",
         "password-reset-done",
         "password-reset-sent",
         "privacy",
+        "quarter",  # a published quarter's open data file, while settings.OPEN_DATA is on
+        "reference",  # the API's reference page, from the same description
         "sign-in",
         "sign-out",
         "sso-callback",

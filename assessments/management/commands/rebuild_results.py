@@ -8,14 +8,16 @@ from assessments.results.actions import results_refresh
 class Command(BaseCommand):
     help = (
         "Rebuild the per-principle results summary table from each assessment's latest "
-        "release. Safe to run at any time: results come out as they were published."
+        "release, with each quarter's change since the one before. Safe to run at any time: "
+        "results come out as they were published."
     )
 
     def handle(self, *args, **options):
         assessments = (
             Assessment.objects.exclude(status=AssessmentStatus.DRAFT)
-            .select_related("cycle")
-            .order_by("pk")
+            .select_related("cycle", "trust")
+            # Oldest quarter first: a quarter's change is worked out from the one before.
+            .order_by("cycle__year", "cycle__quarter", "pk")
         )
         count = 0
         for assessment in assessments.iterator(chunk_size=200):

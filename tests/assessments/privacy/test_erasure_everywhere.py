@@ -33,6 +33,7 @@ from reports.paper.presenters import board_paper
 from reports.paper.selectors import comparison_quarter, paper_inputs
 from tests.factories import (
     AccessAttemptFactory,
+    ApiTokenFactory,
     BrowserKeyFactory,
     EmailFactory,
     KeptInputFactory,
@@ -190,6 +191,7 @@ def test_an_erased_member_leaves_nothing_individual_in_any_store(
     EmailFactory(to="colleague@test.example", body=f"{name} asked us to write to you")
     KeptInputFactory(user=person, post=f"comment={MARK}+kept")
     BrowserKeyFactory(user=person)
+    ApiTokenFactory(user=person, name=f"{name}'s dashboard")
     TOTPDeviceFactory(user=person)
     AccessAttemptFactory(username=email)
     LogEntry.objects.create(
