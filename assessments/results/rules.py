@@ -97,9 +97,14 @@ def percent(share: Fraction | None) -> str:
 
 
 def exported(value) -> float | None:
-    """A number for CSV and Excel: the exact value at EXPORT_PLACES decimal places."""
-    value = rounded(value, EXPORT_PLACES)
-    return None if value is None else float(value)
+    """A number for CSV, Excel and the API: the exact value at EXPORT_PLACES decimal
+    places, half up. Whole numbers divided exactly: the same float as the rounded
+    decimal's, without making one (an API answer holds 2,000 of them)."""
+    if value is None:
+        return None
+    negative, whole = _half_up(value, EXPORT_PLACES)
+    number = whole / 10**EXPORT_PLACES
+    return -number if negative else number
 
 
 # Targets, gaps and RAG, on the printed values so that no two cells of a row disagree

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from ninja import Field, NinjaAPI, Path, Query, Schema
 from ninja.errors import HttpError, ValidationError
-from pydantic import field_validator
+from pydantic import BaseModel, field_validator
 
 from assessments.models import Cycle
 from assessments.results import rules
@@ -106,7 +106,7 @@ def documented(*, csv: bool = True) -> dict:
     }
 
 
-def read(path: str, schema: type[Schema], tag: str, *, csv: bool = True):
+def read(path: str, schema: type[BaseModel], tag: str, *, csv: bool = True):
     """A GET operation of the API, documented with every answer it may give."""
     return api.get(
         path, response={200: schema, **PROBLEMS}, tags=[tag], openapi_extra=documented(csv=csv)
@@ -239,7 +239,7 @@ def by_name(row: dict) -> tuple[str, str]:
     return row["name"], row["ods_code"]
 
 
-def flat(schema: type[Schema]) -> Table:
+def flat(schema: type[BaseModel]) -> Table:
     """A page's CSV with a column for each of the schema's fields, as named in the JSON."""
     names = tuple(schema.model_fields)
     return Table(names, lambda results: [[row[name] for name in names] for row in results])

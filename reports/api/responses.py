@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
-from ninja import Schema
+from pydantic import BaseModel
 
 from reports.exports import Column, as_csv
 
@@ -65,7 +65,7 @@ def paged(request: HttpRequest, rows: list, page: int, page_size: int) -> dict:
 
 
 def respond(
-    request: HttpRequest, schema: type[Schema], data: dict, table: Table | None = None
+    request: HttpRequest, schema: type[BaseModel], data: dict, table: Table | None = None
 ) -> HttpResponse:
     """The data as the schema describes it, in JSON, or as CSV where asked and offered;
     304 where the client already holds this very answer."""

@@ -178,14 +178,19 @@ def confidence(figures: RestsOn) -> str | None:
     answers ("don't know" and how far views differ), so it is hidden as they are."""
     if not figures.figures_shown or not figures.board_size:
         return None
-    rows = [
-        _PrincipleFlags(
-            assurance_gap=rules.dont_know_high(figures.dont_know.get(number)),
-            views_differ=differ,
-        )
+    flags = tuple(
+        (rules.dont_know_high(figures.dont_know.get(number)), differ)
         for number, differ in figures.views_differ.items()
-    ]
-    level, _reason = confidence_of(rows, figures.submitted, figures.board_size)
+    )
+    return _confidence(flags, figures.submitted, figures.board_size)
+
+
+@lru_cache(maxsize=4096)
+def _confidence(flags: tuple[tuple[bool, bool], ...], submitted: int, board_size: int) -> str:
+    """The paper's rule on what it reads, once for each set of them: a national page or API
+    answer of 200 trusts has far fewer different ones."""
+    rows = [_PrincipleFlags(assurance_gap=gap, views_differ=differ) for gap, differ in flags]
+    level, _reason = confidence_of(rows, submitted, board_size)
     return level
 
 

@@ -376,3 +376,12 @@ def test_property_change_interval_is_the_bootstrap_of_the_definition(before, aft
     keys = {1: ["1a", "1b"], 2: ["2a"]}
     expected = _change_interval_by_definition(before, after, keys, "s")
     assert scoring.change_interval(before, after, keys, seed="s") == expected
+
+
+@given(
+    st.fractions(min_value=-10, max_value=10, max_denominator=10**6)
+    | st.decimals(min_value=-10, max_value=10, places=6).map(F)
+)
+def test_an_exported_number_is_the_float_of_the_half_up_rounded_decimal(value):
+    assert rules.exported(value) == float(rules.rounded(value, rules.EXPORT_PLACES))
+    assert rules.exported(None) is None
