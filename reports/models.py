@@ -266,8 +266,8 @@ class OpenDataRelease(models.Model):
     published_at = models.DateTimeField()
     # The rule as it stood at publication, for the words about it beside the figures.
     minimum_trusts = models.PositiveSmallIntegerField()
-    # As published: [[name, meaning], ...], and one {name: value} a group, figures as text
-    # to two places, None where withheld (reports.opendata.files).
+    # As published: [[name, meaning], ...], and one {name: value} a group, scores as text
+    # to one place, None where withheld (reports.opendata.files).
     columns = models.JSONField()
     rows = models.JSONField()
 

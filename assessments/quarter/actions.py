@@ -12,7 +12,7 @@ from assessments.errors import AssessmentError, AssessmentNotOpen
 from assessments.locking import lock_assessment
 from assessments.models import Assessment, AssessmentStatus, Cycle, Target, quarter_dates
 from assessments.quarter import decisions, notifications
-from assessments.results.actions import results_publish
+from assessments.results.actions import later_changes_record, results_publish
 from core.audit import audit
 from principles.models import Framework, Principle
 from trusts.models import Trust, User
@@ -118,6 +118,10 @@ def assessment_reopen(*, assessment: Assessment, reason: str, by: User) -> Asses
     assessment.status = AssessmentStatus.OPEN
     assessment.reopen_reason = reason
     assessment.save(update_fields=["status", "reopen_reason"])
+    # The later quarter that compared with this one now compares, as its paper does, with
+    # the one before (only closed quarters count): its kept change follows, and comes back
+    # at this quarter's close, published again or held.
+    later_changes_record(assessment=assessment)
     audit(
         action="assessment.reopened",
         by=by,

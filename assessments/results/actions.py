@@ -22,6 +22,10 @@ def results_publish(*, assessment: Assessment, by) -> Release | None:
     release stays published, and the audit trail says why."""
     release, decision = disclosure.release_make(assessment=assessment)
     if release is None:
+        # Held: the last release stands, but what it is compared with may have moved while
+        # the quarter was open (an earlier quarter reopened, or published again).
+        changes_record(assessment=assessment)
+        later_changes_record(assessment=assessment)
         audit(
             action="results.held",
             by=by,
@@ -30,12 +34,10 @@ def results_publish(*, assessment: Assessment, by) -> Release | None:
             detail={"reason": decision.reason},
         )
         return None
-    results_write(release=release)
-    # A quarter published again after a reopen (or out of order, as a seeder may) is what a
+    results_write(release=release)  # with its own change
+    # A quarter closed again after a reopen (or out of order, as a seeder may) is what a
     # later quarter's "since last quarter" compares with: work that one out again too.
-    later = change.comparing_with(assessment)
-    if later is not None:
-        changes_record(assessment=later, release=disclosure.latest_release(later))
+    later_changes_record(assessment=assessment)
     audit(
         action="results.published",
         by=by,
@@ -60,12 +62,26 @@ def results_refresh(*, assessment: Assessment) -> list[PrincipleResult]:
     return results_write(release=release)
 
 
-def changes_record(*, assessment: Assessment, release: Release) -> None:
-    """Works out the quarter's change since the one before again, and keeps it with its
-    overall result. Callers hold the transaction."""
+def changes_record(*, assessment: Assessment, release: Release | None = None) -> None:
+    """Works out the quarter's change since the one before again from its latest release
+    (or ``release``), and keeps it with its overall result: what its paper says now.
+    Nothing where it has no results. Callers hold the transaction."""
+    release = release or disclosure.latest_release(assessment)
+    if release is None or not OverallResult.objects.filter(assessment=assessment).exists():
+        return
     OverallResult.objects.filter(assessment=assessment).update(
         changes=change.as_stored(change.changes_of(assessment, release))
     )
+
+
+def later_changes_record(*, assessment: Assessment) -> None:
+    """Works out again the change of each of the trust's later quarters whose "since last
+    quarter" is, or may now be, this one (change.may_compare_with): at every close of this
+    quarter, published or held, and at its reopening, after which its paper (reading only
+    closed quarters) compares with the one before. So a kept change is always what the
+    board paper says now. Callers hold the transaction."""
+    for later in change.may_compare_with(assessment):
+        changes_record(assessment=later)
 
 
 def results_write(*, release: Release) -> list[PrincipleResult]:

@@ -1,7 +1,9 @@
 """A quarter's change since the trust's previous quarter with published figures, for each
 principle and overall, worked out when its results are published and kept on its overall
 result (``OverallResult.changes``), so that the national view's early warning reads every
-trust's changes without reading anyone's answers.
+trust's changes without reading anyone's answers. Worked out again whenever what it compares
+with may move: at each close of the quarter, published or held, and at each close or reopen
+of an earlier one (may_compare_with), so that it is always what the paper says now.
 
 Worked out as the board paper works out its "since last quarter" (reports.paper.change):
 the same quarter compared with (the latest of the trust's last seven earlier closed
@@ -224,21 +226,28 @@ def stored(value: dict | None) -> StoredChanges | None:
     )
 
 
-def comparing_with(assessment: Assessment) -> Assessment | None:
-    """The trust's first later closed quarter with published figures: the only one whose
-    "since last quarter" may be this quarter, to work out again when this one's results
-    change (one query)."""
+def may_compare_with(assessment: Assessment) -> list[Assessment]:
+    """The trust's later quarters whose "since last quarter" is, or may become, this one
+    when it closes, is held, is published again or is reopened: those with results (closed,
+    or reopened since), oldest first, up to and including the first closed one with
+    figures; a later one compares with that one, or one after it, whatever happens to this
+    quarter (one query)."""
     later = (
-        Assessment.objects.filter(
-            trust_id=assessment.trust_id,
-            status=AssessmentStatus.CLOSED,
-            overall_result__respondents__gte=rules.minimum_group(),
-        )
+        Assessment.objects.filter(trust_id=assessment.trust_id)
+        .exclude(status=AssessmentStatus.DRAFT)
         .filter(
             Q(cycle__year__gt=assessment.cycle.year)
             | Q(cycle__year=assessment.cycle.year, cycle__quarter__gt=assessment.cycle.quarter)
         )
-        .select_related("trust", "cycle")
+        .select_related("trust", "cycle", "overall_result")
         .order_by("cycle__year", "cycle__quarter")
     )
-    return later.first()
+    found = []
+    for candidate in later:
+        result = getattr(candidate, "overall_result", None)
+        if result is None:
+            continue
+        found.append(candidate)
+        if candidate.status == AssessmentStatus.CLOSED and rules.figures_shown(result.respondents):
+            break
+    return found

@@ -4,7 +4,7 @@ by more than chance two quarters running, a response rate below half, or board a
 piling up overdue (the rules: assessments.results.rules, "The early warning").
 
 Read in a fixed number of queries whatever the number of trusts, from the summary table
-(each quarter's change since the one before is kept there when its results are published:
+(each quarter's change since the one before is kept there, as its paper says it now:
 assessments.results.change), the completion counts and the action logs; never from anyone's
 answers. Plain dataclasses, so that a page, a file or the API can serve them. Trusts come by
 name, never ranked by a score, and nothing here is shown to a trust."""
@@ -109,8 +109,9 @@ class Warning:  # the early warning's own word: builtins.Warning is not used in 
 @dataclass(frozen=True)
 class EarlyWarnings:
     warnings: list[Warning]
-    # Closed quarters in the filter whose changes were published before they were kept
-    # with the results: they cannot warn until `manage.py rebuild_results` has run.
+    # Closed quarters in the filter whose scores cannot warn until `manage.py
+    # rebuild_results` has run: their change, or that of the quarter they compare with, was
+    # published before changes were kept with the results.
     not_worked_out: int = 0
 
 
@@ -134,7 +135,7 @@ def early_warnings_read(cycle: Cycle, filters: Filters) -> EarlyWarnings:
         rate = _response_rate(count, closed.get(trust.pk), cycle, today)
         if rate is not None:
             reasons[trust.pk].append(rate)
-    fell = _score_fell(cycle, closed)
+    fell, earlier_missing = _score_fell(cycle, closed)
     for trust_id, found in _overdue_actions(filters, today).items():
         reasons[trust_id].append(_overdue(*found))
     warnings = [
@@ -144,7 +145,8 @@ def early_warnings_read(cycle: Cycle, filters: Filters) -> EarlyWarnings:
     ]
     return EarlyWarnings(
         sorted(warnings, key=lambda warning: (warning.trust.name, warning.trust.ods_code)),
-        sum(1 for quarter in closed.values() if quarter.shown and quarter.changes is None),
+        sum(1 for quarter in closed.values() if quarter.shown and quarter.changes is None)
+        + earlier_missing,
     )
 
 
@@ -190,17 +192,18 @@ def _closed_quarters(cycle: Cycle, filters: Filters) -> dict[int, _Closed]:
     }
 
 
-def _score_fell(cycle: Cycle, closed: dict[int, _Closed]) -> dict[int, list[Reason]]:
+def _score_fell(cycle: Cycle, closed: dict[int, _Closed]) -> tuple[dict[int, list[Reason]], int]:
     """Trusts whose overall score or a principle's went down more than chance in this
     quarter and in the one it is compared with (one query for those quarters' changes, and
-    one for the principles' titles)."""
+    one for the principles' titles); and how many could not be told because the change of
+    the quarter compared with was never worked out (counted, never passed over)."""
     now = {
         trust_id: quarter.changes
         for trust_id, quarter in closed.items()
         if quarter.shown and quarter.changes is not None and quarter.changes.since_assessment
     }
     if not now:
-        return {}
+        return {}, 0
     earlier = {
         assessment_id: change.stored(changes)
         for assessment_id, changes in OverallResult.objects.filter(
@@ -211,9 +214,13 @@ def _score_fell(cycle: Cycle, closed: dict[int, _Closed]) -> dict[int, list[Reas
         Principle.objects.filter(framework_id=cycle.framework_id).values_list("number", "title")
     )
     found: dict[int, list[Reason]] = {}
+    missing = 0
     for trust_id, this in now.items():
         before = earlier.get(this.since_assessment)
-        if before is None or before.since is None:
+        if before is None:  # never worked out: counted, so the miss is said
+            missing += 1
+            continue
+        if before.since is None:  # it had nothing to compare with: no fall to repeat
             continue
         fell = [
             _fell(key, titles, this, before)
@@ -224,7 +231,7 @@ def _score_fell(cycle: Cycle, closed: dict[int, _Closed]) -> dict[int, list[Reas
         ]
         if fell:
             found[trust_id] = fell
-    return found
+    return found, missing
 
 
 def _fell(key, titles: dict[int, str], this, before) -> Reason:

@@ -1,22 +1,27 @@
-"""A quarter's open data worked out from each trust's published results, and the rule that
-withholds it. Plain values in and out (no database), so the rule is tested with hand-made
+"""A quarter's open data worked out from each trust's published results, and the rules that
+withhold it. Plain values in and out (no database), so the rules are tested with hand-made
 trusts, and the preview and the published files read the same figures.
 
-Each group (England, each region, each trust type, each ICB) has how many trusts were
-asked and how many have results, the median response rate, and for each principle and the
-overall score the median and quartiles of the trusts' scores. Two rules withhold them
-(decision 0041):
+Each group (England, each region, each trust type) has how many trusts were asked and how
+many have results, and, where enough trusts are behind them, the median response rate and
+for each principle and the overall score the median and quartiles of the trusts' scores.
+Three rules withhold them (decision 0041):
 
-- Too few. A group with fewer than MIN_TRUSTS trusts with results shows nothing but its
-  name, counts included. A figure with fewer than MIN_TRUSTS trusts behind it (a
-  principle that most of a group's boards answered only "don't know") is left blank.
+- Too few. A group with fewer than MIN_TRUSTS (five) trusts with results shows nothing
+  but its name, counts included.
+- Too few for a spread. A median or quartile with fewer than OPEN_DATA_SPREAD_TRUSTS
+  (ten, twice the minimum) trusts behind it is left blank: in a smaller group they are
+  too nearly single trusts' scores. So a group of five to nine trusts shows its counts
+  only; and so does a principle that most of a larger group's boards answered only
+  "don't know".
 - Working back. Taking shown groups that share no trust away from a larger shown group
-  they lie inside (the regions from England; the ICBs of a region from it; London and the
-  mental health trusts, were those all in the North West, from England) leaves the
-  trusts of withheld groups. What is left must be no trusts at all, or at least
-  MIN_TRUSTS with results; otherwise the smallest of the groups taken away is withheld
-  too, until it is. The counts are checked the same way, and also may not leave trusts
-  that were asked with none of them having results.
+  they lie inside (the regions from England; the trust types from England; London and
+  the mental health trusts, were those all in the North West, from England) leaves the
+  trusts of withheld groups. What is left must be no trusts at all, or as many as the
+  first two rules ask of a group shown (five for the counts, ten for a spread);
+  otherwise the smallest of the groups taken away is withheld too, until it is. For the
+  counts both what is left with results and what is left asked are checked, and what is
+  left may not be trusts asked with none of them having results.
 """
 
 from collections.abc import Iterable, Mapping, Sequence
@@ -28,8 +33,8 @@ from itertools import combinations
 from assessments.results import rules, scoring
 from trusts.models import Region, TrustType
 
-ENGLAND, REGION, TRUST_TYPE, ICB = "england", "region", "trust_type", "icb"
-KINDS = (ENGLAND, REGION, TRUST_TYPE, ICB)
+ENGLAND, REGION, TRUST_TYPE = "england", "region", "trust_type"
+KINDS = (ENGLAND, REGION, TRUST_TYPE)
 
 # What a group shows: its counts, then each figure, keyed by what it is of.
 COUNTS = "counts"
@@ -38,8 +43,16 @@ OVERALL = "overall"
 Key = str | int  # COUNTS, RATE, OVERALL or a principle's number
 
 
+def spread_trusts(minimum: int) -> int:
+    """The fewest trusts behind a median or quartile: twice the fewest behind anything."""
+    return 2 * minimum
+
+
+OPEN_DATA_SPREAD_TRUSTS = spread_trusts(rules.MIN_TRUSTS)
+
+
 class Withheld(StrEnum):
-    TOO_FEW = "too few"  # fewer than MIN_TRUSTS trusts behind it
+    TOO_FEW = "too few"  # fewer trusts behind it than the rule asks
     WORKING_BACK = "working back"  # shown, it would let a withheld group's be worked out
 
 
@@ -50,7 +63,6 @@ class Place:
     trust_id: int
     region: str
     trust_type: str
-    icb: str
 
 
 @dataclass(frozen=True)
@@ -95,8 +107,8 @@ class GroupFigures:
 
 
 def groups_of(places: Iterable[Place]) -> list[Group]:
-    """England, every region and every trust type (whether or not any trust is in it, so
-    that each quarter's file has the same rows), then each ICB that has a trust."""
+    """England, every region and every trust type, whether or not any trust is in it, so
+    that each quarter's file has the same rows."""
     places = list(places)
 
     def members(test) -> frozenset[int]:
@@ -112,10 +124,6 @@ def groups_of(places: Iterable[Place]) -> list[Group]:
             Group(TRUST_TYPE, code, label, members(lambda place, c=code: place.trust_type == c))
             for code, label in TrustType.choices
         ),
-        *(
-            Group(ICB, code, code, members(lambda place, c=code: place.icb == c))
-            for code in sorted({place.icb for place in places if place.icb})
-        ),
     ]
 
 
@@ -126,12 +134,18 @@ def quarter_figures(
     numbers: Sequence[int],
     *,
     minimum: int = rules.MIN_TRUSTS,
+    spread_minimum: int | None = None,
 ) -> list[GroupFigures]:
-    """Every group's counts and figures, each withheld under the two rules above.
-    ``asked``: the trusts whose board was asked this quarter; ``results``: those of them
-    with published results; ``numbers``: the principles of the quarter's framework."""
+    """Every group's counts and figures, each withheld under the rules above. ``asked``:
+    the trusts whose board was asked this quarter; ``results``: those of them with
+    published results; ``numbers``: the principles of the quarter's framework;
+    ``spread_minimum``: the fewest trusts behind a figure (twice ``minimum`` unless given)."""
     groups = groups_of(places)
     figure_keys: tuple[Key, ...] = (RATE, *numbers, OVERALL)
+    fewest: dict[Key, int] = {
+        COUNTS: minimum,
+        **dict.fromkeys(figure_keys, spread_minimum or spread_trusts(minimum)),
+    }
     values: dict[Key, dict[int, Fraction]] = {
         key: {
             trust: value
@@ -148,7 +162,7 @@ def quarter_figures(
         for key, trusts in behind_all.items()
     }
     asked_in = [group.members & frozenset(asked) for group in groups]
-    withheld = _withheld(groups, behind, asked_in, (COUNTS, *figure_keys), minimum)
+    withheld = _withheld(groups, behind, asked_in, fewest)
     found = []
     for index, group in enumerate(groups):
         whole = withheld.get((index, COUNTS))
@@ -174,17 +188,16 @@ def spread(values: Iterable[Fraction]) -> Spread:
     return Spread(lower, middle, upper)
 
 
-def _withheld(groups, behind, asked_in, keys, minimum) -> dict[tuple[int, Key], Withheld]:
+def _withheld(groups, behind, asked_in, fewest) -> dict[tuple[int, Key], Withheld]:
     """(group index, key) → why it is withheld: first every count or figure with too few
     trusts behind it; then, for each shown group in turn, one more of the groups inside it
     at a time, until nothing left after taking them away is too small. A pass that
-    withholds nothing more ends it (each is a few thousand set comparisons for a country
-    of 200 trusts and 42 ICBs)."""
+    withholds nothing more ends it."""
     withheld: dict[tuple[int, Key], Withheld] = {
         (index, key): Withheld.TOO_FEW
         for index in range(len(groups))
-        for key in keys
-        if len(behind[(index, key)]) < minimum
+        for key, least in fewest.items()
+        if len(behind[(index, key)]) < least
     }
 
     def shown(index: int, key: Key) -> bool:
@@ -194,7 +207,7 @@ def _withheld(groups, behind, asked_in, keys, minimum) -> dict[tuple[int, Key], 
     changed = True
     while changed:
         changed = False
-        for key in keys:
+        for key, least in fewest.items():
             for whole in range(len(groups)):
                 while shown(whole, key):
                     inside = {
@@ -207,7 +220,7 @@ def _withheld(groups, behind, asked_in, keys, minimum) -> dict[tuple[int, Key], 
                         ]
                         for kind in KINDS[1:]
                     }
-                    part = _part_to_withhold(whole, inside, key, behind, asked_in, minimum)
+                    part = _part_to_withhold(whole, inside, key, behind, asked_in, least)
                     if part is None:
                         break
                     withheld[(part, key)] = Withheld.WORKING_BACK
@@ -217,37 +230,33 @@ def _withheld(groups, behind, asked_in, keys, minimum) -> dict[tuple[int, Key], 
 
 def _takeaways(whole, inside, key, behind):
     """Every way of taking shown groups away from ``whole`` that this rule guards against:
-    the groups of one kind inside it; and, for each choice of the trust types inside it,
-    those types, then the regions inside what is left, then the ICBs inside what is left
-    outside those regions (an ICB lies within one region, so any other way of taking
-    regions and ICBs away leaves what one of these leaves and more). Each way is groups
-    that share no trust, so what it leaves is known exactly."""
-    yield from inside.values()
+    for each choice of the trust types inside it, those types and then every region inside
+    what is left. Each way is groups that share no trust, so what it leaves is known
+    exactly; and any other choice of types and regions sharing no trust leaves what the
+    way with the same types leaves, and more: whole regions, each shown, so enough."""
     types = inside[TRUST_TYPE]
     for size in range(len(types) + 1):
         for chosen in combinations(types, size):
             rest = behind[(whole, key)].difference(*(behind[(i, key)] for i in chosen))
             regions = [i for i in inside[REGION] if behind[(i, key)] <= rest]
-            covered = frozenset().union(*(behind[(i, key)] for i in regions))
-            icbs = [
-                i
-                for i in inside[ICB]
-                if behind[(i, key)] <= rest and behind[(i, key)].isdisjoint(covered)
-            ]
-            yield [*chosen, *regions, *icbs]
+            yield [*chosen, *regions]
 
 
-def _part_to_withhold(whole, inside, key, behind, asked_in, minimum) -> int | None:
+def _part_to_withhold(whole, inside, key, behind, asked_in, least) -> int | None:
     """The smallest shown group of the first way of taking groups away from ``whole`` that
-    leaves too little (some trusts, but fewer than ``minimum`` behind this figure), or
-    None when every way leaves nothing or enough. For the counts, leaving no trust with
-    results but some asked would tell how many were asked there: too little as well."""
+    leaves too little (some trusts, but fewer than ``least`` behind this figure), or None
+    when every way leaves nothing or enough. For the counts, what is left asked is held to
+    the same, and leaving no trust with results but some asked would tell how many were
+    asked there: too little as well."""
     trusts = behind[(whole, key)]
     for parts in _takeaways(whole, inside, key, behind):
+        if not parts:
+            continue
         left = trusts.difference(*(behind[(index, key)] for index in parts))
-        unsafe = 0 < len(left) < minimum
-        if key == COUNTS and not left:
-            unsafe = bool(asked_in[whole].difference(*(asked_in[index] for index in parts)))
-        if unsafe and parts:
+        unsafe = 0 < len(left) < least
+        if key == COUNTS:
+            asked = asked_in[whole].difference(*(asked_in[index] for index in parts))
+            unsafe = unsafe or 0 < len(asked) < least or (bool(asked) and not left)
+        if unsafe:
             return min(parts, key=lambda index: (len(behind[(index, key)]), index))
     return None

@@ -13,18 +13,20 @@ from reports.exports import Column, as_csv
 from reports.models import OpenDataRelease
 from reports.opendata.figures import (
     ENGLAND,
-    ICB,
     OVERALL,
     RATE,
     REGION,
     TRUST_TYPE,
     GroupFigures,
+    spread_trusts,
 )
 
 LICENCE = "Open Government Licence v3.0"
 LICENCE_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
 ATTRIBUTION = f"Contains public sector information licensed under the {LICENCE}."
-PLACES = 2  # decimal places of every figure in the files
+SCORE_PLACES = rules.PLACES  # a score's decimal places, as people read scores elsewhere
+RATE_PLACES = 2  # a response rate's, a share from 0 to 1: to the whole per cent
+DECIMAL_PLACE = "decimal place" if SCORE_PLACES == 1 else "decimal places"
 QUARTILES = (
     ("lower_quartile", "Lower quartile"),
     ("median", "Median"),
@@ -42,15 +44,15 @@ def columns(principles: list[tuple[int, str]], *, minimum_responses: int) -> lis
         ),
         Column(
             "group_type",
-            "What the row is about: england (every trust), region (an NHS England region), "
-            "trust_type, or icb (an integrated care board)",
+            "What the row is about: england (every trust), region (an NHS England region) "
+            "or trust_type",
         ),
         Column(
             "group_code",
-            "The region's ODS code (Y56 to Y63), the trust type's code (such as acute), or the "
-            "ICB's ODS code; blank for England",
+            "The region's ODS code (Y56 to Y63) or the trust type's code (such as acute); "
+            "blank for England",
         ),
-        Column("group_name", "The group's name; an ICB is named by its ODS code"),
+        Column("group_name", "The group's name"),
         Column(
             "suppressed",
             "yes (true in the JSON file) where the group's counts and figures are withheld "
@@ -68,7 +70,7 @@ def columns(principles: list[tuple[int, str]], *, minimum_responses: int) -> lis
         Column(
             "response_rate_median",
             "Median, across the trusts with results, of the share of each board who submitted "
-            f"answers: 0 to 1, {PLACES} decimal places",
+            f"answers: 0 to 1, {RATE_PLACES} decimal places (so to the whole per cent)",
         ),
         *(
             column
@@ -83,7 +85,7 @@ def columns(principles: list[tuple[int, str]], *, minimum_responses: int) -> lis
 
 def _spread(prefix: str, of: str) -> list[Column]:
     return [
-        Column(f"{prefix}_{suffix}", f"{words} of {of}: 1 to 5, {PLACES} decimal places")
+        Column(f"{prefix}_{suffix}", f"{words} of {of}: 1 to 5, {SCORE_PLACES} {DECIMAL_PLACE}")
         for suffix, words in QUARTILES
     ]
 
@@ -103,13 +105,14 @@ def documented_columns(minimum_responses: int) -> list[Column]:
     ]
 
 
-def figure(value) -> str | None:
-    return None if value is None else rules.shown(value, PLACES)
+def figure(value, places: int = SCORE_PLACES) -> str | None:
+    return None if value is None else rules.shown(value, places)
 
 
 def rows(figures: list[GroupFigures], *, quarter: str, numbers) -> list[dict]:
-    """One row a group, in the order of the columns: figures as text to two places (so
-    that the published values are exact and never parsed again), None where withheld."""
+    """One row a group, in the order of the columns: figures as text, rounded once (scores
+    to SCORE_PLACES, the response rate to RATE_PLACES), so that the published values are
+    exact and never parsed again; None where withheld."""
     found = []
     for group in figures:
         withheld = group.withheld is not None
@@ -121,7 +124,9 @@ def rows(figures: list[GroupFigures], *, quarter: str, numbers) -> list[dict]:
             "suppressed": withheld,
             "trusts_asked": None if withheld else group.asked,
             "trusts_with_results": None if withheld else group.with_results,
-            "response_rate_median": figure(getattr(group.figures[RATE], "median", None)),
+            "response_rate_median": figure(
+                getattr(group.figures[RATE], "median", None), RATE_PLACES
+            ),
         }
         for key, prefix in [*((n, f"principle_{n}") for n in numbers), (OVERALL, "overall")]:
             spread = group.figures[key]
@@ -137,16 +142,21 @@ def is_figure(name: str) -> bool:
 
 def suppression_words(minimum: int) -> str:
     """The suppression rule, as the open data page and the JSON file say it."""
+    least = spread_trusts(minimum)
     return (
         f"A group with fewer than {minimum} trusts with results shows no counts and no "
-        "figures, only its name, with suppressed set to yes. A figure with fewer than "
-        f"{minimum} trusts behind it is left blank. Where shown groups make up part of a "
-        "larger shown group (the regions make up England; an ICB's trusts are in "
-        "its region), taking them away from the larger group would leave the withheld ones: "
-        "so more groups are withheld, the smallest first, until what would be left is no "
-        f"trusts at all or at least {minimum} trusts with results. So a withheld group's "
-        "counts and figures cannot be worked out by taking shown groups away from a larger "
-        "one, and the files do not say why a group is withheld."
+        "figures, only its name, with suppressed set to yes. A median or quartile with "
+        f"fewer than {least} trusts behind it (twice as many) is left blank, and so is the "
+        f"median response rate: a group of {minimum} to {least - 1} trusts with results "
+        "shows its counts only, because in so few trusts a median or quartile is too "
+        "nearly one trust's score. Where shown groups make up part of a larger shown group "
+        "(the regions make up England, and so do the trust types), taking them away from "
+        "the larger group would leave the withheld ones: so more groups are withheld, the "
+        "smallest first, until what would be left is no trusts at all or as many as a "
+        f"group shown has ({minimum} trusts asked and {minimum} with results for the "
+        f"counts, {least} for a figure). So a withheld group's counts and figures cannot be "
+        "worked out by taking shown groups away from a larger one, and the files do not say "
+        "why a group is withheld."
     )
 
 
@@ -155,6 +165,8 @@ LEAVES_OUT = (
     "Any board member's answers or comments, and figures for single questions.",
     "Each board's targets, agreed positions and confidence in its results.",
     "The lowest and highest scores in a group, which are each one trust's.",
+    "Figures for each integrated care board (ICB): most have fewer than ten trusts, and each "
+    "lies inside a region, so that its figures beside the region's would tell too much.",
     "Trusts whose board had too few answers to publish results: they are counted as asked, "
     "not in the figures.",
     "Anything that changed after publication: a quarter is published once, and a trust that "
@@ -227,11 +239,11 @@ def json_file(release: OpenDataRelease) -> QuarterFile:
     return _file(release, content, "json", "application/json")
 
 
-KIND_WORDS = {REGION: "Region", TRUST_TYPE: "Trust type", ICB: "ICB"}
+KIND_WORDS = {REGION: "Region", TRUST_TYPE: "Trust type"}
 
 
 def group_label(row: dict) -> str:
-    """ "England", "Region: London", "ICB: QWE": how the pages name a row's group."""
+    """ "England", "Region: London", "Trust type: Acute": how the pages name a row's group."""
     if row["group_type"] == ENGLAND:
         return row["group_name"]
-    return f"{KIND_WORDS[row['group_type']]}: {row['group_name']}"
+    return f"{KIND_WORDS.get(row['group_type'], row['group_type'])}: {row['group_name']}"

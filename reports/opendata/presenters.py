@@ -8,7 +8,7 @@ from assessments.models import Cycle
 from assessments.results import rules
 from reports.models import OpenDataRelease
 from reports.opendata import files
-from reports.opendata.figures import GroupFigures, Withheld
+from reports.opendata.figures import OVERALL, GroupFigures, Withheld, spread_trusts
 from reports.opendata.files import group_label
 from reports.opendata.queries import figures_now, principles_of
 
@@ -18,6 +18,11 @@ REASONS = {
     Withheld.TOO_FEW: "Withheld: fewer than {minimum} trusts with results",
     Withheld.WORKING_BACK: "Withheld: a withheld group's figures could be worked out from it",
 }
+# Why a group shown shows its counts alone (its overall score's spread is withheld).
+COUNTS_ONLY = {
+    Withheld.TOO_FEW: "Counts only: fewer than {spread} trusts with results for its figures",
+    Withheld.WORKING_BACK: "Counts only: a withheld group's figures could be worked out from it",
+}
 
 
 @dataclass(frozen=True)
@@ -26,7 +31,7 @@ class Line:
     asked: str
     with_results: str
     response_rate: str
-    overall: str  # "2.95 (2.50 to 3.40)": median, then the quartiles
+    overall: str  # "3.0 (2.5 to 3.4)": median, then the quartiles
     shown: str
 
 
@@ -47,9 +52,17 @@ def lines(rows: list[dict], figures: list[GroupFigures] | None = None, minimum: 
     found = []
     for index, row in enumerate(rows):
         group = figures[index] if figures else None
+        medians = [value for name, value in row.items() if name.endswith("_median")]
         if row["suppressed"]:
             shown = REASONS[group.withheld].format(minimum=minimum) if group else "Withheld"
-        elif any(value is None for name, value in row.items() if name.endswith("_median")):
+        elif all(value is None for value in medians):
+            reason = group.figures_withheld.get(OVERALL) if group else None
+            shown = (
+                COUNTS_ONLY[reason].format(spread=spread_trusts(minimum))
+                if reason
+                else "Counts only"
+            )
+        elif any(value is None for value in medians):
             shown = "Shown, with some figures withheld"
         else:
             shown = "Shown"

@@ -26,12 +26,12 @@ def figures_now(cycle: Cycle) -> list[GroupFigures]:
         status=AssessmentStatus.DRAFT
     )
     places, asked_ids = [], []
-    for trust_id, region, trust_type, icb, was_asked in (
+    for trust_id, region, trust_type, was_asked in (
         Trust.objects.order_by()
         .annotate(asked=Exists(asked))
-        .values_list("pk", "region", "trust_type", "icb_code", "asked")
+        .values_list("pk", "region", "trust_type", "asked")
     ):
-        places.append(Place(trust_id, region, trust_type, icb))
+        places.append(Place(trust_id, region, trust_type))
         if was_asked:
             asked_ids.append(trust_id)
     results = {

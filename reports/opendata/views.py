@@ -16,6 +16,7 @@ from assessments.results import rules
 from assessments.selectors import cycle_among_all
 from reports.opendata import files, presenters
 from reports.opendata.actions import open_data_publish, publish_problem
+from reports.opendata.figures import OPEN_DATA_SPREAD_TRUSTS
 from reports.opendata.forms import PublishForm
 from reports.opendata.queries import published_release, published_releases, release_of
 from trusts.permissions import Permission, public, requires
@@ -52,13 +53,15 @@ def publish(request, cycle: str):
             "problem": publish_problem(found, release) if release is None else "",
             "switched_on": settings.OPEN_DATA,
             "minimum": rules.MIN_TRUSTS,
+            "spread": OPEN_DATA_SPREAD_TRUSTS,
         },
         status=409 if form.errors else 200,
     )
 
 
 def switched_on(view):
-    """Not there at all ("Page not found") unless the service publishes open data."""
+    """Not there at all ("Page not found") unless the service publishes open data: checked
+    before the method, so that no request learns the addresses exist."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
@@ -70,8 +73,8 @@ def switched_on(view):
 
 
 @public
-@require_GET
 @switched_on
+@require_GET
 def index(request):
     return render(
         request,
@@ -92,8 +95,8 @@ MAKERS = {"csv": files.csv_file, "json": files.json_file}
 
 
 @public
-@require_safe
 @switched_on
+@require_safe
 def quarter(request, cycle: str, extension: str):
     """A published quarter's file, the same bytes every time; a client that has them
     (its ETag or date) is told they have not changed."""

@@ -818,9 +818,9 @@ SHOWS: dict[str, Shows] = {
     # The quarter's trust gives no reason for a warning: nothing typed to show.
     "national early warning": Shows(()),
     "national early warning csv": Shows((), words_of_csv),
-    "open data publishing page": Shows(("trusts.Trust.icb_code",)),
-    "open data csv": Shows(("trusts.Trust.icb_code",), words_of_csv),
-    "open data json": Shows(("trusts.Trust.icb_code",), words_of_json),
+    "open data publishing page": Shows(()),
+    "open data csv": Shows((), words_of_csv),
+    "open data json": Shows((), words_of_json),
     # OTHER_OUTPUTS
     "board members": Shows(
         (

@@ -7,11 +7,13 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from assessments.models import OverallResult
+from assessments.models import OverallResult, Release
 from assessments.privacy.erasure import person_erase
 from assessments.quarter.actions import assessment_close, assessment_open, assessment_reopen
 from assessments.results import change, rules
 from assessments.results.disclosure import latest_release
+from reports.national.queries import Filters
+from reports.national.warning import early_warnings
 from reports.paper.change import changes_of as paper_changes
 from reports.paper.selectors import comparison_quarter, paper_inputs
 from tests.factories import SETUP
@@ -141,6 +143,66 @@ def test_a_reopened_quarter_published_again_moves_the_later_quarters_change(fall
     assert kept(third) != before
     assert as_kept(third) == as_paper_shows(third)
     assert kept(third).changes["overall"].direction == rules.Direction.UP  # from all ones
+
+
+def agree_with_the_board_paper(*quarters) -> bool:
+    return all(as_kept(assessment) == as_paper_shows(assessment) for assessment in quarters)
+
+
+def test_a_reopen_moves_the_later_quarters_change_to_the_one_before_as_its_paper(
+    falling, coordinator
+):
+    """While a quarter is reopened, the next one's paper (reading closed quarters only)
+    compares with the quarter before it; so does its kept change, and both come back when
+    the reopened quarter closes, here unchanged (held: no new release)."""
+    (first, second, third), _ = falling
+    published = as_kept(third)
+    assessment_reopen(assessment=second, reason="A member asked", by=coordinator)
+    assert kept(third).since == "2026/27 Q1"
+    assert kept(third).since_assessment == first.pk
+    assert agree_with_the_board_paper(third)
+    releases = Release.objects.filter(assessment=second).count()
+    assessment_close(assessment=second, by=coordinator)
+    assert Release.objects.filter(assessment=second).count() == releases  # held
+    assert as_kept(third) == published
+    assert agree_with_the_board_paper(second, third)
+
+
+def test_an_earlier_quarter_published_again_while_a_later_is_reopened_moves_it_at_its_close(
+    falling, coordinator
+):
+    """Q2 reopened, then Q1 reopened, changed and closed (a new release), then Q2 closed
+    unchanged (held): Q2's kept change compares with Q1 as it now stands, as its paper
+    does, and Q3 warns of no fall that Q2's paper does not show."""
+    (first, second, third), members = falling
+    assert early_warnings(third.cycle, Filters())  # down twice, as published
+    assessment_reopen(assessment=second, reason="A member asked", by=coordinator)
+    assessment_reopen(assessment=first, reason="Every member changed their view", by=coordinator)
+    for member in members:
+        answer_everything(first, member, 1)
+    assessment_close(assessment=first, by=coordinator)
+    releases = Release.objects.filter(assessment=second).count()
+    assessment_close(assessment=second, by=coordinator)
+    assert Release.objects.filter(assessment=second).count() == releases  # held
+    assert agree_with_the_board_paper(second, third)
+    assert kept(second).changes["overall"].direction == rules.Direction.UP  # from all ones
+    assert early_warnings(third.cycle, Filters()) == []
+
+
+def test_a_rebuild_during_a_reopen_then_an_unchanged_close_keeps_the_published_change(
+    falling, coordinator
+):
+    """rebuild_results run while Q2 is reopened works Q3 out against Q1 (as Q3's paper
+    says then); Q2 closed unchanged (held) brings Q3 back to Q2."""
+    (_, second, third), _ = falling
+    published = as_kept(third)
+    assessment_reopen(assessment=second, reason="A member asked", by=coordinator)
+    call_command("rebuild_results", stdout=StringIO())
+    assert kept(third).since == "2026/27 Q1"
+    assert agree_with_the_board_paper(third)
+    assessment_close(assessment=second, by=coordinator)
+    assert as_kept(third) == published
+    assert agree_with_the_board_paper(second, third)
 
 
 def test_results_published_out_of_order_still_agree_with_the_board_paper(

@@ -179,6 +179,17 @@ def test_changes_never_worked_out_are_counted_not_guessed(framework, q3, trust):
     assert (found.warnings, found.not_worked_out) == ([], 1)
 
 
+def test_an_earlier_change_never_worked_out_is_counted_not_passed_over(framework, q3, trust):
+    """Q3 fell since Q2, but Q2's own change was published before changes were kept: whether
+    it fell twice cannot be told, so it is counted with those not worked out."""
+    made = quarters_of(trust, framework, {1: {}, 2: {"overall": DOWN_04}, 3: {"overall": DOWN_03}})
+    assert reasons(q3)
+    made[2].overall_result.changes = None
+    made[2].overall_result.save()
+    found = early_warnings_read(q3, EVERYONE)
+    assert (found.warnings, found.not_worked_out) == ([], 1)
+
+
 def test_the_warning_says_what_the_board_paper_says(framework, trust, coordinator, settings):
     """Through the actions: a board whose view fell a level a quarter; the warning's words
     are the paper's own for the same change."""
@@ -403,7 +414,7 @@ def test_page_says_which_changes_are_not_worked_out_yet(signed_in, programme_sta
     trust = TrustFactory(ods_code="QZ1")
     OverallResultFactory(assessment=AssessmentFactory(trust=trust, cycle=q3, status="closed"))
     content = text(warning_page(signed_in(programme_staff), q3))
-    assert "1 closed trust in 2026/27 Q3 had its results published before" in content
+    assert "1 closed trust in 2026/27 Q3 had results for this quarter or the one before" in content
     assert "python manage.py rebuild_results" in content
 
 

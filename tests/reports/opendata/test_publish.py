@@ -1,6 +1,7 @@
 """Publishing a quarter's open data from the national view, and the public page and files
 it is served from: once, after the quarter has closed, never changing after; withheld
-groups blank; nothing served while the service does not publish open data."""
+groups blank, smaller groups' spreads blank, no ICB; nothing served while the service does
+not publish open data."""
 
 import csv
 import datetime
@@ -50,7 +51,8 @@ def country(cycle, settings):
     """Five London trusts with results (2.0 to 4.0 by halves; one board of eight of whom
     four answered) and one closed with two answers, too few for results; five North West
     trusts with results (1.0 to 3.0) and one still open. Every trust acute; each region
-    one ICB. (The ``trust`` and ``other_trust`` the quarter was made with: not asked.)"""
+    one ICB. England's ten with results show a spread; each region's five, counts only.
+    (The ``trust`` and ``other_trust`` the quarter was made with: not asked.)"""
     settings.MIN_RESPONSES = 3
     settings.OPEN_DATA = True
     for n, score in enumerate((2.0, 2.5, 3.0, 3.5, 4.0)):
@@ -95,12 +97,14 @@ def test_the_preview_shows_what_would_be_published_and_what_is_withheld(
     page_headed(response, "Open data")
     content = text(response)
     assert "What would be published now" in content
-    # England's ten scores: 1, 1.5, 2, 2, 2.5, 2.5, 3, 3, 3.5, 4.
-    assert "2.50 (2.00 to 3.00)" in content
-    assert "3.00 (2.50 to 3.50)" in content  # London's five
-    assert "2.00 (1.50 to 2.50)" in content  # the North West's five
-    assert "0.80" in content  # each region's median response rate
+    # England's ten scores: 1, 1.5, 2, 2, 2.5, 2.5, 3, 3, 3.5, 4; its median response rate.
+    assert "2.5 (2.0 to 3.0)" in content
+    assert "0.80" in content
+    # London's five and the North West's five: their counts, no spread.
+    assert content.count("Counts only: fewer than 10 trusts with results for its figures") == 2
+    assert "3.0 (2.5 to 3.5)" not in content
     assert "Withheld: fewer than 5 trusts with results" in content  # the empty regions
+    assert "ICB" not in content
     assert "Publish the open data for 2026/27 Q3" in content
     assert 'aria-current="page">Open data</a>' in content  # its tab in the national view
 
@@ -126,7 +130,7 @@ def test_publishing_records_who_published_in_the_audit_trail(signed_in, programm
         signed_in(programme_staff).post(publish_url(country))
     event = AuditEvent.objects.get(action="open_data.published")
     assert event.actor == programme_staff
-    assert event.detail == {"cycle": "2026/27 Q3", "groups": 17, "withheld": 11}
+    assert event.detail == {"cycle": "2026/27 Q3", "groups": 14, "withheld": 10}
 
 
 def test_publishing_before_the_quarter_has_closed_is_refused_with_an_error_summary(
@@ -220,6 +224,9 @@ def test_the_open_data_page_lists_quarters_licence_columns_and_what_is_left_out(
     assert "<code>principle_N_median</code>" in content
     assert "<code>trusts_with_results</code>" in content
     assert "fewer than 5 trusts with results shows no counts and no figures" in content
+    assert "fewer than 10 trusts behind it (twice as many) is left blank" in content
+    assert "integrated care board" in content  # among what is left out
+    assert "eight digital" not in content  # however many principles the framework has
     assert "Any trust&#x27;s name or its own scores" in content
 
 
@@ -243,21 +250,24 @@ def test_the_csv_is_one_header_row_then_a_row_a_group_with_withheld_cells_blank(
     )
     assert header.endswith("overall_upper_quartile,published_on,licence")
     rows = csv_rows(response)
-    assert len(rows) == 17  # England, 7 regions, 6 types, 3 ICBs (one of trusts not asked)
+    assert len(rows) == 14  # England, 7 regions, 6 types: no ICB
+    assert {row["group_type"] for row in rows} == {"england", "region", "trust_type"}
     england = row_of(rows, "england", "England")
     assert (england["trusts_asked"], england["trusts_with_results"]) == ("12", "10")
-    assert (england["overall_lower_quartile"], england["overall_median"]) == ("2.00", "2.50")
-    assert england["overall_upper_quartile"] == "3.00"
-    assert england["principle_8_median"] == "2.50"
+    assert (england["overall_lower_quartile"], england["overall_median"]) == ("2.0", "2.5")
+    assert england["overall_upper_quartile"] == "3.0"
+    assert england["principle_8_median"] == "2.5"
     assert england["response_rate_median"] == "0.80"
     assert (england["suppressed"], england["published_on"]) == ("no", "2027-01-05")
     assert england["licence"] == "Open Government Licence v3.0"
     london = row_of(rows, "region", "London")
-    assert (london["group_code"], london["trusts_asked"], london["overall_median"]) == (
+    assert (london["group_code"], london["suppressed"], london["trusts_asked"]) == (
         "Y56",
+        "no",
         "6",
-        "3.00",
     )
+    assert london["trusts_with_results"] == "5"
+    assert all(london[name] == "" for name in london if name.endswith(("_median", "_quartile")))
     midlands = row_of(rows, "region", "Midlands")
     assert midlands["suppressed"] == "yes"
     assert all(midlands[name] == "" for name in list(midlands)[5:-2])
@@ -280,6 +290,8 @@ def test_the_json_carries_licence_date_suppression_rule_columns_and_rows(client,
     principle = country.framework.principles.get(number=1)
     assert principle.title in meanings["principle_1_median"]
     assert "at least 3 members" in meanings["trusts_with_results"]
+    assert "1 decimal place" in meanings["principle_1_median"]
+    assert "icb" not in meanings["group_type"]
     england, midlands = document["rows"][0], document["rows"][4]
     assert (england["group_name"], england["suppressed"], england["trusts_with_results"]) == (
         "England",
@@ -294,12 +306,16 @@ def test_the_json_carries_licence_date_suppression_rule_columns_and_rows(client,
     )
 
 
-def test_the_files_name_no_trust(client, country):
+def test_the_files_name_no_trust_and_no_icb(client, country):
     published(country)
     for extension in ("csv", "json"):
         content = client.get(file_url(country, extension)).content.decode("utf-8-sig")
         assert "Trust QL" not in content
         assert "QL0" not in content
+        assert "QLA" not in content  # London's trusts' ICB
+        assert "QNA" not in content
+    rows = json.loads(client.get(file_url(country, "json")).content)["rows"]
+    assert "icb" not in {row["group_type"] for row in rows}
 
 
 def test_a_client_that_has_the_file_is_told_it_has_not_changed(client, country):
@@ -354,6 +370,9 @@ def test_nothing_is_served_while_the_service_does_not_publish_open_data(
     settings.OPEN_DATA = False
     for url in (reverse("opendata:index"), file_url(country, "csv"), file_url(country, "json")):
         not_found(client.get(url))
+        # Whatever the method: not "Method not allowed", which would say the address exists.
+        not_found(client.post(url))
+        not_found(client.put(url))
     # Programme staff still see what was published, and are told it is not served.
     with on_day(AFTER_CLOSE):
         shown = text(signed_in(programme_staff).get(publish_url(country)))
