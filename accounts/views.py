@@ -249,8 +249,10 @@ def api_token_revoke(request, pk: int):
     """Revokes one of the person's own tokens (another person's is a 404)."""
     token = get_object_or_404(ApiToken.objects.filter(user=request.user), pk=pk)
     if request.method == "POST":
-        tokens.token_revoke(token=token, by=request.user)
-        messages.success(request, f"{token.name} is revoked: it no longer works.")
+        if tokens.token_revoke(token=token, by=request.user):
+            messages.success(request, f"{token.name} is revoked: it no longer works.")
+        else:
+            messages.info(request, f"{token.name} was already revoked.")
     return redirect("accounts:api-tokens")
 
 

@@ -7,6 +7,7 @@ from collections import defaultdict
 
 from django.db import transaction
 
+from assessments.locking import lock_assessment
 from assessments.models import Assessment, OverallResult, PrincipleResult, Release
 from assessments.results import change, disclosure, scoring
 from core.audit import audit
@@ -79,9 +80,14 @@ def later_changes_record(*, assessment: Assessment) -> None:
     quarter" is, or may now be, this one (change.may_compare_with): at every close of this
     quarter, published or held, and at its reopening, after which its paper (reading only
     closed quarters) compares with the one before. So a kept change is always what the
-    board paper says now. Callers hold the transaction."""
+    board paper says now. Callers hold the transaction.
+
+    Each later quarter is locked first, oldest first (a close only ever locks its own
+    quarter and then later ones, so two closes cannot wait on each other): its own close
+    at the same moment has then committed, and its change is worked out from what that
+    close published, never overwritten by one worked out from before it."""
     for later in change.may_compare_with(assessment):
-        changes_record(assessment=later)
+        changes_record(assessment=lock_assessment(later))
 
 
 def results_write(*, release: Release) -> list[PrincipleResult]:

@@ -22,7 +22,12 @@ from reports.api.auth import RateLimited, TokenAuth, rate_limited
 from reports.api.responses import MOST_PER_PAGE, PAGE_SIZE, Table, paged, respond
 from reports.national import queries as national
 from reports.national import rows as national_rows
-from reports.national.exports import comparison_columns, comparison_rows
+from reports.national.exports import (
+    WARNING_COLUMNS,
+    comparison_columns,
+    comparison_rows,
+    warning_rows,
+)
 from reports.national.warning import early_warnings
 from trusts.models import Region, Trust, TrustType
 from trusts.permissions import Permission, has_permission_somewhere, trust_ids_with
@@ -187,7 +192,7 @@ class Reach(national.Filters):
     trust_ids: tuple[int, ...] | None = None
 
     @property
-    def national(self) -> national.Filters:
+    def unscoped(self) -> national.Filters:
         """The filters alone, over every trust (the trend's other trusts)."""
         return national.Filters(self.region, self.icb, self.trust_type)
 
@@ -279,7 +284,7 @@ def trust_trend(request, where: Query[Where], ods_code: str = ODS_CODE):
     if where.narrows and not everything:
         raise HttpError(403, "Only programme staff may narrow the trusts compared with.")
     points = []
-    for point in national.trust_trend(found, reach(request, where).national):
+    for point in national.trust_trend(found, reach(request, where).unscoped):
         if not everything and point.trust is None:
             continue  # a quarter only other trusts published
         quarter = Cycle(year=point.year, quarter=point.quarter)
@@ -391,15 +396,13 @@ def results(request, where: Query[Where], paging: Query[Paging], quarter: str = 
     )
 
 
-# Each reason in a sentence, separated by semicolons, in the last column.
-WARNING_COLUMNS = ("ods_code", "name", "region_code", "icb_code", "trust_type_code", "reasons")
-
-
 @read("/quarters/{quarter}/early-warning", schemas.WarningPage, "Quarters")
 @needs(Permission.NATIONAL_VIEW, Where, Paging)
 def early_warning(request, where: Query[Where], paging: Query[Paging], quarter: str = QUARTER):
     """Programme staff only: the trusts that may be slipping this quarter, by name, each
-    with its reasons in words. Never ranked."""
+    with its reasons in words. Never ranked. The CSV is the national view's early warning
+    file: one row for each reason."""
+    found = early_warnings(cycle_by_slug(quarter), reach(request, where))
     rows = [
         {
             "ods_code": warning.trust.ods_code,
@@ -409,21 +412,16 @@ def early_warning(request, where: Query[Where], paging: Query[Paging], quarter: 
             "trust_type_code": warning.trust.trust_type,
             "reasons": [{"kind": r.kind, "words": r.words} for r in warning.reasons],
         }
-        for warning in early_warnings(cycle_by_slug(quarter), reach(request, where))
+        for warning in found
     ]
     rows.sort(key=by_name)
+    by_code = {warning.trust.ods_code: warning for warning in found}
     return respond(
         request,
         schemas.WarningPage,
         paged(request, rows, paging.page, paging.page_size),
         Table(
-            WARNING_COLUMNS,
-            lambda page: [
-                [
-                    *(row[name] for name in WARNING_COLUMNS[:-1]),
-                    "; ".join(r["words"] for r in row["reasons"]),
-                ]
-                for row in page
-            ],
+            tuple(column.name for column in WARNING_COLUMNS),
+            lambda page: warning_rows([by_code[row["ods_code"]] for row in page]),
         ),
     )

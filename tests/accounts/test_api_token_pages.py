@@ -127,6 +127,8 @@ def test_revoking_stops_the_token_and_says_so(signed_in, coordinator):
     assert token.revoked_at is not None
     assert token_use(raw).token is None
     assert "Trust dashboard is revoked: it no longer works." in text(client.get(LIST))
+    redirected(client.post(revoke_url(token)), LIST)  # a second press, from an old page
+    assert "Trust dashboard was already revoked." in text(client.get(LIST))
 
 
 def test_the_revoke_address_looked_at_revokes_nothing(signed_in, coordinator):

@@ -348,3 +348,13 @@ def test_a_parameter_the_operation_does_not_have_is_422_not_ignored(
 def test_past_the_last_page_there_is_no_page_before_with_nothing_in_it(programme_staff, national):
     body = get(reader(programme_staff), f"/quarters/{national.slug}/results", {"page": 9}).json()
     assert (body["results"], body["next"], body["previous"]) == ([], None, None)
+
+
+def test_the_early_warning_csv_is_the_national_views_file(programme_staff, national):
+    from reports.national.exports import WARNING_COLUMNS
+
+    response = get(
+        reader(programme_staff), f"/quarters/{national.slug}/early-warning", HTTP_ACCEPT="text/csv"
+    )
+    (header, *_rows) = csv.reader(io.StringIO(response.content.decode("utf-8-sig")))
+    assert header == [column.name for column in WARNING_COLUMNS]
