@@ -25,7 +25,7 @@ from core.fields import fraction_text, from_text
 from principles.models import Question
 
 # How far back the comparison looks: the earlier closed quarters the paper's trend reads
-# (reports.paper.selectors.TREND_QUARTERS, less the quarter itself).
+# (reports.paper.selectors._history): with the quarter itself, up to eight in a trend.
 EARLIER_QUARTERS = 7
 
 Respondent = dict[str, int | None]  # one member's released answers: question key -> score
@@ -90,6 +90,22 @@ def by_respondent(rows: list[list], keys: dict[int, str]) -> list[Respondent]:
         if question_id in keys:
             respondents[response][keys[question_id]] = score
     return [respondents[response] for response in sorted(respondents)]
+
+
+def latest_rows(assessment_id: int) -> list[list]:
+    """The rows of the assessment's latest release (one query); none without a release."""
+    return (
+        Release.objects.filter(assessment_id=assessment_id)
+        .order_by("-number")
+        .values_list("rows", flat=True)
+        .first()
+    ) or []
+
+
+def question_keys(*row_sets: list[list]) -> dict[int, str]:
+    """The key of each question the releases' rows answer, by its id (one query)."""
+    ids = {row[2] for rows in row_sets for row in rows}
+    return dict(Question.objects.filter(pk__in=ids).values_list("pk", "key"))
 
 
 def settled_intervals(release: Release) -> dict | None:
@@ -164,19 +180,10 @@ def changes_of(assessment: Assessment, release: Release) -> StoredChanges:
     answers_now: list[Respondent] = []
     answers_before: list[Respondent] = []
     if intervals is None:
-        rows_before = (
-            Release.objects.filter(assessment_id=previous.assessment_id)
-            .order_by("-number")
-            .values_list("rows", flat=True)
-            .first()
-        ) or []
-        # The questions of both releases, by id: this quarter's framework and the earlier
-        # one's (a change of framework keeps the keys of the questions it kept).
-        keys = dict(
-            Question.objects.filter(
-                pk__in={row[2] for row in rows_before} | {row[2] for row in release.rows}
-            ).values_list("pk", "key")
-        )
+        rows_before = latest_rows(previous.assessment_id)
+        # The questions of both releases: this quarter's framework and the earlier one's
+        # (a change of framework keeps the keys of the questions it kept).
+        keys = question_keys(rows_before, release.rows)
         answers_now = by_respondent(release.rows, keys)
         answers_before = by_respondent(rows_before, keys)
     changes = changes_over(

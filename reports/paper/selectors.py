@@ -9,7 +9,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Q
 from django.utils import timezone
 
 from assessments.models import (
@@ -24,7 +23,14 @@ from assessments.models import (
 )
 from assessments.quarter.decisions import action_log
 from assessments.results import rules
-from assessments.results.change import Respondent, by_respondent, settled_intervals
+from assessments.results.change import (
+    EARLIER_QUARTERS,
+    Respondent,
+    by_respondent,
+    latest_rows,
+    question_keys,
+    settled_intervals,
+)
 from assessments.results.disclosure import latest_release, submitted_of_board
 from assessments.results.presenters import NOT_PUBLISHED, Publication, publication_of
 from assessments.selectors import before
@@ -33,9 +39,6 @@ from principles.models import Framework, LevelDescriptor, Principle, Question
 from reports.models import CoverSection, CoverSheet, CoverSheetConventions
 from reports.paper.votes import VoteResult, room_votes_of
 from trusts.models import Membership, Role, Trust, User
-
-TREND_QUARTERS = 8
-
 
 PROJECT = Path(__file__).resolve().parents[2]
 
@@ -239,11 +242,8 @@ def _history(assessment: Assessment) -> list[PastQuarter]:
     cycle = assessment.cycle
     earlier = (
         Assessment.objects.filter(trust_id=assessment.trust_id, status=AssessmentStatus.CLOSED)
-        .filter(
-            Q(cycle__year__lt=cycle.year)
-            | Q(cycle__year=cycle.year, cycle__quarter__lt=cycle.quarter)
-        )
-        .order_by("-cycle__year", "-cycle__quarter")[: TREND_QUARTERS - 1]
+        .filter(before(cycle, "cycle__"))
+        .order_by("-cycle__year", "-cycle__quarter")[:EARLIER_QUARTERS]
     )
     quarters: dict[int, PastQuarter] = {}
     results = PrincipleResult.objects.filter(assessment__in=earlier.values("pk")).select_related(
@@ -273,14 +273,8 @@ def comparison_quarter(history: list[PastQuarter]) -> PastQuarter | None:
 
 def _add_released_answers(quarter: PastQuarter) -> None:
     """The quarter's latest release, by respondent (two queries)."""
-    rows = (
-        Release.objects.filter(assessment_id=quarter.assessment_id)
-        .order_by("-number")
-        .values_list("rows", flat=True)
-        .first()
-    ) or []
-    keys = dict(Question.objects.filter(pk__in={row[2] for row in rows}).values_list("pk", "key"))
-    quarter.answers = by_respondent(rows, keys)
+    rows = latest_rows(quarter.assessment_id)
+    quarter.answers = by_respondent(rows, question_keys(rows))
 
 
 def _peers(assessment: Assessment) -> tuple[dict[int, list[float]], dict[int, list[float]]]:
