@@ -6,15 +6,16 @@ from django.contrib.sessions.models import Session
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import ApiToken, BrowserKey, KeptInput
+from accounts.models import ApiToken, BrowserKey, KeptInput, SignedInSession
 from trusts.models import User, normalise_email
 
 
 def sign_in_records_erase(*, user: User, email: str) -> None:
-    """Deletes the person's sessions, kept form input, their browsers' keys, API tokens,
-    two-factor devices, and the lockout records that name their address. Called inside the
-    erasure action's transaction."""
+    """Deletes the person's sessions and the record of where they are signed in, kept form
+    input, their browsers' keys, API tokens, two-factor devices, and the lockout records
+    that name their address. Called inside the erasure action's transaction."""
     _sessions_of(user).delete()
+    SignedInSession.objects.filter(user=user).delete()
     KeptInput.objects.filter(user=user).delete()
     BrowserKey.objects.filter(user=user).delete()
     ApiToken.objects.filter(user=user).delete()

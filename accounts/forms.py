@@ -1,12 +1,17 @@
+import copy
+
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts import self_service, two_factor
 from accounts.models import ApiToken
 from accounts.tokens import EXPIRY_DAYS
-from core.forms import Button, text_field
+from core.forms import Button, limit_of, text_field
 from core.mail import absolute, send
+from trusts.models import User, normalise_email
 
 
 def _helper(button: str, label: str) -> FormHelper:
@@ -61,9 +66,76 @@ class CodeForm(forms.Form):
 
 
 class SetUpCodeForm(CodeForm):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, button="Turn on two-factor authentication", **kwargs)
+    """An authenticator being set up: the person's name for it, and a code it shows.
+    ``adding``: the person already has one (the button says so)."""
+
+    name = text_field(
+        TOTPDevice,
+        "name",
+        label="Name this authenticator",
+        help_text="So that you can tell your authenticators apart, such as “Work phone”.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        required="Enter a name for this authenticator",
+    )
+    field_order = ["name", "code"]
+
+    def __init__(self, *args, user, adding: bool = False, **kwargs):
+        button = "Add authenticator" if adding else "Turn on two-factor authentication"
+        super().__init__(*args, button=button, **kwargs)
+        self.user = user
         self.fields["code"].help_text = "The 6-digit code the app shows for Quarterdeck."
+
+    def clean_name(self):
+        name = self.cleaned_data["name"]
+        problem = two_factor.name_problem(self.user, name)
+        if problem:
+            raise forms.ValidationError(problem)
+        return name
+
+
+class ConfirmIdentityForm(forms.Form):
+    """ "Confirm it's you": the password and, for someone with two-factor, a code. The view
+    checks them (accounts.self_service.identity_problems)."""
+
+    password = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Enter your password"},
+    )
+
+    def __init__(self, *args, with_code: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if with_code:
+            self.fields["code"] = copy.deepcopy(CodeForm.base_fields["code"])
+        self.helper = _helper("confirm", "Continue")
+        self.helper.form_tag = False  # the page's form carries where to go next
+
+
+class EmailChangeForm(forms.Form):
+    email = forms.EmailField(
+        label="New email address",
+        max_length=limit_of(User, "email"),
+        help_text="We will email a link to this address. The change happens when you open it.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+        error_messages={
+            "required": "Enter your new email address",
+            "invalid": "Enter an email address like name@nhs.net",
+            "max_length": f"Keep it to {limit_of(User, 'email')} characters or fewer",
+        },
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.helper = _helper("send", "Send me a link")
+
+    def clean_email(self):
+        email = normalise_email(self.cleaned_data["email"])
+        problem = self_service.email_problem(self.user, email)
+        if problem:
+            raise forms.ValidationError(problem)
+        return email
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):

@@ -31,8 +31,9 @@ from core.sealing import sealer
 SESSION_KEY = "quarterdeck.kept_input"
 
 KEPT_MESSAGE = (
-    "Your session ended before this page was saved. What you had typed is shown again "
-    "below: check it, then save it."
+    "This page was not saved when you sent it (your session had ended, or you were asked "
+    "to confirm it was you first). What you had typed is shown again below: check it, "
+    "then save it."
 )
 
 

@@ -7,17 +7,20 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.contrib.auth.signals import user_logged_in
+from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.contrib.auth.views import redirect_to_login
 from django.dispatch import receiver
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from accounts import keeping, two_factor
+from accounts import keeping, sessions, sso, tenants, two_factor
 from core.kept import LOOKING_AGAIN
 
 LAST_SEEN = "quarterdeck.last_seen"
+# When the person last proved who they are (signing in, or again before a change to how
+# they sign in: accounts.self_service).
+SIGNED_IN_AT = "quarterdeck.signed_in_at"
 # The idle clock is written back at most once a minute, not on every request.
 REFRESH_SECONDS = 60
 
@@ -26,6 +29,12 @@ SIGNED_OUT_TYPED = (
     "saved. Sign in again and what you typed will be shown back, ready to save."
 )
 SIGNED_OUT = "You were signed out after {minutes} minutes without activity. Sign in to carry on."
+OUTGROWN = (
+    "You were signed out: you now belong to a trust (or hold a role) that the organisation's "
+    "account you signed in with cannot sign you in for. Sign in with an account that covers "
+    "everything you are on Quarterdeck, such as NHSmail, or with your password."
+)
+OUTGROWN_TYPED = OUTGROWN + " What you typed on that page will be shown back, ready to save."
 SESSION_ENDED_TYPED = (
     "Your session ended before that page was saved (you may have signed out on another "
     "device, or changed your password). Sign in again and what you typed will be shown "
@@ -47,10 +56,27 @@ def before_second_factor(view):
 
 @receiver(user_logged_in, dispatch_uid="quarterdeck-sign-in")
 def at_sign_in(sender, request, user, **kwargs):
-    request.session[LAST_SEEN] = int(time.time())
+    request.session[LAST_SEEN] = request.session[SIGNED_IN_AT] = int(time.time())
     two_factor.decide_at_sign_in(request, user)
     keeping.remember_browser(request, user)
     keeping.note_at_sign_in(request, user)
+    sessions.session_record(request, user)
+
+
+@receiver(sso.signed_in_again, dispatch_uid="quarterdeck-signed-in-again")
+def at_sign_in_again(sender, request, user, confirmed, **kwargs):
+    """The person signed in on this session came back from their organisation's sign-in:
+    the record of where they are signed in says how, now; and where the provider asked
+    them again just now, that counts as confirming it is them."""
+    sessions.session_record(request, user)
+    if confirmed:
+        request.session[SIGNED_IN_AT] = int(time.time())
+
+
+@receiver(user_logged_out, dispatch_uid="quarterdeck-sign-out")
+def at_sign_out(sender, request, user, **kwargs):
+    # However it came: the sign-out button, the idle timeout, a refused single sign-on.
+    sessions.session_forget(request)
 
 
 def needs_sign_in(view) -> bool:
@@ -92,13 +118,16 @@ class IdleTimeout:
         seen = request.session.get(LAST_SEEN)
         if seen is not None and now - seen > settings.SESSION_IDLE_MINUTES * 60:
             return self.sign_out(request, view)
+        if tenants.session_outgrown(request):
+            return self.sign_out(request, view, words=(OUTGROWN_TYPED, OUTGROWN))
         if request.headers.get(LOOKING_AGAIN):  # the page's script, not the person
             return None
         if seen is None or now - seen >= REFRESH_SECONDS or getattr(view, "session_probe", False):
             request.session[LAST_SEEN] = now
+            sessions.session_seen(request)  # "last seen" on Where you're signed in
         return None
 
-    def sign_out(self, request, view):
+    def sign_out(self, request, view, words=(SIGNED_OUT_TYPED, SIGNED_OUT)):
         path = request.get_full_path()
         if getattr(view, "session_probe", False):
             logout(request)
@@ -112,9 +141,7 @@ class IdleTimeout:
         if kept:
             keeping.keep(user_id=request.user.pk, path=request.path, post=request.POST)
         logout(request)
-        messages.warning(
-            request, (SIGNED_OUT_TYPED if kept else SIGNED_OUT).format(minutes=minutes)
-        )
+        messages.warning(request, words[0 if kept else 1].format(minutes=minutes))
         return redirect_to_login(path)
 
     def session_gone(self, request, view):

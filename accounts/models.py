@@ -91,3 +91,57 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SignInTenant(models.Model):
+    """A Microsoft Entra ID tenant (an organisation's directory) that may sign people in
+    through the multi-tenant endpoint, and whom it may vouch for: the members of the trusts
+    listed, of every trust (NHSmail's shared tenant), and programme staff. Kept by
+    programme staff (docs/decisions/0043-many-tenants.md)."""
+
+    tenant_id = models.CharField(max_length=36, unique=True)
+    name = models.CharField(max_length=120)
+    every_trust = models.BooleanField(default=False)
+    programme_staff = models.BooleanField(default=False)
+    # Whether its IT team has said its Conditional Access asks everyone signing in to
+    # Quarterdeck for a second factor. Where not, coordinators, programme staff and
+    # administrators are asked for Quarterdeck's own after signing in through it.
+    asks_for_second_factor = models.BooleanField(default=False)
+    trusts = models.ManyToManyField("trusts.Trust", blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SignedInSession(models.Model):
+    """One place a person is signed in: the session's key, the device in words (from its
+    browser's user agent), how they signed in, and when they were last seen (written back
+    at most once a minute). Listed on "Where you're signed in", where any one can be
+    ended; deleted when the session is signed out or ended."""
+
+    class Method(models.TextChoices):
+        PASSWORD = "password", "Password"
+        ORGANISATION = "organisation", "Organisation's account"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="signed_in_sessions"
+    )
+    session_key = models.CharField(max_length=40, unique=True)
+    device = models.CharField(max_length=120)
+    method = models.CharField(max_length=20, choices=Method.choices)
+    tenant = models.ForeignKey(
+        SignInTenant, on_delete=models.SET_NULL, null=True, blank=True, related_name="sessions"
+    )
+    signed_in_at = models.DateTimeField()
+    last_seen_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-last_seen_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.device}, last seen {self.last_seen_at:%Y-%m-%d %H:%M}"

@@ -39,6 +39,11 @@ class AccountAndAddressLimits(AxesDatabaseHandler):
             # One queryset per AXES_LOCKOUT_PARAMETERS entry: username, then ip_address.
             for attempts in self.get_user_attempts(request, credentials)
         )
+        if not get_client_username(request, credentials):
+            # A refused single sign-on names no account: counted against its address only,
+            # never against the empty name every such refusal shares, which would lock
+            # single sign-on for everyone after a few refusals anywhere.
+            by_account = 0
         account_limit = settings.AXES_FAILURE_LIMIT
         return max(by_account, by_address * account_limit // settings.SIGN_IN_ADDRESS_FAILURE_LIMIT)
 

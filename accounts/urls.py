@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts import sso, views
+from accounts import self_service_views, session_views, sso, tenant_views, views
 
 app_name = "accounts"
 
@@ -31,3 +31,8 @@ urlpatterns = [
     ),
     path("password-reset/done/", views.password_reset_done, name="password-reset-done"),
 ]
+# Where a person is signed in; their own account kept by themselves; the tenants that may
+# sign people in (programme staff). Each module lists its own patterns.
+urlpatterns += session_views.urlpatterns
+urlpatterns += self_service_views.urlpatterns
+urlpatterns += tenant_views.urlpatterns

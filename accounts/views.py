@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts import keeping, sso, tokens, two_factor
+from accounts import keeping, self_service, sessions, sso, tokens, two_factor
 from accounts.forms import (
     ApiTokenForm,
     CodeForm,
@@ -143,21 +143,41 @@ def two_factor_verify(request):
 @before_second_factor
 @require_http_methods(["GET", "POST"])
 def two_factor_set_up(request):
-    """Scan or type the key, then prove it with a code; recovery codes follow."""
-    if two_factor.is_pending(request) and two_factor.app_device(request.user) is not None:
+    """Scan or type the key, name the authenticator, then prove it with a code. The first
+    one turns two-factor on and recovery codes follow; a later one is added beside the
+    others. Outside the set-up a sign-in asks for, the person confirms it is them first."""
+    pending = two_factor.is_pending(request)
+    adding = two_factor.has_two_factor(request.user)
+    if pending and adding:
         return redirect("accounts:two-factor")  # a new app needs the old one first, or a reset
+    if not pending and not self_service.signed_in_recently(request):
+        return self_service.confirm_identity_first(request)
     device = two_factor.app_device_to_confirm(request.user)
-    form = SetUpCodeForm(request.POST or None)
+    form = SetUpCodeForm(typed(request), user=request.user, adding=adding)
     if request.method == "POST" and form.is_valid():
-        codes = two_factor.app_confirm(
-            user=request.user, device=device, code=form.cleaned_data["code"]
-        )
-        if codes is not None:
-            two_factor.mark_done(request)
-            request.session[RECOVERY_CODES_SESSION_KEY] = codes
-            request.session[AFTER_RECOVERY_CODES] = _next_or_home(request)
-            return redirect("accounts:two-factor-recovery-codes")
-        form.add_error("code", "The code is not right: enter the code the app shows now")
+        try:
+            codes = two_factor.app_confirm(
+                user=request.user,
+                device=device,
+                code=form.cleaned_data["code"],
+                name=form.cleaned_data["name"],
+            )
+        except two_factor.AuthenticatorRefused as problem:  # named the same in another tab
+            form.add_error("name", str(problem))
+        else:
+            if codes:
+                two_factor.mark_done(request)
+                request.session[RECOVERY_CODES_SESSION_KEY] = codes
+                request.session[AFTER_RECOVERY_CODES] = _next_or_home(request)
+                return redirect("accounts:two-factor-recovery-codes")
+            if codes is not None:
+                messages.success(
+                    request,
+                    f"{form.cleaned_data['name']} is added: a code from it or from your other "
+                    "authenticators signs you in. Your recovery codes are unchanged.",
+                )
+                return redirect("accounts:account")
+            form.add_error("code", "The code is not right: enter the code the app shows now")
     return render(
         request,
         "accounts/two_factor_set_up.html",
@@ -165,27 +185,35 @@ def two_factor_set_up(request):
             "form": form,
             "qr_code": two_factor.qr_code_svg(device),
             "key": two_factor.key_for_typing(device),
-            "required": two_factor.is_pending(request),
+            "required": pending,
+            "adding": adding,
         },
     )
 
 
+@never_kept  # nothing is typed: the person presses the button again
 @requires(Permission.SERVICE_USE)
 @require_http_methods(["GET", "POST"])
 def two_factor_recovery_codes(request):
-    """Shows new recovery codes once; a person who has used some can ask for new ones."""
+    """Shows new recovery codes once; a person who has used some can ask for new ones,
+    after confirming it is them."""
     if request.method == "POST":
-        if two_factor.app_device(request.user) is None:
+        if not two_factor.has_two_factor(request.user):
             return redirect("accounts:two-factor-set-up")
+        if not self_service.signed_in_recently(request):
+            return redirect(self_service.confirm_identity_url(request.path))
         request.session[RECOVERY_CODES_SESSION_KEY] = two_factor.recovery_codes_new(
             user=request.user
         )
         return redirect("accounts:two-factor-recovery-codes")
+    codes = request.session.pop(RECOVERY_CODES_SESSION_KEY, None)
+    if not codes and not self_service.signed_in_recently(request):
+        return redirect(self_service.confirm_identity_url(request.path))
     return render(
         request,
         "accounts/two_factor_recovery_codes.html",
         {
-            "codes": request.session.pop(RECOVERY_CODES_SESSION_KEY, None),
+            "codes": codes,
             "carry_on": request.session.pop(AFTER_RECOVERY_CODES, reverse("accounts:account")),
             "left": two_factor.recovery_codes_left(request.user),
         },
@@ -201,6 +229,7 @@ def account(request):
         {
             "has_password": settings.PASSWORD_SIGN_IN and user.has_usable_password(),
             "has_two_factor": two_factor.has_two_factor(user),
+            "authenticators": list(two_factor.authenticators(user)),
             "two_factor_required": settings.TWO_FACTOR_REQUIRED and two_factor.is_privileged(user),
             "recovery_codes_left": two_factor.recovery_codes_left(user),
             "single_sign_on": settings.SINGLE_SIGN_ON,
@@ -290,6 +319,13 @@ class PasswordResetConfirm(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password-reset-done")
 
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # Whoever may have known the old password is signed out wherever they used it.
+        if sessions.sessions_end_others(user=form.user, by=form.user, why="password reset"):
+            messages.info(self.request, "You have been signed out everywhere you were signed in.")
+        return response
+
 
 class PasswordChange(auth_views.PasswordChangeView):
     form_class = PasswordChangeForm
@@ -297,8 +333,16 @@ class PasswordChange(auth_views.PasswordChangeView):
     success_url = reverse_lazy("accounts:account")
 
     def form_valid(self, form):
-        response = super().form_valid(form)
-        messages.success(self.request, "Your password has been changed.")
+        old_key = self.request.session.session_key
+        response = super().form_valid(form)  # gives this session a new key
+        ended = sessions.sessions_end_after_password_change(
+            user=form.user, old_key=old_key, new_key=self.request.session.session_key
+        )
+        messages.success(
+            self.request,
+            "Your password has been changed."
+            + (" You have been signed out on every other device." if ended else ""),
+        )
         return response
 
 

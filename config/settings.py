@@ -199,7 +199,10 @@ PASSWORD_SIGN_IN = env_bool("PASSWORD_SIGN_IN", default=True)
 # Single sign-on with OpenID Connect (Microsoft Entra ID, say), on when an issuer is set.
 # Endpoints come from the issuer's discovery document; a person is matched by verified
 # email to the account their invitation made, and never gets an account or a membership
-# from signing in alone.
+# from signing in alone. Entra ID's multi-tenant endpoint,
+# https://login.microsoftonline.com/organizations/v2.0, makes sign-in multi-tenant: each
+# organisation's tenant then signs in only the people programme staff allowed it to
+# (accounts.tenants, docs/decisions/0043-many-tenants.md).
 OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "").rstrip("/")
 OIDC_RP_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
 OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
@@ -211,8 +214,9 @@ OIDC_STORE_ID_TOKEN = True
 OIDC_TIMEOUT = int(os.environ.get("OIDC_TIMEOUT", "10"))
 # The button's words: "Sign in with your NHS organisation's account", say.
 OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME", "your organisation's account")
-# Entra ID does not send email_verified; a single-tenant registration whose tenant owns
-# its email domains may switch this off (docs/deploy.md).
+# Entra ID does not send email_verified: through the multi-tenant endpoint its optional
+# claim xms_edov (the email domain's owner is verified) counts instead. A single-tenant
+# registration whose tenant owns its email domains may switch this off (docs/deploy.md).
 OIDC_REQUIRE_EMAIL_VERIFIED = env_bool("OIDC_REQUIRE_EMAIL_VERIFIED", default=True)
 OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:sso-callback"
 LOGIN_REDIRECT_URL_FAILURE = "accounts:sign-in"
@@ -374,7 +378,8 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Content-Security-Policy: our own files only; the two inline scripts carry the nonce.
 # NHS.UK frontend's stylesheet loads the Frutiger font from assets.nhs.uk. Forms may also
-# lead to the single sign-on provider (signing out there).
+# lead to the single sign-on provider (signing out there; with many tenants, at the
+# person's own tenant, on the same host as the multi-tenant endpoint).
 _SIGN_ON_ORIGIN = "/".join(OIDC_ISSUER.split("/")[:3]) if OIDC_ISSUER else ""
 SECURE_CSP = {
     "default-src": [CSP.SELF],

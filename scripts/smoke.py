@@ -8,9 +8,12 @@ lines in front of the first server, which people at two loopback addresses reach
 address's wrong passwords lock only that address and the accounts it tried. Then, as each
 role, it visits every page of the URL configuration, downloads every PDF, CSV, XLSX and
 the bulk ZIP, invites someone while the mail server is down, opens and closes a quarter,
-and checks that a paper frozen by one server is served by the other. Any 5xx, any
-unexpected status, and any URL name it does not visit is an error. The last line is
-``smoke: pages=<n> downloads=<m> errors=<e>``.
+and checks that a paper frozen by one server is served by the other. Single sign-on is
+on, through an imitation of Microsoft Entra ID's multi-tenant endpoint with two tenants
+(tests/accounts/oidc/entra.mjs, run by Node): a trust's member signs in through the tenant
+programme staff listed for their trust, and the sign-ins that tenant may not vouch for, and
+an unlisted tenant's, are refused. Any 5xx, any unexpected status, and any URL name it does
+not visit is an error. The last line is ``smoke: pages=<n> downloads=<m> errors=<e>``.
 
 Run as ``make smoke`` (part of ``make test``), or ``.venv/bin/python scripts/smoke.py``.
 """
@@ -18,9 +21,11 @@ Run as ``make smoke`` (part of ``make test``), or ``.venv/bin/python scripts/smo
 import base64
 import contextlib
 import http.client
+import json
 import os
 import re
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -29,11 +34,13 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
+from html import unescape
 from http.cookies import SimpleCookie
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urljoin
 
 import psycopg2
+import requests
 from django_otp.oath import totp
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,6 +54,23 @@ PASSWORD = "demo-quarterdeck-2026"
 ACCOUNT_LIMIT = 5  # production's SIGN_IN_FAILURE_LIMIT
 ADDRESS_LIMIT = 12
 DOWNLOAD_TYPES = ("application/pdf", "text/csv", "application/vnd.openxml", "application/zip")
+# Where the deployment is reached, as the identity provider sends people back to it.
+APP = "https://localhost"
+
+# The imitation of Entra ID's multi-tenant endpoint: two tenants (organisations'
+# directories) and their accounts, as typed at its sign-in page, with their claims. Entra
+# says an email is verified with xms_edov (its domain's owner is verified).
+TENANT_A = "a5e0c2d1-3b8f-4e7d-a6c5-0000000000a1"  # listed for Wessex Vale (ZZA) only
+TENANT_B = "b5e0c2d1-3b8f-4e7d-a6c5-0000000000b2"  # on nobody's list
+TENANT_A_NAME = "Wessex Vale directory"
+TENANTS = {
+    TENANT_A: {
+        # A Wessex Vale board member, and an account given a Pennine Moors member's email.
+        "helen-at-a": {"email": "helen.carver@wessexvale.example", "xms_edov": True},
+        "aisha-at-a": {"email": "aisha.rahman@penninemoors.example", "xms_edov": True},
+    },
+    TENANT_B: {"tom-at-b": {"email": "tom.reddish@wessexvale.example", "email_verified": True}},
+}
 
 
 def free_port() -> int:
@@ -66,6 +90,7 @@ class Tally:
     kept: str = "not run"
     retention: str = "not run"
     schemathesis: str = "not run"
+    single_sign_on: str = "not run"
 
     def record(self, name: str, method: str, path: str, status: int, expected, kind: str):
         self.visited.add(name)
@@ -166,7 +191,7 @@ class Browser:
                 "two-factor-set-up",
                 "/account/two-factor/",
                 method="POST",
-                data={"code": code},
+                data={"name": "Smoke phone", "code": code},
                 expect=(302,),
             )
             _, codes = self.visit(
@@ -237,6 +262,7 @@ class Deployment:
         self.folder = folder
         self.database = f"quarterdeck_smoke_{secrets.token_hex(4)}"
         self.mail_port = free_port()  # nothing listens here: the mail server is down
+        self.identity_provider = f"http://127.0.0.1:{free_port()}"
         self.environment = {
             **{k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY")},
             "QUARTERDECK_ENV": "production",
@@ -259,6 +285,10 @@ class Deployment:
             "OPEN_DATA": "on",
             # Schemathesis sends several hundred requests a minute with one token.
             "API_REQUESTS_PER_MINUTE": "100000",
+            # Single sign-on through the imitation of Entra ID's multi-tenant endpoint.
+            "OIDC_ISSUER": f"{self.identity_provider}/organizations/v2.0",
+            "OIDC_CLIENT_ID": "quarterdeck-smoke",
+            "OIDC_CLIENT_SECRET": secrets.token_urlsafe(32),
         }
         self.processes: list[subprocess.Popen] = []
         self.ports: list[int] = []
@@ -281,6 +311,41 @@ class Deployment:
         if result.returncode:
             raise SystemExit(f"manage.py {' '.join(args)} failed:\n{result.stderr}")
         return result.stdout
+
+    def start_identity_provider(self) -> None:
+        """Entra ID's multi-tenant endpoint, imitated by two real oidc-provider tenants
+        (tests/accounts/oidc/entra.mjs), on a port of its own."""
+        if not shutil.which("node"):
+            raise SystemExit("Node.js runs the identity provider: install it (make setup)")
+        log = open(self.folder / "identity-provider.log", "w")  # noqa: SIM115 (as servers.log)
+        self.processes.append(
+            subprocess.Popen(
+                ["node", str(ROOT / "tests" / "accounts" / "oidc" / "entra.mjs")],
+                cwd=ROOT,
+                env={
+                    **os.environ,
+                    "PORT": self.identity_provider.rsplit(":", 1)[1],
+                    "TENANTS": json.dumps(TENANTS),
+                    "CLIENT_ID": self.environment["OIDC_CLIENT_ID"],
+                    "CLIENT_SECRET": self.environment["OIDC_CLIENT_SECRET"],
+                    "REDIRECT_URI": f"{APP}/sign-in/organisation/callback/",
+                    "POST_LOGOUT_URI": f"{APP}/sign-in/",
+                },
+                stdout=log,
+                stderr=log,
+            )
+        )
+
+    def wait_for_identity_provider(self) -> None:
+        discovery = f"{self.identity_provider}/organizations/v2.0/.well-known/openid-configuration"
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with contextlib.suppress(requests.RequestException):
+                if requests.get(discovery, timeout=2).ok:
+                    return
+            time.sleep(0.2)
+        log = (self.folder / "identity-provider.log").read_text()
+        raise SystemExit(f"The identity provider did not start:\n{log}")
 
     def start(self) -> None:
         with contextlib.closing(psycopg2.connect(f"{SERVER}/postgres")) as admin:
@@ -320,8 +385,11 @@ class Deployment:
                 ["nginx", "-c", str(configuration), "-g", "daemon off;"], stdout=log, stderr=log
             )
         )
+        # After the servers: the fault step finds server A's master as the first process.
+        self.start_identity_provider()
         for port in [*self.ports, self.proxy_port]:
             self.wait_healthy(port)
+        self.wait_for_identity_provider()
 
     def wait_healthy(self, port: int) -> None:
         deadline = time.monotonic() + 60
@@ -380,6 +448,19 @@ def room_vote(lead, member, page: str, tally) -> None:
     if b"Room vote: 1 voted" not in screen:
         tally.errors.append(f"GET {page}: the closed room vote is not on the screen")
     lead.visit("stop", page.split("principles/")[0] + "stop/", expect=(302,))  # stop presenting
+
+
+def authenticators(lead, query) -> None:
+    """The digital lead's only authenticator cannot be removed: their role needs it."""
+    ((device,),) = query(
+        "SELECT d.id FROM otp_totp_totpdevice d JOIN trusts_user u ON u.id = d.user_id"
+        " WHERE u.email = 'priya.shah@wessexvale.example' AND d.confirmed"
+    )
+    remove = f"/account/authenticators/{device}/remove/"
+    _, page = lead.visit("authenticator-remove", remove)
+    if b"Add another before removing this one" not in page:
+        lead.tally.errors.append(f"GET {remove}: the lead's only authenticator may be removed")
+    lead.visit("authenticator-remove", remove, method="POST", expect=(302,))  # refused
 
 
 def api_tokens(lead, query, tally) -> None:
@@ -474,9 +555,12 @@ def journey(deployment: Deployment, tally: Tally) -> None:
         anonymous.visit(name, f"/{name}/")
     anonymous.visit("home", "/", expect=(302,))
     anonymous.visit("invitation-accept", "/invitations/not-a-real-token/", expect=(410,))
-    # Single sign-on is not set up in the smoke deployment: its pages are not there.
-    anonymous.visit("sso-start", "/sign-in/organisation/", expect=(404,))
-    anonymous.visit("sso-callback", "/sign-in/organisation/callback/", expect=(404,))
+    # Single sign-on: its start leads to the provider; a callback with no code, back to
+    # the sign-in page (people signing in with it: single_sign_on_through_the_proxy).
+    response, _ = anonymous.visit("sso-start", "/sign-in/organisation/", expect=(302,))
+    if not response.getheader("Location", "").startswith(deployment.identity_provider):
+        tally.errors.append("GET /sign-in/organisation/ did not lead to the identity provider")
+    anonymous.visit("sso-callback", "/sign-in/organisation/callback/", expect=(302,))
     anonymous.visit("password-reset", "/password-reset/")
     anonymous.visit(
         "password-reset",
@@ -497,6 +581,28 @@ def journey(deployment: Deployment, tally: Tally) -> None:
     member.visit("api-tokens", "/account/api-tokens/", expect=(403,))  # not a digital lead
     member.visit("board-papers", "/papers/")
     member.visit("password-change", "/account/password/")
+    # A new email address: "Confirm it's you", the form, the link sent (a broken one here:
+    # the real one is only in the email), and nothing changes until it is confirmed.
+    member.visit("confirm-identity", "/account/confirm-it-is-you/?next=/account/email/")
+    member.visit("email-change", "/account/email/")
+    new_address = {"email": "martin.new@wessexvale.example"}
+    member.visit("email-change", "/account/email/", method="POST", data=new_address, expect=(302,))
+    member.visit("email-change-sent", "/account/email/sent/")
+    member.visit("email-change-confirm", "/account/email/confirm/not-a-token/", expect=(404,))
+    # Where they are signed in: a second browser, signed out from the first; then
+    # everywhere else, which keeps the first signed in.
+    phone = Browser(tally, b)
+    phone.sign_in("martin.oduya@wessexvale.example")
+    member.visit("sessions", "/account/sessions/")
+    ((phone_session,),) = query(
+        "SELECT s.id FROM accounts_signedinsession s JOIN trusts_user u ON u.id = s.user_id"
+        " WHERE u.email = 'martin.oduya@wessexvale.example' ORDER BY s.signed_in_at DESC LIMIT 1"
+    )
+    ended = f"/account/sessions/{phone_session}/sign-out/"
+    member.visit("session-end", ended, method="POST", expect=(302,))
+    phone.visit("sessions", "/account/sessions/", expect=(302,))  # signed out there
+    ended_all = "/account/sessions/sign-out-elsewhere/"
+    member.visit("sessions-end-others", ended_all, method="POST", expect=(302,))
     member.visit("session-keep-alive", "/session/keep-alive/", method="POST", expect=(204,))
     base = f"/trusts/ZZA/assessments/{now}/questionnaire/"
     member.visit("questionnaire-start", base)
@@ -533,6 +639,7 @@ def journey(deployment: Deployment, tally: Tally) -> None:
     lead.sign_in("priya.shah@wessexvale.example", second_factor=True)
     lead.visit("home", "/")
     api_tokens(lead, query, tally)
+    authenticators(lead, query)
     lead.visit("trust-detail", "/trusts/ZZA/")
     lead.visit("board-people", "/trusts/ZZA/people/")
     lead.visit(
@@ -689,6 +796,47 @@ def journey(deployment: Deployment, tally: Tally) -> None:
     staff.visit("audit-trail", "/trusts/ZZB/audit/")
     staff.visit("cycle-list", "/programme/cycles/")
     staff.visit("cycle-new", "/programme/cycles/new/")
+    # The tenants that may sign people in: one added, changed (a trust taken off) and removed.
+    staff.visit("tenants", "/programme/sign-in-tenants/")
+    staff.visit("tenant-add", "/programme/sign-in-tenants/add/")
+    smoke_tenant = {"tenant_id": "5e0c2d1a-9b8f-4e7d-a6c5-b4a392817160", "name": "Smoke tenant"}
+    staff.visit(
+        "tenant-add",
+        "/programme/sign-in-tenants/add/",
+        method="POST",
+        data={**smoke_tenant, "trusts": "ZZA\nZZB"},
+        expect=(302,),
+    )
+    ((tenant,),) = query("SELECT id FROM accounts_signintenant WHERE name = 'Smoke tenant'")
+    staff.visit("tenant-edit", f"/programme/sign-in-tenants/{tenant}/")
+    staff.visit(
+        "tenant-edit",
+        f"/programme/sign-in-tenants/{tenant}/",
+        method="POST",
+        data={**smoke_tenant, "trusts": "ZZA"},
+        expect=(302,),
+    )
+    staff.visit("tenant-remove", f"/programme/sign-in-tenants/{tenant}/remove/")
+    staff.visit(
+        "tenant-remove",
+        f"/programme/sign-in-tenants/{tenant}/remove/",
+        method="POST",
+        expect=(302,),
+    )
+    # Tenant A may sign in Wessex Vale's people (single_sign_on_through_the_proxy).
+    staff.visit(
+        "tenant-add",
+        "/programme/sign-in-tenants/add/",
+        method="POST",
+        data={
+            "tenant_id": TENANT_A,
+            "name": TENANT_A_NAME,
+            "trusts": "ZZA",
+            # Its IT team has said so: no second factor of ours after it.
+            "asks_for_second_factor": "on",
+        },
+        expect=(302,),
+    )
     year, quarter = divmod(current, 10)
     following = (year, quarter + 1) if quarter < 4 else (year + 1, 1)
     label = f"{following[0]}/{(following[0] + 1) % 100:02d} Q{following[1]}"
@@ -791,6 +939,113 @@ def lockouts_through_the_proxy(deployment: Deployment, tally: Tally) -> None:
     if "127.0.0.2" not in recorded or not recorded <= {"127.0.0.2", "127.0.0.3"}:
         tally.errors.append(f"sign-in attempts recorded against {sorted(recorded)}")
     tally.lockouts = f"addresses={len(recorded)} locked=127.0.0.2 signed_in=127.0.0.3"
+
+
+class PersonAtProvider:
+    """Someone at the identity provider's own pages, which their browser reaches directly
+    (as it reaches Microsoft's), with cookies of their own there."""
+
+    def __init__(self, account: str):
+        self.account = account
+        self.browser = requests.Session()
+        self.browser.trust_env = False  # never through a proxy the environment names
+
+    def follow_to_app(self, url: str) -> str:
+        """Follows the provider's redirects, filling in its sign-in, consent and sign-out
+        forms, until one leads back to the app; the path (and query) it leads to."""
+        for _ in range(20):
+            if url.startswith(f"{APP}/"):
+                return url[len(APP) :]
+            response = self.browser.get(url, allow_redirects=False, timeout=10)
+            if response.is_redirect:
+                url = urljoin(url, response.headers["Location"])
+                continue
+            url = self.submit(url, response.text)
+        raise SystemExit(f"The identity provider never sent {self.account} back")
+
+    def submit(self, url: str, page: str) -> str:
+        form = re.search(r'<form[^>]*action="([^"]*)"', page)
+        if not form:
+            raise SystemExit(f"The identity provider showed {self.account} no form: {page[:300]}")
+        fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page))
+        if 'name="login"' in page:
+            fields.update(login=self.account, password="anything")
+        if 'name="logout"' in page:
+            fields["logout"] = "yes"
+        action = urljoin(url, unescape(form.group(1)))
+        response = self.browser.post(action, data=fields, allow_redirects=False, timeout=10)
+        if not response.is_redirect:
+            raise SystemExit(f"The identity provider refused {self.account}: {response.text[:300]}")
+        return urljoin(url, response.headers["Location"])
+
+
+def sign_in_with_organisation(browser: Browser, person: PersonAtProvider, *, then: str, expect):
+    """From the app's single sign-on start (with ``then`` to go on to), through the
+    provider's pages, to the app's callback; the callback's response and content."""
+    start = f"/sign-in/organisation/?{urlencode({'next': then})}"
+    response, _ = browser.visit("sso-start", start, expect=(302,))
+    callback = person.follow_to_app(response.getheader("Location", ""))
+    if not callback.startswith("/sign-in/organisation/callback/?"):
+        raise SystemExit(f"The identity provider sent {person.account} to {callback}")
+    return browser.visit("sso-callback", callback, expect=expect)
+
+
+def single_sign_on_through_the_proxy(deployment: Deployment, tally: Tally) -> None:
+    """Single sign-on through Entra ID's multi-tenant endpoint (imitated), through the real
+    proxy, with tenant A listed by programme staff for Wessex Vale (ZZA) in the journey: a
+    Wessex Vale member signs in with tenant A's account, is shown where, and signs out at
+    tenant A; tenant A's account with a Pennine Moors member's email, and tenant B's (on
+    no list), are refused with the refusal page and nobody is signed in."""
+    port, provider = deployment.proxy_port, deployment.identity_provider
+    signed_in = refused = 0
+    try:
+        # Helen Carver, on Wessex Vale's board, with her account at tenant A.
+        member = ProxiedBrowser(tally, port, "127.0.0.6")
+        person = PersonAtProvider("helen-at-a")
+        response, _ = sign_in_with_organisation(member, person, then="/trusts/ZZA/", expect=(302,))
+        if response.getheader("Location") != "/trusts/ZZA/":
+            tally.errors.append(f"single sign-on led to {response.getheader('Location')}")
+        _, trust_page = member.visit("trust-detail", "/trusts/ZZA/")
+        if b"Wessex Vale Hospitals" not in trust_page:
+            tally.errors.append("the member signed in with tenant A did not reach their trust")
+        _, places = member.visit("sessions", "/account/sessions/")
+        said = f"Organisation&#x27;s account ({TENANT_A_NAME})".encode()
+        if said not in places:
+            tally.errors.append("Where you're signed in does not say tenant A's account")
+        else:
+            signed_in += 1
+        response, _ = member.visit("sign-out", "/sign-out/", method="POST", expect=(302,))
+        end_session = response.getheader("Location", "")
+        if not end_session.startswith(f"{provider}/{TENANT_A}/v2.0/"):
+            tally.errors.append(f"signing out did not go to tenant A: {end_session[:80]}")
+        elif person.follow_to_app(end_session) != "/sign-in/":
+            tally.errors.append("tenant A did not send the person back to sign in")
+        member.visit("home", "/", expect=(302,))  # signed out here too
+
+        # Tenant A cannot vouch for a Pennine Moors member; tenant B is on nobody's list.
+        unlisted = "<h1>Your organisation cannot sign in to Quarterdeck yet</h1>"
+        for account, address, heading in (
+            ("aisha-at-a", "127.0.0.7", f"<h1>{TENANT_A_NAME} cannot sign you in</h1>"),
+            ("tom-at-b", "127.0.0.8", unlisted),
+        ):
+            browser = ProxiedBrowser(tally, port, address)
+            person = PersonAtProvider(account)
+            response, page = sign_in_with_organisation(browser, person, then="/", expect=(403,))
+            home, _ = browser.visit("home", "/", expect=(302,))  # not signed in
+            if heading.encode() not in page:
+                tally.errors.append(f"{account} was not shown why they were refused")
+            elif response.status == 403 and home.status == 302:
+                refused += 1
+    except SystemExit as stopped:
+        tally.errors.append(f"single sign-on: {stopped}")
+    audited = deployment.query(
+        "SELECT action, count(*) FROM core_auditevent"
+        " WHERE action IN ('sign_in.tenant_refused', 'sign_in.tenant_unknown')"
+        " GROUP BY action ORDER BY action"
+    )
+    if audited != [("sign_in.tenant_refused", 1), ("sign_in.tenant_unknown", 1)]:
+        tally.errors.append(f"single sign-on refusals audited: {audited}")
+    tally.single_sign_on = f"tenants={len(TENANTS)} signed_in={signed_in} refused={refused}"
 
 
 def typed_input_survives_a_lost_session(deployment: Deployment, tally: Tally) -> None:
@@ -1053,6 +1308,9 @@ def main() -> int:
             deployment.start()
             journey(deployment, tally)
             lockouts_through_the_proxy(deployment, tally)
+            # After the lockouts, which count every address's failed sign-ins: a refused
+            # single sign-on is one too.
+            single_sign_on_through_the_proxy(deployment, tally)
             typed_input_survives_a_lost_session(deployment, tally)
             retention_runs(deployment, tally)
             the_api_through_the_proxy(deployment, tally)
@@ -1073,6 +1331,7 @@ def main() -> int:
         print(f"ERROR {error}")
     print(f"fault: {tally.faults}")
     print(f"lockouts: {tally.lockouts}")
+    print(f"single sign-on: {tally.single_sign_on}")
     print(f"session lost: {tally.kept}")
     print(f"retention: {tally.retention}")
     print(f"schemathesis: {tally.schemathesis}")

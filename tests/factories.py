@@ -3,6 +3,7 @@
 import datetime
 import hashlib
 import secrets
+import uuid
 from fractions import Fraction
 
 import factory
@@ -13,7 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from factory.django import DjangoModelFactory
 
 from accounts import keeping
-from accounts.models import ApiToken, BrowserKey, KeptInput
+from accounts.models import ApiToken, BrowserKey, KeptInput, SignedInSession, SignInTenant
 from assessments.models import (
     Assessment,
     AssessmentStatus,
@@ -279,6 +280,36 @@ class KeptInputFactory(DjangoModelFactory):
     def _create(cls, model_class, *args, user, path, post, **kwargs):
         keeping.keep(user_id=user.pk, path=path, post=QueryDict(post))
         return KeptInput.objects.get(user=user, path=path)
+
+
+class SignInTenantFactory(DjangoModelFactory):
+    """An Entra ID tenant allowed to sign people in; add trusts with ``trusts=[...]``."""
+
+    class Meta:
+        model = SignInTenant
+        skip_postgeneration_save = True
+
+    tenant_id = factory.LazyFunction(lambda: str(uuid.uuid4()))
+    name = factory.Sequence(lambda n: f"Trust directory {n}")
+
+    @factory.post_generation
+    def trusts(tenant, create, extracted, **kwargs):
+        if create and extracted:
+            tenant.trusts.set(extracted)
+
+
+class SignedInSessionFactory(DjangoModelFactory):
+    """A place a person is signed in (no live session behind it unless given its key)."""
+
+    class Meta:
+        model = SignedInSession
+
+    user = factory.SubFactory(UserFactory)
+    session_key = factory.LazyFunction(lambda: secrets.token_hex(16))
+    device = "Firefox on Windows"
+    method = SignedInSession.Method.PASSWORD
+    signed_in_at = factory.LazyFunction(timezone.now)
+    last_seen_at = factory.LazyAttribute(lambda session: session.signed_in_at)
 
 
 class AccessAttemptFactory(DjangoModelFactory):

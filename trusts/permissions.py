@@ -38,6 +38,8 @@ class Permission(StrEnum):
     PAPERS_BULK = "papers.bulk"
     # Reading the API (reports.api) with a token, and keeping one's own tokens.
     API_USE = "api.use"
+    # Keeping the list of Entra ID tenants that may sign people in (accounts.tenant_admin).
+    SIGN_IN_TENANTS_MANAGE = "sign_in_tenants.manage"
 
 
 # Roles as data: what each trust role, and the global programme role, may do.
@@ -72,6 +74,7 @@ PROGRAMME_PERMISSIONS = frozenset(
         Permission.API_USE,
         # Each trust's board paper, as in the bulk ZIP: aggregates only (decision 0019).
         Permission.PAPER_VIEW,
+        Permission.SIGN_IN_TENANTS_MANAGE,
     }
 )
 

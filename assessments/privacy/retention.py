@@ -18,7 +18,7 @@ from django.tasks import TaskResultStatus, task
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from accounts.models import BrowserKey, KeptInput
+from accounts.models import BrowserKey, KeptInput, SignedInSession
 from assessments.models import Assessment, AssessmentStatus, Reminder, Response
 from assessments.results.settling import RETENTION, answers_withdraw, years_ago
 from core.audit import SystemActor, audit
@@ -72,6 +72,11 @@ SCHEDULE: dict[str, Callable[[datetime.datetime], int]] = {
     "kept_input": lambda now: KeptInput.objects.expired(now).delete()[0],
     "browser_keys": lambda now: BrowserKey.objects.expired(now).delete()[0],
     "sessions": lambda now: Session.objects.filter(expire_date__lt=now).delete()[0],
+    # Where a person was signed in, once that session cannot be alive (never seen for as
+    # long as a session lives): one signed out at its next request left its row behind.
+    "signed_in_sessions": lambda now: SignedInSession.objects.filter(
+        last_seen_at__lt=now - datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    ).delete()[0],
     "task_results": lambda now: (
         DBTaskResult.objects.finished()
         .filter(finished_at__lt=_days_ago(now, "task_days"))

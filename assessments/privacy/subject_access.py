@@ -8,8 +8,8 @@ the answers (config/layers.py: accounts may not import from assessments).
 
 Never in the file: the password hash, the authenticator key, recovery codes, an
 invitation's token or its digest, a browser key's digest, an API token or its digest, a
-sign-in form as it was sent (it holds the form's CSRF token), and links in emails still
-waiting to be sent (they may work once, to sign in or to set a password).
+session's key, a sign-in form as it was sent (it holds the form's CSRF token), and links
+in emails still waiting to be sent (they may work once, to sign in or to set a password).
 """
 
 import json
@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import keeping
-from accounts.models import ApiToken, BrowserKey, KeptInput
+from accounts.models import ApiToken, BrowserKey, KeptInput, SignedInSession
 from assessments.models import Answer, Release, Reminder, Response, ResponseStatus, RoomVoter
 from core.kept import is_secret_field
 from core.models import AuditEvent, Email
@@ -90,6 +90,12 @@ ABOUT = {
         "The tokens you made for programs of yours to read Quarterdeck's API: the name you "
         "gave each, when it was made, last used and expires, and when it was revoked. The "
         "token itself is kept only in a form nobody can read back, so it is not here."
+    ),
+    "signed_in_sessions": (
+        "Where you are signed in, as the page Where you're signed in lists it: the device "
+        "and browser in words, how you signed in (with your password or your "
+        "organisation's account), when you signed in and when you were last seen there. "
+        "Each goes when you sign out there; the session's own key is not shown."
     ),
     "sign_in_records": (
         "Records of signing in with your email address, kept to stop people guessing "
@@ -299,7 +305,7 @@ def _sign_in(record, **extra) -> dict:
 
 def subject_access_file(user: User) -> dict:
     """Everything held about ``user``, as one JSON-ready dict: an "about" header saying
-    what each section is, then the sections. Seventeen queries, however much there is."""
+    what each section is, then the sections. Eighteen queries, however much there is."""
     email = normalise_email(user.email)
     two_factor = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
     memberships = list(
@@ -323,6 +329,11 @@ def subject_access_file(user: User) -> dict:
     )
     emails = Email.objects.filter(to__iexact=email).order_by("created_at", "pk")
     kept = list(KeptInput.objects.filter(user=user).order_by("kept_at", "pk"))
+    signed_in = (
+        SignedInSession.objects.filter(user=user)
+        .select_related("tenant")
+        .order_by("signed_in_at", "pk")
+    )
     attempts = AccessAttempt.objects.filter(username__iexact=email).order_by("attempt_time")
     failures = AccessFailureLog.objects.filter(username__iexact=email).order_by("attempt_time")
     sign_ins = AccessLog.objects.filter(username__iexact=email).order_by("attempt_time")
@@ -404,6 +415,16 @@ def subject_access_file(user: User) -> dict:
                 "revoked_at": _when(token.revoked_at),
             }
             for token in ApiToken.objects.filter(user=user).order_by("created_at", "pk")
+        ],
+        "signed_in_sessions": [
+            {
+                "device": session.device,
+                "signed_in_with": SignedInSession.Method(session.method).label,
+                "organisation": session.tenant.name if session.tenant else "",
+                "signed_in_at": _when(session.signed_in_at),
+                "last_seen_at": _when(session.last_seen_at),
+            }
+            for session in signed_in
         ],
         "sign_in_records": {
             "attempts_counted_towards_a_lockout": [

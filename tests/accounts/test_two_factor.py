@@ -32,12 +32,15 @@ def current_code(device: TOTPDevice, ahead: int = 0) -> str:
     return f"{code:06d}"
 
 
-def set_up(client) -> list[str]:
-    """Goes through set-up on the client's session; returns the recovery codes shown."""
+def set_up(client, name: str = "Work phone") -> list[str]:
+    """Goes through set-up on the client's session, naming the authenticator; returns the
+    recovery codes shown (none for a second authenticator)."""
     client.get(reverse("accounts:two-factor-set-up"))
     device = TOTPDevice.objects.get(confirmed=False)
     response = client.post(
-        reverse("accounts:two-factor-set-up"), {"code": current_code(device)}, follow=True
+        reverse("accounts:two-factor-set-up"),
+        {"name": name, "code": current_code(device)},
+        follow=True,
     )
     return re.findall(r"<li><code>([a-z0-9]+)</code></li>", response.content.decode())
 

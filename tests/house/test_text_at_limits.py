@@ -28,6 +28,7 @@ import html
 import io
 import json
 import re
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import permutations
@@ -109,6 +110,11 @@ def web_address(tag: str, limit: int) -> str:
     return start + typed("“yes”", limit - len(start)).replace(" ", "-")
 
 
+def tenant_id(tag: str, limit: int) -> str:
+    """An Entra ID tenant ID: a GUID, always 36 characters."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, tag))
+
+
 def slug(tag: str, limit: int) -> str:
     return f"digital-boards-{tag}-".ljust(limit, "x")
 
@@ -137,6 +143,8 @@ WRITTEN_BY_CODE = {
     "accounts.KeptInput.path": "the path a form was posted to",
     "accounts.BrowserKey.digest": "a SHA-256",
     "accounts.ApiToken.digest": "a SHA-256",
+    "accounts.SignedInSession.session_key": "a session's key, shown nowhere",
+    "accounts.SignedInSession.device": "the browser in words, from a fixed table",
     "accounts.KeptInput.sealed": "typed input, sealed",
     "assessments.PrincipleResult.score": "an exact number as text",
     "assessments.PrincipleResult.dont_know_share": "an exact number as text",
@@ -162,6 +170,7 @@ SHAPED: dict[str, Callable[[str, int], str]] = {
     "trusts.Invitation.email": email_address,
     "reports.CoverSheet.strategy_url": web_address,
     "principles.Framework.slug": slug,
+    "accounts.SignInTenant.tenant_id": tenant_id,
 }
 
 
@@ -440,6 +449,13 @@ def build_quarter() -> Quarter:
     made = lead.post(reverse("accounts:api-token-create"), api_token)
     if "<h1>Your new API token</h1>" not in text(made):
         raise AssertionError(f"the API token was refused ({made.status_code})")
+    # Programme staff let a tenant sign in the trust's members.
+    tenant = {
+        "tenant_id": value_of("accounts.SignInTenant.tenant_id"),
+        "name": value_of("accounts.SignInTenant.name"),
+        "trusts": trust.ods_code,
+    }
+    post(client_of(programme_staff), reverse("accounts:tenant-add"), tenant, what="tenant")
     ((token,),) = [re.findall(r"/invitations/([^\s/]+)/", m.body) for m in emails["invitation"]]
     closed.refresh_from_db()
     reopened.refresh_from_db()
@@ -685,6 +701,9 @@ OTHER_OUTPUTS = [
     OtherOutput(
         "API tokens", ("coordinator",), lambda q, c: get(c, reverse("accounts:api-tokens"))
     ),
+    OtherOutput(
+        "sign-in tenants", ("programme staff",), lambda q, c: get(c, reverse("accounts:tenants"))
+    ),
     OtherOutput("invitation", ("signed out",), lambda q, c: get(c, q.invitation_url)),
     *(
         OtherOutput(f"{kind} email", ("signed out",), emails_of(kind))
@@ -880,6 +899,7 @@ SHOWS: dict[str, Shows] = {
     "quarters": Shows(("principles.Framework.title",)),
     "account": Shows((PERSON, "trusts.User.email")),
     "API tokens": Shows(("accounts.ApiToken.name",)),
+    "sign-in tenants": Shows(("accounts.SignInTenant.name", "accounts.SignInTenant.tenant_id")),
     "invitation": Shows((TRUST_NAME, "trusts.Invitation.full_name", "trusts.Invitation.email")),
     "opening email": Shows((TRUST_NAME, PERSON, "trusts.User.email", "core.Email.to"), EMAIL),
     "reminder email": Shows((TRUST_NAME, PERSON, "trusts.User.email", "core.Email.to"), EMAIL),

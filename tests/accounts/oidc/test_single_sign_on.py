@@ -160,3 +160,14 @@ def test_invitation_accepted_with_single_sign_on_makes_no_password(
     sign_in_at_provider(client, person_at_provider("ada"))
     assert int(client.session["_auth_user_id"]) == ada.pk
     assert AuditEvent.objects.filter(action="invitation.accepted").exists()
+
+
+def test_signing_in_again_to_confirm_it_is_you_makes_the_provider_ask_again(
+    client, single_sign_on, db
+):
+    response = client.get(reverse("accounts:sso-start") + "?again=1&next=/account/email/")
+    assert response.status_code == 302
+    assert "prompt=login" in response.url
+    assert "max_age=0" in response.url
+    ordinary = client.get(reverse("accounts:sso-start"))
+    assert "prompt=" not in ordinary.url

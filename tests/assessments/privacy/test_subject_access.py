@@ -305,7 +305,7 @@ def test_the_file_is_made_in_the_same_number_of_queries_however_much_is_held(
         person = board_member
     else:
         person = request.getfixturevalue("held")
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(18):
         data = subject_access_file(person)
     assert data["responses"]
 
