@@ -67,10 +67,13 @@ def at_sign_in(sender, request, user, **kwargs):
 def at_sign_in_again(sender, request, user, confirmed, **kwargs):
     """The person signed in on this session came back from their organisation's sign-in:
     the record of where they are signed in says how, now; and where the provider asked
-    them again just now, that counts as confirming it is them."""
+    them again just now, that counts as confirming it is them, with Quarterdeck's own
+    second factor too where the provider is not trusted to have asked for one (as at
+    sign-in: two_factor.decide_at_sign_in)."""
     sessions.session_record(request, user)
     if confirmed:
         request.session[SIGNED_IN_AT] = int(time.time())
+        two_factor.decide_at_sign_in(request, user)
 
 
 @receiver(user_logged_out, dispatch_uid="quarterdeck-sign-out")

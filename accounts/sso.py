@@ -58,6 +58,7 @@ TENANT_PLACEHOLDER = "{tenantid}"
 TENANT_SESSION_KEY = "quarterdeck.sign_in_tenant_id"
 # "Confirm it's you" through the provider: when it was asked for (accounts.self_service).
 AGAIN_SESSION_KEY = "quarterdeck.sso_again"
+AGAIN_SECONDS = 600
 # Microsoft's tenant for personal accounts (reached through /common): never a trust's.
 PERSONAL_ACCOUNTS_TENANT = "9188040d-6c67-4c5b-b112-36a304b66dad"
 # Sent when the person already signed in on this session comes back from the provider
@@ -314,6 +315,9 @@ class SignOnStart(OIDCAuthenticationRequestView):
     def get_extra_params(self, request):
         # "Sign in with another account", after a refusal: otherwise the provider signs
         # the person straight back in with the account it refused.
+        # Only the one sign-in it was asked for may confirm it is them: any other start
+        # forgets an earlier, abandoned asking.
+        request.session.pop(AGAIN_SESSION_KEY, None)
         if request.GET.get("account") == "another":
             return {"prompt": "select_account"}
         # "Confirm it's you" (accounts.self_service): the provider must ask again, not
@@ -366,11 +370,13 @@ class SignOnCallback(OIDCAuthenticationCallbackView):
 def _asked_again(asked_at: int | None, auth_time) -> bool:
     """Whether the provider made the person sign in again after we asked it to: the ID
     token's ``auth_time`` (when they last gave it their credentials) is no earlier than our
-    asking, give or take a minute of clocks. A provider that ignored ``prompt=login`` (or a
-    person who took it out of the address) leaves an earlier time, or none."""
+    asking, give or take a minute of clocks, and the asking is recent. A provider that
+    ignored ``prompt=login`` (or a person who took it out of the address) leaves an earlier
+    time, or none."""
     if asked_at is None or not isinstance(auth_time, int | float):
         return False
-    return auth_time >= asked_at - 60
+    now = time.time()
+    return now - asked_at <= AGAIN_SECONDS and auth_time >= asked_at - 60
 
 
 def tenant_refused_page(request, refusal: TenantRefusal):

@@ -65,14 +65,9 @@ def has_two_factor(user: User) -> bool:
 
 def must_keep_two_factor(user: User) -> bool:
     """Whether this person may never be left without an authenticator: their role needs a
-    second factor here and they can sign in with a password (single sign-on leaves it to
-    the provider)."""
-    return (
-        settings.TWO_FACTOR_REQUIRED
-        and is_privileged(user)
-        and settings.PASSWORD_SIGN_IN
-        and user.has_usable_password()
-    )
+    second factor here. (Even someone who signs in only through their organisation may
+    come through a tenant not trusted to ask for one.)"""
+    return settings.TWO_FACTOR_REQUIRED and is_privileged(user)
 
 
 def required_for(user: User) -> bool:

@@ -499,9 +499,13 @@ def test_removing_an_authenticator_needs_the_person_to_confirm_it_is_them(
     assert not KeptInput.objects.exists()  # a button: nothing typed, nothing kept
 
 
+@pytest.mark.parametrize("password", [True, False], ids=["with a password", "single sign-on only"])
 def test_the_last_authenticator_of_a_role_that_needs_two_factor_is_kept(
-    signed_in, coordinator, required
+    signed_in, coordinator, required, password
 ):
+    if not password:  # a tenant not trusted to ask for a second factor may sign them in
+        coordinator.set_unusable_password()
+        coordinator.save()
     device = TOTPDeviceFactory(user=coordinator, name="Work phone")
     client = signed_in(coordinator)
     page = page_headed(client.get(remove_url(device)), "You cannot remove Work phone yet")

@@ -3,6 +3,7 @@ of two real providers, one per tenant (tests/accounts/oidc/entra.mjs): tenants m
 trusts (accounts.tenants; docs/decisions/0043-many-tenants.md)."""
 
 import re
+import time
 from html import unescape
 
 import pytest
@@ -15,7 +16,12 @@ from accounts.middleware import SIGNED_IN_AT
 from core.models import AuditEvent
 from tests.accounts.oidc.conftest import TENANT_A, TENANT_B, provider_mode
 from tests.accounts.oidc.test_single_sign_on import sign_in_at_provider
-from tests.factories import MembershipFactory, SignInTenantFactory, UserFactory
+from tests.factories import (
+    MembershipFactory,
+    SignInTenantFactory,
+    TOTPDeviceFactory,
+    UserFactory,
+)
 from tests.pages import text, to_sign_in
 from trusts.models import Membership, Role, User
 
@@ -364,3 +370,38 @@ def test_refused_sign_ins_from_many_addresses_never_lock_single_sign_on_for_ever
     client.defaults["REMOTE_ADDR"] = "198.51.100.7"
     sign_in_at_provider(client, person_at_provider("ada-at-a"))
     assert signed_in_user_id(client) == ada.pk
+
+
+def test_a_start_that_does_not_ask_again_forgets_an_abandoned_asking(
+    client, many_tenants, person_at_provider, ada, tenant_a
+):
+    sign_in_at_provider(client, person_at_provider("ada-at-a"))
+    client.get(reverse("accounts:sso-start") + "?again=1&next=/account/email/")
+    assert sso.AGAIN_SESSION_KEY in client.session  # asked, then given up
+    client.get(reverse("accounts:sso-start") + "?next=/account/email/")
+    assert sso.AGAIN_SESSION_KEY not in client.session
+
+
+def test_an_asking_long_ago_confirms_nothing():
+    now = time.time()
+    assert sso._asked_again(now - 30, now)
+    assert not sso._asked_again(now - sso.AGAIN_SECONDS - 1, now)
+    assert not sso._asked_again(now - 30, now - 120)  # signed in before the asking
+    assert not sso._asked_again(now - 30, None)
+
+
+def test_confirming_at_a_tenant_not_trusted_for_a_second_factor_asks_for_ours_too(
+    client, many_tenants, person_at_provider, ada, tenant_a
+):
+    TOTPDeviceFactory(user=ada)
+    person = person_at_provider("ada-at-a")
+    sign_in_at_provider(client, person)
+    session = client.session
+    session[two_factor.SESSION_KEY] = two_factor.DONE  # gave the code at sign-in
+    session.save()
+    _signed_in_long_ago(client)
+    email_page = reverse("accounts:email-change")
+    to_provider = client.get(reverse("accounts:sso-start") + f"?again=1&next={email_page}")
+    client.get(person.follow_to_app(to_provider.url))
+    assert client.session[two_factor.SESSION_KEY] == two_factor.NEEDED
+    assert client.get(email_page).url.startswith(reverse("accounts:two-factor"))
