@@ -49,7 +49,11 @@ static/vendor/nhsuk/.installed: package.json package-lock.json
 	sed -i 's|url(/assets/|url(assets/|g' static/vendor/nhsuk/nhsuk-frontend.min.css
 	@touch $@
 
-test: setup browser test-sqlite test-postgres smoke bench-smoke
+# SQLite and PostgreSQL run side by side (each pytest is one process, and CI has two
+# cores); each one's output is printed whole when it ends (--output-sync).
+test: setup browser
+	$(MAKE) --no-print-directory --jobs=2 --output-sync=target test-sqlite test-postgres
+	$(MAKE) --no-print-directory smoke bench-smoke
 
 # The browser tests drive Debian's Chromium (no browser download).
 browser:

@@ -7,11 +7,14 @@ from django.conf import settings
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 
-from core.fields import FractionField, from_text
+from core.fields import FractionField, from_text, https_only
 from principles.models import LEVEL_LABELS, Framework, Principle, Question
 from trusts.models import SeatGroup, Trust
 
 COMMENT_MAX_LENGTH = 2000
+EVIDENCE_TITLE_MAX_LENGTH = 200
+EVIDENCE_URL_MAX_LENGTH = 500
+EVIDENCE_PDF_MAX_BYTES = 5 * 1024 * 1024  # 5 MB, stored with the paper
 CYCLE_LABEL = re.compile(r"^\s*(?P<year>\d{4})/(?P<next>\d{2})\s*Q(?P<quarter>[1-4])\s*$", re.I)
 CYCLE_SLUG = re.compile(r"^(?P<year>\d{4})-(?P<next>\d{2})-q(?P<quarter>[1-4])$")
 # Quarters of the NHS financial year: (first month, calendar-year offset from April's year).
@@ -119,6 +122,9 @@ class Assessment(models.Model):
     reopen_reason = models.TextField(
         blank=True, validators=[MaxLengthValidator(1000)], help_text="Why it was last reopened."
     )
+    # When the digital lead reviewed the roadmap the last quarter agreed (RoadmapStep): the
+    # first item on this quarter's checklist.
+    roadmap_reviewed_at = models.DateTimeField(null=True, blank=True)
     action_log = models.JSONField(
         default=list,
         blank=True,
@@ -217,6 +223,9 @@ class Answer(models.Model):
     A row with neither score nor "don't know" keeps a comment typed before choosing.
     """
 
+    # What a member puts in: saved together, published together, copied out together.
+    CONTENT = ("score", "dont_know", "comment", "evidence_title", "evidence_url")
+
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
     score = models.PositiveSmallIntegerField(
@@ -224,6 +233,11 @@ class Answer(models.Model):
     )
     dont_know = models.BooleanField(default=False)
     comment = models.TextField(blank=True, validators=[MaxLengthValidator(COMMENT_MAX_LENGTH)])
+    # Evidence behind the answer: a title and an https link, published with the comments.
+    evidence_title = models.CharField(max_length=EVIDENCE_TITLE_MAX_LENGTH, blank=True)
+    evidence_url = models.URLField(
+        max_length=EVIDENCE_URL_MAX_LENGTH, blank=True, validators=[https_only]
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -348,6 +362,59 @@ class AgreedPosition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment}: principle {self.principle.number} agreed {self.level}"
+
+
+class PositionEvidence(models.Model):
+    """Evidence the digital lead attaches to an agreed position: a link (https), or a PDF
+    kept here, with the paper, whose type was checked from its content."""
+
+    position = models.ForeignKey(AgreedPosition, on_delete=models.CASCADE, related_name="evidence")
+    title = models.CharField(max_length=EVIDENCE_TITLE_MAX_LENGTH)
+    url = models.URLField(max_length=EVIDENCE_URL_MAX_LENGTH, blank=True, validators=[https_only])
+    pdf = models.BinaryField(blank=True, default=b"")
+    pdf_name = models.CharField(max_length=200, blank=True)  # as uploaded, shown, never trusted
+    pdf_sha256 = models.CharField(max_length=64, blank=True)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "added_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.position}: evidence {self.title}"
+
+    @property
+    def is_pdf(self) -> bool:
+        return not self.url
+
+
+class RoadmapStep(models.Model):
+    """The level the board plans to reach in a principle by one of the four quarters after
+    the one it was agreed in (``step`` 1 is the next quarter): the roadmap to its target."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="roadmap")
+    principle = models.ForeignKey(Principle, on_delete=models.PROTECT, related_name="+")
+    step = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(4)])
+    level = models.DecimalField(
+        max_digits=2, decimal_places=1, choices=[(level, f"{level}") for level in HALF_LEVELS]
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["principle__number", "step"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "principle", "step"], name="roadmap_step_once"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(step__gte=1, step__lte=4), name="roadmap_step_1_to_4"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(level__gte=1, level__lte=5), name="roadmap_level_1_to_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment}: principle {self.principle.number} step {self.step} {self.level}"
 
 
 class RoomVote(models.Model):

@@ -115,6 +115,7 @@ LINKS_UP: dict[str, dict[str, str]] = {
         "paper:paper": _TO_THE_PAPER,
         "paper:paper-pdf": _TO_THE_PAPER,
         "paper:paper-docx": _TO_THE_PAPER,
+        "paper:position-evidence-pdf": "a PDF attached as evidence is kept with the paper",
         "paper:cover-sheet": "the meeting date and the paper's cover are typed on the cover sheet",
         "meeting:present": "a closed quarter's results are presented in the board meeting",
         "meeting:minutes": "after the board meeting, its minutes extract for the company secretary",

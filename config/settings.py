@@ -259,6 +259,13 @@ AXES_SENSITIVE_PARAMETERS = ["username", "password", "email", "code"]
 FORWARDED_ALLOW_IPS = proxy.FORWARDED_ALLOW_IPS
 PROXY_COUNT = proxy.PROXY_COUNT
 
+# Uploads: the only files anyone sends are evidence PDFs of at most 5 MB
+# (assessments.EVIDENCE_PDF_MAX_BYTES), refused above it before they are read. A file up to
+# 6 MB is held in memory; a larger one (up to the 8 MB body the proxy lets through; it
+# refuses anything bigger itself, docs/deploy.md) is written to a temporary file on the
+# app server's disk while the request runs, and Django deletes it when the request ends.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
+
 # Sessions: signed out after SESSION_IDLE_MINUTES without a request (sliding); what a
 # form sent after that is kept for the same person to save after signing in again. The
 # session itself lives longer, so that the person can still be recognised.

@@ -4,8 +4,12 @@ exactly as it was worked out, on SQLite and PostgreSQL alike (a float would turn
 
 from fractions import Fraction
 from functools import lru_cache
+from urllib.parse import urlsplit
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
+from django.utils.deconstruct import deconstructible
 
 # Scores repeat across trusts and quarters (means of a few small integers), and parsing
 # one is most of the cost of reading a summary row; a Fraction never changes, so one
@@ -47,3 +51,24 @@ def fraction_text(value) -> str | None:
 def from_text(value) -> Fraction | None:
     """The exact value of its text ("29/14"), parsed once per process for each text."""
     return None if value in (None, "") else _parsed(str(value))
+
+
+HTTPS_ONLY_MESSAGE = (
+    "Enter a full web address that starts with https://, like https://www.example.nhs.uk/report"
+)
+
+
+@deconstructible
+class HttpsOnly(URLValidator):
+    """A full https web address, without a user name or password in it (the paper prints
+    links as typed, and a browser would send them on)."""
+
+    def __call__(self, value):
+        super().__call__(value)
+        parts = urlsplit(value)
+        if parts.username is not None or parts.password is not None:
+            raise ValidationError(self.message, code=self.code, params={"value": value})
+
+
+# Links people add as evidence open in a board member's browser: https only.
+https_only = HttpsOnly(schemes=["https"], message=HTTPS_ONLY_MESSAGE)

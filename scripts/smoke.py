@@ -124,7 +124,7 @@ class Browser:
         """What the TLS proxy would add (the app server is reached directly)."""
         return {"X-Forwarded-Proto": "https"}
 
-    def request(self, method: str, path: str, data: dict | None = None):
+    def request(self, method: str, path: str, data: dict | None = None, files=None):
         connection = self.connect()
         headers = {
             "Host": "localhost",
@@ -136,8 +136,11 @@ class Browser:
         body = None
         if method == "POST":
             data = {"csrfmiddlewaretoken": self.cookies.get("csrftoken", ""), **(data or {})}
-            body = urlencode(data, doseq=True)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            if files:
+                body, headers["Content-Type"] = multipart(data, files)
+            else:
+                body = urlencode(data, doseq=True)
+                headers["Content-Type"] = "application/x-www-form-urlencoded"
         connection.request(method, path, body=body, headers=headers)
         response = connection.getresponse()
         content = response.read()
@@ -150,8 +153,8 @@ class Browser:
         connection.close()
         return response, content
 
-    def visit(self, name: str, path: str, *, method="GET", data=None, expect=(200,)):
-        response, content = self.request(method, path, data)
+    def visit(self, name: str, path: str, *, method="GET", data=None, files=None, expect=(200,)):
+        response, content = self.request(method, path, data, files)
         self.tally.errors.extend(
             f"{method} {path} ({name}): {problem}"
             for problem in header_problems(response.getheader)
@@ -201,6 +204,23 @@ class Browser:
                 raise SystemExit(f"{email} was not shown ten recovery codes")
 
 
+def multipart(data: dict, files: dict[str, tuple[str, bytes]]) -> tuple[bytes, str]:
+    """A form with files as a browser sends it: its body and its Content-Type."""
+    boundary = secrets.token_hex(16)
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        for name, value in data.items()
+    ]
+    for name, (filename, content) in files.items():
+        head = (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+            f'filename="{filename}"\r\nContent-Type: application/pdf\r\n\r\n'
+        )
+        parts.append(head.encode() + content + b"\r\n")
+    body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+    return body, f"multipart/form-data; boundary={boundary}"
+
+
 class ProxiedBrowser(Browser):
     """A person's browser at a network address of its own (a loopback address such as
     127.0.0.2), reaching the app through the real proxy, which adds the headers."""
@@ -218,17 +238,19 @@ class ProxiedBrowser(Browser):
         return {}
 
 
-def proxy_location(upstream_port: int) -> str:
-    """The deployment guide's own nginx ``location`` block, pointed at an app server. The
-    smoke proxy listens on plain HTTP on loopback, so it says HTTPS as a TLS proxy would."""
+def proxy_location(upstream_port: int, static_root: Path) -> str:
+    """The deployment guide's own nginx ``location`` blocks, pointed at an app server and
+    the collected static files. The smoke proxy listens on plain HTTP on loopback, so it
+    says HTTPS as a TLS proxy would."""
     guide = (ROOT / "docs" / "deploy.md").read_text()
-    found = re.search(r"```nginx\n.*?(    location / \{\n.*?\n    \})\n", guide, re.DOTALL)
+    found = re.search(r"```nginx\n.*?(    location / \{\n.*?\n    \})\n\}\n```", guide, re.DOTALL)
     if not found:
         raise SystemExit("docs/deploy.md has no nginx location block to test")
     return (
         found.group(1)
         .replace("http://127.0.0.1:8000", f"http://127.0.0.1:{upstream_port}")
         .replace("$scheme", "https")
+        .replace("/srv/quarterdeck/staticfiles/", f"{static_root}/")
     )
 
 
@@ -249,7 +271,7 @@ http {{
     server {{
         listen 127.0.0.1:{port};
         server_name localhost;
-{proxy_location(upstream_port)}
+{proxy_location(upstream_port, folder / "static")}
     }}
 }}
 """
@@ -695,6 +717,10 @@ def journey(deployment: Deployment, tally: Tally) -> None:
             "assessment-targets", f"{assessment}targets/", expect=(200 if cycle == now else 302,)
         )
         lead.visit("assessment-positions", f"{assessment}positions/")
+        # The roadmap is built once the quarter has closed; the open one sends the lead back.
+        lead.visit(
+            "assessment-roadmap", f"{assessment}roadmap/", expect=(200 if cycle == before else 302,)
+        )
         lead.visit("paper", f"{assessment}paper/")
         lead.visit("paper-pdf", f"{assessment}paper.pdf")
         lead.visit("paper-docx", f"{assessment}paper.docx")
@@ -723,6 +749,19 @@ def journey(deployment: Deployment, tally: Tally) -> None:
         lead.visit("cover-sheet-sections", f"{assessment}paper/cover/sections/")
         # An open quarter has no published results to export yet (decision 0015).
         exports(lead.on(b), assessment, expect=(409,) if cycle == now else (200,))
+    position_evidence_through_the_proxy(deployment, lead, tally, before, previous)
+    # A roadmap saved once through the production stack; this quarter then starts by
+    # reviewing it.
+    lead.visit(
+        "assessment-roadmap",
+        f"/trusts/ZZA/assessments/{before}/roadmap/",
+        method="POST",
+        data={
+            f"roadmap-1-{step}": level for step, level in enumerate(("3.0", "3.5", "3.5", "4.0"), 1)
+        },
+        expect=(302,),
+    )
+    lead.visit("assessment-roadmap-review", f"/trusts/ZZA/assessments/{now}/roadmap/review/")
     lead.visit("assessment-reopen", f"/trusts/ZZA/assessments/{before}/reopen/")
     member.sign_in("martin.oduya@wessexvale.example")  # back in the room, on their phone
     room_vote(lead, member, f"/trusts/ZZA/assessments/{before}/present/principles/1/", tally)
@@ -1206,6 +1245,66 @@ def _parent_of(process: Path) -> int | None:
         return int((process / "stat").read_text().rsplit(")", 1)[1].split()[1])
     except (OSError, IndexError, ValueError):
         return None
+
+
+def position_evidence_through_the_proxy(
+    deployment: Deployment, lead: Browser, tally: Tally, cycle: str, number: int
+) -> None:
+    """A PDF attached to the board's agreed position through the real proxy comes back
+    byte for byte; one over 5 MB (within the proxy's 8 MB) gets the service's own error,
+    one over 8 MB the proxy's own page saying the file is too large."""
+    import io
+
+    import pikepdf
+
+    ((principle,),) = deployment.query(
+        "SELECT p.number FROM assessments_agreedposition ap"
+        " JOIN principles_principle p ON p.id = ap.principle_id"
+        " JOIN assessments_assessment a ON a.id = ap.assessment_id"
+        " JOIN trusts_trust t ON t.id = a.trust_id"
+        " JOIN assessments_cycle c ON c.id = a.cycle_id"
+        " WHERE t.ods_code = 'ZZA' AND c.year * 10 + c.quarter = %s ORDER BY p.number LIMIT 1",
+        number,
+    )
+    browser = ProxiedBrowser(tally, deployment.proxy_port, "127.0.0.7")
+    browser.cookies = lead.cookies
+    page = f"/trusts/ZZA/assessments/{cycle}/positions/{principle}/evidence/"
+    browser.visit("assessment-position-evidence", page)
+    document, out = pikepdf.new(), io.BytesIO()
+    document.add_blank_page()
+    document.save(out)
+    pdf = out.getvalue()
+    added = {"form": "add", "title": "Smoke evidence", "url": ""}
+    browser.visit(
+        "assessment-position-evidence",
+        page,
+        method="POST",
+        data=added,
+        files={"pdf": ("evidence.pdf", pdf)},
+        expect=(302,),
+    )
+    ((evidence,),) = deployment.query(
+        "SELECT id FROM assessments_positionevidence WHERE title = 'Smoke evidence'"
+    )
+    download = f"/trusts/ZZA/assessments/{cycle}/paper/evidence/{evidence}.pdf"
+    _, content = browser.visit("position-evidence-pdf", download)
+    if content != pdf:
+        tally.errors.append(f"GET {download}: the PDF did not come back as it was sent")
+    large = pdf + b"%" + b"0" * (6 * 1024 * 1024)
+    _, refused = browser.visit(
+        "assessment-position-evidence",
+        page,
+        method="POST",
+        data=added,
+        files={"pdf": ("large.pdf", large)},
+    )
+    if b"The selected file must be smaller than 5 MB" not in refused:
+        tally.errors.append(f"POST {page}: a 6 MB PDF was not refused with the service's error")
+    # Above the proxy's 8 MB, nginx refuses it itself, with the guide's static page.
+    huge = pdf + b"%" + b"0" * (9 * 1024 * 1024)
+    response, refused = browser.request("POST", page, added, {"pdf": ("huge.pdf", huge)})
+    if response.status != 413 or b"The file is too large" not in refused:
+        tally.errors.append(f"POST {page}: a 9 MB PDF did not get the proxy's page for it")
 
 
 def exports(browser: Browser, assessment: str, *, expect) -> None:

@@ -339,11 +339,15 @@ def _insert_answers(rows: list[tuple]) -> None:
     """Multi-row INSERTs, a thousand rows each: far faster than building a million model
     instances, and one round trip per thousand rows on PostgreSQL."""
     table = Answer._meta.db_table
-    columns = "response_id, question_id, score, dont_know, comment, updated_at"
+    # No evidence: a seeded answer has none (the columns have no default in the database).
+    columns = (
+        "response_id, question_id, score, dont_know, comment, updated_at, "
+        "evidence_title, evidence_url"
+    )
     with connection.cursor() as cursor:
         for start in range(0, len(rows), ANSWER_BATCH):
             batch = rows[start : start + ANSWER_BATCH]
-            values = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(batch))
+            values = ", ".join(["(%s, %s, %s, %s, %s, %s, '', '')"] * len(batch))
             cursor.execute(
                 f"INSERT INTO {table} ({columns}) VALUES {values}",
                 [value for row in batch for value in row],

@@ -31,7 +31,7 @@ RESPONSE = Response._meta.label_lower
 def person_erase(*, user: User, by) -> int:
     """A right-to-erasure request. Deletes the person's answers in every quarter (their
     rows leave every published release too, each paper that showed figures from them
-    keeping those figures as aggregates, its comments withdrawn:
+    keeping those figures as aggregates, its comments and evidence withdrawn:
     assessments.results.settling), their roles, reminders, invitations and emails, what
     signing in kept (accounts.erasure), every link from the audit trail to their
     responses, and their name and address wherever a text of their trusts holds them;

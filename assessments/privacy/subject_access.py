@@ -25,6 +25,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts import keeping
 from accounts.models import ApiToken, BrowserKey, KeptInput, SignedInSession
 from assessments.models import Answer, Release, Reminder, Response, ResponseStatus, RoomVoter
+from assessments.results.released import evidence_column, released
 from core.kept import is_secret_field
 from core.models import AuditEvent, Email
 from principles.models import LEVEL_LABELS, Question
@@ -47,7 +48,8 @@ ABOUT = {
     ),
     "responses": (
         "Your answers to each quarter's questionnaire, in every trust: each question, the "
-        'level you chose or "don\'t know", your comment and when you saved it; whether '
+        'level you chose or "don\'t know", your comment, the evidence you added (its title '
+        "and link) and when you saved it; whether "
         "you submitted, and when. Under each, the copy of your submitted answers kept in "
         "each publication of the board's results (results are published when the quarter "
         "closes, from a copy of the answers as they were then). Only your own answers are "
@@ -160,8 +162,12 @@ def _responses(user: User) -> tuple[list[dict], set[int]]:
     }
     answers: dict[int, list] = {}
     for row in Answer.objects.filter(response__respondent=user).values(
-        "response_id", "question_id", "score", "dont_know", "comment", "updated_at"
+        "response_id",
+        "question_id",
+        *Answer.CONTENT,
+        "updated_at",
     ):
+        row["evidence"] = evidence_column(row.pop("evidence_title"), row.pop("evidence_url"))
         answers.setdefault(row["response_id"], []).append(
             _answer_row(questions.get(row["question_id"]), row, saved_at=row["updated_at"])
         )
@@ -174,13 +180,10 @@ def _responses(user: User) -> tuple[list[dict], set[int]]:
         .values("number", "published_at", "rows")
     ):
         copies: dict[int, list] = {}
-        for response_id, _group, question_id, score, dont_know, comment in release["rows"]:
-            if response_id in mine:
-                copies.setdefault(response_id, []).append(
-                    _answer_row(
-                        questions.get(question_id),
-                        {"score": score, "dont_know": dont_know, "comment": comment},
-                    )
+        for row in released(release["rows"]):
+            if row.response_id in mine:
+                copies.setdefault(row.response_id, []).append(
+                    _answer_row(questions.get(row.question_id), row._asdict())
                 )
         for response_id, rows in copies.items():
             published.setdefault(response_id, []).append(
@@ -217,10 +220,15 @@ def _answer_row(question: dict | None, answer: dict, **saved) -> tuple[tuple, di
         "level": answer["score"],
         "dont_know": answer["dont_know"],
         "comment": answer["comment"],
+        "evidence": _evidence(answer["evidence"]),
     }
     if "saved_at" in saved:
         row["saved_at"] = _when(saved["saved_at"])
     return (question["principle__number"], question["order"], question["key"]), row
+
+
+def _evidence(evidence) -> dict | None:
+    return {"title": evidence[0], "link": evidence[1]} if evidence else None
 
 
 def _in_order(rows: list[tuple[tuple, dict]]) -> list[dict]:

@@ -7,7 +7,11 @@ EVENTS = {
     "assessment.reopened": "reopened the questionnaire",
     "targets.set": "set the board's targets",
     "positions.recorded": "recorded the board's agreed position",
+    "position_evidence.added": "added evidence to the board's agreed position",
+    "position_evidence.removed": "removed evidence from the board's agreed position",
     "board_action.added": "added an action",
     "board_action.changed": "changed an action",
     "reminder.sent": "sent a reminder",
+    "roadmap.saved": "saved the roadmap to the targets",
+    "roadmap.reviewed": "reviewed the last quarter's roadmap",
 }

@@ -37,6 +37,8 @@ class QuarterFacts:
     cover_sheet: bool
     answered: Submissions
     today: date
+    # The trust's previous closed quarter has a roadmap: the quarter starts by reviewing it.
+    roadmap_to_review: bool = False
 
 
 def quarter_checklist(assessment: Assessment, facts: QuarterFacts) -> list[Stage]:
@@ -54,6 +56,7 @@ def quarter_checklist(assessment: Assessment, facts: QuarterFacts) -> list[Stage
             "before",
             "Before the questionnaire opens",
             [
+                *([_roadmap_review(assessment, on_this)] if facts.roadmap_to_review else []),
                 _members(trust, facts),
                 _targets(on_this, facts, closed),
                 Task(
@@ -95,6 +98,18 @@ def next_task(stages: list[Stage]) -> Task | None:
             if task.href and not task.done and not task.cannot_start:
                 return task
     return None
+
+
+def _roadmap_review(assessment: Assessment, on_this) -> Task:
+    reviewed = assessment.roadmap_reviewed_at
+    return Task(
+        "Review the roadmap",
+        on_this("quarter:assessment-roadmap-review"),
+        f"Reviewed {reviewed:%-d %B %Y}" if reviewed else "Not started",
+        done=bool(reviewed),
+        colour="white",
+        hint="Last quarter's roadmap to the targets, with what has happened since.",
+    )
 
 
 def _members(trust: str, facts: QuarterFacts) -> Task:

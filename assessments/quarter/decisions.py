@@ -6,7 +6,8 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import DateField, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Least, TruncDate
 from django.utils import timezone
 
 from assessments.errors import AssessmentError
@@ -18,8 +19,12 @@ from assessments.models import (
     Assessment,
     AssessmentStatus,
     BoardAction,
+    PositionEvidence,
+    RoadmapStep,
 )
+from assessments.results import rules
 from assessments.results.disclosure import latest_release
+from assessments.selectors import before
 from core.audit import audit
 from principles.models import Principle
 from trusts.models import Trust, User
@@ -102,6 +107,23 @@ def positions_meeting_problem(assessment: Assessment, meeting_date: datetime.dat
     return ""
 
 
+def _refuse_clearing_evidenced(assessment: Assessment, cleared: list[Principle]) -> None:
+    """A position with evidence behind it is not cleared: its PDFs would go with it,
+    unannounced. The evidence is removed first, each removal audited."""
+    evidenced = (
+        PositionEvidence.objects.filter(
+            position__assessment=assessment, position__principle__in=cleared
+        )
+        .order_by("position__principle__number")
+        .values_list("position__principle__number", flat=True)
+        .first()
+    )
+    if evidenced is not None:
+        raise AssessmentError(
+            f"Remove the evidence for principle {evidenced} before clearing its agreed position"
+        )
+
+
 @transaction.atomic
 def positions_record(
     *,
@@ -127,6 +149,7 @@ def positions_record(
         if position is not None and not position.rationale.strip():
             raise AssessmentError(f"Give the reason for principle {principle.number}.")
     cleared = [principle for principle, position in positions.items() if position is None]
+    _refuse_clearing_evidenced(assessment, cleared)
     AgreedPosition.objects.filter(assessment=assessment, principle__in=cleared).delete()
     # A form without the dissent (the agreed-position page) keeps what the meeting minuted.
     minuted = dict(
@@ -209,10 +232,24 @@ def board_action_save(
 
 
 def action_log(assessment: Assessment) -> list[dict]:
-    """The trust's actions as they stand now: every open one, and those finished since
-    this quarter opened. A closed assessment keeps this list as it was at closing."""
+    """The trust's actions as they stand now: every open one, and those finished since this
+    quarter opened or, if earlier, since the last quarter with results closed (the paper's
+    "actions and what followed" reaches back to it; its action log shows this quarter's).
+    A closed assessment keeps this list as it was at closing. One query."""
+    opens_on = Value(assessment.cycle.opens_on, output_field=DateField())
+    last_with_results = (
+        Assessment.objects.filter(
+            trust_id=assessment.trust_id,
+            status=AssessmentStatus.CLOSED,
+            overall_result__respondents__gte=rules.minimum_group(),
+        )
+        .filter(before(assessment.cycle, "cycle__"))
+        .order_by("-cycle__year", "-cycle__quarter")
+        .values("closed_at")[:1]
+    )
+    since = Least(opens_on, Coalesce(TruncDate(Subquery(last_with_results)), opens_on))
     actions = BoardAction.objects.filter(trust_id=assessment.trust_id).filter(
-        Q(status__in=OPEN_ACTION_STATUSES) | Q(completed_on__gte=assessment.cycle.opens_on)
+        Q(status__in=OPEN_ACTION_STATUSES) | Q(completed_on__gte=since)
     )
     return [
         {
@@ -228,3 +265,56 @@ def action_log(assessment: Assessment) -> list[dict]:
         }
         for action in actions.order_by("due_date", "pk")
     ]
+
+
+# The roadmap to the targets (assessments.quarter.roadmap)
+
+
+@transaction.atomic
+def roadmap_save(
+    *, assessment: Assessment, roadmap: dict[Principle, dict[int, Decimal] | None], by: User
+) -> None:
+    """Replaces the board's roadmap for each principle given: four levels, one for each
+    quarter after this one, or None to have none. Only once the questionnaire has closed."""
+    if not assessment.is_closed:
+        raise AssessmentError("The roadmap is made once the questionnaire has closed.")
+    for principle, levels in roadmap.items():
+        if principle.framework_id != assessment.cycle.framework_id:
+            raise AssessmentError("A roadmap names a principle from another framework.")
+        if levels is not None and (
+            sorted(levels) != [1, 2, 3, 4] or any(v not in HALF_LEVELS for v in levels.values())
+        ):
+            raise AssessmentError(f"Choose four levels for principle {principle.number}.")
+    RoadmapStep.objects.filter(assessment=assessment, principle__in=list(roadmap)).delete()
+    RoadmapStep.objects.bulk_create(
+        RoadmapStep(assessment=assessment, principle=principle, step=step, level=level)
+        for principle, levels in roadmap.items()
+        if levels is not None
+        for step, level in levels.items()
+    )
+    audit(
+        action="roadmap.saved",
+        by=by,
+        trust=assessment.trust,
+        target=assessment,
+        detail={
+            "principles": sorted(p.number for p, levels in roadmap.items() if levels),
+            "cleared": sorted(p.number for p, levels in roadmap.items() if not levels),
+        },
+    )
+
+
+@transaction.atomic
+def roadmap_mark_reviewed(*, assessment: Assessment, reviewed: Assessment, by: User) -> None:
+    """Records that the roadmap agreed in ``reviewed`` was reviewed this quarter."""
+    if reviewed.trust_id != assessment.trust_id:
+        raise AssessmentError("That roadmap belongs to another trust.")
+    assessment.roadmap_reviewed_at = timezone.now()
+    assessment.save(update_fields=["roadmap_reviewed_at"])
+    audit(
+        action="roadmap.reviewed",
+        by=by,
+        trust=assessment.trust,
+        target=assessment,
+        detail={"quarter": reviewed.cycle.label},
+    )

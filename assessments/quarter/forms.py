@@ -265,3 +265,64 @@ class BoardActionForm(ActionBasicsForm):
 
     def values(self) -> ActionInput:
         return ActionInput(**self.cleaned_data)
+
+
+class RoadmapForm(forms.Form):
+    """The roadmap to the targets: for each principle, the level to reach by each of the
+    four quarters after this one (all four, or none). A level below today's score is
+    allowed (a board may plan to hold what it has); a level below the quarter before is
+    not: a roadmap climbs, or holds."""
+
+    def __init__(self, *args, principles, quarters, start: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.principles = principles
+        self.quarters = quarters
+        for principle in principles:
+            levels = start.get(principle.number, {})
+            for quarter in quarters:
+                self.fields[self._name(principle, quarter.step)] = half_level_field(
+                    label=quarter.label, blank="Not planned", level=levels.get(quarter.step)
+                )
+
+    @staticmethod
+    def _name(principle, step: int) -> str:
+        return f"roadmap-{principle.number}-{step}"
+
+    def clean(self):
+        cleaned = super().clean()
+        for principle in self.principles:
+            names = [self._name(principle, q.step) for q in self.quarters]
+            if any(name in self.errors for name in names):
+                continue
+            levels = [cleaned.get(name) for name in names]
+            blank = [name for name, level in zip(names, levels, strict=True) if level is None]
+            if blank and len(blank) < len(names):
+                self.add_error(
+                    blank[0],
+                    f"Choose a level for each quarter for principle {principle.number}, "
+                    "or leave all four as not planned",
+                )
+                continue
+            for name, earlier, level in zip(names[1:], levels, levels[1:], strict=False):
+                if earlier is not None and level is not None and level < earlier:
+                    self.add_error(
+                        name,
+                        f"The level for principle {principle.number} cannot go down from one "
+                        "quarter to the next",
+                    )
+                    break
+        return cleaned
+
+    def fields_by_principle(self):
+        for principle in self.principles:
+            yield principle, [self[self._name(principle, q.step)] for q in self.quarters]
+
+    def roadmap(self) -> dict:
+        return {
+            principle: {
+                q.step: self.cleaned_data[self._name(principle, q.step)] for q in self.quarters
+            }
+            if self.cleaned_data[self._name(principle, self.quarters[0].step)] is not None
+            else None
+            for principle in self.principles
+        }

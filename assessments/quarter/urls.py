@@ -3,7 +3,7 @@ coordinator does there, the board's decisions, and the programme's quarters."""
 
 from django.urls import path
 
-from assessments.quarter.views import cycles, decisions, home, running
+from assessments.quarter.views import cycles, decisions, evidence, home, roadmap, running
 
 app_name = "quarter"
 
@@ -24,6 +24,13 @@ urlpatterns = [
     path(f"{QUARTER}reopen/", running.assessment_reopen_view, name="assessment-reopen"),
     path(f"{QUARTER}targets/", running.targets_edit, name="assessment-targets"),
     path(f"{QUARTER}positions/", decisions.positions_edit, name="assessment-positions"),
+    path(
+        f"{QUARTER}positions/<int:number>/evidence/",
+        evidence.position_evidence,
+        name="assessment-position-evidence",
+    ),
+    path(f"{QUARTER}roadmap/", roadmap.roadmap_edit, name="assessment-roadmap"),
+    path(f"{QUARTER}roadmap/review/", roadmap.roadmap_review, name="assessment-roadmap-review"),
     path("programme/cycles/", cycles.cycle_list, name="cycle-list"),
     path("programme/cycles/new/", cycles.cycle_new, name="cycle-new"),
 ]

@@ -3,7 +3,9 @@
 Keyword-only arguments, the acting user as ``by``, one transaction, an audit record."""
 
 from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlsplit
 
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import DateTimeField, IntegerField, Q
 from django.db.models.expressions import RawSQL
@@ -11,9 +13,18 @@ from django.utils import timezone
 
 from assessments.errors import AnswersChanged, AnswersIncomplete, AssessmentError, AssessmentNotOpen
 from assessments.locking import lock_assessment
-from assessments.models import COMMENT_MAX_LENGTH, Answer, Assessment, Response, ResponseStatus
+from assessments.models import (
+    COMMENT_MAX_LENGTH,
+    EVIDENCE_TITLE_MAX_LENGTH,
+    EVIDENCE_URL_MAX_LENGTH,
+    Answer,
+    Assessment,
+    Response,
+    ResponseStatus,
+)
 from assessments.results import scoring
 from core.audit import audit
+from core.fields import HTTPS_ONLY_MESSAGE, https_only
 from principles.models import Question
 from trusts.models import Membership, Role, User
 from trusts.permissions import memberships_read
@@ -24,6 +35,9 @@ class AnswerInput:
     score: int | None = None
     dont_know: bool = False
     comment: str = ""
+    # Evidence behind the answer: a title and an https link, both or neither.
+    evidence_title: str = ""
+    evidence_url: str = ""
 
     @property
     def is_answered(self) -> bool:
@@ -31,7 +45,29 @@ class AnswerInput:
 
     @property
     def is_blank(self) -> bool:
-        return not self.is_answered and not self.comment
+        return not self.is_answered and not self.comment and not self.has_evidence
+
+    @property
+    def has_evidence(self) -> bool:
+        return bool(self.evidence_title or self.evidence_url)
+
+    @property
+    def saved_as(self) -> tuple:
+        """What a save keeps of it, to compare with an answer saved (``saved_as``)."""
+        return (self.score, self.dont_know, self.comment, self.evidence_title, self.evidence_url)
+
+
+def saved_as(answer: Answer | None) -> tuple:
+    """An answer as saved, in the order AnswerInput.saved_as gives; none is a blank one."""
+    if answer is None:
+        return AnswerInput().saved_as
+    return (
+        answer.score,
+        answer.dont_know,
+        answer.comment,
+        answer.evidence_title,
+        answer.evidence_url,
+    )
 
 
 def page_version(answers) -> str:
@@ -46,13 +82,7 @@ def _version(count: int, changed) -> str:
 
 
 def _same(answer: Answer | None, typed: AnswerInput) -> bool:
-    if answer is None:
-        return typed.is_blank
-    return (answer.score, answer.dont_know, answer.comment) == (
-        typed.score,
-        typed.dont_know,
-        typed.comment,
-    )
+    return saved_as(answer) == typed.saved_as
 
 
 def _only_the_respondent(respondent_id: int | None, by: User) -> None:
@@ -102,13 +132,18 @@ def answers_save(
                 score=answer.score,
                 dont_know=answer.dont_know,
                 comment=answer.comment,
+                evidence_title=answer.evidence_title,
+                evidence_url=answer.evidence_url,
             )
             for question, answer in answers.items()
             if clears or not answer.is_blank
         ],
         update_conflicts=True,
         unique_fields=["response", "question"],
-        update_fields=["score", "dont_know", "comment", "updated_at"],
+        update_fields=[
+            *Answer.CONTENT,
+            "updated_at",
+        ],
     )
     # The response itself is not touched: its last activity is its answers' latest change
     # (selectors.responses_by_member), so a save is one statement fewer.
@@ -198,6 +233,56 @@ def _check_answers(assessment: Assessment, answers: dict[Question, AnswerInput])
             raise AssessmentError(
                 f"Question {question.key}: comments are {COMMENT_MAX_LENGTH} characters at most."
             )
+        problem = evidence_problem(answer.evidence_title, answer.evidence_url)
+        if problem:
+            raise AssessmentError(f"Question {question.key}: {problem}.")
+
+
+def evidence_problem(title: str, url: str) -> str:
+    """What is wrong with a piece of evidence, in words, or "" when nothing is (the form
+    says the same, naming the question by its number)."""
+    if len(title) > EVIDENCE_TITLE_MAX_LENGTH:
+        return f"an evidence title is {EVIDENCE_TITLE_MAX_LENGTH} characters at most"
+    if len(url) > EVIDENCE_URL_MAX_LENGTH:
+        return f"an evidence link is {EVIDENCE_URL_MAX_LENGTH} characters at most"
+    if bool(title) != bool(url):
+        return "evidence needs both a title and a link"
+    if url and not is_https(url):
+        return HTTPS_ONLY_MESSAGE[0].lower() + HTTPS_ONLY_MESSAGE[1:]
+    if url and is_personal(url):
+        return f"the evidence link {PERSONAL_LINK}"
+    return ""
+
+
+def is_https(url: str) -> bool:
+    """Whether a link is a web address that starts with https:// (core.fields.https_only)."""
+    try:
+        https_only(url)
+    except ValidationError:
+        return False
+    return True
+
+
+# What a member is told when their evidence link is to a space of their own (is_personal),
+# after the words naming the link.
+PERSONAL_LINK = (
+    "is to a personal space, such as your OneDrive, and its address can show your name. "
+    "Link to a copy on a team site or the trust's website instead"
+)
+
+
+def is_personal(url: str) -> bool:
+    """Whether an https link (is_https) is to a person's own space, whose address names them
+    and which the paper would print in full: a personal OneDrive or SharePoint site
+    (https://trust-my.sharepoint.com/personal/jo_bloggs_trust_nhs_uk/...), or a Google
+    link carrying the account it was opened with (?authuser=jo.bloggs@nhs.net)."""
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    return (
+        (parts.hostname or "").rstrip(".").endswith("-my.sharepoint.com")
+        or parts.path.lower().startswith("/personal/")
+        or any(name.lower() == "authuser" for name, _ in query)
+    )
 
 
 @transaction.atomic

@@ -9,9 +9,18 @@ from django.db import DatabaseError
 
 from assessments.models import (
     COMMENT_MAX_LENGTH,
+    EVIDENCE_TITLE_MAX_LENGTH,
+    EVIDENCE_URL_MAX_LENGTH,
     Answer,
 )
-from assessments.questionnaire.actions import AnswerInput, page_version
+from assessments.questionnaire.actions import (
+    PERSONAL_LINK,
+    AnswerInput,
+    is_https,
+    is_personal,
+    page_version,
+    saved_as,
+)
 from assessments.questionnaire.presenters import level_words
 from core.forms import TextField
 from core.kept import TypedField
@@ -30,7 +39,15 @@ def field_prefix(question: Question) -> str:
 
 
 # A questionnaire field: the question's key with its dot as a hyphen, then the part.
-QUESTION_FIELD = re.compile(r"^(?P<principle>p\d+)-(?P<rest>.+)-(?P<part>level|comment)$")
+QUESTION_FIELD = re.compile(
+    r"^(?P<principle>p\d+)-(?P<rest>.+)-(?P<part>level|comment|evidence-title|evidence-url)$"
+)
+# How a page that shows back what was typed names each part of an answer.
+PART_WORDS = {
+    "comment": "comment",
+    "evidence-title": "evidence title",
+    "evidence-url": "evidence link",
+}
 
 
 def _question_texts(keys: set[str]) -> dict[str, str]:
@@ -58,7 +75,7 @@ def describe_typed(sent: list[tuple[str, str]]) -> dict[tuple[str, str], TypedFi
         if part == "level":
             described[(name, value)] = TypedField(f"{question} (level)", chosen.get(value, value))
         else:
-            described[(name, value)] = TypedField(f"{question} (comment)", value)
+            described[(name, value)] = TypedField(f"{question} ({PART_WORDS[part]})", value)
     return described
 
 
@@ -67,6 +84,8 @@ class TypedAnswer:
     question: str
     level: str  # the level's words as offered, or "" when none was chosen
     comment: str
+    evidence_title: str = ""
+    evidence_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -79,6 +98,8 @@ class AnswerChange:
     saved_comment: str
     typed_level: str
     typed_comment: str
+    saved_evidence: tuple[str, str] = ("", "")  # (title, link), blank when there is none
+    typed_evidence: tuple[str, str] = ("", "")
 
 
 class PrinciplePageForm(forms.Form):
@@ -126,18 +147,84 @@ class PrinciplePageForm(forms.Form):
                     f"{COMMENT_MAX_LENGTH:,} characters or fewer"
                 },
             )
+            self._add_evidence_fields(prefix, number)
             answer = answers.get(question.pk)
             if answer is not None:
                 self.initial[f"{prefix}-level"] = (
                     DONT_KNOW if answer.dont_know else str(answer.score or "")
                 )
                 self.initial[f"{prefix}-comment"] = answer.comment
+                self.initial[f"{prefix}-evidence-title"] = answer.evidence_title
+                self.initial[f"{prefix}-evidence-url"] = answer.evidence_url
+
+    def _add_evidence_fields(self, prefix: str, number: int) -> None:
+        """The optional evidence behind an answer: a title and an https link."""
+        self.fields[f"{prefix}-evidence-title"] = TextField(
+            label=f"Title of the evidence for question {number}",
+            help_text="For example, the name of the report or page.",
+            required=False,
+            max_length=EVIDENCE_TITLE_MAX_LENGTH,
+            error_messages={
+                "max_length": f"The evidence title on question {number} must be "
+                f"{EVIDENCE_TITLE_MAX_LENGTH} characters or fewer"
+            },
+        )
+        self.fields[f"{prefix}-evidence-url"] = TextField(
+            label=f"Link to the evidence for question {number}",
+            help_text="A full web address that starts with https://, like "
+            "https://www.example.nhs.uk/report",
+            required=False,
+            max_length=EVIDENCE_URL_MAX_LENGTH,
+            # Not autocomplete="url": that is for the person's own website (WCAG 1.3.5).
+            widget=forms.TextInput(attrs={"inputmode": "url", "spellcheck": "false"}),
+            error_messages={
+                "max_length": f"The evidence link on question {number} must be "
+                f"{EVIDENCE_URL_MAX_LENGTH} characters or fewer"
+            },
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        for number, question in enumerate(self.questions, start=1):
+            prefix = field_prefix(question)
+            title_name, url_name = f"{prefix}-evidence-title", f"{prefix}-evidence-url"
+            if title_name not in cleaned or url_name not in cleaned:
+                continue  # already refused as too long
+            title, url = cleaned[title_name], cleaned[url_name]
+            if url and not title:
+                self.add_error(
+                    title_name,
+                    f"Enter a title for the evidence on question {number}, or remove its link",
+                )
+            elif title and not url:
+                self.add_error(
+                    url_name,
+                    f"Enter a link to the evidence on question {number}, or remove its title",
+                )
+            elif url and not is_https(url):
+                self.add_error(
+                    url_name,
+                    f"Enter a full web address for the evidence on question {number} that "
+                    "starts with https://, like https://www.example.nhs.uk/report",
+                )
+            elif url and is_personal(url):
+                self.add_error(url_name, f"The evidence link on question {number} {PERSONAL_LINK}")
+        return cleaned
 
     def question_fields(self):
-        """(question, level field, comment field) for the template."""
+        """Each question with its fields, for the template: the question, its level and
+        comment fields, its evidence title and link fields, and whether the evidence is
+        shown open (it has a value or an error)."""
         for question in self.questions:
             prefix = field_prefix(question)
-            yield question, self[f"{prefix}-level"], self[f"{prefix}-comment"]
+            title, url = self[f"{prefix}-evidence-title"], self[f"{prefix}-evidence-url"]
+            opened = bool(title.value() or url.value() or title.errors or url.errors)
+            yield (
+                question,
+                self[f"{prefix}-level"],
+                self[f"{prefix}-comment"],
+                (title, url, opened),
+            )
 
     def answer_inputs(self) -> dict[Question, AnswerInput]:
         inputs = {}
@@ -148,6 +235,8 @@ class PrinciplePageForm(forms.Form):
                 score=int(level) if level and level != DONT_KNOW else None,
                 dont_know=level == DONT_KNOW,
                 comment=self.cleaned_data[f"{prefix}-comment"].strip(),
+                evidence_title=self.cleaned_data[f"{prefix}-evidence-title"],
+                evidence_url=self.cleaned_data[f"{prefix}-evidence-url"],
             )
         return inputs
 
@@ -168,9 +257,8 @@ class PrinciplePageForm(forms.Form):
         typed = self.answer_inputs()
         changes = []
         for number, question in enumerate(self.questions, start=1):
-            mine, theirs = typed[question], saved.get(question)
-            now = (theirs.score, theirs.dont_know, theirs.comment) if theirs else (None, False, "")
-            if now != (mine.score, mine.dont_know, mine.comment):
+            mine, now = typed[question], saved_as(saved.get(question))
+            if now != mine.saved_as:
                 changes.append(
                     AnswerChange(
                         number=number,
@@ -179,6 +267,8 @@ class PrinciplePageForm(forms.Form):
                         saved_comment=now[2],
                         typed_level=level_words(mine.score, mine.dont_know),
                         typed_comment=mine.comment,
+                        saved_evidence=now[3:5],
+                        typed_evidence=(mine.evidence_title, mine.evidence_url),
                     )
                 )
         return changes
@@ -199,6 +289,16 @@ class PrinciplePageForm(forms.Form):
             prefix = field_prefix(question)
             level = chosen.get(self.data.get(f"{prefix}-level", ""), "")
             comment = self.data.get(f"{prefix}-comment", "").strip()
-            if level or comment:
-                typed.append(TypedAnswer(question=question.text, level=level, comment=comment))
+            title = self.data.get(f"{prefix}-evidence-title", "").strip()
+            url = self.data.get(f"{prefix}-evidence-url", "").strip()
+            if level or comment or title or url:
+                typed.append(
+                    TypedAnswer(
+                        question=question.text,
+                        level=level,
+                        comment=comment,
+                        evidence_title=title,
+                        evidence_url=url,
+                    )
+                )
         return typed

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from assessments.results import rules
 from assessments.results.disclosure import Standing
 from assessments.results.presenters import in_words
+from assessments.results.released import evidence_column
 from principles.models import LEVEL_LABELS, Principle
 
 
@@ -80,6 +81,7 @@ class MirrorQuestion:
     text: str
     yours: str  # "4 – Established", "Don't know" or "Not answered"
     board: str  # the published mean as the paper prints it, or "–"
+    evidence: tuple[str, str] | None = None  # the evidence they added: (title, link)
 
 
 @dataclass(frozen=True)
@@ -144,12 +146,22 @@ def mirror(principles, answers: dict, results, *, standing: str) -> Mirror:
                         if standing == Standing.NOT_KEPT
                         else _yours(answers.get(question.pk)),
                         board=rules.shown(means.get(question.key)),
+                        evidence=None
+                        if standing == Standing.NOT_KEPT
+                        else _evidence(answers.get(question.pk)),
                     )
                     for question in principle.questions.all()
                 ),
             )
         )
     return Mirror(tuple(rows), shown, standing)
+
+
+def _evidence(answer) -> tuple[str, str] | None:
+    """The evidence the member added, (title, link), by the rule the paper publishes it by
+    (evidence_column), as the check page shows it."""
+    shown = answer and evidence_column(answer.evidence_title, answer.evidence_url)
+    return tuple(shown) if shown else None
 
 
 def _yours(answer) -> str:

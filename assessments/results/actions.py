@@ -10,6 +10,7 @@ from django.db import transaction
 from assessments.locking import lock_assessment
 from assessments.models import Assessment, OverallResult, PrincipleResult, Release
 from assessments.results import change, disclosure, scoring
+from assessments.results.released import released
 from core.audit import audit
 from core.fields import fraction_text
 from principles.models import Question
@@ -99,9 +100,10 @@ def results_write(*, release: Release) -> list[PrincipleResult]:
     )
     everyone = _SubmittedAnswers()
     groups = {group: _SubmittedAnswers() for group in SeatGroup.values}
-    for response_id, seat_group, question_id, score, dont_know, _comment in release.rows:
-        for collected in (everyone, groups[seat_group]):
-            collected.add(response_id, question_id, score if (score or dont_know) else _UNANSWERED)
+    for row in released(release.rows):
+        answered = row.score or row.dont_know
+        for collected in (everyone, groups[row.seat_group]):
+            collected.add(row.response_id, row.question_id, row.score if answered else _UNANSWERED)
     rows = []
     for principle_id, keys in _questions_by_principle(questions).items():
         summary = everyone.summary(keys)

@@ -20,6 +20,7 @@ from django.db.models import Q
 
 from assessments.models import Assessment, AssessmentStatus, PrincipleResult, Release, quarter_label
 from assessments.results import rules, scoring
+from assessments.results.released import released
 from assessments.selectors import before
 from core.fields import fraction_text, from_text
 from principles.models import Question
@@ -86,9 +87,9 @@ def change_seed(ods_code: str, label: str, previous_label: str) -> str:
 def by_respondent(rows: list[list], keys: dict[int, str]) -> list[Respondent]:
     """A release's rows as one {question key: score} per respondent, in response order."""
     respondents: dict[int, Respondent] = defaultdict(dict)
-    for response, _group, question_id, score, _dont_know, _comment in rows:
-        if question_id in keys:
-            respondents[response][keys[question_id]] = score
+    for row in released(rows):
+        if row.question_id in keys:
+            respondents[row.response_id][keys[row.question_id]] = row.score
     return [respondents[response] for response in sorted(respondents)]
 
 

@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from assessments.models import Answer, Assessment, Release, ResponseStatus
 from assessments.results import rules
+from assessments.results.released import evidence_column, released
 from assessments.results.settling import answers_past_keeping
 from trusts.models import Role, SeatGroup
 
@@ -103,11 +104,14 @@ def decide(candidate: Fingerprints, earlier: list[Release], least: int) -> Decis
 def fingerprints(rows: list[list]) -> Fingerprints:
     by_response: dict[str, list] = {}
     groups: dict[str, str] = {}
-    for response_id, group, question_id, score, dont_know, comment in rows:
-        by_response.setdefault(str(response_id), []).append(
-            [question_id, score, dont_know, comment]
-        )
-        groups[str(response_id)] = group
+    for row in released(rows):
+        answer = [row.question_id, row.score, row.dont_know, row.comment]
+        # Evidence counts only when there is some, so a release made before members could
+        # add it keeps its digests: its responses do not all read as changed.
+        if row.evidence:
+            answer.append(list(row.evidence))
+        by_response.setdefault(str(row.response_id), []).append(answer)
+        groups[str(row.response_id)] = row.seat_group
     return {
         key: (groups[key], hashlib.sha256(json.dumps(sorted(answers)).encode()).hexdigest())
         for key, answers in by_response.items()
@@ -134,7 +138,15 @@ def standing_of(assessment: Assessment, release: Release | None, response, answe
     if published is None:
         return Standing.NOT_COUNTED
     rows = [
-        [response.pk, response.seat_group, a.question_id, a.score, a.dont_know, a.comment]
+        [
+            response.pk,
+            response.seat_group,
+            a.question_id,
+            a.score,
+            a.dont_know,
+            a.comment,
+            evidence_column(a.evidence_title, a.evidence_url),
+        ]
         for a in answers
         if a.score is not None or a.dont_know
     ]
@@ -148,10 +160,13 @@ def live_rows(assessment: Assessment) -> list[list]:
     rows = Answer.objects.filter(
         response__assessment=assessment, response__status=ResponseStatus.SUBMITTED
     ).values_list(
-        "response_id", "response__seat_group", "question_id", "score", "dont_know", "comment"
+        "response_id",
+        "response__seat_group",
+        "question_id",
+        *Answer.CONTENT,
     )
     return sorted(
-        [list(row) for row in rows if row[3] is not None or row[4]],
+        [[*row[:6], evidence_column(*row[6:])] for row in rows if row[3] is not None or row[4]],
         key=lambda row: (row[0], row[2]),
     )
 

@@ -8,6 +8,8 @@ from django.db.models import DateTimeField, F, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from assessments.models import Release
+from assessments.quarter.roadmap import RoadmapRow
+from reports.paper.evidence import EvidenceSection
 from reports.paper.presenters import BoardPaper, GapRow, present
 from reports.paper.sections import (
     ActionEntry,
@@ -37,6 +39,8 @@ class PrinciplePage:
     next_level: NextLevel | None
     actions: tuple[ActionEntry, ...]  # open or overdue when the quarter closed
     proposed: tuple[Proposed, ...]  # added against this principle for the meeting
+    roadmap: RoadmapRow | None = None  # the roadmap to its target, once made
+    position_evidence: EvidenceSection | None = None  # behind the board's agreed position
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,8 @@ def meeting_of(assessment) -> Meeting:
     paper = present(inputs)
     sections = {section.number: section for section in paper.appendix}
     steps = {step.number: step for step in next_levels_of(inputs, paper.rows, paper.appendix)}
+    roadmaps = {row.number: row for row in paper.roadmap.rows} if paper.roadmap else {}
+    evidence = {section.number: section for section in paper.position_evidence}
     proposed = tuple(
         Proposed(action.principle_number, action.title, action.owner, long_date(action.due_date))
         for action in _added_for_the_meeting(assessment)
@@ -95,6 +101,8 @@ def meeting_of(assessment) -> Meeting:
                 next_level=steps.get(row.number),
                 actions=tuple(a for a in open_actions if a.principle_number == row.number),
                 proposed=tuple(a for a in proposed if a.principle_number == row.number),
+                roadmap=roadmaps.get(row.number),
+                position_evidence=evidence.get(row.number),
             )
             for row in paper.rows
         ),

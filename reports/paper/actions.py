@@ -325,7 +325,7 @@ def _comparing_with(assessment: Assessment) -> list[Assessment]:
 def _settle(paper: Assessment, reason: str, *, whole: bool) -> int:
     """Keeps in the paper's release what it published that answers leaving would change:
     its changes since last quarter, and (``whole``) each question's scores, withdrawing
-    its comments. Returns how many comments it withdrew."""
+    its comments and evidence. Returns how many comments and pieces of evidence it withdrew."""
     release = latest_release(paper)
     if release is None or not release.figures_shown:
         return 0
@@ -352,7 +352,8 @@ def _settle(paper: Assessment, reason: str, *, whole: bool) -> int:
         settled["comments_withdrawn"] = sum(
             1 for answers in inputs.answers.values() for _, comment in answers if comment
         )
+        settled["evidence_withdrawn"] = sum(len(items) for items in inputs.evidence.values())
         settled["reason"] = reason
     release.settled = settled
     release.save(update_fields=["settled"])
-    return settled.get("comments_withdrawn", 0)
+    return settled.get("comments_withdrawn", 0) + settled.get("evidence_withdrawn", 0)

@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal
 from fractions import Fraction
 
+from assessments.quarter.roadmap import Roadmap
 from assessments.results import disclosure, rules, scoring
 from assessments.results.presenters import (
     Publication,
@@ -25,6 +26,9 @@ from principles.models import LEVEL_LABELS, LEVELS
 from reports.paper import charts
 from reports.paper.change import change_words, changes_of
 from reports.paper.cover import Cover, cover_of, gaps_phrase
+from reports.paper.evidence import EvidenceSection, evidence_sections
+from reports.paper.followed import ActionsAndWhatFollowed, what_followed_of
+from reports.paper.roadmap import roadmap_in_paper
 from reports.paper.sections import (
     ActionLog,
     AppendixSection,
@@ -112,31 +116,36 @@ class BoardPaper:
     disclosure_rule: str = ""
     comments_withdrawn: int = 0  # when answers left its release (assessments.results.settling)
     withdrawn_for: str = ""  # "erasure" or "retention"
+    evidence_withdrawn: int = 0  # members' evidence withdrawn with the comments
     # How many have submitted, in the words every output uses (live before close).
     submissions: Submissions | None = None
     trend_caption: str = ""  # what the trend plots, decided with it (trend_of)
     trend_heading: str = "Overall score"
     gaps_words: str = ""  # the priorities, worded from the list: paper_cover.gaps_phrase
+    # Each principle's completed actions beside its change, once closed (reports.paper.followed).
+    what_followed: ActionsAndWhatFollowed | None = None
+    # The evidence behind the agreed positions, by principle (reports.paper.evidence).
+    position_evidence: tuple[EvidenceSection, ...] = ()
     # Which version of a closed quarter's paper this is (reports.paper.versions), set when
     # it is shown or made; never part of its fingerprint.
     version: VersionLine | None = None
+    # The roadmap to the targets, made once closed (assessments.quarter.roadmap).
+    roadmap: Roadmap | None = None
 
     @property
     def withdrawn_note(self) -> str:
         """What the appendix says in place of the comments withdrawn, and why."""
-        if not self.comments_withdrawn:
+        if not self.comments_withdrawn and not self.evidence_withdrawn:
             return ""
-        count = self.comments_withdrawn
+        what = _withdrawn_words(self.comments_withdrawn, self.evidence_withdrawn)
+        every = "comment and piece of evidence" if self.evidence_withdrawn else "comment"
         why = (
-            "a board member's personal data was erased. Every comment goes, so that nobody "
+            f"a board member's personal data was erased. Every {every} goes, so that nobody "
             "can tell which were theirs"
             if self.withdrawn_for == "erasure"
             else "the quarter's individual answers reached the end of the time they are kept"
         )
-        return (
-            f"{count} comment{'s were' if count != 1 else ' was'} withdrawn from this paper "
-            f"when {why}; the figures are as first published."
-        )
+        return f"{what} withdrawn from this paper when {why}; the figures are as first published."
 
     @property
     def votes_taken(self) -> int:
@@ -194,6 +203,9 @@ class BoardPaper:
         data = asdict(self)
         data.pop("draft")
         data.pop("version")
+        if not data["position_evidence"]:  # without it, a paper keeps the fingerprint it had
+            data.pop("position_evidence")
+        _without_empty_member_evidence(data)
         canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
         return hashlib.sha256(canonical.encode()).hexdigest()
 
@@ -284,12 +296,40 @@ def present(inputs: PaperInputs) -> BoardPaper:
         # The one meeting, as the cover sheet gives it (the cover says the same date).
         meeting_date=long_date(inputs.cover_sheet.meeting_date if inputs.cover_sheet else None),
         actions=action_log_of(inputs),
+        roadmap=roadmap_in_paper(inputs, rows),
+        what_followed=what_followed_of(inputs, rows),
         publication=inputs.publication,
         methodology=rules.methodology(minimum),
         disclosure_rule=disclosure.rule_in_words(),
+        position_evidence=evidence_sections(principles, inputs.position_evidence),
         comments_withdrawn=inputs.comments_withdrawn if shown else 0,
-        withdrawn_for=inputs.withdrawn_for if inputs.comments_withdrawn else "",
+        evidence_withdrawn=inputs.evidence_withdrawn if shown else 0,
+        withdrawn_for=inputs.withdrawn_for
+        if inputs.comments_withdrawn or inputs.evidence_withdrawn
+        else "",
     )
+
+
+def _without_empty_member_evidence(data: dict) -> None:
+    """Members' evidence counts in a paper's fingerprint only where there is some, so that a
+    paper frozen before members could add it keeps the fingerprint it had."""
+    if not data["evidence_withdrawn"]:
+        data.pop("evidence_withdrawn")
+    for section in data["appendix"]:
+        for question in section["questions"]:
+            if not question["evidence"]:
+                question.pop("evidence")
+
+
+def _withdrawn_words(comments: int, evidence: int) -> str:
+    """ "3 comments were", "1 comment and 2 pieces of evidence were", "1 piece of evidence was"."""
+    parts = []
+    if comments:
+        parts.append(f"{comments} comment{'s' if comments != 1 else ''}")
+    if evidence:
+        parts.append(f"{evidence} piece{'s' if evidence != 1 else ''} of evidence")
+    plural = len(parts) > 1 or (comments or evidence) > 1
+    return f"{' and '.join(parts)} {'were' if plural else 'was'}"
 
 
 def _plotted(value) -> float | None:

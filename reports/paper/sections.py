@@ -57,6 +57,15 @@ class QuestionRow:
     agreement: str  # "views differ", "" or "too few scores to say"
     comments: tuple[str, ...]
     mean_value: Fraction | None = None
+    evidence: tuple["MemberEvidence", ...] = ()  # members' evidence, published with comments
+
+
+@dataclass(frozen=True)
+class MemberEvidence:
+    """A piece of evidence a board member added to an answer: no name, no date."""
+
+    title: str
+    url: str
 
 
 @dataclass(frozen=True)
@@ -94,7 +103,10 @@ def action_log_of(inputs: PaperInputs) -> ActionLog:
     """The action log as the paper speaks for it: overdue first, then open, then what was
     finished since the quarter opened."""
     overdue, open_, finished = [], [], []
+    opened = inputs.assessment.cycle.opens_on.isoformat()
     for action in inputs.actions:
+        if action["completed_on"] and action["completed_on"] < opened:
+            continue  # finished before this quarter: only "what followed" reaches back to it
         due = datetime.date.fromisoformat(action["due_date"])
         rag = rag_shown(status=action["status"], due=due, chosen=action["rag"], today=inputs.as_at)
         entry = ActionEntry(
@@ -174,6 +186,16 @@ def _day(iso: str) -> datetime.date:
     return datetime.date.fromisoformat(iso)
 
 
+def evidence_of(inputs: PaperInputs, question_id: int) -> tuple[MemberEvidence, ...]:
+    """The members' evidence on a question in alphabetical order (by title, then link), so
+    that, like the comments, its order says nothing about who added it or when."""
+    items = sorted(
+        inputs.evidence.get(question_id, ()),
+        key=lambda item: (item[0].casefold(), item[0], item[1]),
+    )
+    return tuple(MemberEvidence(title=title, url=url) for title, url in items)
+
+
 def appendix_of(inputs: PaperInputs) -> tuple[AppendixSection, ...]:
     sections = []
     for principle in inputs.content.principles:
@@ -200,6 +222,7 @@ def appendix_of(inputs: PaperInputs) -> tuple[AppendixSection, ...]:
                             key=lambda text: (text.casefold(), text),
                         )
                     ),
+                    evidence=evidence_of(inputs, question.pk),
                 )
             )
         sections.append(AppendixSection(principle.number, principle.title, tuple(questions)))

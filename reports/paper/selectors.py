@@ -16,12 +16,15 @@ from assessments.models import (
     Assessment,
     AssessmentStatus,
     Cycle,
+    PositionEvidence,
     PrincipleResult,
     Release,
+    RoadmapStep,
     RoomVote,
     Target,
 )
 from assessments.quarter.decisions import action_log
+from assessments.quarter.roadmap import steps_of
 from assessments.results import rules
 from assessments.results.change import (
     EARLIER_QUARTERS,
@@ -33,10 +36,12 @@ from assessments.results.change import (
 )
 from assessments.results.disclosure import latest_release, submitted_of_board
 from assessments.results.presenters import NOT_PUBLISHED, Publication, publication_of
+from assessments.results.released import released
 from assessments.selectors import before
 from principles.content import FrameworkContent, framework_content
 from principles.models import Framework, LevelDescriptor, Principle, Question
 from reports.models import CoverSection, CoverSheet, CoverSheetConventions
+from reports.paper.evidence import EvidenceItem, evidence_rows
 from reports.paper.votes import VoteResult, room_votes_of
 from trusts.models import Membership, Role, Trust, User
 
@@ -76,6 +81,8 @@ STAMPED = {  # the name each table has in the stamp's query
     "membership": Membership,
     "user": User,
     "vote": RoomVote,
+    "roadmap": RoadmapStep,  # the roadmap to the targets, made after close
+    "evidence": PositionEvidence,
 }
 # Read, but fixed while the quarter stays closed: each changes only with a reopen and a new
 # close (which moves the stamp: the close's time), or never (a published framework, a
@@ -103,6 +110,7 @@ class PastQuarter:
     scores: dict[int, Fraction | None]  # principle number -> score
     question_means: dict[int, dict[str, Fraction | None]]  # principle number -> key -> mean
     assessment_id: int = 0
+    closed_on: datetime.date | None = None  # the day its results were published
     # Its release by respondent: loaded only for the quarter "since last quarter" compares
     # with (comparison_quarter), for the change test.
     answers: list[Respondent] = field(default_factory=list)
@@ -122,6 +130,8 @@ class PaperInputs:
     actions: list[dict]  # the action log on that day
     publication: Publication = NOT_PUBLISHED  # which release of the results this shows
     answers: dict[int, list[tuple[int | None, str]]] = field(default_factory=dict)
+    # Members' evidence by question id, (title, link) each, published with the comments.
+    evidence: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
     respondents: list[Respondent] = field(default_factory=list)  # the release, by member
     peers_all: dict[int, list[float]] = field(default_factory=dict)  # principle number
     peers_type: dict[int, list[float]] = field(default_factory=dict)
@@ -131,12 +141,18 @@ class PaperInputs:
     # published, how many comments were withdrawn from the paper, and why.
     settled_changes: dict | None = None
     comments_withdrawn: int = 0
+    evidence_withdrawn: int = 0
     withdrawn_for: str = ""
     # Before close: how many have submitted, of the board as it is this quarter
     # (assessments.results.disclosure.submitted_of_board); after close the release says.
     live: tuple[int, int] | None = None
     # The room votes taken in the board meeting, closed ones only, by principle number.
     votes: dict[int, VoteResult] = field(default_factory=dict)
+    # The roadmap to the targets (principle number -> step -> level); the open actions in
+    # ``actions`` are placed in its quarters (reports.paper.roadmap).
+    roadmap: dict[int, dict] = field(default_factory=dict)
+    # The evidence behind the agreed positions, by principle id (reports.paper.evidence).
+    position_evidence: dict[int, list[EvidenceItem]] = field(default_factory=dict)
 
 
 def cover_sheet_sections(trust: Trust) -> frozenset[str]:
@@ -202,7 +218,9 @@ def paper_inputs(assessment: Assessment) -> PaperInputs:
         cover_sheet=CoverSheet.objects.filter(assessment=assessment).first(),
         live=None if assessment.is_closed else submitted_of_board(assessment),
         votes=room_votes_of(assessment, closed_only=True) if assessment.is_closed else {},
+        position_evidence=evidence_rows(assessment),
     )
+    inputs.roadmap = steps_of(assessment)
     if inputs.cover_sheet is not None:
         inputs.cover_sections = cover_sheet_sections(trust)
     if release is not None and release.figures_shown:
@@ -212,6 +230,7 @@ def paper_inputs(assessment: Assessment) -> PaperInputs:
             _settled_answers(inputs, settled)
         else:
             inputs.answers = _answers(release)
+            inputs.evidence = _evidence(release)
             keys = {question.pk: question.key for question in inputs.content.questions}
             inputs.respondents = by_respondent(release.rows, keys)
         inputs.settled_changes = settled_intervals(release)
@@ -226,15 +245,25 @@ def _settled_answers(inputs: PaperInputs, settled: dict) -> None:
         for question_id, scores in settled["answers"].items()
     }
     inputs.comments_withdrawn = settled["comments_withdrawn"]
+    inputs.evidence_withdrawn = settled.get("evidence_withdrawn", 0)  # settled before evidence
     inputs.withdrawn_for = settled["reason"]
 
 
 def _answers(release: Release) -> dict[int, list[tuple[int | None, str]]]:
     """The released answers by question id: (score or None for "don't know", comment)."""
     answers: dict[int, list[tuple[int | None, str]]] = defaultdict(list)
-    for _response, _group, question_id, score, _dont_know, comment in release.rows:
-        answers[question_id].append((score, comment))
+    for row in released(release.rows):
+        answers[row.question_id].append((row.score, row.comment))
     return answers
+
+
+def _evidence(release: Release) -> dict[int, list[tuple[str, str]]]:
+    """The released evidence by question id: (title, link)."""
+    evidence: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for row in released(release.rows):
+        if row.evidence:
+            evidence[row.question_id].append(row.evidence)
+    return evidence
 
 
 def _history(assessment: Assessment) -> list[PastQuarter]:
@@ -254,7 +283,15 @@ def _history(assessment: Assessment) -> list[PastQuarter]:
         quarter = quarters.setdefault(
             result.assessment_id,
             PastQuarter(
-                cycle.label, cycle.framework_id, result.respondents, {}, {}, result.assessment_id
+                cycle.label,
+                cycle.framework_id,
+                result.respondents,
+                {},
+                {},
+                result.assessment_id,
+                timezone.localdate(result.assessment.closed_at)
+                if result.assessment.closed_at
+                else None,
             ),
         )
         quarter.scores[result.principle.number] = result.score
@@ -302,6 +339,7 @@ def _inputs_key_sql() -> str:
     tables = {name: model._meta.db_table for name, model in STAMPED.items()}
     return """
 SELECT * FROM
+ (SELECT COUNT(*), MAX(s.updated_at) FROM {roadmap} s WHERE s.assessment_id = %s) roadmap,
  (SELECT COUNT(*), MAX(a.closed_at), MAX(t.updated_at) FROM {assessment} a
   JOIN {trust} t ON t.id = a.trust_id
   WHERE (a.cycle_id = %s OR a.trust_id = %s) AND a.status = %s) closed,
@@ -310,7 +348,9 @@ SELECT * FROM
  (SELECT MAX(v.updated_at) FROM {conventions} v WHERE v.trust_id = %s) conventions,
  (SELECT COUNT(*), MAX(m.created_at), MAX(u.updated_at) FROM {membership} m
   JOIN {user} u ON u.id = m.user_id WHERE m.trust_id = %s) people,
- (SELECT COUNT(*), MAX(r.closed_at) FROM {vote} r WHERE r.assessment_id = %s) votes
+ (SELECT COUNT(*), MAX(r.closed_at) FROM {vote} r WHERE r.assessment_id = %s) votes,
+ (SELECT COUNT(*), MAX(e.added_at), SUM(e.id) FROM {evidence} e
+  JOIN {position} ep ON ep.id = e.position_id WHERE ep.assessment_id = %s) evidence
 """.format(**{name: connection.ops.quote_name(table) for name, table in tables.items()})
 
 
@@ -323,13 +363,15 @@ def paper_inputs_key(assessment: Assessment) -> str:
     (its trend and its own results), any change to a trust involved (name, type), the
     agreed position, the cover sheet and the trust's choice of its sections, the trust's
     people (who the digital lead is, the board's size, a name corrected), a room vote
-    taken in the meeting (opened or closed), the minimum
+    taken in the meeting (opened or closed), the evidence behind the agreed positions
+    (added or removed), the roadmap to the targets, the minimum
     group size and the paper's edition. A closed quarter's answers, targets and action log
     cannot change until it reopens."""
     with connection.cursor() as cursor:
         cursor.execute(
             _inputs_key_sql(),
             [
+                assessment.pk,
                 assessment.cycle_id,
                 assessment.trust_id,
                 AssessmentStatus.CLOSED,
@@ -337,6 +379,7 @@ def paper_inputs_key(assessment: Assessment) -> str:
                 assessment.pk,
                 assessment.trust_id,
                 assessment.trust_id,
+                assessment.pk,
                 assessment.pk,
             ],
         )

@@ -12,6 +12,11 @@ urlpatterns = [
     path(f"{PAPER}paper/", views.paper_page, name="paper"),
     path(f"{PAPER}paper.pdf", views.paper_pdf_download, name="paper-pdf"),
     path(f"{PAPER}paper.docx", views.paper_docx_download, name="paper-docx"),
+    path(
+        f"{PAPER}paper/evidence/<int:pk>.pdf",
+        views.position_evidence_pdf,
+        name="position-evidence-pdf",
+    ),
     path(f"{PAPER}paper/cover/", views.cover_sheet_edit, name="cover-sheet"),
     path(
         f"{PAPER}paper/cover/sections/",

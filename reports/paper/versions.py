@@ -57,13 +57,19 @@ def _parts_data(paper: BoardPaper) -> dict[str, object]:
             data["shown"],
             data["overall"],
             [{k: v for k, v in row.items() if k not in theirs} for row in rows],
-            [{k: v for k, v in q.items() if k != "comments"} for q in questions],
+            [{k: v for k, v in q.items() if k not in ("comments", "evidence")} for q in questions],
         ),
-        "comments": [q["comments"] for q in questions],
+        # Members' evidence goes with the comments; a question with none digests as before
+        # evidence was added, so an earlier version does not read as changed.
+        "comments": [
+            [q["comments"], q["evidence"]] if q["evidence"] else q["comments"] for q in questions
+        ],
         "peers": [[row[name] for name in PEER_FIELDS] for row in rows],
         "trend": (data["trend_table"], data["overall_change"], [row["trend"] for row in rows]),
         "actions": data["actions"],
+        "roadmap": data["roadmap"],
         "cover": {k: v for k, v in data["cover"].items() if k not in COVER_WORKED_OUT},
+        "position_evidence": data["position_evidence"],
     }
 
 
@@ -92,9 +98,9 @@ def changes_since(before: dict[str, str], paper: BoardPaper, after: dict[str, st
         words.append("answers changed after the quarter was reopened")
     if "comments" in changed:
         words.append(
-            "comments withdrawn"
-            if paper.comments_withdrawn
-            else "comments changed after the quarter was reopened"
+            _withdrawn_words(paper)
+            if paper.comments_withdrawn or paper.evidence_withdrawn
+            else "comments or evidence changed after the quarter was reopened"
         )
     if "peers" in changed:
         words.append("other trusts' results for the quarter, as more of them closed it")
@@ -102,9 +108,20 @@ def changes_since(before: dict[str, str], paper: BoardPaper, after: dict[str, st
         words.append("the board's results in earlier quarters")
     if "actions" in changed:
         words.append("the action log as it stood at close")
+    if _roadmap_changed(before, changed, paper):
+        words.append("the roadmap to the targets")
     if "cover" in changed:
         words.append("the cover sheet")
+    # A version made before evidence was kept says so only once there is some.
+    if "position_evidence" in changed and (
+        "position_evidence" in before or paper.position_evidence
+    ):
+        words.append("evidence for the agreed positions changed")
     return words or ["the way the paper is worded or laid out"]
+
+
+def _withdrawn_words(paper: BoardPaper) -> str:
+    return "comments and evidence withdrawn" if paper.evidence_withdrawn else "comments withdrawn"
 
 
 def _meeting_changes(before: dict[str, str], changed: set[str], paper: BoardPaper) -> list[str]:
@@ -128,6 +145,13 @@ def _meeting_changes(before: dict[str, str], changed: set[str], paper: BoardPape
     if gone:
         said.append(f"withdrawn from the record of the board's meeting: {_listed(gone)}")
     return said
+
+
+def _roadmap_changed(before: dict[str, str], changed: set[str], paper: BoardPaper) -> bool:
+    """A version made before the paper had a roadmap changed only if there is one now."""
+    if "roadmap" not in changed:
+        return False
+    return "roadmap" in before or bool(paper.roadmap and not paper.roadmap.empty)
 
 
 def _listed(items: list[str]) -> str:

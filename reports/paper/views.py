@@ -1,14 +1,17 @@
 """The board paper on the web, as a PDF, and its data exports."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET, require_http_methods
 
 from assessments.access import with_assessment
 from assessments.errors import AssessmentError
-from assessments.models import Assessment
+from assessments.models import Assessment, PositionEvidence
+from assessments.quarter.evidence import download_name
 from assessments.results.selectors import publication
 from core.kept import typed
 from reports.exports import as_csv, as_xlsx, download
@@ -71,6 +74,23 @@ def paper_docx_download(request, assessment: Assessment):
     _may_see(request, assessment)
     document = paper_file(assessment=assessment, by=request.user, extension="docx")
     return download(document.content, document.filename, "docx")
+
+
+@requires_on_trust(Permission.PAPER_VIEW)
+@with_assessment
+@require_GET
+@csp_override({**settings.SECURE_CSP, "sandbox": True})
+def position_evidence_pdf(request, assessment: Assessment, pk: int):
+    """A PDF the digital lead attached to the board's agreed position, for whoever may read
+    the paper: saved, never shown in the browser, and sandboxed if it ever is."""
+    _may_see(request, assessment)
+    evidence = get_object_or_404(
+        PositionEvidence.objects.filter(position__assessment=assessment).exclude(pdf_sha256=""),
+        pk=pk,
+    )
+    response = download(bytes(evidence.pdf), download_name(evidence), "pdf")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @requires_on_trust(Permission.DATA_EXPORT)

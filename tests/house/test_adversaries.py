@@ -26,8 +26,10 @@ import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from itertools import combinations
 
+import pikepdf
 import pytest
 from django.core import mail
 from django.test import Client
@@ -36,9 +38,11 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from assessments.errors import AssessmentError
-from assessments.models import Answer, Response, ResponseStatus
+from assessments.models import AgreedPosition, Answer, PositionEvidence, Response, ResponseStatus
 from assessments.privacy.erasure import person_erase
 from assessments.quarter.actions import assessment_close, assessment_reopen
+from assessments.quarter.decisions import roadmap_save
+from assessments.quarter.evidence import position_evidence_add
 from assessments.questionnaire.actions import AnswerInput, answers_save, response_submit
 from principles.models import Principle, Question
 from reports.meeting.actions import vote_close, vote_open
@@ -139,6 +143,18 @@ def completion_table(world, client):
     return text.split("<h2>Board results</h2>")[0]
 
 
+@output("roadmap page", ("coordinator",))
+def roadmap_page(world, client):
+    """The roadmap to the targets, beside the published scores (once closed)."""
+    return page(client, assessment_url(world, "quarter:assessment-roadmap"))
+
+
+@output("roadmap review page", ("coordinator",))
+def roadmap_review_page(world, client):
+    """Last quarter's roadmap and the level it planned for this quarter, if there is one."""
+    return page(client, assessment_url(world, "quarter:assessment-roadmap-review"))
+
+
 @output("paper page", ("coordinator", "board member", "programme staff"))
 def paper_page(world, client):
     return page(client, assessment_url(world, "paper:paper"))
@@ -172,6 +188,21 @@ for _level in ("principles", "questions"):
         lambda world, client, level=_level: download(
             client, assessment_url(world, "paper:paper-export", level, "xlsx"), xlsx_text
         )
+    )
+
+
+@output("evidence behind a position", ("coordinator",))
+def position_evidence_page(world, client):
+    return page(client, assessment_url(world, "quarter:assessment-position-evidence", 1))
+
+
+@output("evidence PDF", ("coordinator", "board member", "programme staff"), printed=True)
+def position_evidence_pdf(world, client):
+    """Each PDF attached to the board's agreed positions, as its readers download it."""
+    attached = PositionEvidence.objects.filter(position__assessment=world.assessment)
+    return "\n".join(
+        download(client, assessment_url(world, "paper:position-evidence-pdf", pk), pdf_text)
+        for pk in attached.exclude(pdf_sha256="").values_list("pk", flat=True)
     )
 
 
@@ -430,9 +461,7 @@ def answer_state(assessment, ballots: dict | None = None) -> dict[int, tuple[str
         "response__respondent_id",
         "response__seat_group",
         "question_id",
-        "score",
-        "dont_know",
-        "comment",
+        *Answer.CONTENT,
     )
     by_member: dict[int, list] = {}
     groups = {}
@@ -457,8 +486,21 @@ def secret_comment(member) -> str:
     return f"Private view of member {member.pk}: procurement is stalled"
 
 
+def secret_evidence(member) -> tuple[str, str]:
+    """The evidence a member adds to every answer: a title and a link, each theirs alone."""
+    return (
+        f"Audit of member {member.pk}: stalled procurement",
+        f"https://evidence.example/member-{member.pk}:audit",
+    )
+
+
+def secrets_of(member) -> set[str]:
+    """What only this member wrote: their comment, their evidence's title and its link."""
+    return {secret_comment(member), *secret_evidence(member)}
+
+
 def comment_author(comment: str) -> int:
-    return int(re.search(r"member (\d+):", comment)[1])
+    return int(re.search(r"member[ -](\d+):", comment)[1])
 
 
 def answer_all(assessment, member, score: int) -> None:
@@ -466,7 +508,15 @@ def answer_all(assessment, member, score: int) -> None:
     answers_save(
         assessment=assessment,
         respondent=member,
-        answers={q: AnswerInput(score=score, comment=secret_comment(member)) for q in questions},
+        answers={
+            q: AnswerInput(
+                score=score,
+                comment=secret_comment(member),
+                evidence_title=secret_evidence(member)[0],
+                evidence_url=secret_evidence(member)[1],
+            )
+            for q in questions
+        },
         by=member,
     )
     response_submit(
@@ -542,6 +592,7 @@ def run_quarter(world: World, coordinator) -> tuple[list[Snapshot], list]:
         )
         moment("a submitted member changed an answer")
         assessment_close(assessment=assessment, by=coordinator)
+        board_record(assessment, coordinator)
         moment("closed: first release, with both groups")
         meeting(world, coordinator, members, ballots, moment)
         assessment_reopen(assessment=assessment, reason="A late answer", by=coordinator)
@@ -605,6 +656,36 @@ def meeting(world: World, coordinator, members, ballots, moment) -> None:
         ballot(member, vote, level)
     vote_close(vote=vote, by=coordinator)
     moment("a vote shown beside the published results")
+
+
+def board_record(assessment, coordinator) -> None:
+    """The board's position on principle 1, with evidence (a link and a PDF), and a roadmap:
+    recorded as the quarter closes, so that the figures they add (levels the digital lead
+    typed) first appear with the results, never as a change beside members' answers."""
+    first = Principle.objects.get(framework_id=assessment.cycle.framework_id, number=1)
+    position = AgreedPosition.objects.create(
+        assessment=assessment, principle=first, level=Decimal("3.0"), rationale="As discussed."
+    )
+    position_evidence_add(
+        position=position, title="Audit report", url="https://example.org/audit", by=coordinator
+    )
+    document, pdf = pikepdf.new(), io.BytesIO()
+    document.add_blank_page()
+    document.save(pdf)
+    position_evidence_add(
+        position=position,
+        title="Board minutes",
+        pdf=pdf.getvalue(),
+        pdf_name="m.pdf",
+        by=coordinator,
+    )
+    roadmap_save(
+        assessment=assessment,
+        roadmap={
+            first: {1: Decimal("3.0"), 2: Decimal("3.5"), 3: Decimal("3.5"), 4: Decimal("4.0")}
+        },
+        by=coordinator,
+    )
 
 
 def changed(before: dict, after: dict, group: str | None = None) -> int:
@@ -673,20 +754,21 @@ def look_for_answers(out: Output, role: str, snapshots: list[Snapshot], secrets)
 
 def test_no_role_recovers_one_members_answers_by_comparing_outputs(world, coordinator, capsys):
     snapshots, members = run_quarter(world, coordinator)
-    secrets = {secret_comment(member) for member in members}
+    secrets = {secret for member in members for secret in secrets_of(member)}
     findings = []
     pairs = 0
     for out in OUTPUTS:
         for role in out.roles:
+            # Their own comments and evidence are the reader's to see; everyone else's are
+            # only ever seen as the words of at least the minimum of members.
+            reader = world.clients[role].session_email
+            others = {s for m in members if m.email != reader for s in secrets_of(m)}
             if out.kind == "own":
-                # Their own comments are the reader's to see; everyone else's never are.
-                reader = world.clients[role].session_email
-                others = {secret_comment(m) for m in members if m.email != reader}
                 findings += look_for_answers(out, role, snapshots, others)
             elif out.kind == "events":
                 findings += look_for_answers(out, role, snapshots, secrets)
             else:
-                findings += attack_by_differencing(out, role, snapshots, secrets)
+                findings += attack_by_differencing(out, role, snapshots, others)
             pairs += len(snapshots) * (len(snapshots) - 1) // 2
     readings = sum(len(s.readings) for s in snapshots)
     with capsys.disabled():
@@ -703,6 +785,16 @@ def test_no_role_recovers_one_members_answers_by_comparing_outputs(world, coordi
     assert zipped[0] == ""  # nothing closed: no ZIP made
     assert any("Private view" in reading for reading in zipped)  # then the papers, read
     assert any("Private view" in s.readings[("paper page", "board member")] for s in snapshots)
+    # Members' evidence was read where it is shown: the paper, its files and the meeting.
+    evidence = secret_evidence(members[4])
+    for name, role in (
+        ("paper page", "board member"),
+        ("paper PDF", "coordinator"),
+        ("paper Word", "coordinator"),
+        ("meeting, presented", "coordinator"),
+    ):
+        assert any(evidence[0] in s.readings[(name, role)] for s in snapshots), name
+        assert any(evidence[1] in s.readings[(name, role)] for s in snapshots), name
     # The meeting showed the published figures once closed, and nothing before.
     meeting = [s.readings[("meeting, presented", "coordinator")] for s in snapshots]
     assert "once the questionnaire has closed" in meeting[0]
@@ -727,6 +819,7 @@ def test_no_role_recovers_one_members_answers_by_comparing_outputs(world, coordi
     own = [s.readings[("your data file", "board member who answers")] for s in snapshots]
     assert secret_comment(members[0]) not in own[0]
     assert secret_comment(members[0]) in own[-1]
+    assert secret_evidence(members[0])[1] in own[-1]
     # The open data: none until the quarter closed and was published, then fixed.
     opened = [s.readings[("open data csv", "anyone")] for s in snapshots]
     assert opened[0] == "status 404"

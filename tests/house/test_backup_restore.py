@@ -10,7 +10,9 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
+from assessments.models import AgreedPosition, PositionEvidence
 from assessments.quarter.actions import assessment_close, targets_set
+from assessments.quarter.decisions import roadmap_save
 from principles.models import Principle
 from reports.paper.actions import paper_file
 from tests.helpers import ROOT, answer_everything, new_board_member
@@ -50,6 +52,16 @@ def populated(assessment, coordinator, settings):
         by=coordinator,
     )
     closed = assessment_close(assessment=assessment, by=coordinator)
+    # The board's position with a PDF behind it, and a roadmap step.
+    first = principles.get(number=1)
+    position = AgreedPosition.objects.create(
+        assessment=closed, principle=first, level=Decimal("3"), rationale="Agreed"
+    )
+    PositionEvidence.objects.create(
+        position=position, title="Strategy", pdf=b"%PDF-1.7 bytes", pdf_name="s.pdf"
+    )
+    levels = {1: Decimal("3.5"), 2: Decimal("3.5"), 3: Decimal("4"), 4: Decimal("4")}
+    roadmap_save(assessment=closed, roadmap={first: levels}, by=coordinator)
     paper_file(assessment=closed, by=coordinator)
     return closed
 
@@ -74,6 +86,8 @@ def test_backup_restored_into_a_fresh_database_has_identical_answers_and_papers(
     assert before == after
     lines = before.splitlines()
     assert lines[0].startswith("answers 72 ")  # 3 members × 24 questions
+    assert lines[1].startswith("position_evidence 1 ")
+    assert lines[2].startswith("roadmap_steps 4 ")
     (paper,) = [line for line in lines if line.startswith("paper QAA")]
     fingerprint, frozen = paper.split()[3], paper.split()[4]
     assert frozen == f"frozen={fingerprint}"  # the frozen paper came back with it

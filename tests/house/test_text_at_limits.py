@@ -35,10 +35,12 @@ from itertools import permutations
 from urllib.parse import urlencode
 
 import docx
+import pikepdf
 import pytest
 from django.apps import apps
 from django.core import mail
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models, transaction
 from django.db.models.functions import Length
 from django.test import Client, TestCase, override_settings
@@ -152,6 +154,7 @@ WRITTEN_BY_CODE = {
     "reports.FrozenPaper.fingerprint": "a SHA-256",
     "reports.FrozenPaper.inputs_key": "a SHA-256",
     "reports.PaperVersion.fingerprint": "a SHA-256",
+    "assessments.PositionEvidence.pdf_sha256": "a SHA-256",
     "assessments.RoomVote.sealed_tally": "the room vote's tally, sealed while it is open",
     "reports.BulkExportItem.error": "an exception's message",
 }
@@ -162,6 +165,8 @@ SHOWN_NOWHERE = {
     "core.AuditEvent.trust_name": "kept so an entry outlives its trust; the trail shows the "
     "trust's own name",
     "core.AuditEvent.trust_code": "kept so an entry outlives its trust",
+    "assessments.PositionEvidence.pdf_name": "the name a PDF was uploaded with, never trusted: "
+    "its download is named safely from it",
 }
 
 # Fields whose values have a shape of their own, and how to make one at a limit.
@@ -169,6 +174,11 @@ SHAPED: dict[str, Callable[[str, int], str]] = {
     "trusts.User.email": email_address,
     "trusts.Invitation.email": email_address,
     "reports.CoverSheet.strategy_url": web_address,
+    "assessments.PositionEvidence.url": web_address,
+    "assessments.Answer.evidence_url": web_address,
+    "assessments.PositionEvidence.pdf_name": lambda tag, limit: (
+        f"{tag}-".ljust(limit - 4, "x") + ".pdf"
+    ),
     "principles.Framework.slug": slug,
     "accounts.SignInTenant.tenant_id": tenant_id,
 }
@@ -277,6 +287,13 @@ def post(client: Client, url: str, data: dict | None = None, *, what: str):
     return response
 
 
+def a_pdf() -> bytes:
+    document, out = pikepdf.new(), io.BytesIO()
+    document.add_blank_page()
+    document.save(out)
+    return out.getvalue()
+
+
 def url_of(assessment: Assessment, name: str, *args) -> str:
     return reverse(name, args=[assessment.trust.ods_code, assessment.cycle.slug, *args])
 
@@ -355,6 +372,14 @@ def build_quarter() -> Quarter:
     def comments() -> tuple[str, str]:
         return tuple(value_of("assessments.Answer.comment", next(rows)) for _ in range(2))
 
+    def with_evidence(data: dict) -> dict:
+        """A page's answers with evidence at its limits on each question answered."""
+        for name in [name for name in data if name.endswith("-comment")]:
+            row, prefix = next(rows), name.removesuffix("-comment")
+            data[f"{prefix}-evidence-title"] = value_of("assessments.Answer.evidence_title", row)
+            data[f"{prefix}-evidence-url"] = value_of("assessments.Answer.evidence_url", row)
+        return data
+
     coordinator = person(Role.COORDINATOR)
     person(Role.COORDINATOR)  # a second digital lead: a paper with no author names both
     members = [
@@ -382,7 +407,9 @@ def build_quarter() -> Quarter:
     for member, level in zip(members, ("2", "3", "2"), strict=True):
         client = client_of(member)
         for number in (1, 2):
-            data = page_data(closed, number, levels=(level, level), comments=comments())
+            data = with_evidence(
+                page_data(closed, number, levels=(level, level), comments=comments())
+            )
             post(client, questionnaire_url(closed, "page", number=number), data, what="answers")
         post(client, questionnaire_url(closed, "check"), what="submitting")
     targets = {"principle-1": "4.5", "principle-2": "4.5"}
@@ -421,6 +448,19 @@ def build_quarter() -> Quarter:
         "decision-dissent": value_of("assessments.AgreedPosition.dissent", 1),
     }
     post(lead, url_of(closed, "meeting:present-principle", 1), decision, what="the decision")
+    evidence = url_of(closed, "quarter:assessment-position-evidence", 1)  # a link and a PDF
+    link = {
+        "form": "add",
+        "title": value_of("assessments.PositionEvidence.title"),
+        "url": value_of("assessments.PositionEvidence.url"),
+    }
+    post(lead, evidence, link, what="a link as evidence")
+    pdf = {
+        "form": "add",
+        "title": value_of("assessments.PositionEvidence.title", 1),
+        "pdf": SimpleUploadedFile(value_of("assessments.PositionEvidence.pdf_name"), a_pdf()),
+    }
+    post(lead, evidence, pdf, what="a PDF as evidence")
     vote = {"form": "vote-open"}  # and a room vote open on the next, for members' phones
     post(lead, url_of(closed, "meeting:present-principle", 2), vote, what="a room vote")
 
@@ -432,6 +472,7 @@ def build_quarter() -> Quarter:
     post(lead, url_of(reopened, "quarter:assessment-reopen"), reason, what="reopening")
     watcher = client_of(observer)
     data = page_data(reopened, 1, levels=("4", ""), comments=comments(), action="later")
+    data = with_evidence(data)
     post(watcher, questionnaire_url(reopened, "page", number=1), data, what="answers")
     sending("reminder", lead, url_of(reopened, "quarter:assessment-remind"))
 
@@ -731,11 +772,13 @@ PAPER = (
     "principles.Question.text",
     "principles.LevelDescriptor.descriptor",
     "assessments.Answer.comment",
+    "assessments.Answer.evidence_title",
     "assessments.AgreedPosition.rationale",
     "assessments.AgreedPosition.dissent",
     "assessments.BoardAction.title",
     "assessments.BoardAction.owner",
     "assessments.BoardAction.notes",
+    "assessments.PositionEvidence.title",
     "reports.CoverSheet.meeting",
     "reports.CoverSheet.agenda_item",
     "reports.CoverSheet.executive_sponsor",
@@ -757,9 +800,13 @@ MEETING = (
     "principles.Question.text",
     "principles.LevelDescriptor.descriptor",
     "assessments.Answer.comment",
+    "assessments.Answer.evidence_title",
+    "assessments.Answer.evidence_url",
     "assessments.BoardAction.title",
     "assessments.BoardAction.owner",
     "assessments.BoardAction.notes",
+    "assessments.PositionEvidence.title",
+    "assessments.PositionEvidence.url",
 )
 # The minutes extract: the meeting, each principle's decision, room vote and dissent
 # minuted, and the actions with their owners (attendance is counts).
@@ -787,9 +834,31 @@ SHOWS: dict[str, Shows] = {
     # The outputs of tests/house/test_adversaries.py
     "assessment page": Shows((TRUST_NAME, PERSON, "principles.Principle.title")),
     "completion table": Shows((TRUST_NAME, PERSON)),
-    "paper page": Shows((*PAPER, "reports.CoverSheet.strategy_url")),
+    "paper page": Shows(
+        (
+            *PAPER,
+            "reports.CoverSheet.strategy_url",
+            "assessments.PositionEvidence.url",
+            "assessments.Answer.evidence_url",
+        )
+    ),
     "paper PDF": Shows(PAPER, words_of_text),
-    "paper Word": Shows(PAPER, words_of_text),
+    "paper Word": Shows(
+        (*PAPER, "assessments.PositionEvidence.url", "assessments.Answer.evidence_url"),
+        words_of_text,
+    ),
+    "evidence behind a position": Shows(
+        (
+            TRUST_NAME,
+            "principles.Principle.title",
+            "assessments.AgreedPosition.rationale",
+            "assessments.PositionEvidence.title",
+            "assessments.PositionEvidence.url",
+        )
+    ),
+    "evidence PDF": Shows((), words_of_text),
+    "roadmap page": Shows((TRUST_NAME, "principles.Principle.title")),
+    "roadmap review page": Shows((TRUST_NAME,)),
     "principles CSV": Shows(PRINCIPLE_ROWS, words_of_csv),
     "principles Excel": Shows(PRINCIPLE_ROWS, words_of_text),
     "questions CSV": Shows(QUESTION_ROWS, words_of_csv),
@@ -864,10 +933,18 @@ SHOWS: dict[str, Shows] = {
             "principles.Question.help_text",
             "principles.LevelDescriptor.descriptor",
             "assessments.Answer.comment",
+            "assessments.Answer.evidence_title",
+            "assessments.Answer.evidence_url",
         )
     ),
     "check your answers": Shows(
-        ("principles.Principle.title", "principles.Question.text", "assessments.Answer.comment")
+        (
+            "principles.Principle.title",
+            "principles.Question.text",
+            "assessments.Answer.comment",
+            "assessments.Answer.evidence_title",
+            "assessments.Answer.evidence_url",
+        )
     ),
     "targets": Shows((TRUST_NAME, "principles.Principle.title")),
     "agreed position": Shows(

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from assessments.access import with_assessment
 from assessments.errors import AssessmentError
-from assessments.models import Assessment, ResponseStatus
+from assessments.models import Assessment, QuarterState, ResponseStatus
 from assessments.quarter.actions import (
     assessment_close,
     assessment_open,
@@ -19,6 +19,7 @@ from assessments.quarter.actions import (
 from assessments.quarter.checklist import QuarterFacts, next_task, quarter_checklist
 from assessments.quarter.forms import ReopenForm, TargetsForm
 from assessments.quarter.presenters import MemberStatus, member_statuses, status_counts
+from assessments.quarter.roadmap import previous_closed_roadmap, roadmap_shown
 from assessments.quarter.selectors import (
     action_counts,
     board_members,
@@ -109,6 +110,7 @@ def assessment_detail(request, assessment: Assessment):
             cover_sheet=has_cover_sheet(assessment),
             answered=results.submissions,
             today=timezone.localdate(),
+            roadmap_to_review=previous_closed_roadmap(assessment) is not None,
         ),
     )
     return render(
@@ -124,6 +126,10 @@ def assessment_detail(request, assessment: Assessment):
             "next_task": next_task(stages),
             "undelivered": emails_about(assessment).filter(status=Email.Status.FAILED),
             "results": results,
+            # Made once closed; kept in view while the quarter is open again.
+            "roadmap": roadmap_shown(assessment, results)
+            if assessment.state in (QuarterState.CLOSED, QuarterState.REOPENED)
+            else None,
         },
     )
 

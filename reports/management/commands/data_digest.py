@@ -3,7 +3,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from assessments.models import Answer, Assessment, AssessmentStatus
+from assessments.models import Answer, Assessment, AssessmentStatus, PositionEvidence, RoadmapStep
 from reports.models import FrozenPaper
 from reports.paper.presenters import board_paper
 
@@ -21,13 +21,14 @@ class Command(BaseCommand):
             "response__assessment_id",
             "response__respondent_id",
             "question__key",
-            "score",
-            "dont_know",
-            "comment",
+            *Answer.CONTENT,
         )
-        rows = [list(row) for row in answers]
-        digest = hashlib.sha256(json.dumps(rows, ensure_ascii=False).encode()).hexdigest()
-        self.stdout.write(f"answers {len(rows)} {digest}")
+        self._digest("answers", answers)
+        self._digest("position_evidence", _position_evidence())
+        roadmap = RoadmapStep.objects.order_by(
+            "assessment_id", "principle__number", "step"
+        ).values_list("assessment_id", "principle__number", "step", "level")
+        self._digest("roadmap_steps", ([*row[:3], str(row[3])] for row in roadmap))
         assessments = (
             Assessment.objects.exclude(status=AssessmentStatus.DRAFT)
             .select_related("trust", "cycle__framework")
@@ -40,3 +41,21 @@ class Command(BaseCommand):
                 f"paper {assessment.trust.ods_code} {assessment.cycle.slug} "
                 f"{paper.fingerprint()} frozen={frozen.get(assessment.pk, '-')}"
             )
+
+    def _digest(self, name: str, rows) -> None:
+        """One line: how many rows, and a hash of them all, in order."""
+        rows = [list(row) for row in rows]
+        digest = hashlib.sha256(json.dumps(rows, ensure_ascii=False).encode()).hexdigest()
+        self.stdout.write(f"{name} {len(rows)} {digest}")
+
+
+def _position_evidence():
+    """Each piece of evidence with a hash of its PDF's bytes as restored (not the hash
+    stored beside them, which a damaged restore would keep)."""
+    evidence = PositionEvidence.objects.order_by(
+        "position__assessment_id", "position__principle__number", "pk"
+    ).values_list(
+        "position__assessment_id", "position__principle__number", "title", "url", "pdf_name", "pdf"
+    )
+    for *fields, pdf in evidence.iterator(chunk_size=20):
+        yield [*fields, hashlib.sha256(bytes(pdf)).hexdigest()]

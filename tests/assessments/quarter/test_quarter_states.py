@@ -158,6 +158,8 @@ PAGES_OF_A_QUARTER = (
     "quarter:assessment-targets",
     "quarter:assessment-close",
     "quarter:assessment-positions",
+    "quarter:assessment-roadmap",
+    "quarter:assessment-roadmap-review",
     "paper:cover-sheet",
     "paper:paper",
     "questionnaire:questionnaire-start",

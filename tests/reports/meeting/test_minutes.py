@@ -51,7 +51,9 @@ VOTE_WORDS = "Room vote: 3 voted. 1 chose level 2 (emerging), 2 chose level 3 (d
 # a fixed number of queries, its room votes among them (10); the actions added for the
 # meeting, bounded by this quarter's first release and the next quarter's (1); the
 # attendance (1).
-QUERIES = 16
+# The roadmap to the targets among the paper's inputs (one more).
+# The evidence behind the agreed positions among the paper's inputs (one more).
+QUERIES = 18
 
 
 def url(assessment, name="minutes"):

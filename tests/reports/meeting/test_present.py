@@ -21,7 +21,9 @@ from trusts.models import Role
 # assessment (5); its recorded position, the meeting date and the release a decision needs
 # (3); the paper's inputs, read in a fixed number of queries with its closed room votes,
 # and the actions added for the meeting (9); the principle's room vote, open or not (1).
-QUERIES = 18
+# The roadmap to the targets among the paper's inputs (one more).
+# The evidence behind the agreed positions among the paper's inputs (one more).
+QUERIES = 20
 
 
 def present_url(assessment, name="present", *args):
