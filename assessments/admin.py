@@ -21,7 +21,19 @@ class AssessmentAdmin(admin.ModelAdmin):
     list_display = ["trust", "cycle", "status", "opened_at", "closed_at"]
     list_filter = ["status", "cycle"]
     search_fields = ["trust__name", "trust__ods_code"]
-    readonly_fields = ["trust", "cycle", "status", "opened_at", "closed_at", "reopen_reason"]
+    # Everything here is set by the app (opening, closing, the roadmap's review, the action
+    # log kept for the paper at close): shown, never edited, so no paper changes behind it.
+    readonly_fields = [
+        "trust",
+        "cycle",
+        "status",
+        "opened_at",
+        "closed_at",
+        "reopen_reason",
+        "roadmap_reviewed_at",
+        "action_log",
+        "action_log_since",
+    ]
 
     def has_add_permission(self, request):
         return False

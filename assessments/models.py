@@ -130,6 +130,10 @@ class Assessment(models.Model):
         blank=True,
         help_text="The action log as it stood when the assessment closed, for its paper.",
     )
+    # Set at close: the day the paper's "actions and what followed" counts from (when the
+    # quarter it compares with first published its results, or this quarter's opening);
+    # the action log kept at close reaches back to it.
+    action_log_since = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["-cycle__year", "-cycle__quarter", "trust__name"]

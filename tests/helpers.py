@@ -1,10 +1,12 @@
 """Building answered questionnaires for tests, only through the actions layer."""
 
 import datetime
+import io
 from collections.abc import Callable
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pikepdf
 import time_machine
 from django.urls import reverse
 
@@ -172,3 +174,15 @@ EVERY_COVER_SECTION = {
     "sections": [value for value in CoverSection.values if value not in IMPACT_SECTIONS],
     "impacts": list(IMPACT_SECTIONS),
 }
+
+
+def make_pdf(pages: int = 1, add_to=None, **save) -> bytes:
+    """A PDF of blank pages, as pikepdf writes it; ``add_to`` adds what else it holds,
+    ``save`` are pikepdf's save options."""
+    document, out = pikepdf.new(), io.BytesIO()
+    for _ in range(pages):
+        document.add_blank_page()
+    if add_to:
+        add_to(document)
+    document.save(out, **save)
+    return out.getvalue()

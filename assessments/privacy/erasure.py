@@ -13,6 +13,7 @@ from assessments.models import (
     AgreedPosition,
     Assessment,
     BoardAction,
+    PositionEvidence,
     Reminder,
     Response,
     RoomVoter,
@@ -111,6 +112,12 @@ def _texts(trust_ids: set[int]) -> list[tuple]:
         (Email.objects.all(), ["subject", "body"]),
         (BoardAction.objects.filter(mine), None),
         (AgreedPosition.objects.filter(assessment__trust_id__in=trust_ids), None),
+        # What the digital lead typed or uploaded as a position's evidence (never the PDF's
+        # own content, which is the trust's document).
+        (
+            PositionEvidence.objects.filter(position__assessment__trust_id__in=trust_ids),
+            ["title", "url", "pdf_name"],
+        ),
         (Assessment.objects.filter(mine), ["reopen_reason", "action_log"]),
     ]
     for label, to_trust in settings.ERASURE_TEXTS.items():

@@ -96,9 +96,11 @@ def assessment_close(*, assessment: Assessment, by: User) -> Assessment:
         raise AssessmentError("Only an open questionnaire can be closed.")
     assessment.status = AssessmentStatus.CLOSED
     assessment.closed_at = timezone.now()
-    # The paper of a closed quarter shows the action log as it stood at closing.
-    assessment.action_log = decisions.action_log(assessment)
-    assessment.save(update_fields=["status", "closed_at", "action_log"])
+    # The paper of a closed quarter shows the action log as it stood at closing, reaching
+    # back to the day its "actions and what followed" counts from.
+    assessment.action_log_since = decisions.what_followed_since(assessment)
+    assessment.action_log = decisions.action_log(assessment, since=assessment.action_log_since)
+    assessment.save(update_fields=["status", "closed_at", "action_log", "action_log_since"])
     audit(action="assessment.closed", by=by, trust=assessment.trust, target=assessment)
     results_publish(assessment=assessment, by=by)
     # What apps above do at close (freeze the paper), wherever the close is called from:

@@ -6,8 +6,7 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import DateField, Q, Subquery, Value
-from django.db.models.functions import Coalesce, Least, TruncDate
+from django.db.models import Q
 from django.utils import timezone
 
 from assessments.errors import AssessmentError
@@ -20,9 +19,9 @@ from assessments.models import (
     AssessmentStatus,
     BoardAction,
     PositionEvidence,
+    Release,
     RoadmapStep,
 )
-from assessments.results import rules
 from assessments.results.disclosure import latest_release
 from assessments.selectors import before
 from core.audit import audit
@@ -231,25 +230,33 @@ def board_action_save(
     return action
 
 
-def action_log(assessment: Assessment) -> list[dict]:
-    """The trust's actions as they stand now: every open one, and those finished since this
-    quarter opened or, if earlier, since the last quarter with results closed (the paper's
-    "actions and what followed" reaches back to it; its action log shows this quarter's).
-    A closed assessment keeps this list as it was at closing. One query."""
-    opens_on = Value(assessment.cycle.opens_on, output_field=DateField())
-    last_with_results = (
-        Assessment.objects.filter(
-            trust_id=assessment.trust_id,
-            status=AssessmentStatus.CLOSED,
-            overall_result__respondents__gte=rules.minimum_group(),
+def what_followed_since(assessment: Assessment) -> datetime.date:
+    """The day the paper's "actions and what followed" counts from: when the latest earlier
+    quarter with figures first published them (what "since last quarter" compares with), or,
+    with none, the day this quarter opened. Worked out once, at close (one query)."""
+    first_published = (
+        Release.objects.filter(
+            assessment__trust_id=assessment.trust_id,
+            assessment__status=AssessmentStatus.CLOSED,
+            figures_shown=True,
         )
-        .filter(before(assessment.cycle, "cycle__"))
-        .order_by("-cycle__year", "-cycle__quarter")
-        .values("closed_at")[:1]
+        .filter(before(assessment.cycle, "assessment__cycle__"))
+        .order_by("-assessment__cycle__year", "-assessment__cycle__quarter", "number")
+        .values_list("published_at", flat=True)
+        .first()
     )
-    since = Least(opens_on, Coalesce(TruncDate(Subquery(last_with_results)), opens_on))
+    if first_published is None:
+        return assessment.cycle.opens_on
+    return timezone.localdate(first_published)
+
+
+def action_log(assessment: Assessment, *, since: datetime.date | None = None) -> list[dict]:
+    """The trust's actions as they stand now: every open one, and those finished since this
+    quarter opened or, if earlier, ``since`` (the day "actions and what followed" counts
+    from, at close). A closed assessment keeps this list as it was at closing."""
+    opened = assessment.cycle.opens_on
     actions = BoardAction.objects.filter(trust_id=assessment.trust_id).filter(
-        Q(status__in=OPEN_ACTION_STATUSES) | Q(completed_on__gte=since)
+        Q(status__in=OPEN_ACTION_STATUSES) | Q(completed_on__gte=min(opened, since or opened))
     )
     return [
         {

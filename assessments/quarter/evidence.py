@@ -2,8 +2,9 @@
 
 A PDF is known by its content, never by its name: it must start as a PDF does and open as
 one (pikepdf), without a password, be no larger than EVIDENCE_PDF_MAX_BYTES and hold no
-active content (scripts, launch actions or attached files). Writes
-here follow the actions-layer rules (keyword-only, ``by``, one transaction, audited)."""
+active content (scripts, attached files, media, XFA forms, or actions that open or send
+something). Writes here follow the actions-layer rules (keyword-only, ``by``, one
+transaction, audited)."""
 
 import hashlib
 import io
@@ -26,8 +27,8 @@ TOO_LARGE = f"The selected file must be smaller than {LIMIT_WORDS}"
 EMPTY = "The selected file is empty"
 LOCKED = "The selected file is protected with a password: save it without one and try again"
 ACTIVE = (
-    "The selected file contains scripts or attached files. Save it again as a plain PDF "
-    "(for example, print it to PDF) and choose that"
+    "The selected file contains scripts, attached files or other content that can run. "
+    "Save it again as a plain PDF (for example, print it to PDF) and choose that"
 )
 BOTH = "Choose a PDF or enter a link, not both"
 NEITHER = "Enter a link to the evidence, or choose a PDF"
@@ -65,10 +66,35 @@ def pdf_problem(data: bytes) -> str:
     return ""
 
 
-# Keys that only scripts and attached files use, and the kinds of action or object that run
-# or carry something: JavaScript (in /OpenAction, /AA or anywhere), /Launch, embedded files.
-ACTIVE_KEYS = frozenset({"/JS", "/JavaScript", "/EmbeddedFiles"})
-ACTIVE_KINDS = frozenset({("/S", "/JavaScript"), ("/S", "/Launch"), ("/Type", "/EmbeddedFile")})
+# What a plain PDF never holds. Keys: scripts, attached files (a file specification's /EF,
+# whatever its stream says it is), XFA forms (which run their own scripts) and rich media.
+ACTIVE_KEYS = frozenset(
+    {"/JS", "/JavaScript", "/EmbeddedFiles", "/EF", "/XFA", "/RichMediaContent"}
+)
+# Actions (/S) that run something, send or fetch data, play media or open another file (a
+# /GoToR to a network path gives the reader's Windows sign-in away to that server).
+ACTIVE_ACTIONS = frozenset(
+    {
+        "/GoToR",
+        "/GoToE",
+        "/SubmitForm",
+        "/ImportData",
+        "/Rendition",
+        "/Sound",
+        "/Movie",
+        "/RichMediaExecute",
+        "/Launch",
+        "/JavaScript",
+    }
+)
+# Annotations (/Subtype) that carry a file or play media.
+ACTIVE_ANNOTATIONS = frozenset(
+    {"/FileAttachment", "/RichMedia", "/Screen", "/Movie", "/Sound", "/3D"}
+)
+ACTIVE_KINDS = {"/S": ACTIVE_ACTIONS, "/Subtype": ACTIVE_ANNOTATIONS, "/Type": {"/EmbeddedFile"}}
+# A link someone clicks may go to the web or an email address (/URI); a file:// or network
+# path would give their sign-in away as a /GoToR does.
+LINK_SCHEMES = ("https://", "http://", "mailto:")
 
 
 def _dictionaries(document: pikepdf.Pdf):
@@ -99,7 +125,50 @@ def _is_active(dictionary) -> bool:
     keys = set(dictionary.keys())
     if keys & ACTIVE_KEYS:
         return True
-    return any(str(dictionary.get(key)) == kind for key, kind in ACTIVE_KINDS if key in keys)
+    if any(str(dictionary.get(key)) in kinds for key, kinds in ACTIVE_KINDS.items() if key in keys):
+        return True
+    return _is_link_to_a_file(dictionary) or any(
+        str(action.get("/S")) != "/GoTo" for action in _actions_taken_unasked(dictionary)
+    )
+
+
+def _is_link_to_a_file(dictionary) -> bool:
+    """A /URI action to anything but a web or email address."""
+    if str(dictionary.get("/S")) != "/URI":
+        return False
+    return not str(dictionary.get("/URI", "")).strip().lower().startswith(LINK_SCHEMES)
+
+
+def _actions_taken_unasked(dictionary):
+    """The actions a reader takes by itself, with those each goes on to (/Next): on opening
+    the document (/OpenAction; a destination alone is no action) and on events such as a
+    page opening (/AA). Only going to a place in the document is fine there."""
+    opening = dictionary.get("/OpenAction")
+    events = dictionary.get("/AA")
+    waiting = [opening] if isinstance(opening, pikepdf.Dictionary) else []
+    if isinstance(events, pikepdf.Dictionary):
+        waiting.extend(events.values())
+    seen = set()
+    while waiting:
+        action = waiting.pop()
+        if not isinstance(action, pikepdf.Array | pikepdf.Dictionary) or _seen_before(action, seen):
+            continue
+        if isinstance(action, pikepdf.Array):
+            waiting.extend(action)
+        else:
+            yield action
+            waiting.append(action.get("/Next"))
+
+
+def _seen_before(item, seen: set) -> bool:
+    """Whether an indirect object was met already (actions can chain in a loop); one
+    written in place is met once only."""
+    if not item.is_indirect:
+        return False
+    if item.objgen in seen:
+        return True
+    seen.add(item.objgen)
+    return False
 
 
 def size_words(size: int) -> str:

@@ -3,7 +3,7 @@
 Keyword-only arguments, the acting user as ``by``, one transaction, an audit record."""
 
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -271,18 +271,33 @@ PERSONAL_LINK = (
 )
 
 
+# Consumer OneDrive, whose every address is someone's own space (their subdomains too).
+PERSONAL_HOSTS = ("1drv.ms", "onedrive.live.com", "d.docs.live.net")
+
+
 def is_personal(url: str) -> bool:
     """Whether an https link (is_https) is to a person's own space, whose address names them
     and which the paper would print in full: a personal OneDrive or SharePoint site
-    (https://trust-my.sharepoint.com/personal/jo_bloggs_trust_nhs_uk/...), or a Google
-    link carrying the account it was opened with (?authuser=jo.bloggs@nhs.net)."""
+    (https://trust-my.sharepoint.com/personal/jo_bloggs_trust_nhs_uk/..., or on the trust's
+    own servers a "personal" folder anywhere in the path, however it is written:
+    https://mysite.trust.nhs.uk/:w:/g/personal/jo_bloggs/...), consumer OneDrive, or a
+    Google link carrying the account it was opened with (?authuser=jo.bloggs@nhs.net)."""
     parts = urlsplit(url)
+    host = (parts.hostname or "").rstrip(".")
     query = parse_qsl(parts.query, keep_blank_values=True)
     return (
-        (parts.hostname or "").rstrip(".").endswith("-my.sharepoint.com")
-        or parts.path.lower().startswith("/personal/")
+        host.endswith("-my.sharepoint.com")
+        or any(host == name or host.endswith(f".{name}") for name in PERSONAL_HOSTS)
+        or "personal" in _path_segments(parts.path)
         or any(name.lower() == "authuser" for name, _ in query)
     )
+
+
+def _path_segments(path: str) -> list[str]:
+    """A link's path as a server reads it, in lower case: percent-encoding decoded
+    (/%70ersonal/ is /personal/) and split at each slash (a backslash counts as one, as it
+    does in a browser)."""
+    return unquote(path).replace("\\", "/").lower().split("/")
 
 
 @transaction.atomic

@@ -2,7 +2,7 @@
 and the meeting's principle pages list it: each principle's links (printed in full) and
 PDFs (attached to the online paper, where the page links each one)."""
 
-from dataclasses import dataclass
+from dataclasses import InitVar, dataclass
 
 from django.db.models.functions import Length
 
@@ -12,11 +12,19 @@ from assessments.quarter.evidence import size_words
 
 @dataclass(frozen=True)
 class EvidenceItem:
+    """One piece of evidence as the paper shows it. A PDF is known by its content (its
+    sha256): its id (``pdf_id``), a database key for its download link on the web page, is
+    kept as an attribute, never a field, so the paper's fingerprint and parts (made from its
+    fields) never see it, and the same file removed and attached again is the same paper."""
+
     title: str
     url: str  # a link; "" for a PDF
-    pdf_id: int | None  # a PDF's id, for its download link on the web page
     pdf_size: str  # "1.2 MB"
     pdf_sha256: str  # so a PDF replaced under the same title makes a new version
+    pdf_id: InitVar[int | None] = None
+
+    def __post_init__(self, pdf_id: int | None) -> None:
+        object.__setattr__(self, "pdf_id", pdf_id)  # frozen: set once, here
 
     @property
     def is_pdf(self) -> bool:

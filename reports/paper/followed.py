@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from assessments.models import ActionStatus
 from reports.paper.sections import long_date
-from reports.paper.selectors import PaperInputs, comparison_quarter
+from reports.paper.selectors import PaperInputs
 
 NOT_A_CAUSE = (
     "Scores move for many reasons, and an action can take longer than a quarter to show. "
@@ -34,7 +34,7 @@ class WhatFollowed:
 
 @dataclass(frozen=True)
 class ActionsAndWhatFollowed:
-    since: str  # "2026/27 Q2's results were published on 3 October 2026", in the sentence
+    since: str  # "20 September 2026": the first day the actions are counted from
     principles: tuple[WhatFollowed, ...]
     not_a_cause: str = NOT_A_CAUSE
 
@@ -46,16 +46,16 @@ class ActionsAndWhatFollowed:
 def what_followed_of(inputs: PaperInputs, rows) -> ActionsAndWhatFollowed | None:
     """Every principle, with or without a completed action (so the table cannot pick the
     changes that suit it), for a closed quarter whose results are shown; None otherwise.
-    The actions are those completed since the quarter the change is measured from closed
-    (its results were published that day), or, without one, since this quarter opened:
-    both columns speak of the same stretch of time. Dropped actions are not completed
-    ones. ``rows`` are the paper's gap rows, whose change words this repeats, so the two
-    sections never differ."""
+    The actions are those completed since the quarter the change is measured from first
+    published its results, or, without one, since this quarter opened (the day is kept at
+    close, with the log that reaches back to it): both columns speak of the same time.
+    Dropped actions are not completed ones. ``rows`` are the paper's gap rows, whose change
+    words this repeats, so the two sections never differ."""
     assessment = inputs.assessment
     if not assessment.is_closed or not rows:
         return None
-    previous = comparison_quarter(inputs.history)
-    start = previous.closed_on if previous and previous.closed_on else assessment.cycle.opens_on
+    # Set at close; a quarter closed before it was kept has a log from its opening only.
+    start = assessment.action_log_since or assessment.cycle.opens_on
     done: dict[int, list[Completed]] = {}
     for action in inputs.actions:
         finished = action["completed_on"]
@@ -68,11 +68,7 @@ def what_followed_of(inputs: PaperInputs, rows) -> ActionsAndWhatFollowed | None
                 )
             )
     return ActionsAndWhatFollowed(
-        since=(
-            f"{previous.label}'s results were published on {long_date(start)}"
-            if previous and previous.closed_on
-            else f"this quarter opened on {long_date(start)}"
-        ),
+        since=long_date(start),
         principles=tuple(
             WhatFollowed(
                 number=row.number,

@@ -205,6 +205,8 @@ class BoardPaper:
         data.pop("version")
         if not data["position_evidence"]:  # without it, a paper keeps the fingerprint it had
             data.pop("position_evidence")
+        if not (data["roadmap"] and data["roadmap"]["rows"]):  # likewise without a roadmap
+            data.pop("roadmap")
         _without_empty_member_evidence(data)
         canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
         return hashlib.sha256(canonical.encode()).hexdigest()

@@ -110,7 +110,6 @@ class PastQuarter:
     scores: dict[int, Fraction | None]  # principle number -> score
     question_means: dict[int, dict[str, Fraction | None]]  # principle number -> key -> mean
     assessment_id: int = 0
-    closed_on: datetime.date | None = None  # the day its results were published
     # Its release by respondent: loaded only for the quarter "since last quarter" compares
     # with (comparison_quarter), for the change test.
     answers: list[Respondent] = field(default_factory=list)
@@ -289,9 +288,6 @@ def _history(assessment: Assessment) -> list[PastQuarter]:
                 {},
                 {},
                 result.assessment_id,
-                timezone.localdate(result.assessment.closed_at)
-                if result.assessment.closed_at
-                else None,
             ),
         )
         quarter.scores[result.principle.number] = result.score

@@ -68,6 +68,7 @@ def _parts_data(paper: BoardPaper) -> dict[str, object]:
         "trend": (data["trend_table"], data["overall_change"], [row["trend"] for row in rows]),
         "actions": data["actions"],
         "roadmap": data["roadmap"],
+        "what_followed": data["what_followed"],
         "cover": {k: v for k, v in data["cover"].items() if k not in COVER_WORKED_OUT},
         "position_evidence": data["position_evidence"],
     }
@@ -110,6 +111,8 @@ def changes_since(before: dict[str, str], paper: BoardPaper, after: dict[str, st
         words.append("the action log as it stood at close")
     if _roadmap_changed(before, changed, paper):
         words.append("the roadmap to the targets")
+    if "what_followed" in changed and paper.what_followed is not None:
+        words.append("the actions completed, beside what followed")
     if "cover" in changed:
         words.append("the cover sheet")
     # A version made before evidence was kept says so only once there is some.

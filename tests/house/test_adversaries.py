@@ -29,7 +29,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import combinations
 
-import pikepdf
 import pytest
 from django.core import mail
 from django.test import Client
@@ -47,6 +46,7 @@ from assessments.questionnaire.actions import AnswerInput, answers_save, respons
 from principles.models import Principle, Question
 from reports.meeting.actions import vote_close, vote_open
 from tests.factories import SETUP, MembershipFactory, UserFactory
+from tests.helpers import make_pdf
 from trusts.actions import membership_remove
 from trusts.models import Role, SeatGroup
 
@@ -669,13 +669,10 @@ def board_record(assessment, coordinator) -> None:
     position_evidence_add(
         position=position, title="Audit report", url="https://example.org/audit", by=coordinator
     )
-    document, pdf = pikepdf.new(), io.BytesIO()
-    document.add_blank_page()
-    document.save(pdf)
     position_evidence_add(
         position=position,
         title="Board minutes",
-        pdf=pdf.getvalue(),
+        pdf=make_pdf(),
         pdf_name="m.pdf",
         by=coordinator,
     )

@@ -17,10 +17,11 @@ from django.utils import timezone
 from docx import Document
 from pypdf import PdfReader
 
-from assessments.models import BoardAction, Release, Response
+from assessments.models import AgreedPosition, BoardAction, Release, Response
 from assessments.privacy.erasure import person_erase
 from assessments.quarter.actions import assessment_close, assessment_open, assessment_reopen
 from assessments.quarter.decisions import ActionInput, board_action_save
+from assessments.quarter.evidence import position_evidence_add
 from assessments.questionnaire.actions import AnswerInput, answers_save, response_submit
 from core.models import AuditEvent
 from principles.models import Principle, Question
@@ -40,7 +41,13 @@ from tests.factories import (
     MembershipFactory,
     TOTPDeviceFactory,
 )
-from tests.helpers import SETUP, new_board_member, quarter_of_year, run_waiting_tasks
+from tests.helpers import (
+    SETUP,
+    make_pdf,
+    new_board_member,
+    quarter_of_year,
+    run_waiting_tasks,
+)
 from trusts.models import Invitation, SeatGroup, User
 
 MARK = "Erasable-remark"  # in every comment of the person who asks to be erased
@@ -286,6 +293,24 @@ def test_a_digital_lead_named_on_a_paper_who_never_answered_leaves_no_stored_fil
         by=coordinator,
     )
     assert "Vandersloot" in text_of_file(paper_file(assessment=closed, by=coordinator).content)
+    # Evidence the digital lead attached to the board's position, named after them.
+    principle = Principle.objects.filter(framework=framework, number=1).get()
+    position = AgreedPosition.objects.create(
+        assessment=closed, principle=principle, level="3.0", rationale="Agreed."
+    )
+    position_evidence_add(
+        position=position,
+        title="Perpetua Vandersloot's review",
+        pdf=make_pdf(),
+        pdf_name="Perpetua Vandersloot review.pdf",
+        by=coordinator,
+    )
+    position_evidence_add(
+        position=position,
+        title="Review by Perpetua Vandersloot",
+        url="https://example.org/reviews/2026",
+        by=coordinator,
+    )
 
     person_erase(user=lead, by=SETUP)
 

@@ -14,28 +14,16 @@ from django.urls import reverse
 
 from assessments.models import EVIDENCE_PDF_MAX_BYTES, PositionEvidence
 from assessments.quarter.decisions import PositionInput, positions_record
-from assessments.quarter.evidence import download_name, position_evidence_add
+from assessments.quarter.evidence import download_name, pdf_problem, position_evidence_add
 from core.models import AuditEvent
 from reports.models import PaperVersion
 from reports.paper.actions import paper_file
 from reports.paper.presenters import board_paper
 from reports.paper.selectors import paper_inputs_key
 from tests.assessments.quarter.test_decisions import discussed  # noqa: F401 (a fixture)
+from tests.helpers import make_pdf
 from tests.pages import forbidden, not_found
 from trusts.models import Role
-
-
-def make_pdf(pages: int = 1, add_to=None, **save) -> bytes:
-    """A PDF of blank pages; ``add_to`` adds what else it holds."""
-    document = pikepdf.new()
-    for _ in range(pages):
-        document.add_blank_page()
-    if add_to:
-        add_to(document)
-    out = io.BytesIO()
-    document.save(out, **save)
-    return out.getvalue()
-
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -183,6 +171,30 @@ def test_adding_and_removing_evidence_makes_a_new_version_of_the_paper(
     assert not PositionEvidence.objects.exists()
     assert paper_file(assessment=assessment, by=coordinator).made_now
     assert AuditEvent.objects.filter(action="position_evidence.removed").count() == 1
+
+
+def test_the_same_pdf_removed_and_attached_again_is_the_same_paper(
+    signed_in, coordinator, attached
+):
+    """A PDF is known by its content, never its database key: the paper's fingerprint and
+    versions stay as they were, and its page links to the file as attached now."""
+    assessment = attached.position.assessment
+    paper_file(assessment=assessment, by=coordinator)
+    fingerprint = board_paper(assessment).fingerprint()
+    versions = PaperVersion.objects.filter(assessment=assessment).count()
+    client = signed_in(coordinator)
+    client.post(evidence_url(assessment), {"form": "remove", "evidence": attached.pk})
+    add(client, assessment, title="Strategy", pdf=upload("s.pdf", bytes(attached.pdf)))
+    again = PositionEvidence.objects.get()
+    assert again.pk != attached.pk
+    assert board_paper(assessment).fingerprint() == fingerprint
+    paper_file(assessment=assessment, by=coordinator)
+    assert PaperVersion.objects.filter(assessment=assessment).count() == versions
+    page = client.get(
+        reverse("paper:paper", args=[assessment.trust.ods_code, assessment.cycle.slug])
+    ).content.decode()
+    assert pdf_url(again) in page
+    assert pdf_url(attached) not in page
 
 
 # Refused, changing nothing
@@ -384,7 +396,7 @@ def _attached_file(document):
     document.attachments["notes.txt"] = pikepdf.AttachedFileSpec(document, b"hidden")
 
 
-ACTIVE = "The selected file contains scripts or attached files"
+ACTIVE = "The selected file contains scripts, attached files or other content that can run"
 IN_OBJECT_STREAMS = {"object_stream_mode": pikepdf.ObjectStreamMode.generate}
 
 
@@ -413,6 +425,146 @@ def test_a_pdf_with_scripts_launch_actions_or_attached_files_is_refused(
     assert ACTIVE in page
     assert "print it to PDF" in page
     assert not PositionEvidence.objects.exists()
+
+
+def _annotate(document, subtype, **entries):
+    annotation = pikepdf.Dictionary(
+        Type=pikepdf.Name.Annot,
+        Subtype=pikepdf.Name(subtype),
+        Rect=pikepdf.Array([0, 0, 10, 10]),
+        **entries,
+    )
+    document.pages[0].obj.Annots = pikepdf.Array([document.make_indirect(annotation)])
+
+
+def _action(kind: str, **entries):
+    return pikepdf.Dictionary(S=pikepdf.Name(kind), **entries)
+
+
+def _file_spec(document):
+    """An attached file whose stream does not say it is one (no /Type /EmbeddedFile)."""
+    stream = document.make_stream(b"hidden")
+    return pikepdf.Dictionary(
+        Type=pikepdf.Name.Filespec, F=pikepdf.String("a.txt"), EF=pikepdf.Dictionary(F=stream)
+    )
+
+
+def _file_attachment(document):
+    _annotate(document, "/FileAttachment", FS=_file_spec(document))
+
+
+def _associated_file(document):
+    document.Root.AF = pikepdf.Array([document.make_indirect(_file_spec(document))])
+
+
+def _xfa_form(document):
+    xfa = document.make_stream(b"<xdp:xdp/>")
+    document.Root.AcroForm = pikepdf.Dictionary(Fields=pikepdf.Array(), XFA=xfa)
+
+
+def _network_file_link(document):
+    target = pikepdf.String("\\\\attacker.example\\share\\a.pdf")
+    _annotate(document, "/Link", A=_action("/GoToR", F=target, D=pikepdf.Array([0])))
+
+
+def _rich_media(document):
+    _annotate(document, "/RichMedia", RichMediaContent=pikepdf.Dictionary())
+
+
+def _rich_media_content_alone(document):
+    document.Root.Extra = pikepdf.Dictionary(RichMediaContent=pikepdf.Dictionary())
+
+
+def _opening(action):
+    def add_to(document):
+        document.Root.OpenAction = action
+
+    return add_to
+
+
+def _clicked(action):
+    return lambda document: _annotate(document, "/Link", A=action)
+
+
+def _annotation(subtype):
+    return lambda document: _annotate(document, subtype)
+
+
+def _going_on_to(document):
+    """Opening goes to page one, then on to a web page."""
+    then = _action("/URI", URI=pikepdf.String("https://example.com/seen"))
+    opening = _action("/GoTo", D=pikepdf.Array([document.pages[0].obj, pikepdf.Name.Fit]))
+    opening.Next = then
+    document.Root.OpenAction = opening
+
+
+def _page_opens_a_web_page(document):
+    action = _action("/URI", URI=pikepdf.String("https://example.com/seen"))
+    document.pages[0].obj.AA = pikepdf.Dictionary(O=action)
+
+
+def _looping(document):
+    """Actions that go on to each other for ever: refused, not walked for ever."""
+    first = document.make_indirect(_action("/GoTo", D=pikepdf.Array([0])))
+    second = document.make_indirect(_action("/GoTo", D=pikepdf.Array([0]), Next=first))
+    first.Next = pikepdf.Array([second, _action("/SubmitForm")])
+    document.Root.OpenAction = first
+
+
+WEB = pikepdf.String("https://example.com/form")
+
+
+@pytest.mark.parametrize(
+    "add_active",
+    [
+        _file_attachment,
+        _associated_file,
+        _xfa_form,
+        _network_file_link,
+        _rich_media,
+        _rich_media_content_alone,
+        _opening(_action("/SubmitForm", F=WEB)),
+        _opening(_action("/ImportData", F=pikepdf.String("data.fdf"))),
+        _opening(_action("/Rendition")),
+        _opening(_action("/URI", URI=WEB)),
+        _going_on_to,
+        _page_opens_a_web_page,
+        _looping,
+        *(
+            _clicked(_action(kind))
+            for kind in ("/GoToE", "/Sound", "/Movie", "/RichMediaExecute", "/SubmitForm")
+        ),
+        _clicked(_action("/URI", URI=pikepdf.String("file://attacker.example/share/a.pdf"))),
+        *(_annotation(kind) for kind in ("/Screen", "/Movie", "/Sound", "/3D")),
+    ],
+)
+def test_a_pdf_with_attached_files_media_xfa_or_actions_that_open_or_send_is_refused(
+    add_active,
+):
+    assert pdf_problem(make_pdf(add_to=add_active)).startswith(ACTIVE)
+
+
+def _goes_to_page_one(document):
+    document.Root.OpenAction = _action(
+        "/GoTo", D=pikepdf.Array([document.pages[0].obj, pikepdf.Name.Fit])
+    )
+
+
+def _opens_at_page_one(document):
+    document.Root.OpenAction = pikepdf.Array([document.pages[0].obj, pikepdf.Name.Fit])
+
+
+@pytest.mark.parametrize(
+    "add_to",
+    [
+        _clicked(_action("/URI", URI=pikepdf.String("https://www.england.nhs.uk/digital"))),
+        _clicked(_action("/URI", URI=pikepdf.String("mailto:digital@trust.nhs.uk"))),
+        _goes_to_page_one,
+        _opens_at_page_one,
+    ],
+)
+def test_a_pdf_linking_to_the_web_or_opening_at_a_page_is_accepted(add_to):
+    assert pdf_problem(make_pdf(add_to=add_to)) == ""
 
 
 def test_a_pdf_with_only_an_owner_password_opens_and_is_accepted(signed_in, coordinator, position):

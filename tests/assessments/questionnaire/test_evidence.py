@@ -80,6 +80,18 @@ PERSONAL_LINKS = (
     "https://trust.sharepoint.com/personal/martin_oduya_trust_nhs_uk/Shared%20Documents/a.pdf",
     "https://docs.google.com/document/d/1AbC/edit?authuser=martin.oduya@nhs.net",
     "https://drive.google.com/file/d/1AbC/view?usp=sharing&AuthUser=0",
+    # However the path is written: percent-encoded, with slashes doubled or backslashed.
+    "https://trust.sharepoint.com/%70ersonal/martin_oduya_trust_nhs_uk/a.pdf",
+    "https://trust.sharepoint.com/%2Fpersonal/martin_oduya/a.pdf",
+    "https://trust.sharepoint.com//personal/martin_oduya/a.pdf",
+    "https://trust.sharepoint.com/\\PERSONAL\\martin_oduya/a.pdf",
+    # A sharing link to a personal site on the trust's own SharePoint servers.
+    "https://mysite.trust.nhs.uk/:w:/g/personal/martin_oduya/EaBcD?e=x1",
+    # Consumer OneDrive: every address there is someone's own.
+    "https://1drv.ms/w/s!AbCdEf",
+    "https://onedrive.live.com/?id=ABC123&cid=DEF456",
+    "https://d.docs.live.net/abc123/Documents/report.docx",
+    "https://photos.onedrive.live.com/share/abc",
 )
 
 
@@ -139,7 +151,9 @@ def test_wrong_evidence_is_an_error_naming_the_question_and_saves_nothing(
     [
         "https://trust.sharepoint.com/sites/digital/Shared%20Documents/strategy.pdf",
         "https://docs.google.com/document/d/1AbC/edit?usp=sharing",
-        "https://www.example.nhs.uk/about/personal/report",
+        "https://www.example.nhs.uk/personal-health-budgets/report",
+        "https://www.example.nhs.uk/about/personalised-care/%20report",
+        "https://trust-1drv.ms.example.nhs.uk/onedrive.live.com/report",
         "https://trust.example.nhs.uk/report?q=martin@trust.nhs.uk",
     ],
 )

@@ -10,9 +10,17 @@ import pytest
 import time_machine
 from django.template.loader import render_to_string
 
-from assessments.models import ActionStatus, OverallResult, PrincipleResult
-from assessments.quarter.actions import assessment_close, assessment_open
+from assessments.models import (
+    ActionStatus,
+    Assessment,
+    OverallResult,
+    PrincipleResult,
+    Release,
+)
+from assessments.quarter.actions import assessment_close, assessment_open, assessment_reopen
 from assessments.quarter.decisions import ActionInput, board_action_save
+from reports.models import FrozenPaper, PaperVersion
+from reports.paper.actions import paper_file
 from reports.paper.followed import NOT_A_CAUSE
 from reports.paper.presenters import board_paper
 from reports.paper.word import paper_docx
@@ -86,7 +94,7 @@ def test_completed_actions_sit_beside_each_principles_change_with_the_noise_rule
     assert by_number[2].completed == ()  # dropped is not completed
     assert by_number[3].completed == ()  # still open
     assert by_number[2].change == "No clear change since 2026/27 Q2"
-    assert paper.what_followed.since == "2026/27 Q2's results were published on 20 September 2026"
+    assert paper.what_followed.since == "20 September 2026"  # Q2's results were published
 
 
 def test_an_action_completed_between_last_quarters_results_and_this_quarters_opening_is_counted(
@@ -122,6 +130,7 @@ def test_a_skipped_quarter_moves_the_start_of_both_columns_back(two_quarters, co
     q2 = {"assessment__trust": trust, "assessment__cycle__quarter": 2}
     PrincipleResult.objects.filter(**q2).update(respondents=1)
     OverallResult.objects.filter(**q2).update(respondents=1)
+    Release.objects.filter(**q2).update(figures_shown=False)
     with at("2026-08-01"):
         act(trust, coordinator, 3, "Open the data platform", ActionStatus.DONE)
     with at("2026-12-10"):
@@ -129,7 +138,7 @@ def test_a_skipped_quarter_moves_the_start_of_both_columns_back(two_quarters, co
     paper = board_paper(two_quarters)
     assert followed(paper)[3].change.endswith("since 2026/27 Q1")
     assert [a.title for a in followed(paper)[3].completed] == ["Open the data platform"]
-    assert paper.what_followed.since == "2026/27 Q1's results were published on 30 June 2026"
+    assert paper.what_followed.since == "30 June 2026"  # Q1's results were published
 
 
 def test_the_section_never_words_a_change_as_caused_by_an_action(two_quarters, coordinator):
@@ -172,3 +181,48 @@ def test_the_page_pdf_and_word_file_show_it(two_quarters, coordinator):
     cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
     assert any(text.startswith("Train the board in data (Chief digital officer") for text in cells)
     assert "Change in score" in cells
+
+
+def test_a_paper_versioned_before_the_section_was_kept_says_it_gained_it(two_quarters, coordinator):
+    with at("2026-12-10"):
+        assessment_close(assessment=two_quarters, by=coordinator)
+    paper_file(assessment=two_quarters, by=coordinator)
+    first = PaperVersion.objects.get()
+    first.parts.pop("what_followed")
+    first.fingerprint = "made before the section was kept"
+    first.save()
+    FrozenPaper.objects.update(fingerprint=first.fingerprint, inputs_key="")
+    paper_file(assessment=two_quarters, by=coordinator)
+    assert PaperVersion.objects.get(number=2).changes == [
+        "the actions completed, beside what followed"
+    ]
+
+
+def test_the_start_is_kept_at_close_so_a_later_reclose_of_the_compared_quarter_moves_nothing(
+    two_quarters, coordinator
+):
+    trust = two_quarters.trust
+    with at("2026-09-25"):
+        act(trust, coordinator, 1, "Hire a chief clinical information officer", ActionStatus.DONE)
+    with at("2026-12-10"):
+        assessment_close(assessment=two_quarters, by=coordinator)
+    q2 = trust.assessments.get(cycle__quarter=2)
+    with at("2026-12-16"):
+        assessment_reopen(assessment=q2, reason="A late answer", by=coordinator)
+        assessment_close(assessment=q2, by=coordinator)
+    paper = board_paper(two_quarters)
+    assert paper.what_followed.since == "20 September 2026"
+    assert [a.title for a in followed(paper)[1].completed] == [
+        "Hire a chief clinical information officer"
+    ]
+
+
+def test_a_quarter_closed_before_the_start_was_kept_counts_from_its_opening(
+    two_quarters, coordinator
+):
+    """Its log was kept from the day it opened, so that is what the section says."""
+    with at("2026-12-10"):
+        assessment_close(assessment=two_quarters, by=coordinator)
+    Assessment.objects.filter(pk=two_quarters.pk).update(action_log_since=None)
+    two_quarters.refresh_from_db()
+    assert board_paper(two_quarters).what_followed.since == "1 October 2026"
