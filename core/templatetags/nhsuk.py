@@ -1,14 +1,16 @@
 """Template helpers that render Django form fields as NHS.UK design system components.
 
-Radios, checkboxes and textareas are prepared here rather than through Django's widget
-templates: the questionnaire renders dozens of options per page, and this keeps its page
-within a small multiple of a bare view (bench/questionnaire.py).
+Radios, checkboxes, textareas and plain inputs are prepared here rather than through
+Django's widget templates: the questionnaire renders dozens of options and controls per
+page, and this keeps its page within a small multiple of a bare view
+(bench/questionnaire.py).
 """
 
 from functools import lru_cache
 
 from django import forms, template
 from django.forms.boundfield import BoundField
+from django.forms.utils import flatatt
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
@@ -78,10 +80,45 @@ def described_by(field: BoundField) -> str:
     return " ".join(ids)
 
 
+# Widgets whose HTML is one <input> with its attributes, written by ``plain_input``.
+PLAIN_INPUTS = (
+    forms.TextInput,
+    forms.EmailInput,
+    forms.URLInput,
+    forms.NumberInput,
+    forms.PasswordInput,
+    forms.HiddenInput,
+)
+
+
+@register.simple_tag
+def plain_input(field: BoundField, attrs: dict | None = None) -> str:
+    """What ``field.as_widget(attrs=attrs)`` writes for a one-<input> widget, without its
+    template: the same attributes (Django's own, the widget's and ``attrs``) and value.
+    Any other widget goes through Django."""
+    widget = field.field.widget
+    if type(widget) not in PLAIN_INPUTS:
+        return field.as_widget(attrs=attrs)
+    attrs = field.build_widget_attrs(dict(attrs or {}), widget)
+    if field.auto_id and "id" not in widget.attrs:
+        attrs.setdefault("id", field.auto_id)
+    context = widget.get_context(field.html_name, field.value(), attrs)["widget"]
+    value = context["value"]
+    return format_html(
+        '<input type="{}" name="{}"{}{}>',
+        context["type"],
+        context["name"],
+        format_html(' value="{}"', value) if value is not None else "",
+        flatatt(context["attrs"]),
+    )
+
+
 @register.simple_tag
 def nhsuk_control(field: BoundField):
     """Renders a text input, textarea or select with the NHS.UK classes and ARIA links."""
     kind = component(field)
+    if kind == "hidden":
+        return plain_input(field)
     base, error = WIDGET_CLASSES[kind]
     classes = " ".join(
         filter(
@@ -104,7 +141,7 @@ def nhsuk_control(field: BoundField):
     attrs = {"class": classes}
     if describedby:
         attrs["aria-describedby"] = describedby
-    return field.as_widget(attrs=attrs)
+    return plain_input(field, attrs)
 
 
 @register.simple_tag

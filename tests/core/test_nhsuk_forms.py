@@ -1,10 +1,14 @@
 """The crispy-forms NHS.UK template pack renders every component we use."""
 
+from html.parser import HTMLParser
+
+import pytest
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.template import Context, Template
 
 from core.forms import Button
+from core.templatetags.nhsuk import plain_input
 from core.widgets import RadiosWithHints
 
 
@@ -104,3 +108,44 @@ def test_pack_renders_or_divider_before_the_chosen_option():
     html = render(EveryComponentForm())
     assert html.index('<div class="nhsuk-radios__divider">or</div>') < html.index('id="id_level_1"')
     assert html.index('<div class="nhsuk-radios__divider">or</div>') > html.index('id="id_level_0"')
+
+
+class PlainInputsForm(forms.Form):
+    name = forms.CharField(label="Name", max_length=40, help_text="As on your badge")
+    email = forms.EmailField(label="Email")
+    link = forms.URLField(
+        label="Link",
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "url", "spellcheck": "false"}),
+    )
+    count = forms.IntegerField(label="Count", min_value=0)
+    secret = forms.CharField(label="Secret", widget=forms.PasswordInput)
+    version = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+def input_attributes(html: str) -> dict:
+    """The one <input> in ``html`` as its attributes, in any order."""
+    found = []
+
+    class Inputs(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            found.append((tag, dict(attrs)))
+
+    Inputs().feed(html)
+    ((tag, attrs),) = found
+    assert tag == "input"
+    return attrs
+
+
+@pytest.mark.parametrize("bound", [False, True], ids=["empty", "typed with errors"])
+@pytest.mark.parametrize("name", list(PlainInputsForm.base_fields))
+def test_plain_input_writes_what_djangos_widget_template_writes(name, bound):
+    data = {"name": "x" * 41, "email": "not <an> email", "link": 'a"b', "count": "-1"}
+    form = PlainInputsForm(data if bound else None, initial={"version": "7"})
+    form.is_valid()
+    field = form[name]
+    extra = {"class": "nhsuk-input", "aria-describedby": "hint"}
+    assert input_attributes(plain_input(field, extra)) == input_attributes(
+        field.as_widget(attrs=extra)
+    )
+    assert input_attributes(plain_input(field)) == input_attributes(field.as_widget())
