@@ -56,12 +56,13 @@ class Spread:
 @dataclass(frozen=True)
 class Budget:
     """What a budget allows (docs/architecture.md, "Performance budgets"): a ratio to the
-    floor, a time, a query count (any may be None), and whether the query count must stay
-    the same from round to round."""
+    floor, a time, a query count, a 95th percentile of many requests' times (any may be
+    None), and whether the query count must stay the same from round to round."""
 
     ratio: float | None = None
     ms: float | None = None
     queries: int | None = None
+    p95_ms: float | None = None
 
     def text(self) -> str:
         parts = []
@@ -71,6 +72,8 @@ class Budget:
             parts.append(f"≤ {self.ms:g} ms" if self.ms < 1000 else f"≤ {self.ms / 1000:g} s")
         if self.queries is not None:
             parts.append(f"≤ {self.queries} queries")
+        if self.p95_ms is not None:
+            parts.append(f"p95 ≤ {self.p95_ms:g} ms")
         return ", ".join(parts)
 
 
@@ -88,6 +91,7 @@ class Result:
     rounds: int = 0
     note: str = ""
     problems: tuple[str, ...] = ()  # what the script found wrong (errors, answers lost)
+    p95_ms: float | None = None  # a load test's 95th percentile over all its requests
 
     @property
     def misses(self) -> list[str]:
@@ -100,6 +104,10 @@ class Result:
             not self.queries or max(self.queries) > self.limit.queries or len(self.queries) > 1
         ):
             missed.append("queries")
+        if self.limit.p95_ms is not None and (
+            self.p95_ms is None or self.p95_ms > self.limit.p95_ms
+        ):
+            missed.append("p95")
         return missed
 
     @property
@@ -221,10 +229,12 @@ def single(
     database: str,
     note: str = "",
     problems: tuple[str, ...] = (),
+    p95_ms: float | None = None,
 ) -> Result:
     """A measure with no floor to divide by (a whole bulk run, a load test)."""
     return Result(
         problems=problems,
+        p95_ms=p95_ms,
         budget=budget,
         size=size,
         database=database,
@@ -247,11 +257,12 @@ def emit(results: list[Result]) -> None:
 def describe(item: Result) -> str:
     ratio = f"ratio {item.ratio.text()}" if item.ratio else "no floor"
     queries = f", queries {'/'.join(map(str, item.queries))}" if item.queries else ""
+    p95 = f", p95 {item.p95_ms:.0f} ms" if item.p95_ms is not None else ""
     verdict = "met" if item.met else f"MISSED ({', '.join(item.misses)})"
     note = f" ({item.note})" if item.note else ""
     return (
         f"{item.database}: {item.budget}, {item.size}: {item.subject_ms.text(digits=1)} ms, "
-        f"{ratio}{queries}; budget {item.limit.text() or 'as noted'}: {verdict}{note}"
+        f"{ratio}{queries}{p95}; budget {item.limit.text() or 'as noted'}: {verdict}{note}"
     )
 
 

@@ -23,10 +23,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from bench.harness import Budget, emit, single, smallest  # noqa: E402
-from scripts.smoke import PASSWORD, Browser, Deployment, Tally  # noqa: E402
+from bench.members import TRUST, Board, answers_stored, make_board, percentile  # noqa: E402
+from scripts.smoke import Browser, Deployment, Tally  # noqa: E402
 
 USERS = int(os.environ.get("LOAD_USERS", smallest("50", "2")))
-TRUST = "ZZA"
 
 
 class TimedBrowser(Browser):
@@ -44,57 +44,14 @@ class TimedBrowser(Browser):
         return response, content
 
 
-def add_members(deployment: Deployment) -> list[str]:
-    """USERS new board members at the demo trust, made through the actions as an
-    invitation would, with the demo password hashed as production hashes it."""
-    emails = [f"load.member{n}@load.example" for n in range(USERS)]
-    deployment.manage(
-        "shell",
-        "-c",
-        "from core.audit import SystemActor\n"
-        "from trusts.actions import user_create, membership_add\n"
-        "from trusts.models import Trust, Role, SeatGroup\n"
-        f"trust = Trust.objects.get(ods_code='{TRUST}')\n"
-        f"for email in {emails!r}:\n"
-        "    user = user_create(email=email, full_name='Load Member',"
-        f" password='{PASSWORD}', by=SystemActor('load test'))\n"
-        "    membership_add(trust=trust, user=user, role=Role.BOARD_MEMBER,"
-        " seat_group=SeatGroup.EXECUTIVE, by=SystemActor('load test'))\n",
-    )
-    return emails
-
-
-def member_journey(browser: TimedBrowser, email: str, base: str, pages, sent: list) -> None:
-    browser.request("GET", "/sign-in/")
-    browser.step(
-        "sign in",
-        "/sign-in/",
-        method="POST",
-        data={"username": email, "password": PASSWORD},
-        expect=(302,),
-    )
-    browser.step("questionnaire start", base)
-    numbers = sorted(pages)
-    for number in numbers:
-        page = f"{base}principles/{number}/"
-        browser.step("principle page", page)
-        answers = {"action": "later" if number == numbers[len(numbers) // 2 - 1] else "continue"}
-        for key in pages[number]:
-            prefix = key.replace(".", "-")
-            answers[f"{prefix}-level"] = str(1 + hash((email, key)) % 5)
-            answers[f"{prefix}-comment"] = f"Load comment from {email} on {key}."
-        response, _ = browser.step("save page", page, method="POST", data=answers, expect=(302,))
-        if response.status == 302:
-            sent.append(len(pages[number]))
-        if answers["action"] == "later":  # a break, then back to the start page
-            browser.step("questionnaire start", base)
-    browser.step("check answers", f"{base}check/")
-    browser.step("submit", f"{base}check/", method="POST", expect=(302,))
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+def member_journey(browser: TimedBrowser, board: Board) -> None:
+    """One member's questionnaire, every step timed (bench/members.py)."""
+    for step in board.next_journey():
+        response, _ = browser.step(
+            step.name, step.path, method=step.method, data=step.data, expect=step.expect
+        )
+        if step.answers and response.status == 302:
+            board.sent.append(step.answers)
 
 
 def main() -> int:
@@ -103,40 +60,14 @@ def main() -> int:
         deployment = Deployment(Path(folder))
         try:
             deployment.start()
-            emails = add_members(deployment)
-            query = deployment.query
-            ((cycle_id, year, quarter),) = query(
-                "SELECT c.id, c.year, c.quarter FROM assessments_assessment a"
-                " JOIN assessments_cycle c ON c.id = a.cycle_id"
-                " JOIN trusts_trust t ON t.id = a.trust_id"
-                " WHERE t.ods_code = %s AND a.status = 'open'",
-                TRUST,
-            )
-            slug = f"{year}-{(year + 1) % 100:02d}-q{quarter}"
-            pages = defaultdict(list)
-            for number, key in query(
-                "SELECT p.number, q.key FROM principles_question q"
-                " JOIN principles_principle p ON p.id = q.principle_id"
-                " JOIN assessments_cycle c ON c.framework_id = q.framework_id"
-                ' WHERE c.id = %s ORDER BY p.number, q."order"',
-                cycle_id,
-            ):
-                pages[number].append(key)
-            base = f"/trusts/{TRUST}/assessments/{slug}/questionnaire/"
-            sent: list[int] = []
+            board = make_board(deployment, USERS, "load")
             ports = deployment.ports
             members = [
                 threading.Thread(
                     target=member_journey,
-                    args=(
-                        TimedBrowser(tally, ports[n % 2], timings, lock),
-                        email,
-                        base,
-                        pages,
-                        sent,
-                    ),
+                    args=(TimedBrowser(tally, ports[n % 2], timings, lock), board),
                 )
-                for n, email in enumerate(emails)
+                for n in range(USERS)
             ]
             started = time.perf_counter()
             for thread in members:
@@ -151,7 +82,7 @@ def main() -> int:
             staff = TimedBrowser(tally, ports[1], timings, lock)
             staff.sign_in("programme@quarterdeck.example", second_factor=True)
             views = [
-                (lead, "coordinator page", f"/trusts/{TRUST}/assessments/{slug}/"),
+                (lead, "coordinator page", board.base.removesuffix("questionnaire/")),
                 (lead, "coordinator page", f"/trusts/{TRUST}/people/"),
                 (staff, "programme page", "/trusts/"),
                 (staff, "programme page", f"/trusts/{TRUST}/audit/"),
@@ -164,11 +95,7 @@ def main() -> int:
                 thread.start()
             for thread in viewers:
                 thread.join()
-            stored = query(
-                "SELECT count(*) FROM assessments_answer a JOIN assessments_response r"
-                " ON r.id = a.response_id JOIN trusts_user u ON u.id = r.respondent_id"
-                " WHERE u.email LIKE 'load.member%%'"
-            )[0][0]
+            stored = answers_stored(deployment, "load")
         finally:
             deployment.stop()
 
@@ -187,14 +114,14 @@ def main() -> int:
         print(f"ERROR {error}")
     everything = [value for values in timings.values() for value in values]
     print(
-        f"bench load: users={USERS} errors={len(tally.errors)} sent={sum(sent)} "
+        f"bench load: users={USERS} errors={len(tally.errors)} sent={sum(board.sent)} "
         f"stored={stored} p95_ms={percentile(everything, 0.95) * 1000:.0f}"
     )
     problems = []
     if tally.errors:
         problems.append(f"{len(tally.errors)} errors")
-    if sum(sent) != stored:
-        problems.append(f"{sum(sent)} answers sent, {stored} stored")
+    if sum(board.sent) != stored:
+        problems.append(f"{sum(board.sent)} answers sent, {stored} stored")
     sign_in = statistics.median(timings["sign in"]) * 1000
     emit(
         [

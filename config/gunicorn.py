@@ -11,12 +11,20 @@ from config import proxy
 wsgi_app = "config.wsgi:application"
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 
-# Sync workers: each request holds one, and the slow ones (a draft board paper's PDF, about
-# a second) are bounded. Two per core and one more is gunicorn's advice for this mix.
-workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
-worker_class = "sync"
-# Above the database's statement timeout (DB_STATEMENT_TIMEOUT_MS, 15 s), so a slow query
-# ends in our "service is busy" page before gunicorn kills the worker.
+# One process per core, each with four threads (decision 0045, measured by
+# bench/capacity.py): a thread waiting on PostgreSQL or on a sign-in's password hash no
+# longer holds a whole process, so a burst of sign-ins does not queue every other request
+# behind it, and connections are kept alive between a browser's requests. Django keeps one
+# database connection per thread: workers × threads per app server.
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count()))
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
+# gunicorn runs any worker given more than one thread as gthread: sync means one.
+threads = int(os.environ.get("GUNICORN_THREADS", "1" if worker_class == "sync" else "4"))
+# With threads, this watches the process, not a request: a process that stops answering
+# gunicorn for this long is replaced, but one slow request only holds its own thread. A
+# slow query is ended by the database's statement timeout (DB_STATEMENT_TIMEOUT_MS, 15 s),
+# in our "service is busy" page; a slow request of any other kind (a very long draft
+# paper's PDF) runs to its end, and the proxy's read timeout bounds what the browser waits.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
 keepalive = 5

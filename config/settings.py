@@ -153,8 +153,8 @@ DATABASES = {
     )
 }
 # How long one statement may wait for a lock, and run at all, before the database gives
-# up. Both sit well below the app server's worker timeout (GUNICORN_TIMEOUT, 30 s), so a
-# stuck save ends in a clear page (core.middleware.DatabaseBusy), never a killed worker.
+# up, so a stuck save ends in a clear page (core.middleware.DatabaseBusy) while the
+# browser still waits: the app server's threads are never cut short (config/gunicorn.py).
 # 0 switches a limit off (for a long one-off command, say).
 DB_LOCK_TIMEOUT_MS = int(os.environ.get("DB_LOCK_TIMEOUT_MS", "5000"))
 DB_STATEMENT_TIMEOUT_MS = int(os.environ.get("DB_STATEMENT_TIMEOUT_MS", "15000"))

@@ -7,11 +7,12 @@ page, and this keeps its page within a small multiple of a bare view
 """
 
 from functools import lru_cache
+from html import escape
 
 from django import forms, template
 from django.forms.boundfield import BoundField
 from django.forms.utils import flatatt
-from django.utils.html import escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from core.widgets import DayMonthYear
@@ -95,9 +96,11 @@ PLAIN_INPUTS = (
 def plain_input(field: BoundField, attrs: dict | None = None) -> str:
     """What ``field.as_widget(attrs=attrs)`` writes for a one-<input> widget, without its
     template: the same attributes (Django's own, the widget's and ``attrs``) and value.
-    Any other widget goes through Django."""
+    Any other widget, one given a template of its own, or a localised field goes through
+    Django."""
     widget = field.field.widget
-    if type(widget) not in PLAIN_INPUTS:
+    own_template = widget.template_name != type(widget).template_name
+    if type(widget) not in PLAIN_INPUTS or own_template or field.field.localize:
         return field.as_widget(attrs=attrs)
     attrs = field.build_widget_attrs(dict(attrs or {}), widget)
     if field.auto_id and "id" not in widget.attrs:
@@ -229,10 +232,12 @@ def css_string(value) -> str:
 def options(choices, selected="") -> str:
     """A select's or a datalist's options, escaped, in one go: ``choices`` are (value,
     label) pairs, or plain values (a datalist's suggestions, which need no label). A long
-    list (every trust's name) costs a template loop more than the page's figures."""
+    list (every trust's name) costs a template loop more than the page's figures, and
+    Django's ``escape`` (the standard library's behind a wrapper for lazy text) more than
+    the escaping itself."""
     parts = []
     for choice in choices:
         value, label = choice if isinstance(choice, tuple) else (choice, "")
         chosen = " selected" if str(value) == str(selected) and selected != "" else ""
-        parts.append(f'<option value="{escape(value)}"{chosen}>{escape(label)}</option>')
+        parts.append(f'<option value="{escape(str(value))}"{chosen}>{escape(str(label))}</option>')
     return mark_safe("".join(parts))

@@ -27,8 +27,10 @@ def response_rate(part: int, whole: int | None) -> Fraction | None:
     return Fraction(part, whole) if whole else None
 
 
+@lru_cache(maxsize=4096)
 def _rate(part: int, whole: int | None) -> str:
-    """Rounded half up, once, as every percentage (rules.percent)."""
+    """Rounded half up, once, as every percentage (rules.percent); once per process for
+    each pair, as boards' sizes and counts repeat across 200 trusts."""
     return rules.percent(response_rate(part, whole))
 
 
@@ -101,7 +103,7 @@ def heat_cell(value: Fraction | None) -> Cell:
 
 def heat_cells(trust: TrustScores, numbers: tuple[int, ...]) -> list[Cell]:
     """One cell for each of the framework's principles, then the overall score."""
-    return [heat_cell(trust.scores.get(n)) for n in numbers] + [heat_cell(trust.overall)]
+    return [*map(heat_cell, map(trust.scores.get, numbers)), heat_cell(trust.overall)]
 
 
 def comparison_cells(trust: TrustScores, numbers: tuple[int, ...]) -> list[Cell]:
@@ -178,11 +180,17 @@ def confidence(figures: RestsOn) -> str | None:
     answers ("don't know" and how far views differ), so it is hidden as they are."""
     if not figures.figures_shown or not figures.board_size:
         return None
-    flags = tuple(
-        (rules.dont_know_high(figures.dont_know.get(number)), differ)
-        for number, differ in figures.views_differ.items()
-    )
+    numbers, differ = figures.views_differ.keys(), figures.views_differ.values()
+    high = map(_dont_know_high, map(figures.dont_know.get, numbers))
+    flags = tuple(zip(high, differ, strict=True))
     return _confidence(flags, figures.submitted, figures.board_size)
+
+
+@lru_cache(maxsize=4096)
+def _dont_know_high(share: Fraction | None) -> bool:
+    """rules.dont_know_high, once for each share: comparing two Fractions costs more than
+    finding the answer kept, and a page of 200 trusts has 1,600 shares of a few values."""
+    return rules.dont_know_high(share)
 
 
 @lru_cache(maxsize=4096)

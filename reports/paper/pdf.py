@@ -8,22 +8,25 @@ a paper can never fetch anything over the network or read any other file.
 import gc
 import io
 import mimetypes
+import os
 import re
-from contextlib import contextmanager
-from functools import cache, partial
+import threading
+from functools import cache, lru_cache, partial
 from pathlib import PurePosixPath
 
 import pikepdf
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
-from weasyprint import HTML
+from django.templatetags.static import static
+from weasyprint import CSS, HTML
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from core.text import printable
 
 BASE_URL = "https://quarterdeck.invalid/"
 PDF_VARIANT = "pdf/ua-1"  # tagged, with document title and language, for screen readers
+PRINT_STYLESHEET = "print/board-paper.css"
 
 
 class PaperRenderError(Exception):
@@ -68,29 +71,64 @@ def _fetcher() -> StaticFilesOnly:
     return StaticFilesOnly()
 
 
-@contextmanager
-def _no_cycle_collection():
+def print_stylesheet() -> CSS:
+    """The print stylesheet, parsed once per version of the file: WeasyPrint takes about
+    as long to parse and check it as to render a whole one-page document, and the parsed
+    sheet holds nothing of the document it styles. Read through our fetcher, as a <link>
+    would be; an edit to the file (its modification time) is read afresh."""
+    url = BASE_URL + static(PRINT_STYLESHEET).lstrip("/")
+    path = static_path(url)
+    return _parsed_stylesheet(url, os.stat(path).st_mtime_ns if path else None)
+
+
+@lru_cache(maxsize=1)
+def _parsed_stylesheet(url: str, version: int | None) -> CSS:
+    """``version`` only keys the cache."""
+    return CSS(url=url, url_fetcher=_fetcher())
+
+
+class _CycleCollectionPause:
     """WeasyPrint makes hundreds of thousands of short-lived objects per paper, and the
     cycle collector walks them again and again while it does (a tenth of the render); the
     objects are freed as usual when their last reference goes, and anything left in a
-    cycle is collected as soon as the render ends."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
+    cycle is collected as soon as the render ends.
+
+    The collector is the whole process's, and the app server renders in several threads
+    at once: the first render in turns it off (if it was on) and the last one out turns it
+    back on, so no render ends another's pause or leaves it off for good."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._renders = 0
+        self._was_enabled = False
+
+    def __enter__(self):
+        with self._lock:
+            if self._renders == 0:
+                self._was_enabled = gc.isenabled()
+                gc.disable()
+            self._renders += 1
+
+    def __exit__(self, *exc):
+        with self._lock:
+            self._renders -= 1
+            if self._renders == 0 and self._was_enabled:
+                gc.enable()
+        return False
+
+
+_no_cycle_collection = _CycleCollectionPause()
 
 
 def render_pdf(html: str) -> bytes:
-    """The PDF of ``html``; control characters in it (a vertical tab pasted from Word, say),
-    which no font draws, are printed as spaces."""
-    with _no_cycle_collection():
+    """The PDF of ``html`` in the print stylesheet (which a document's own <style>, the
+    running header's words and "DRAFT", adds to); control characters in it (a vertical
+    tab pasted from Word, say), which no font draws, are printed as spaces."""
+    with _no_cycle_collection:
         try:
             content = HTML(
                 string=printable(html), base_url=BASE_URL, url_fetcher=_fetcher()
-            ).write_pdf(pdf_variant=PDF_VARIANT)
+            ).write_pdf(pdf_variant=PDF_VARIANT, stylesheets=[print_stylesheet()])
         except FatalURLFetchingError as problem:
             raise PaperRenderError(str(problem)) from problem
         return tagged_for_pdf_ua(content)
@@ -106,11 +144,10 @@ def tagged_for_pdf_ua(content: bytes) -> bytes:
         tree = pdf.Root.get("/StructTreeRoot")
         if tree is None:
             return content
-        _scope_headers(tree, in_head=False)
-        moved: dict[tuple[int, int], pikepdf.Dictionary] = {}
-        _unwrap(tree, moved)
-        _repoint_parent_tree(pdf, tree, moved)
-        _margins_as_artifacts(pdf, tree)
+        walk = _TreeWalk()
+        walk.visit(tree, in_head=False)
+        _repoint_parent_tree(pdf, tree, walk.moved)
+        _margins_as_artifacts(pdf, tree, walk.kept)
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True)
         return out.getvalue()
@@ -128,31 +165,59 @@ def _kids(node) -> list:
     return list(kids) if isinstance(kids, pikepdf.Array) else [kids]
 
 
-def _unwrap(node, moved: dict) -> None:
-    """Splices each plain wrapper's content into ``node``, depth first. Its marked
-    content goes as references naming their page, recorded in ``moved`` (page object and
-    MCID to the element that now holds it) for the parent tree."""
-    kept = []
-    for kid in _kids(node):
-        if not (isinstance(kid, pikepdf.Dictionary) and "/S" in kid):
-            kept.append(kid)
-            continue
-        _unwrap(kid, moved)
-        plain = kid.get("/S") in WRAPPERS and not MEANINGFUL & set(kid.keys())
-        if not plain or "/S" not in node:  # never onto the tree's root
-            kept.append(kid)
-            continue
-        for inner in _kids(kid):
+def _is_element(kid) -> bool:
+    return isinstance(kid, pikepdf.Dictionary) and "/S" in kid
+
+
+class _TreeWalk:
+    """One depth-first walk of the structure tree that scopes each header cell and splices
+    each plain wrapper's content into its parent (each element is read once: every read
+    crosses into pikepdf, and three walks took a twentieth of the render). It records the
+    marked content that moved (page object and MCID to the element that now holds it), for
+    the parent tree, and every element left in the tree (by object number), so that what
+    the tree no longer reaches can be found."""
+
+    def __init__(self):
+        self.moved: dict[tuple[int, int], pikepdf.Dictionary] = {}
+        self.kept: set[tuple[int, int]] = set()
+
+    def visit(self, node, *, in_head: bool) -> None:
+        kind = node.get("/S")
+        in_head = in_head or kind == "/THead"
+        if kind == "/TH":
+            _scope_header(node, in_head=in_head)
+        kept = []
+        for kid in _kids(node):
+            if not _is_element(kid):
+                kept.append(kid)
+                continue
+            self.visit(kid, in_head=in_head)
+            if kind is None or not _is_plain_wrapper(kid):  # never onto the tree's root
+                kept.append(kid)
+                self.kept.add(kid.objgen)
+                continue
+            kept += self._spliced(kid, node)
+        if kept or "/K" in node:
+            node.K = pikepdf.Array(kept)
+
+    def _spliced(self, wrapper, node) -> list:
+        """The wrapper's content, to go into ``node``: its marked content as references
+        naming their page."""
+        spliced = []
+        for inner in _kids(wrapper):
             if isinstance(inner, int) or (isinstance(inner, pikepdf.Object) and _is_int(inner)):
-                page = kid.get("/Pg") or node.get("/Pg")
+                page = wrapper.get("/Pg") or node.get("/Pg")
                 inner = pikepdf.Dictionary(Type=pikepdf.Name.MCR, Pg=page, MCID=int(inner))
             if isinstance(inner, pikepdf.Dictionary) and inner.get("/Type") == "/MCR":
-                moved[(inner.Pg.objgen, int(inner.MCID))] = node
-            elif isinstance(inner, pikepdf.Dictionary) and "/S" in inner:
+                self.moved[(inner.Pg.objgen, int(inner.MCID))] = node
+            elif _is_element(inner):
                 inner.P = node
-            kept.append(inner)
-    if kept or "/K" in node:
-        node.K = pikepdf.Array(kept)
+            spliced.append(inner)
+        return spliced
+
+
+def _is_plain_wrapper(element) -> bool:
+    return element.get("/S") in WRAPPERS and not MEANINGFUL & set(element.keys())
 
 
 def _is_int(value) -> bool:
@@ -189,20 +254,13 @@ def _repoint_parent_tree(pdf, tree, moved: dict) -> None:
                 parents[mcid] = holder
 
 
-def _scope_headers(node, *, in_head: bool) -> None:
-    kind = node.get("/S")
-    in_head = in_head or kind == "/THead"
-    if kind == "/TH":
-        attributes = node.get("/A")
-        table = attributes if isinstance(attributes, pikepdf.Dictionary) else None
-        if table is None:
-            table = pikepdf.Dictionary(O=pikepdf.Name.Table)
-            node.A = table if attributes is None else pikepdf.Array([*attributes, table])
-        table.Scope = pikepdf.Name.Column if in_head else pikepdf.Name.Row
-    kids = node.get("/K")
-    for kid in kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []:
-        if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
-            _scope_headers(kid, in_head=in_head)
+def _scope_header(cell, *, in_head: bool) -> None:
+    attributes = cell.get("/A")
+    table = attributes if isinstance(attributes, pikepdf.Dictionary) else None
+    if table is None:
+        table = pikepdf.Dictionary(O=pikepdf.Name.Table)
+        cell.A = table if attributes is None else pikepdf.Array([*attributes, table])
+    table.Scope = pikepdf.Name.Column if in_head else pikepdf.Name.Row
 
 
 MARKED_CONTENT = re.compile(rb"/\w+\s*<<\s*/MCID\s+(\d+)\s*>>\s*BDC")
@@ -213,24 +271,16 @@ def _as_artifact(match: re.Match, *, outside: set[int]) -> bytes:
     return ARTIFACT if int(match.group(1)) in outside else match.group(0)
 
 
-def _margins_as_artifacts(pdf, tree) -> None:
+def _margins_as_artifacts(pdf, tree, kept: set) -> None:
     """Marked content whose element the tree never reaches (WeasyPrint's page margin
     boxes: the running header and "Page N of M") is marked as a pagination artifact, as
-    PDF/UA asks of decoration, and leaves the parent tree."""
-    reachable = set()
-
-    def reach(node):
-        for kid in _kids(node):
-            if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
-                reachable.add(kid.objgen)
-                reach(kid)
-
-    reach(tree)
+    PDF/UA asks of decoration, and leaves the parent tree. ``kept`` holds the object
+    number of every element in the tree."""
     for page, parents in _page_parents(pdf, tree):
         outside = {
             mcid
             for mcid, element in enumerate(parents)
-            if isinstance(element, pikepdf.Dictionary) and element.objgen not in reachable
+            if isinstance(element, pikepdf.Dictionary) and element.objgen not in kept
         }
         if not outside:
             continue

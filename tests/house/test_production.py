@@ -69,12 +69,17 @@ def test_json_log_lines_carry_the_request_id_and_fields():
     assert (line["request_id"], line["message"], line["status"]) == ("abc12345", "request", 200)
 
 
-def test_gunicorn_workers_follow_the_core_count(monkeypatch):
-    monkeypatch.delenv("WEB_CONCURRENCY", raising=False)
+def test_gunicorn_runs_four_threads_in_a_process_per_core(monkeypatch):
+    for name in ("WEB_CONCURRENCY", "GUNICORN_THREADS", "GUNICORN_WORKER_CLASS"):
+        monkeypatch.delenv(name, raising=False)
     from config import gunicorn
 
     importlib.reload(gunicorn)
-    assert gunicorn.workers == (os.cpu_count() or 1) * 2 + 1
+    assert (gunicorn.worker_class, gunicorn.workers, gunicorn.threads) == (
+        "gthread",
+        os.cpu_count() or 1,
+        4,
+    )
     assert gunicorn.wsgi_app == "config.wsgi:application"
     assert gunicorn.accesslog is None  # Django's request line is the access log
 

@@ -230,23 +230,21 @@ def test_each_use_is_logged_by_the_tokens_name_never_its_value(programme_staff, 
 # Speed: the budget's query count
 
 
-def test_one_quarters_results_take_four_queries_however_many_trusts(
+def test_one_quarters_results_take_five_queries_however_many_trusts(
     programme_staff, national, django_assert_num_queries
 ):
     client = reader(programme_staff)
     path = f"/quarters/{national.slug}/results"
     get(client, path)  # the framework's principles are read once per process
-    # The token and its use, the quarter, the summary rows.
-    with django_assert_num_queries(4):
+    # The token and its use, the quarter, the closed assessments and their principle rows.
+    with django_assert_num_queries(5):
         assert get(client, path).status_code == 200
 
 
-def test_a_digital_leads_results_take_five_queries(
-    lead_of_qn1, national, django_assert_num_queries
-):
+def test_a_digital_leads_results_take_six_queries(lead_of_qn1, national, django_assert_num_queries):
     client = reader(lead_of_qn1)
     get(client, f"/quarters/{national.slug}/results")  # the framework, once per process
-    with django_assert_num_queries(5):  # and the lead's memberships
+    with django_assert_num_queries(6):  # and the lead's memberships
         assert get(client, f"/quarters/{national.slug}/results").status_code == 200
 
 

@@ -291,19 +291,19 @@ def test_trust_page_heads_every_column_and_marks_the_numbers(signed_in, programm
 # No query per trust
 
 
-def test_comparison_reads_what_the_figures_rest_on_in_the_same_query(
+def test_comparison_reads_what_the_figures_rest_on_without_a_query_per_trust(
     signed_in, programme_staff, cycle, django_assert_num_queries
 ):
     closed_quarter(cycle, "QR1", board=4, submitted=4)
     client = signed_in(programme_staff)
     compare(client, cycle)  # warm the process caches
-    # session, user, the quarters (the one shown among them), summary rows with each
-    # trust's release, ICB list
-    with django_assert_num_queries(5):
+    # session, user, the quarters (the one shown among them), the closed assessments with
+    # each one's release, their principle rows, ICB list
+    with django_assert_num_queries(6):
         compare(client, cycle)
     for n in range(2, 6):
         closed_quarter(cycle, f"QR{n}", board=4, submitted=3)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         response = compare(client, cycle)
     assert len(response.context["rows"]) == 5
 

@@ -199,12 +199,13 @@ def test_the_preview_reads_the_same_number_of_queries_however_many_trusts(
     with on_day(AFTER_CLOSE):
         client = signed_in(programme_staff)
         client.get(publish_url(country))  # the framework's content, cached for the process
-        # session, user, the quarters, its release (none), trusts, their results
-        with django_assert_num_queries(6):
+        # session, user, the quarters, its release (none), trusts, their closed assessments
+        # and principle rows
+        with django_assert_num_queries(7):
             client.get(publish_url(country))
         for n in range(4):
             closed_trust(country, f"QS{n}", Region.SOUTH_WEST, "QSA", 3.0)
-        with django_assert_num_queries(6):
+        with django_assert_num_queries(7):
             client.get(publish_url(country))
 
 

@@ -38,7 +38,7 @@ from principles.models import Principle, Question
 from reports.models import CoverSection, CoverSheet
 from reports.paper.actions import cover_sheet_save
 from reports.paper.documents import paper_pdf
-from reports.paper.pdf import BASE_URL, _fetcher
+from reports.paper.pdf import BASE_URL, _fetcher, print_stylesheet
 from reports.paper.presenters import BoardPaper, board_paper
 from tests.factories import SETUP, MembershipFactory, TrustFactory, UserFactory
 from tests.helpers import (
@@ -237,7 +237,9 @@ class Printed:
 
 def laid_out(paper: BoardPaper):
     html = render_to_string("paper/document.html", {"paper": paper})
-    return HTML(string=html, base_url=BASE_URL, url_fetcher=_fetcher()).render()
+    return HTML(string=html, base_url=BASE_URL, url_fetcher=_fetcher()).render(
+        stylesheets=[print_stylesheet()]
+    )
 
 
 def printed_paper(members: int, django_db_blocker) -> Printed:

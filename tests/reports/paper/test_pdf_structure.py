@@ -1,5 +1,6 @@
 """The board paper PDF read as a screen reader would: its structure tree."""
 
+import gc
 import io
 import re
 
@@ -9,6 +10,7 @@ from pypdf import PdfReader
 
 from assessments.quarter.actions import assessment_close
 from reports.paper.actions import paper_file
+from reports.paper.pdf import _no_cycle_collection
 from reports.paper.presenters import board_paper
 from tests.factories import SETUP
 from tests.helpers import submitted_board
@@ -135,3 +137,16 @@ def test_pdf_running_header_and_page_numbers_are_artifacts(paper_pdf):
     for page in paper_pdf.pages:
         content = b" ".join(page.get_contents().get_data().split())
         assert re.search(rb"/Artifact ?<< ?/Type ?/Pagination ?>> ?BDC", content), content[:200]
+
+
+def test_renders_in_threads_at_once_leave_the_cycle_collector_as_they_found_it():
+    """The app server renders papers in several threads of one process: the collector is
+    off while any render runs, and back on when the last ends, whichever began first."""
+    assert gc.isenabled()
+    _no_cycle_collection.__enter__()  # one thread's render begins
+    _no_cycle_collection.__enter__()  # another's begins
+    assert not gc.isenabled()
+    _no_cycle_collection.__exit__(None, None, None)  # the first ends while the other runs
+    assert not gc.isenabled()
+    _no_cycle_collection.__exit__(None, None, None)
+    assert gc.isenabled()
