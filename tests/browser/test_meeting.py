@@ -2,9 +2,10 @@
 on a boardroom screen (1920 × 1080) and a projector (1280 × 720): from the quarter's page
 to the overview, through every principle to the actions and back, with axe on every page
 and nothing scrolling sideways; and runs a meeting in which three members vote from their
-phones (320 px) while the board's decision is recorded. The pages, clicks and keys it
-takes are printed."""
+phones (320 px) while the board's decision, a dissent and an action are recorded. The
+pages, clicks and keys it takes are printed."""
 
+import datetime
 import time
 
 import pytest
@@ -26,6 +27,8 @@ from tests.helpers import answer_everything, set_targets, submitted_board
 from trusts.models import Role
 
 REASON = "Most teams work this way; two services do not yet."
+DISSENT = "One member asked that their doubt about the pace be minuted."
+ACTION, OWNER = "Publish the user research plan", "Chief Digital Officer"
 LEVELS_CHOSEN = ("3: Developing", "3: Developing", "4: Established")
 SCREENS = {"boardroom": (1920, 1080), "projector": (1280, 720)}
 
@@ -177,22 +180,49 @@ def test_the_lead_runs_a_meeting_with_the_keyboard_while_members_vote_from_phone
     shown = page.inner_text("#room-vote-now")
     assert "Room vote: 3 voted. 2 chose level 3 (developing), 1 chose level 4" in shown
     check(page, "meeting-vote-shown")
-    # The board's decision, typed and saved with the keyboard.
+    # The board's decision, typed and saved with the keyboard: the level, why, and the
+    # dissent the board asks to minute.
     page.focus("#id_decision-level")
     page.keyboard.type("3")
     page.keyboard.press("Tab")
     page.keyboard.type(REASON)
     page.keyboard.press("Tab")
+    page.keyboard.type(DISSENT)
     page.keyboard.press("Tab")
     assert press(page, "Enter").startswith("1. ")
-    assert AgreedPosition.objects.get(assessment=assessment).level == 3
+    position = AgreedPosition.objects.get(assessment=assessment)
+    assert (position.level, position.dissent) == (3, DISSENT)
     assert "Room vote: 3 voted." in page.inner_text("main")
+    assert f"Dissent minuted: {DISSENT}" in page.inner_text("main")
+    check(page, "meeting-decision-saved")
+    # An action the board agrees, against the same principle: what, who, when it is due.
+    due = timezone.localdate() + datetime.timedelta(days=91)
+    page.focus("#id_action-title")
+    page.keyboard.type(ACTION)
+    page.keyboard.press("Tab")
+    page.keyboard.type(OWNER)
+    typed_due = (str(due.day), str(due.month), str(due.year))
+    for part in typed_due:  # day, month and year, a box each
+        page.keyboard.press("Tab")
+        page.keyboard.type(part)
+    page.keyboard.press("Tab")
+    assert press(page, "Enter").startswith("1. ")
+    added = f"{ACTION} ({OWNER}, due {due:%-d %B %Y})"
+    assert added in page.inner_text("main")
+    check(page, "meeting-action-added")
     # A vote nobody joins, left open: moving on closes it.
     page.evaluate("() => document.activeElement.blur()")
     assert press(page, "ArrowRight").startswith("2. ")
     enter(page, "Take a room vote")
+    assert "0 have voted" in page.inner_text("#room-vote-now")
+    check(page, "meeting-page-2-vote-open")
     assert press(page, "ArrowRight").startswith("3. ")
     assert not RoomVote.objects.filter(closed_at__isnull=True).exists()
+    check(page, "meeting-page-3")
+    # Back on principle 2, the vote closed with nobody voting says so.
+    assert press(page, "ArrowLeft").startswith("2. ")
+    assert "Room vote: nobody voted." in page.inner_text("#room-vote-now")
+    check(page, "meeting-vote-nobody-voted")
     assert press(page, "End") == "Actions"
     check(page, "meeting-actions")
     # After the meeting: who attended, and the extract for the company secretary.
@@ -206,12 +236,17 @@ def test_the_lead_runs_a_meeting_with_the_keyboard_while_members_vote_from_phone
     page.keyboard.press("Tab")
     page.keyboard.type("1")
     press(page, "Enter")
-    attendance = page.inner_text("main")
-    assert "Room vote: 3 voted. 2 chose level 3 (developing)" in attendance
+    extract = page.inner_text("main")
+    assert "Room vote: 3 voted. 2 chose level 3 (developing)" in extract
+    assert f"Dissent minuted: {DISSENT}" in extract
+    agreed = page.get_by_role("table", name="Actions agreed at the meeting").inner_text()
+    assert all(cell in agreed for cell in (ACTION, OWNER, f"{due:%-d %B %Y}"))
     check(page, "minutes-extract-with-attendance")
     counts = journey_summary(page, f"digital lead runs the meeting, {page.width_name}", started)
     assert counts["clicks"] == 1  # signing in; the meeting itself, keys alone
-    # Seventeen to move, open and close votes, save, reach the minutes and record who was
-    # there; the rest typed: the level, why, and three counts of who attended.
-    assert counts["keys"] == 17 + len(REASON) + 3
+    # Twenty-three to move, open and close votes, save the decision, add the action, reach
+    # the minutes and record who was there; the rest typed: the level, why, the dissent,
+    # the action, its owner and due date, and three counts of who attended.
+    typed = ["3", REASON, DISSENT, ACTION, OWNER, *typed_due, "1", "2", "1"]
+    assert counts["keys"] == 23 + sum(len(text) for text in typed)
     assert [phone["clicks"] for phone in phones] == [3, 3, 3]  # sign in, a level, Vote
