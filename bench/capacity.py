@@ -41,7 +41,6 @@ import time
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -50,7 +49,14 @@ sys.path.insert(0, str(ROOT))
 from bench.common import BARE_URL  # noqa: E402
 from bench.harness import Budget, Result, Spread, emit, single, smallest  # noqa: E402
 from bench.members import Board, Step, answers_stored, make_board, percentile  # noqa: E402
-from scripts.smoke import GUNICORN, Deployment, free_port  # noqa: E402
+from scripts.smoke import (  # noqa: E402
+    GUNICORN,
+    Deployment,
+    browser_headers,
+    free_port,
+    keep_cookies,
+    with_csrf_token,
+)
 
 P95_LIMIT_S = 0.3
 ON_TIME_SHARE = 0.95  # of a level's requests started when due
@@ -128,28 +134,17 @@ class Client:
 
     def send(self, member: Member, step: Step) -> bool:
         """Sends ``step`` as ``member``'s browser would; True if the status was expected."""
-        headers = {
-            "Host": "localhost",
-            "X-Forwarded-Proto": "https",
-            "Referer": f"https://localhost{step.path}",
-            "Cookie": "; ".join(f"{k}={v}" for k, v in member.cookies.items()),
-        }
+        headers = browser_headers(step.path, member.cookies, {"X-Forwarded-Proto": "https"})
         body = None
         if step.method == "POST":
-            data = {"csrfmiddlewaretoken": member.cookies.get("csrftoken", ""), **(step.data or {})}
-            body = urlencode(data)
+            body = urlencode(with_csrf_token(member.cookies, step.data))
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         try:
             response = self._exchange(step, body, headers)
         except (OSError, http.client.HTTPException):
             self.connection.close()
             return False
-        for header in response.headers.get_all("Set-Cookie") or []:
-            for name, morsel in SimpleCookie(header).items():
-                if morsel.value:
-                    member.cookies[name] = morsel.value
-                else:
-                    member.cookies.pop(name, None)
+        keep_cookies(member.cookies, response)
         return response.status in step.expect
 
     def _exchange(self, step: Step, body, headers) -> http.client.HTTPResponse:

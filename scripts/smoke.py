@@ -102,6 +102,33 @@ class Tally:
             self.errors.append(f"{method} {path} ({name}): {status}, expected {sorted(expected)}")
 
 
+def browser_headers(path: str, cookies: dict[str, str], proxy: dict[str, str]) -> dict[str, str]:
+    """What a browser sends the app server for ``path``, with what the proxy adds: the
+    site's host, the page it came from (Django's CSRF check reads it over https) and its
+    cookies."""
+    return {
+        "Host": "localhost",
+        **proxy,
+        "Referer": f"https://localhost{path}",
+        "Cookie": "; ".join(f"{name}={value}" for name, value in cookies.items()),
+    }
+
+
+def with_csrf_token(cookies: dict[str, str], data: dict | None) -> dict:
+    """A form's fields with the CSRF token a browser's page would have put in it."""
+    return {"csrfmiddlewaretoken": cookies.get("csrftoken", ""), **(data or {})}
+
+
+def keep_cookies(cookies: dict[str, str], response: http.client.HTTPResponse) -> None:
+    """Keeps what the response set, and forgets what it cleared, as a browser does."""
+    for header in response.headers.get_all("Set-Cookie") or []:
+        for name, morsel in SimpleCookie(header).items():
+            if morsel.value:
+                cookies[name] = morsel.value
+            else:
+                cookies.pop(name, None)
+
+
 class Browser:
     """A person's browser behind the TLS proxy: keeps cookies, sends the CSRF token."""
 
@@ -126,16 +153,10 @@ class Browser:
 
     def request(self, method: str, path: str, data: dict | None = None, files=None):
         connection = self.connect()
-        headers = {
-            "Host": "localhost",
-            **self.proxy_headers(),
-            "Referer": f"https://localhost{path}",
-            "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
-            **self.headers,
-        }
+        headers = {**browser_headers(path, self.cookies, self.proxy_headers()), **self.headers}
         body = None
         if method == "POST":
-            data = {"csrfmiddlewaretoken": self.cookies.get("csrftoken", ""), **(data or {})}
+            data = with_csrf_token(self.cookies, data)
             if files:
                 body, headers["Content-Type"] = multipart(data, files)
             else:
@@ -144,12 +165,7 @@ class Browser:
         connection.request(method, path, body=body, headers=headers)
         response = connection.getresponse()
         content = response.read()
-        for header in response.headers.get_all("Set-Cookie") or []:
-            for name, morsel in SimpleCookie(header).items():
-                if morsel.value:
-                    self.cookies[name] = morsel.value
-                else:
-                    self.cookies.pop(name, None)
+        keep_cookies(self.cookies, response)
         connection.close()
         return response, content
 

@@ -33,21 +33,19 @@ class Filters:
     icb: str = ""
     trust_type: str = ""
 
+    def chosen(self) -> list[tuple[str, str]]:
+        """Each filter set, as the trusts table's column and its value: the one statement
+        of them that the ORM's form (``apply``) and the SQL's (``as_sql``) both read."""
+        columns = (("region", self.region), ("icb_code", self.icb), ("trust_type", self.trust_type))
+        return [(column, value) for column, value in columns if value]
+
     def apply(self, trusts: QuerySet, prefix: str = "") -> QuerySet:
-        conditions = {}
-        if self.region:
-            conditions[f"{prefix}region"] = self.region
-        if self.icb:
-            conditions[f"{prefix}icb_code"] = self.icb
-        if self.trust_type:
-            conditions[f"{prefix}trust_type"] = self.trust_type
-        return trusts.filter(**conditions)
+        return trusts.filter(**{f"{prefix}{column}": value for column, value in self.chosen()})
 
     def as_sql(self, trust: str) -> tuple[str, list]:
         """The filters as conditions on the trusts table (named ``trust`` in the statement)
         for a statement written in SQL, and their parameters."""
-        columns = (("region", self.region), ("icb_code", self.icb), ("trust_type", self.trust_type))
-        chosen = [(column, value) for column, value in columns if value]
+        chosen = self.chosen()
         where = "".join(f" AND {trust}.{column} = %s" for column, _ in chosen)
         return where, [value for _, value in chosen]
 
