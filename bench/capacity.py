@@ -233,7 +233,9 @@ class OpenLoop:
                 time.sleep(wait)
             self.due.put(due)
         self.due.join()
-        cpu = (_cpu_seconds() - cpu_before) / ((time.perf_counter() - wall_before) * os.cpu_count())
+        cpu = (_cpu_seconds() - cpu_before) / (
+            (time.perf_counter() - wall_before) * len(os.sched_getaffinity(0))
+        )
         last_start = max(started for started, _, _ in self.records)
         return Level(
             rate=rate,

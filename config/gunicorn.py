@@ -3,7 +3,6 @@
 Every value can be set from the environment, so one file serves every deployment.
 """
 
-import multiprocessing
 import os
 
 from config import proxy
@@ -15,8 +14,10 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # bench/capacity.py): a thread waiting on PostgreSQL or on a sign-in's password hash no
 # longer holds a whole process, so a burst of sign-ins does not queue every other request
 # behind it, and connections are kept alive between a browser's requests. Django keeps one
-# database connection per thread: workers × threads per app server.
-workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count()))
+# database connection per thread: workers × threads per app server. "A core" is one this
+# process may run on (a container's or taskset's share, not every core of the host); a
+# limit set by CPU time rather than by cores is not seen: set WEB_CONCURRENCY there.
+workers = int(os.environ.get("WEB_CONCURRENCY", len(os.sched_getaffinity(0))))
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
 # gunicorn runs any worker given more than one thread as gthread: sync means one.
 threads = int(os.environ.get("GUNICORN_THREADS", "1" if worker_class == "sync" else "4"))

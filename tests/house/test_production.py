@@ -77,7 +77,7 @@ def test_gunicorn_runs_four_threads_in_a_process_per_core(monkeypatch):
     importlib.reload(gunicorn)
     assert (gunicorn.worker_class, gunicorn.workers, gunicorn.threads) == (
         "gthread",
-        os.cpu_count() or 1,
+        len(os.sched_getaffinity(0)),
         4,
     )
     assert gunicorn.wsgi_app == "config.wsgi:application"
@@ -99,3 +99,14 @@ def test_database_storage_keeps_files_where_every_app_server_reads_them(db):
     assert not storage.exists(name)
     with pytest.raises(FileNotFoundError):
         storage.open(name)
+
+
+def test_gunicorn_counts_the_cores_it_may_run_on_not_the_hosts(monkeypatch):
+    """In a container or under taskset the process may use fewer cores than the host
+    has: a worker per host core would only queue for the same few."""
+    monkeypatch.delenv("WEB_CONCURRENCY", raising=False)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
+    monkeypatch.setattr(os, "cpu_count", lambda: 64)
+    from config import gunicorn
+
+    assert importlib.reload(gunicorn).workers == 2
