@@ -49,10 +49,14 @@ def bulk_export_start(*, cycle: Cycle, by) -> BulkExport:
 
 @task
 def make_paper(export_id: int, assessment_id: int) -> None:
-    """Makes (or finds frozen) one trust's paper; a failure is recorded, not raised."""
+    """Makes (or finds frozen) one trust's paper; a failure is recorded, not raised. An
+    export forgotten meanwhile (an erasure or the retention schedule changed what its
+    papers print: reports.paper.actions._forget_files) is left alone."""
     BulkExport.objects.filter(pk=export_id, status=BulkExport.Status.QUEUED).update(
         status=BulkExport.Status.RUNNING
     )
+    if not BulkExport.objects.filter(pk=export_id).exists():
+        return
     assessment = Assessment.objects.select_related("trust", "cycle__framework").get(
         pk=assessment_id
     )
@@ -62,6 +66,9 @@ def make_paper(export_id: int, assessment_id: int) -> None:
     except Exception as problem:  # one trust's failure must not stop the rest
         error = f"{type(problem).__name__}: {problem}"
     with transaction.atomic():
+        # Locked, so that the export cannot be forgotten between this check and the item.
+        if not BulkExport.objects.select_for_update().filter(pk=export_id).exists():
+            return
         BulkExportItem.objects.get_or_create(
             export_id=export_id, assessment_id=assessment_id, defaults={"error": error}
         )
@@ -71,8 +78,8 @@ def make_paper(export_id: int, assessment_id: int) -> None:
 def _zip_when_complete(export_id: int) -> None:
     """Queues the ZIP once every paper is accounted for: the status change lets exactly
     one task do it, however many finish at the same moment."""
-    export = BulkExport.objects.get(pk=export_id)
-    if export.items.count() < export.total:
+    export = BulkExport.objects.filter(pk=export_id).first()
+    if export is None or export.items.count() < export.total:  # None: forgotten meanwhile
         return
     started = BulkExport.objects.filter(
         pk=export_id, status__in=(BulkExport.Status.QUEUED, BulkExport.Status.RUNNING)
@@ -125,8 +132,12 @@ def progress_of(export: BulkExport) -> Progress:
 
 @task
 def make_zip(export_id: int) -> None:
-    """One ZIP of the frozen papers, written one paper at a time, with a list of failures."""
-    export = BulkExport.objects.select_related("cycle").get(pk=export_id)
+    """One ZIP of the frozen papers, written one paper at a time, with a list of failures.
+    An export forgotten before or while its ZIP is made (its papers printed what an
+    erasure or the retention schedule has taken away) keeps no ZIP."""
+    export = BulkExport.objects.select_related("cycle").filter(pk=export_id).first()
+    if export is None:
+        return
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
         for assessment in closed_assessments(export.cycle):
@@ -146,6 +157,10 @@ def make_zip(export_id: int) -> None:
         ContentFile(buffer.getvalue()),
         save=False,
     )
-    export.status = BulkExport.Status.DONE
-    export.finished_at = timezone.now()
-    export.save(update_fields=["zip_file", "status", "finished_at"])
+    finished = BulkExport.objects.filter(pk=export_id).update(
+        zip_file=export.zip_file.name,
+        status=BulkExport.Status.DONE,
+        finished_at=timezone.now(),
+    )
+    if not finished:  # forgotten while the ZIP was written: the file goes too
+        export.zip_file.delete(save=False)

@@ -52,7 +52,14 @@ class Command(BaseCommand):
         started = time.perf_counter()
         running: list[subprocess.Popen] = []
         while True:
-            export.refresh_from_db()
+            try:
+                export.refresh_from_db()
+            except BulkExport.DoesNotExist:  # forgotten: reports.paper.actions._forget_files
+                raise CommandError(
+                    "The papers changed while they were being made (a person was erased, or "
+                    "answers reached the end of their keeping), so this ZIP was withdrawn. "
+                    "Run the command again: the workers started stop by themselves."
+                ) from None
             progress = progress_of(export)
             self._progress(progress)
             if export.status == BulkExport.Status.DONE:

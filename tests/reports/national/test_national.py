@@ -424,3 +424,82 @@ def test_bulk_papers_command_reports_progress_and_the_zip(closed_pair, tmp_path)
     assert str(tmp_path / "papers.zip") in out.getvalue()
     with zipfile.ZipFile(tmp_path / "papers.zip") as archive:
         assert len([name for name in archive.namelist() if name.endswith(".pdf")]) == 2
+
+
+# An export forgotten while it is made: an erasure or the retention schedule changed what
+# its papers print (reports.paper.actions._forget_files deletes the quarter's exports).
+
+
+def test_a_forgotten_exports_waiting_papers_are_not_made(programme_staff, closed_pair):
+    from reports.national import bulk
+
+    export = bulk.bulk_export_start(cycle=closed_pair[0].cycle, by=programme_staff)
+    BulkExport.objects.filter(pk=export.pk).delete()
+    with mock.patch.object(bulk, "paper_file") as paper_file:
+        bulk.make_paper.call(export.pk, closed_pair[0].pk)
+    paper_file.assert_not_called()
+    assert not BulkExportItem.objects.exists()
+
+
+def test_an_export_forgotten_while_a_paper_is_made_records_nothing(programme_staff, closed_pair):
+    from reports.national import bulk
+
+    export = bulk.bulk_export_start(cycle=closed_pair[0].cycle, by=programme_staff)
+
+    def forgotten_meanwhile(*, assessment, by):
+        BulkExport.objects.filter(pk=export.pk).delete()
+
+    with mock.patch.object(bulk, "paper_file", forgotten_meanwhile):
+        bulk.make_paper.call(export.pk, closed_pair[0].pk)
+    assert not BulkExportItem.objects.exists()
+    assert not BulkExport.objects.exists()
+
+
+def test_an_export_forgotten_while_its_zip_is_written_keeps_no_file(
+    programme_staff, closed_pair, django_capture_on_commit_callbacks
+):
+    from django.core.files.storage import default_storage
+
+    from reports.national import bulk
+
+    with django_capture_on_commit_callbacks(execute=True):
+        export = bulk.bulk_export_start(cycle=closed_pair[0].cycle, by=programme_staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        run_waiting_tasks()  # both papers; the ZIP waits its turn
+    assert BulkExport.objects.get().status == BulkExport.Status.ZIPPING
+    real = bulk.progress_of
+
+    def forgotten_meanwhile(export):
+        BulkExport.objects.filter(pk=export.pk).delete()
+        return real(export)
+
+    with mock.patch.object(bulk, "progress_of", forgotten_meanwhile):
+        bulk.make_zip.call(export.pk)
+    assert not BulkExport.objects.exists()
+    assert default_storage.listdir("exports") == ([], [])
+    bulk.make_zip.call(export.pk)  # a ZIP asked for again after it went: nothing to do
+
+
+def test_the_bulk_papers_command_says_when_its_zip_was_withdrawn(closed_pair, tmp_path):
+    from django.core.management.base import CommandError
+
+    from reports.management.commands import bulk_papers
+
+    def worker(papers):
+        BulkExport.objects.all().delete()  # forgotten while the workers start
+        return mock.Mock(poll=lambda: 0, wait=lambda: 0)
+
+    with (
+        mock.patch.object(bulk_papers.Command, "_worker", staticmethod(worker)),
+        mock.patch("django.db.transaction.on_commit"),
+        pytest.raises(CommandError, match=r"this ZIP was withdrawn\. Run the command again"),
+    ):
+        call_command(
+            "bulk_papers",
+            "--cycle",
+            "2026/27 Q3",
+            "--output",
+            tmp_path / "papers.zip",
+            stdout=StringIO(),
+        )
+    assert not (tmp_path / "papers.zip").exists()
