@@ -998,10 +998,12 @@ def lockouts_through_the_proxy(deployment: Deployment, tally: Tally) -> None:
 
 class PersonAtProvider:
     """Someone at the identity provider's own pages, which their browser reaches directly
-    (as it reaches Microsoft's), with cookies of their own there."""
+    (as it reaches Microsoft's), with cookies of their own there (the single sign-on tests
+    use it too, with the test client's address as ``app``)."""
 
-    def __init__(self, account: str):
+    def __init__(self, account: str, *, app: str = APP):
         self.account = account
+        self.app = app  # where the app is, as the provider sends people back to it
         self.browser = requests.Session()
         self.browser.trust_env = False  # never through a proxy the environment names
 
@@ -1009,8 +1011,8 @@ class PersonAtProvider:
         """Follows the provider's redirects, filling in its sign-in, consent and sign-out
         forms, until one leads back to the app; the path (and query) it leads to."""
         for _ in range(20):
-            if url.startswith(f"{APP}/"):
-                return url[len(APP) :]
+            if url.startswith(f"{self.app}/"):
+                return url[len(self.app) :]
             response = self.browser.get(url, allow_redirects=False, timeout=10)
             if response.is_redirect:
                 url = urljoin(url, response.headers["Location"])

@@ -174,21 +174,17 @@ def roadmap_to_start_from(
     return {number: steps for number, steps in start.items() if steps}, source
 
 
-def open_actions_of(trust_id: int) -> list[dict]:
-    """The trust's open actions, as the roadmap places them (one query)."""
+def actions_of(trust_id: int, *, open_only: bool = False) -> list[dict]:
+    """The trust's actions as the roadmap places them, soonest due first (one query): every
+    one, whatever its status (what happened since, for the review), or only the open ones
+    (what is planned)."""
+    actions = BoardAction.objects.filter(trust_id=trust_id)
+    if open_only:
+        actions = actions.filter(status__in=OPEN_ACTION_STATUSES)
     return list(
-        BoardAction.objects.filter(trust_id=trust_id, status__in=OPEN_ACTION_STATUSES)
-        .order_by("due_date", "pk")
-        .values("title", "owner", "due_date", "status", "principle_number")
-    )
-
-
-def actions_of(trust_id: int) -> list[dict]:
-    """Every action of the trust, whatever its status: what happened since (the review)."""
-    return list(
-        BoardAction.objects.filter(trust_id=trust_id)
-        .order_by("due_date", "pk")
-        .values("title", "owner", "due_date", "status", "principle_number")
+        actions.order_by("due_date", "pk").values(
+            "title", "owner", "due_date", "status", "principle_number"
+        )
     )
 
 
@@ -337,5 +333,5 @@ def roadmap_shown(assessment: Assessment, results: BoardResults, actions=None) -
         steps=steps_of(assessment),
         scores=published_scores(results),
         targets=targets_by_number(assessment),
-        actions=open_actions_of(assessment.trust_id) if actions is None else actions,
+        actions=actions_of(assessment.trust_id, open_only=True) if actions is None else actions,
     )

@@ -4,17 +4,15 @@ browser-less person who signs in at them."""
 
 import json
 import os
-import re
 import shutil
 import socket
 import subprocess
 import time
-from html import unescape
-from urllib.parse import urljoin
 
 import pytest
 import requests
 
+from scripts.smoke import PersonAtProvider
 from tests.helpers import ROOT
 
 CLIENT_ID = "quarterdeck-tests"
@@ -151,43 +149,9 @@ def provider_mode(issuer: str, mode: str) -> None:
     requests.get(f"{issuer}/__mode", params={"to": mode}, timeout=5)
 
 
-class PersonAtProvider:
-    """Someone at the provider's own pages, in their own browser session there."""
-
-    def __init__(self):
-        self.browser = requests.Session()
-
-    def follow_to_app(self, url: str) -> str:
-        """Follows the provider's redirects until one leads back to the app; answers its
-        sign-in and consent pages on the way. Returns the app URL (path and query)."""
-        for _ in range(20):
-            if url.startswith(APP):
-                return url[len(APP) :]
-            response = self.browser.get(url, allow_redirects=False, timeout=10)
-            if response.is_redirect:
-                url = urljoin(url, response.headers["Location"])
-                continue
-            url = self.submit(url, response.text)
-        raise AssertionError("the provider never sent the person back to the app")
-
-    def submit(self, url: str, page: str) -> str:
-        """Fills in the provider's one form on ``page`` and returns where it leads."""
-        action = unescape(re.search(r'<form[^>]*action="([^"]*)"', page).group(1))
-        fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page))
-        if 'name="login"' in page:
-            fields.update(login=self.account, password="anything")
-        if 'name="logout"' in page:
-            fields["logout"] = "yes"
-        response = self.browser.post(urljoin(url, action), data=fields, allow_redirects=False)
-        assert response.is_redirect, response.text[:500]
-        return urljoin(url, response.headers["Location"])
-
-
 @pytest.fixture
 def person_at_provider():
     def as_account(account: str) -> PersonAtProvider:
-        person = PersonAtProvider()
-        person.account = account
-        return person
+        return PersonAtProvider(account, app=APP)
 
     return as_account
