@@ -3,11 +3,11 @@ deployment): the journey both load benchmarks send, the members they send it as,
 percentile they report (bench/load.py, bench/capacity.py)."""
 
 import zlib
-from collections import defaultdict, deque
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from scripts.smoke import PASSWORD, Deployment
+from scripts.smoke import PASSWORD, Deployment, open_questionnaire
 
 TRUST = "ZZA"  # the demo trust, whose quarter is open
 
@@ -86,25 +86,8 @@ def make_board(deployment: Deployment, count: int, who: str) -> Board:
         " seat_group=SeatGroup.EXECUTIVE, by=by)\n"
         f"User.objects.filter(email__in=emails).update(password=make_password('{PASSWORD}'))\n",
     )
-    ((cycle_id, year, quarter),) = deployment.query(
-        "SELECT c.id, c.year, c.quarter FROM assessments_assessment a"
-        " JOIN assessments_cycle c ON c.id = a.cycle_id"
-        " JOIN trusts_trust t ON t.id = a.trust_id"
-        " WHERE t.ods_code = %s AND a.status = 'open'",
-        TRUST,
-    )
-    pages = defaultdict(list)
-    for number, key in deployment.query(
-        "SELECT p.number, q.key FROM principles_question q"
-        " JOIN principles_principle p ON p.id = q.principle_id"
-        " JOIN assessments_cycle c ON c.framework_id = q.framework_id"
-        ' WHERE c.id = %s ORDER BY p.number, q."order"',
-        cycle_id,
-    ):
-        pages[number].append(key)
-    slug = f"{year}-{(year + 1) % 100:02d}-q{quarter}"
-    base = f"/trusts/{TRUST}/assessments/{slug}/questionnaire/"
-    return Board(base, dict(pages), deque(emails))
+    questionnaire = open_questionnaire(deployment, TRUST)
+    return Board(questionnaire.base, questionnaire.pages, deque(emails))
 
 
 def answers_stored(deployment: Deployment, who: str) -> int:

@@ -566,6 +566,36 @@ def wait_for(check, what: str, seconds: float = 60):
     raise SystemExit(f"Gave up waiting for {what}")
 
 
+@dataclass(frozen=True)
+class Questionnaire:
+    """A trust's open quarter as its board answers it: where its questionnaire is, and each
+    principle's question keys in the order the page asks them."""
+
+    base: str  # /trusts/<code>/assessments/<quarter>/questionnaire/
+    pages: dict[int, list[str]]
+
+
+def open_questionnaire(deployment: "Deployment", ods_code: str = "ZZA") -> Questionnaire:
+    ((cycle_id, year, quarter),) = deployment.query(
+        "SELECT c.id, c.year, c.quarter FROM assessments_assessment a"
+        " JOIN assessments_cycle c ON c.id = a.cycle_id"
+        " JOIN trusts_trust t ON t.id = a.trust_id"
+        " WHERE t.ods_code = %s AND a.status = 'open'",
+        ods_code,
+    )
+    pages: dict[int, list[str]] = {}
+    for number, key in deployment.query(
+        "SELECT p.number, q.key FROM principles_question q"
+        " JOIN principles_principle p ON p.id = q.principle_id"
+        " JOIN assessments_cycle c ON c.framework_id = q.framework_id"
+        ' WHERE c.id = %s ORDER BY p.number, q."order"',
+        cycle_id,
+    ):
+        pages.setdefault(number, []).append(key)
+    slug = f"{year}-{(year + 1) % 100:02d}-q{quarter}"
+    return Questionnaire(f"/trusts/{ods_code}/assessments/{slug}/questionnaire/", pages)
+
+
 def journey(deployment: Deployment, tally: Tally) -> None:
     a, b = deployment.ports
     query = deployment.query
@@ -642,21 +672,17 @@ def journey(deployment: Deployment, tally: Tally) -> None:
     ended_all = "/account/sessions/sign-out-elsewhere/"
     member.visit("sessions-end-others", ended_all, method="POST", expect=(302,))
     member.visit("session-keep-alive", "/session/keep-alive/", method="POST", expect=(204,))
-    base = f"/trusts/ZZA/assessments/{now}/questionnaire/"
+    questionnaire = open_questionnaire(deployment)
+    base = questionnaire.base
+    if base != f"/trusts/ZZA/assessments/{now}/questionnaire/":
+        raise SystemExit(f"The demo's open quarter is not the newest: {base}")
     member.visit("questionnaire-start", base)
-    keys = query(
-        "SELECT p.number, q.key FROM principles_question q"
-        " JOIN principles_principle p ON p.id = q.principle_id"
-        " JOIN assessments_cycle c ON c.framework_id = q.framework_id"
-        ' WHERE c.year * 10 + c.quarter = %s ORDER BY p.number, q."order"',
-        current,
-    )
-    for number in sorted({number for number, _ in keys}):
+    for number, keys in questionnaire.pages.items():
         browser = member if number % 2 else member.on(b)
         page = f"{base}principles/{number}/"
         browser.visit("questionnaire-page", page)
         answers = {"action": "continue"}
-        for _, key in (row for row in keys if row[0] == number):
+        for key in keys:
             prefix = key.replace(".", "-")
             answers[f"{prefix}-level"] = "3"
             answers[f"{prefix}-comment"] = f"Smoke test comment on {key}."
@@ -1109,26 +1135,14 @@ def typed_input_survives_a_lost_session(deployment: Deployment, tally: Tally) ->
     """A board member's session row is deleted (as signing out elsewhere or clearing the
     session store does) while a page is open: the page they then save is kept for them,
     and shown back, levels and comment, once they sign in again."""
-    ((year, quarter),) = deployment.query(
-        "SELECT c.year, c.quarter FROM assessments_assessment a"
-        " JOIN assessments_cycle c ON c.id = a.cycle_id JOIN trusts_trust t ON t.id = a.trust_id"
-        " WHERE t.ods_code = 'ZZA' AND a.status = 'open'"
-    )
-    slug = f"{year}-{(year + 1) % 100:02d}-q{quarter}"
-    page = f"/trusts/ZZA/assessments/{slug}/questionnaire/principles/1/"
-    keys = deployment.query(
-        "SELECT q.key FROM principles_question q JOIN principles_principle p"
-        " ON p.id = q.principle_id JOIN assessments_cycle c ON c.framework_id = q.framework_id"
-        " WHERE c.year = %s AND c.quarter = %s AND p.number = 1",
-        year,
-        quarter,
-    )
+    questionnaire = open_questionnaire(deployment)
+    page, keys = f"{questionnaire.base}principles/1/", questionnaire.pages[1]
     member = ProxiedBrowser(tally, deployment.proxy_port, "127.0.0.4")
     member.sign_in("martin.oduya@wessexvale.example")
     member.visit("questionnaire-page", page)
     deployment.execute("DELETE FROM django_session")
     typed = {"action": "continue"}
-    for (key,) in keys:
+    for key in keys:
         typed[f"{key.replace('.', '-')}-level"] = "2"
         typed[f"{key.replace('.', '-')}-comment"] = "Typed as the session went."
     response, _ = member.visit("questionnaire-page", page, method="POST", data=typed, expect=(302,))
