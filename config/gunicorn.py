@@ -17,7 +17,8 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # database connection per thread: workers × threads per app server. "A core" is one this
 # process may run on (a container's or taskset's share, not every core of the host); a
 # limit set by CPU time rather than by cores is not seen: set WEB_CONCURRENCY there.
-workers = int(os.environ.get("WEB_CONCURRENCY", len(os.sched_getaffinity(0))))
+_cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+workers = int(os.environ.get("WEB_CONCURRENCY", _cores))
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
 # gunicorn runs any worker given more than one thread as gthread: sync means one.
 threads = int(os.environ.get("GUNICORN_THREADS", "1" if worker_class == "sync" else "4"))

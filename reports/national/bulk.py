@@ -66,7 +66,10 @@ def make_paper(export_id: int, assessment_id: int) -> None:
     except Exception as problem:  # one trust's failure must not stop the rest
         error = f"{type(problem).__name__}: {problem}"
     with transaction.atomic():
-        # Locked, so that the export cannot be forgotten between this check and the item.
+        # Locked in the order an erasure locks them (the trust's assessments, then the
+        # quarter's exports: reports.paper.actions._forget_files), so that an export is
+        # either forgotten before this item is recorded, or forgotten with it.
+        Assessment.objects.select_for_update(no_key=True).filter(pk=assessment_id).exists()
         if not BulkExport.objects.select_for_update().filter(pk=export_id).exists():
             return
         BulkExportItem.objects.get_or_create(
@@ -157,10 +160,14 @@ def make_zip(export_id: int) -> None:
         ContentFile(buffer.getvalue()),
         save=False,
     )
-    finished = BulkExport.objects.filter(pk=export_id).update(
-        zip_file=export.zip_file.name,
-        status=BulkExport.Status.DONE,
-        finished_at=timezone.now(),
-    )
+    try:
+        finished = BulkExport.objects.filter(pk=export_id).update(
+            zip_file=export.zip_file.name,
+            status=BulkExport.Status.DONE,
+            finished_at=timezone.now(),
+        )
+    except Exception:  # the row held too long by a forgetting: no file without its export
+        export.zip_file.delete(save=False)
+        raise
     if not finished:  # forgotten while the ZIP was written: the file goes too
         export.zip_file.delete(save=False)

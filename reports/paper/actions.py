@@ -290,6 +290,7 @@ def papers_forget(*, trust_ids: set[int]) -> None:
     _forget_files(stale, reason=ERASURE)
 
 
+@transaction.atomic
 def _forget_files(papers, *, reason: str) -> None:
     """The stored files of ``papers`` and their quarters' ZIPs go, and the digests of what
     their latest versions showed (reports.paper.versions): the next version says why the
@@ -297,7 +298,10 @@ def _forget_files(papers, *, reason: str) -> None:
     FrozenPaper.objects.filter(assessment__in=papers).delete()
     PaperVersion.objects.filter(assessment__in=papers).update(parts={FORGOTTEN: reason})
     cycles = {paper.cycle_id for paper in papers}
-    for export in BulkExport.objects.filter(cycle_id__in=cycles):
+    # Locked first, as a bulk worker locks one before recording a paper or its ZIP
+    # against it (reports.national.bulk): whichever commits first, the other sees it.
+    exports = BulkExport.objects.select_for_update().filter(cycle_id__in=cycles).order_by("pk")
+    for export in exports:
         export.zip_file.delete(save=False)
         export.delete()
 

@@ -110,3 +110,5 @@ def test_gunicorn_counts_the_cores_it_may_run_on_not_the_hosts(monkeypatch):
     from config import gunicorn
 
     assert importlib.reload(gunicorn).workers == 2
+    monkeypatch.undo()
+    importlib.reload(gunicorn)  # as the host is, for whatever reads it next

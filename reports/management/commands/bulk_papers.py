@@ -15,6 +15,11 @@ from reports.national.bulk import Progress, bulk_export_start, progress_of
 # papers keep it under 200 MB, and a quarter of 200 papers starts each worker only once:
 # a fresh worker costs 1.3 s of start-up (Django, WeasyPrint and its fonts).
 PAPERS_PER_WORKER = 100
+WITHDRAWN = (
+    "The papers changed while they were being made (a person was erased, or answers reached "
+    "the end of their keeping), so this ZIP was withdrawn. Run the command again: the "
+    "workers started stop by themselves."
+)
 
 
 class Command(BaseCommand):
@@ -55,11 +60,7 @@ class Command(BaseCommand):
             try:
                 export.refresh_from_db()
             except BulkExport.DoesNotExist:  # forgotten: reports.paper.actions._forget_files
-                raise CommandError(
-                    "The papers changed while they were being made (a person was erased, or "
-                    "answers reached the end of their keeping), so this ZIP was withdrawn. "
-                    "Run the command again: the workers started stop by themselves."
-                ) from None
+                raise CommandError(WITHDRAWN) from None
             progress = progress_of(export)
             self._progress(progress)
             if export.status == BulkExport.Status.DONE:
@@ -75,8 +76,11 @@ class Command(BaseCommand):
         made = progress.finished - len(progress.failures)
         # The ZIP lives in the file storage (the database by default); copy it out.
         destination = Path(output or f"board-papers-{found.slug}.zip")
-        with export.zip_file.open("rb") as source:
-            destination.write_bytes(source.read())
+        try:
+            with export.zip_file.open("rb") as source:
+                destination.write_bytes(source.read())
+        except FileNotFoundError:  # forgotten between its last paper and this copy
+            raise CommandError(WITHDRAWN) from None
         self.stdout.write(
             self.style.SUCCESS(
                 f"{made} papers in {time.perf_counter() - started:.0f} s: {destination}"

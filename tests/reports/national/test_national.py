@@ -503,3 +503,111 @@ def test_the_bulk_papers_command_says_when_its_zip_was_withdrawn(closed_pair, tm
             stdout=StringIO(),
         )
     assert not (tmp_path / "papers.zip").exists()
+
+
+def closed_with_a_comment(cycle, code: str):
+    """A closed quarter whose one member commented: erasing them withdraws the comments,
+    so the quarter's stored papers and bulk ZIPs are forgotten."""
+    from assessments.models import AssessmentStatus
+    from assessments.quarter.actions import assessment_close
+    from assessments.questionnaire.actions import AnswerInput, answers_save, response_submit
+    from principles.models import Question
+    from tests.factories import SETUP, AssessmentFactory, MembershipFactory, TrustFactory
+
+    trust = TrustFactory(ods_code=code, name=f"Paper Trust {code}")
+    assessment = AssessmentFactory(trust=trust, cycle=cycle, status=AssessmentStatus.OPEN)
+    member = MembershipFactory(trust=trust, role=Role.BOARD_MEMBER).user
+    questions = Question.objects.filter(framework_id=cycle.framework_id)
+    answers = {q: AnswerInput(score=3, comment="Said in the meeting") for q in questions}
+    response = answers_save(assessment=assessment, respondent=member, answers=answers, by=member)
+    response_submit(response=response, by=member)
+    return assessment_close(assessment=assessment, by=SETUP), member
+
+
+def test_an_erasure_while_the_papers_are_made_withdraws_the_zip_and_stops_the_rest(
+    programme_staff, closed_pair
+):
+    from django.core.files.storage import default_storage
+
+    from assessments.privacy.erasure import person_erase
+    from reports.national import bulk
+
+    commented, member = closed_with_a_comment(closed_pair[0].cycle, "QP3")
+    export = bulk.bulk_export_start(cycle=commented.cycle, by=programme_staff)
+    bulk.make_paper.call(export.pk, commented.pk)
+    person_erase(user=member, by=programme_staff)
+    assert not BulkExport.objects.exists()
+    assert not BulkExportItem.objects.exists()
+    with mock.patch.object(bulk, "paper_file") as paper_file:
+        bulk.make_paper.call(export.pk, closed_pair[1].pk)
+    paper_file.assert_not_called()
+    bulk.make_zip.call(export.pk)
+    assert not BulkExport.objects.exists()
+    assert default_storage.listdir("exports") == ([], [])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_erasure_that_meets_a_paper_being_recorded_waits_and_withdraws_both(
+    programme_staff, closed_pair
+):
+    """On PostgreSQL a worker records another trust's paper against the export while an
+    erasure forgets the quarter's exports: the erasure waits for the worker's lock, then
+    withdraws the export with the paper just recorded (without the lock its commit broke
+    on the paper's reference to the export it had deleted). SQLite queues every writer."""
+    import threading
+
+    from django.db import connection
+
+    from assessments.privacy.erasure import person_erase
+    from reports.national import bulk
+
+    if connection.vendor != "postgresql":
+        pytest.skip("only PostgreSQL runs two writers at once")
+    commented, member = closed_with_a_comment(closed_pair[0].cycle, "QP3")
+    export = bulk.bulk_export_start(cycle=commented.cycle, by=programme_staff)
+    recording, problems = threading.Event(), []
+    record = bulk._zip_when_complete
+
+    def once_the_erasure_waits(export_id):
+        recording.set()
+        with connection.cursor() as cursor:
+            for _ in range(200):  # until the erasure waits on a lock this worker holds
+                cursor.execute("SELECT pg_stat_clear_snapshot()")  # kept per transaction
+                cursor.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                    " AND wait_event_type = 'Lock'"
+                )
+                if cursor.fetchone()[0]:
+                    break
+                threading.Event().wait(0.05)
+            else:
+                problems.append("the erasure never waited for the worker")
+        record(export_id)
+
+    def in_a_thread(work):
+        def run():
+            try:
+                work()
+            except Exception as problem:
+                problems.append(problem)
+            finally:
+                connection.close()
+
+        return threading.Thread(target=run)
+
+    def erase():
+        recording.wait(30)
+        person_erase(user=member, by=programme_staff)
+
+    with mock.patch.object(bulk, "_zip_when_complete", once_the_erasure_waits):
+        threads = [
+            in_a_thread(lambda: bulk.make_paper.call(export.pk, closed_pair[1].pk)),
+            in_a_thread(erase),
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+    assert problems == []
+    assert not BulkExport.objects.exists()
+    assert not BulkExportItem.objects.exists()
